@@ -1,0 +1,86 @@
+# skillscore — `make` builds, `make test` installs, builds and runs every test, `make run` starts
+# the demo. See README.md.
+
+CC      ?= gcc
+CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_DEFAULT_SOURCE
+JANSSON_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
+JANSSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+
+CFLAGS  ?= -O2 -g
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+SCORING_SRC  := $(wildcard scoring/*.c)
+COMPFILE_SRC := $(wildcard compfile/*.c)
+CLI_SRC      := $(wildcard cli/*.c)
+LIB_SRC      := $(SCORING_SRC) $(COMPFILE_SRC)
+HEADERS      := $(wildcard scoring/*.h compfile/*.h cli/*.h tests/*.h)
+
+B := build
+
+.PHONY: all deps test run bench fuzz clean format
+
+all: deps $(B)/skillscore
+
+deps:
+	@scripts/deps.sh build
+
+# ---- release build ------------------------------------------------------------------------
+$(B)/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) $(JANSSON_CFLAGS) -c $< -o $@
+
+$(B)/skillscore: $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC) $(CLI_SRC))
+	$(CC) $(CFLAGS) $^ $(JANSSON_LIBS) -o $@
+
+# ---- sanitizer build, for the tests ---------------------------------------------------------
+$(B)/asan/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) $(JANSSON_CFLAGS) -c $< -o $@
+
+ASAN_LIB := $(patsubst %.c,$(B)/asan/%.o,$(LIB_SRC))
+
+$(B)/asan/skillscore: $(ASAN_LIB) $(patsubst %.c,$(B)/asan/%.o,$(CLI_SRC))
+	$(CC) $(SAN) $^ $(JANSSON_LIBS) -o $@
+
+$(B)/asan/test_%: $(B)/asan/tests/test_%.o $(ASAN_LIB)
+	$(CC) $(SAN) $^ $(JANSSON_LIBS) -o $@
+
+TEST_BINS := $(patsubst tests/%.c,$(B)/asan/%,$(wildcard tests/test_*.c))
+
+test:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory $(B)/skillscore $(B)/asan/skillscore $(TEST_BINS)
+	@tests/run.sh
+
+# ---- the demo (the server arrives with `skillscore serve`) -----------------------------------
+run: all
+	$(B)/skillscore compute --table data/demo/competition.json
+
+# ---- benchmark -----------------------------------------------------------------------------
+$(B)/gen: bench/gen.c
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS_COMMON) -O2 $< -o $@
+
+$(B)/bench_group: bench/bench_group.c $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC))
+	$(CC) $(CFLAGS_COMMON) -O2 $(JANSSON_CFLAGS) $^ $(JANSSON_LIBS) -o $@
+
+bench: all $(B)/gen $(B)/bench_group
+	bench/run.sh
+
+# ---- fuzzing (clang's libFuzzer) ---------------------------------------------------------------
+FUZZ_SECONDS ?= 60
+$(B)/fuzz_read: tests/fuzz/fuzz_read.c $(LIB_SRC) $(HEADERS)
+	@mkdir -p $(B)
+	clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined $(JANSSON_CFLAGS) \
+	    tests/fuzz/fuzz_read.c $(LIB_SRC) $(JANSSON_LIBS) -o $@
+
+fuzz: deps $(B)/fuzz_read
+	@mkdir -p $(B)/fuzz-corpus
+	$(B)/fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    $(B)/fuzz-corpus tests/golden tests/bad
+
+format:
+	clang-format -i scoring/*.[ch] compfile/*.[ch] cli/*.[ch] tests/*.[ch] bench/*.c
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,148 @@
+/*
+ * main.c — the skillscore command: one binary, one subcommand per job.
+ *
+ *   skillscore compute [--table] [--provisional] FILE|-
+ *
+ * Exit status: 0 success, 2 bad input or usage (message on stderr, nothing on stdout),
+ * 1 anything else (out of memory, unreadable file).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "../compfile/compfile.h"
+#include "table.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_BAD_INPUT 2
+
+static const char usage[] =
+    "usage: skillscore compute [--table] [--provisional] FILE|-\n"
+    "\n"
+    "  compute      read a skillscore/1 competition file (- for stdin) and print the\n"
+    "               skillscore-results/1 document\n"
+    "    --table        print a ranking table for a terminal instead of JSON\n"
+    "    --provisional  rank what can be ranked; entries with missing marks are pending\n";
+
+/* Reads all of f into a malloc'd buffer. */
+static char *slurp(FILE *f, size_t *len)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+        if (n == cap) {
+            char *more = cap > CF_MAX_FILE_BYTES ? NULL : realloc(buf, cap * 2);
+            if (!more) {
+                free(buf);
+                return NULL;
+            }
+            buf = more;
+            cap *= 2;
+        }
+    }
+    if (buf && ferror(f)) {
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+static void print_warning(void *ctx, const char *msg)
+{
+    fprintf(stderr, "skillscore: %s: %s\n", (const char *)ctx, msg);
+}
+
+static int cmd_compute(int argc, char **argv)
+{
+    const char *path = NULL;
+    bool table = false;
+    unsigned flags = 0;
+    cf_competition *c = NULL;
+    cf_results *r = NULL;
+    cf_diag diag = {.warn = print_warning};
+    char *buf = NULL, *json = NULL;
+    size_t len = 0;
+    int status = EXIT_BAD_INPUT;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--table") == 0)
+            table = true;
+        else if (strcmp(argv[i], "--provisional") == 0)
+            flags |= SC_ALLOW_INCOMPLETE;
+        else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "skillscore compute: unknown option %s\n%s", argv[i], usage);
+            return EXIT_BAD_INPUT;
+        } else if (!path)
+            path = argv[i];
+        else {
+            fprintf(stderr, "skillscore compute: one file at a time\n%s", usage);
+            return EXIT_BAD_INPUT;
+        }
+    }
+    if (!path) {
+        fprintf(stderr, "skillscore compute: no file given\n%s", usage);
+        return EXIT_BAD_INPUT;
+    }
+    diag.warn_ctx = (void *)path;
+    if (strcmp(path, "-") == 0) {
+        buf = slurp(stdin, &len);
+    } else {
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            fprintf(stderr, "skillscore: %s: %s\n", path, strerror(errno));
+            return EXIT_BAD_INPUT;
+        }
+        buf = slurp(f, &len);
+        fclose(f);
+    }
+    if (!buf) {
+        fprintf(stderr, "skillscore: %s: could not read the file (too large or unreadable)\n",
+                path);
+        status = 1;
+        goto out;
+    }
+    if (cf_read(buf, len, &c, &diag) != 0 || cf_compute(c, flags, &r, &diag) != 0) {
+        fprintf(stderr, "skillscore: %s: %s\n", path, diag.message);
+        goto out;
+    }
+    free(buf); /* the competition owns copies; give the memory back before printing */
+    buf = NULL;
+    if (table) {
+        tbl_print_results(stdout, c, r);
+    } else {
+        json = cf_results_json(c, r);
+        if (!json) {
+            fprintf(stderr, "skillscore: out of memory\n");
+            status = 1;
+            goto out;
+        }
+        fputs(json, stdout);
+    }
+    status = fflush(stdout) == 0 ? 0 : 1;
+out:
+    free(json);
+    free(buf);
+    cf_results_free(r);
+    cf_free(c);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_CTYPE, "C.UTF-8");
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_BAD_INPUT : 0;
+    }
+    if (strcmp(argv[1], "compute") == 0)
+        return cmd_compute(argc - 1, argv + 1);
+    fprintf(stderr, "skillscore: unknown command \"%s\"\n%s", argv[1], usage);
+    return EXIT_BAD_INPUT;
+}

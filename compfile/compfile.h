@@ -1,0 +1,156 @@
+/*
+ * compfile.h — the skillscore/1 competition file and the skillscore-results/1 document.
+ *
+ * cf_read() turns the bytes of a competition file into a cf_competition, checking everything
+ * that can be checked without computing (types, ids, references, ranges, decimals, weights,
+ * criteria sums, team sizes, duplicates). cf_compute() runs the scoring engine over every
+ * (event, group); cf_results_json() writes the results document. The CLI, the server and the
+ * reports all go through these three, so `skillscore compute` and the server's results endpoint
+ * print the same bytes.
+ *
+ * Errors: every failing function returns a negative value and writes one line into the
+ * caller's cf_diag that names the record and field, like
+ *   marks[17]: score 100.5 is above criterion A's maximum 100
+ * Nothing is returned on failure (no half-read competition).
+ *
+ * Ownership: a cf_competition owns every string and array it points to; cf_free() releases it.
+ * A cf_results points into the competition it was computed from and must be freed first.
+ *
+ * The file arrives as JSON; jansson decodes numbers with a fraction as doubles. The reader turns
+ * such a double back into the exact two-decimal text it came from (printing it with two decimals
+ * and checking that this reads back to the same double) and parses that text into hundredths,
+ * so no score ever passes through floating-point arithmetic. A number written with more than two
+ * decimals is refused; one with more than 15 significant digits cannot be told apart from its
+ * two-decimal neighbour and is read as that neighbour.
+ */
+#ifndef SKILLSCORE_COMPFILE_H
+#define SKILLSCORE_COMPFILE_H
+
+#include "../scoring/scoring.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CF_FORMAT "skillscore/1"
+#define CF_RESULTS_FORMAT "skillscore-results/1"
+
+/* Request bodies and files larger than this are refused before parsing. */
+#define CF_MAX_FILE_BYTES ((size_t)1 << 30)
+
+typedef struct cf_diag {
+    char message[512];
+    /* Optional: called once per kind of unknown field ("events[].weigths"), which is ignored. */
+    void (*warn)(void *ctx, const char *message);
+    void *warn_ctx;
+} cf_diag;
+
+typedef struct cf_member {
+    char *id, *name;
+    char *unit, *id_number, *gender; /* optional; NULL when absent. id_number is private. */
+} cf_member;
+
+typedef struct cf_criterion {
+    char *id, *name;
+    sc_centi max;
+} cf_criterion;
+
+typedef struct cf_event {
+    char *id, *name;
+    char *occupation_code, *occupation_name; /* optional */
+    cf_criterion *criteria;
+    sc_centi *criterion_max; /* the same maxima, contiguous, for the engine */
+    size_t n_criteria;
+    sc_event_rules rules;    /* rules.criterion_max points at criterion_max */
+    sc_centi discrepancy;    /* optional field discrepancy_percent, in hundredths of a percent
+                                of a criterion's maximum; default 2000 (20%) */
+} cf_event;
+
+typedef struct cf_entry {
+    char *id;
+    size_t event;            /* index into events */
+    char *group;
+    sc_status status;
+    int64_t time_seconds;    /* SC_NO_TIME when absent or null */
+    cf_member *members;
+    sc_person persons[SC_MAX_MEMBERS]; /* members' levels and flags, for the engine */
+    size_t n_members;
+    char *coach;             /* optional */
+    bool has_theory;
+    sc_centi theory;
+    size_t first_slot;       /* marks of (this entry, criterion k) are slot first_slot + k */
+} cf_entry;
+
+typedef struct cf_mark {
+    uint32_t entry;          /* index into entries */
+    uint32_t criterion;      /* index into the entry's event's criteria */
+    uint32_t judge;          /* index into judges */
+    uint32_t index;          /* position in the file's marks array */
+    sc_centi score;
+} cf_mark;
+
+typedef enum cf_cash_mode { CF_CASH_PRESET, CF_CASH_NONE, CF_CASH_CUSTOM } cf_cash_mode;
+
+typedef struct cf_competition {
+    char *id, *name;
+    sc_class cls;
+    bool final_stage;
+    cf_cash_mode cash_mode;
+    sc_cash_table cash;      /* the table in force, whatever the mode */
+    char *code, *organizer, *certificate_issuer, *appraisal_centre, *date; /* optional */
+
+    cf_event *events;
+    size_t n_events;
+    cf_entry *entries;
+    size_t n_entries;
+
+    /* Marks sorted by (entry, criterion, file order). Slot s = entries[e].first_slot + k holds
+     * marks[slot_start[s] .. slot_start[s + 1]). */
+    cf_mark *marks;
+    size_t n_marks;
+    size_t *slot_start;      /* n_slots + 1 */
+    size_t n_slots;
+
+    char **judges;           /* distinct judge ids, in order of first appearance */
+    size_t n_judges;
+} cf_competition;
+
+/* Reads a competition file from buf[0..len). Returns 0 and *out (free with cf_free), or -1 with
+ * diag->message set. A UTF-8 byte order mark at the start is skipped. */
+int cf_read(const char *buf, size_t len, cf_competition **out, cf_diag *diag);
+void cf_free(cf_competition *c);
+
+/* Lookups by id; -1 when absent. Linear: for tools, not for inner loops. */
+long cf_event_index(const cf_competition *c, const char *id);
+long cf_entry_index(const cf_competition *c, const char *id);
+long cf_criterion_index(const cf_event *e, const char *id);
+
+typedef struct cf_group_result {
+    size_t event;            /* index into events */
+    const char *group;       /* points into an entry of the competition */
+    sc_group_summary summary;
+    sc_entry_out *entries;   /* results order; entries[i].entry is an index into c->entries */
+    size_t n;
+} cf_group_result;
+
+typedef struct cf_results {
+    cf_group_result *groups; /* ordered by event id, then group name (bytes) */
+    size_t n_groups;
+    sc_entry_out *outs;      /* storage for every group's entries */
+} cf_results;
+
+/* Computes every (event, group). flags: 0 for final results (a missing mark is an error that
+ * names the entry and criterion), or SC_ALLOW_INCOMPLETE for provisional results. */
+int cf_compute(const cf_competition *c, unsigned flags, cf_results **out, cf_diag *diag);
+
+/* Computes one (event, group) only: what the server does after a mark. *out receives a
+ * cf_results with one group (or none when the group has no entries). */
+int cf_compute_group(const cf_competition *c, size_t event, const char *group, unsigned flags,
+                     cf_results **out, cf_diag *diag);
+
+void cf_results_free(cf_results *r);
+
+/* The results document as UTF-8 JSON text (2-space indent), newline-terminated. Caller frees.
+ * NULL only when memory runs out. */
+char *cf_results_json(const cf_competition *c, const cf_results *r);
+
+#endif

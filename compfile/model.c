@@ -1,0 +1,88 @@
+/*
+ * model.c — releasing a cf_competition and finding things in it by id.
+ */
+#include "compfile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void free_event(cf_event *ev)
+{
+    free(ev->id);
+    free(ev->name);
+    free(ev->occupation_code);
+    free(ev->occupation_name);
+    for (size_t k = 0; ev->criteria && k < ev->n_criteria; k++) {
+        free(ev->criteria[k].id);
+        free(ev->criteria[k].name);
+    }
+    free(ev->criteria);
+    free(ev->criterion_max);
+}
+
+static void free_entry(cf_entry *en)
+{
+    free(en->id);
+    free(en->group);
+    free(en->coach);
+    for (size_t m = 0; en->members && m < en->n_members; m++) {
+        free(en->members[m].id);
+        free(en->members[m].name);
+        free(en->members[m].unit);
+        free(en->members[m].id_number);
+        free(en->members[m].gender);
+    }
+    free(en->members);
+}
+
+void cf_free(cf_competition *c)
+{
+    if (!c)
+        return;
+    free(c->id);
+    free(c->name);
+    free(c->code);
+    free(c->organizer);
+    free(c->certificate_issuer);
+    free(c->appraisal_centre);
+    free(c->date);
+    for (size_t i = 0; c->events && i < c->n_events; i++)
+        free_event(&c->events[i]);
+    free(c->events);
+    for (size_t i = 0; c->entries && i < c->n_entries; i++)
+        free_entry(&c->entries[i]);
+    free(c->entries);
+    free(c->marks);
+    free(c->slot_start);
+    for (size_t i = 0; i < c->n_judges; i++)
+        free(c->judges[i]);
+    free(c->judges);
+    free(c);
+}
+
+long cf_event_index(const cf_competition *c, const char *id)
+{
+    for (size_t i = 0; id && i < c->n_events; i++) {
+        if (c->events[i].id && strcmp(c->events[i].id, id) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+long cf_entry_index(const cf_competition *c, const char *id)
+{
+    for (size_t i = 0; id && i < c->n_entries; i++) {
+        if (c->entries[i].id && strcmp(c->entries[i].id, id) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+long cf_criterion_index(const cf_event *e, const char *id)
+{
+    for (size_t k = 0; id && k < e->n_criteria; k++) {
+        if (strcmp(e->criteria[k].id, id) == 0)
+            return (long)k;
+    }
+    return -1;
+}

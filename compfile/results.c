@@ -1,0 +1,307 @@
+/*
+ * results.c — running the engine over a competition, and the results document.
+ *
+ * Entries are grouped by (event id, group name) in byte order, which is also the order of the
+ * document's rankings. For each group the marks of each entry are copied out of the
+ * competition's slots into scratch (the engine sorts marks in place, and the competition stays
+ * untouched so it can be computed again), the engine computes, and the group's entry indices
+ * are mapped back to the competition's.
+ */
+#include "compfile.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct group_key {
+    const cf_competition *c;
+    size_t entry;
+} group_key;
+
+static int compare_group(const cf_competition *c, size_t a, size_t b)
+{
+    const cf_entry *x = &c->entries[a], *y = &c->entries[b];
+    int d = strcmp(c->events[x->event].id, c->events[y->event].id);
+    if (d == 0)
+        d = strcmp(x->group, y->group);
+    return d;
+}
+
+static int compare_keys(const void *pa, const void *pb)
+{
+    const group_key *a = pa, *b = pb;
+    int d = compare_group(a->c, a->entry, b->entry);
+    if (d == 0)
+        d = (a->entry > b->entry) - (a->entry < b->entry);
+    return d;
+}
+
+static void competition_rules(const cf_competition *c, sc_competition_rules *rules)
+{
+    rules->table = sc_class_table(c->cls);
+    rules->final_stage = c->final_stage;
+    rules->cash = c->cash;
+}
+
+static void describe_error(const cf_competition *c, const cf_event *ev, const cf_entry *en,
+                           const sc_error *e, cf_diag *diag)
+{
+    const char *crit = e->criterion < ev->n_criteria ? ev->criteria[e->criterion].id : "?";
+    switch (e->code) {
+    case SC_ENOMARKS:
+        snprintf(diag->message, sizeof diag->message,
+                 "entry %s (event %s): no mark for criterion %s", en->id, ev->id, crit);
+        break;
+    case SC_ETOOFEW:
+        snprintf(diag->message, sizeof diag->message,
+                 "entry %s (event %s): criterion %s has %zu mark%s; trimmed_mean needs at least "
+                 "3 (去掉一个最高分和一个最低分)", en->id, ev->id, crit, e->count,
+                 e->count == 1 ? "" : "s");
+        break;
+    case SC_ETOOMANY:
+        snprintf(diag->message, sizeof diag->message,
+                 "entry %s (event %s): criterion %s has %zu marks; aggregation single takes "
+                 "exactly one", en->id, ev->id, crit, e->count);
+        break;
+    case SC_ENOTHEORY:
+        snprintf(diag->message, sizeof diag->message,
+                 "entry %s (event %s): no theory score, and the theory weight is %d", en->id,
+                 ev->id, ev->rules.w_theory);
+        break;
+    default:
+        snprintf(diag->message, sizeof diag->message, "entry %s (event %s): %s", en->id, ev->id,
+                 sc_strerror(e->code));
+        break;
+    }
+    (void)c;
+}
+
+/* Computes the group made of entries idx[0..n) (all of one event and group) into out. */
+static int compute_one(const cf_competition *c, const size_t *idx, size_t n, unsigned flags,
+                       cf_group_result *g, sc_entry_out *out, cf_diag *diag)
+{
+    const cf_entry *first = &c->entries[idx[0]];
+    const cf_event *ev = &c->events[first->event];
+    sc_competition_rules rules;
+    sc_entry_in *in = calloc(n, sizeof *in);
+    size_t total_marks = 0;
+    sc_centi *scratch = NULL;
+    size_t *counts = NULL;
+    sc_error err;
+    int rc = -1;
+
+    for (size_t i = 0; i < n; i++) {
+        const cf_entry *en = &c->entries[idx[i]];
+        total_marks += c->slot_start[en->first_slot + ev->n_criteria] -
+                       c->slot_start[en->first_slot];
+    }
+    scratch = malloc((total_marks + 1) * sizeof *scratch);
+    counts = malloc((n * ev->n_criteria + 1) * sizeof *counts);
+    if (!in || !scratch || !counts) {
+        snprintf(diag->message, sizeof diag->message, "out of memory");
+        goto out;
+    }
+    competition_rules(c, &rules);
+    for (size_t i = 0, at = 0; i < n; i++) {
+        const cf_entry *en = &c->entries[idx[i]];
+        in[i].id = en->id;
+        in[i].status = en->status;
+        in[i].time_seconds = en->time_seconds;
+        in[i].has_theory = en->has_theory;
+        in[i].theory = en->theory;
+        in[i].marks = scratch + at;
+        in[i].n_marks = counts + i * ev->n_criteria;
+        in[i].members = en->persons;
+        in[i].n_members = en->n_members;
+        for (size_t k = 0; k < ev->n_criteria; k++) {
+            size_t s = en->first_slot + k;
+            counts[i * ev->n_criteria + k] = c->slot_start[s + 1] - c->slot_start[s];
+            for (size_t m = c->slot_start[s]; m < c->slot_start[s + 1]; m++)
+                scratch[at++] = c->marks[m].score;
+        }
+    }
+    if (sc_compute_group(&rules, &ev->rules, in, n, flags, out, &g->summary, &err) != SC_OK) {
+        describe_error(c, ev, &c->entries[idx[err.entry < n ? err.entry : 0]], &err, diag);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i].entry = idx[out[i].entry];
+    g->event = first->event;
+    g->group = first->group;
+    g->entries = out;
+    g->n = n;
+    rc = 0;
+out:
+    free(in);
+    free(scratch);
+    free(counts);
+    return rc;
+}
+
+/* Computes the groups formed by the entries for which keep(c, i, ctx) is true. */
+static int compute_where(const cf_competition *c, unsigned flags,
+                         bool (*keep)(const cf_competition *, size_t, const void *),
+                         const void *ctx, cf_results **out, cf_diag *diag)
+{
+    cf_results *r = calloc(1, sizeof *r);
+    group_key *keys = calloc(c->n_entries + 1, sizeof *keys);
+    size_t *idx = calloc(c->n_entries + 1, sizeof *idx);
+    size_t n = 0;
+    int rc = -1;
+
+    *out = NULL;
+    diag->message[0] = '\0';
+    if (!r || !keys || !idx)
+        goto oom;
+    for (size_t i = 0; i < c->n_entries; i++) {
+        if (keep(c, i, ctx)) {
+            keys[n].c = c;
+            keys[n].entry = i;
+            n++;
+        }
+    }
+    qsort(keys, n, sizeof *keys, compare_keys);
+    r->outs = calloc(n + 1, sizeof *r->outs);
+    r->groups = calloc(n + 1, sizeof *r->groups);
+    if (!r->outs || !r->groups)
+        goto oom;
+    for (size_t i = 0; i < n; i++)
+        idx[i] = keys[i].entry;
+    for (size_t start = 0; start < n;) {
+        size_t end = start + 1;
+        while (end < n && compare_group(c, idx[start], idx[end]) == 0)
+            end++;
+        if (compute_one(c, idx + start, end - start, flags, &r->groups[r->n_groups],
+                        r->outs + start, diag))
+            goto out;
+        r->n_groups++;
+        start = end;
+    }
+    *out = r;
+    r = NULL;
+    rc = 0;
+    goto out;
+oom:
+    snprintf(diag->message, sizeof diag->message, "out of memory");
+out:
+    cf_results_free(r);
+    free(keys);
+    free(idx);
+    return rc;
+}
+
+static bool keep_all(const cf_competition *c, size_t i, const void *ctx)
+{
+    (void)c;
+    (void)i;
+    (void)ctx;
+    return true;
+}
+
+typedef struct group_filter {
+    size_t event;
+    const char *group;
+} group_filter;
+
+static bool keep_group(const cf_competition *c, size_t i, const void *ctx)
+{
+    const group_filter *f = ctx;
+    return c->entries[i].event == f->event && strcmp(c->entries[i].group, f->group) == 0;
+}
+
+int cf_compute(const cf_competition *c, unsigned flags, cf_results **out, cf_diag *diag)
+{
+    return compute_where(c, flags, keep_all, NULL, out, diag);
+}
+
+int cf_compute_group(const cf_competition *c, size_t event, const char *group, unsigned flags,
+                     cf_results **out, cf_diag *diag)
+{
+    group_filter f = {event, group};
+    return compute_where(c, flags, keep_group, &f, out, diag);
+}
+
+void cf_results_free(cf_results *r)
+{
+    if (!r)
+        return;
+    free(r->groups);
+    free(r->outs);
+    free(r);
+}
+
+/* ---- the results document --------------------------------------------------------------------- */
+
+static json_t *score_or_null(bool present, sc_centi v)
+{
+    char buf[24];
+    return present ? json_string(sc_centi_format(v, buf)) : json_null();
+}
+
+static json_t *entry_json(const cf_competition *c, const sc_entry_out *o)
+{
+    const cf_entry *en = &c->entries[o->entry];
+    bool ranked = o->outcome == SC_OUT_RANKED;
+    json_t *j = json_object(), *cash = json_object(), *promos = json_array();
+    const char *award = sc_award_name(o->award);
+
+    json_object_set_new(j, "entry", json_string(en->id));
+    json_object_set_new(j, "status", json_string(sc_status_key(en->status)));
+    json_object_set_new(j, "rank", ranked ? json_integer(o->rank) : json_null());
+    json_object_set_new(j, "theory", score_or_null(ranked && o->has_theory, o->theory));
+    json_object_set_new(j, "practical", score_or_null(ranked, o->practical));
+    json_object_set_new(j, "total", score_or_null(ranked, o->total));
+    json_object_set_new(j, "award", award ? json_string(award) : json_null());
+    json_object_set_new(cash, "per_person", json_integer(o->cash_per_person));
+    json_object_set_new(cash, "coach", json_integer(o->cash_coach));
+    json_object_set_new(j, "cash", cash);
+    for (size_t m = 0; m < en->n_members && m < SC_MAX_MEMBERS; m++) {
+        const char *from = sc_level_name(en->persons[m].level);
+        if (o->promoted_to[m] == SC_LEVEL_NONE)
+            continue;
+        json_t *p = json_object();
+        json_object_set_new(p, "member", json_string(en->members[m].id));
+        json_object_set_new(p, "from", from ? json_string(from) : json_null());
+        json_object_set_new(p, "to", json_string(sc_level_name(o->promoted_to[m])));
+        json_array_append_new(promos, p);
+    }
+    json_object_set_new(j, "promotions", promos);
+    if (o->outcome == SC_OUT_INCOMPLETE)
+        json_object_set_new(j, "pending", json_true());
+    return j;
+}
+
+char *cf_results_json(const cf_competition *c, const cf_results *r)
+{
+    json_t *doc = json_object(), *rankings = json_array();
+    char *text, *out = NULL;
+
+    json_object_set_new(doc, "format", json_string(CF_RESULTS_FORMAT));
+    json_object_set_new(doc, "competition", json_string(c->id));
+    for (size_t g = 0; g < r->n_groups; g++) {
+        const cf_group_result *gr = &r->groups[g];
+        json_t *group = json_object(), *entries = json_array();
+        json_object_set_new(group, "event", json_string(c->events[gr->event].id));
+        json_object_set_new(group, "group", json_string(gr->group));
+        json_object_set_new(group, "n", json_integer(gr->summary.n));
+        for (size_t i = 0; i < gr->n; i++)
+            json_array_append_new(entries, entry_json(c, &gr->entries[i]));
+        json_object_set_new(group, "entries", entries);
+        json_array_append_new(rankings, group);
+    }
+    json_object_set_new(doc, "rankings", rankings);
+    text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    if (text) {
+        size_t n = strlen(text);
+        out = malloc(n + 2);
+        if (out) {
+            memcpy(out, text, n);
+            out[n] = '\n';
+            out[n + 1] = '\0';
+        }
+        free(text);
+    }
+    return out;
+}

@@ -1,0 +1,342 @@
+/*
+ * scoring.h — the skillscore scoring engine: the Yunnan competition rules and nothing else.
+ *
+ * This header is the whole contract of libscoring. The engine is pure: plain structs in, plain
+ * structs out; no I/O, no globals, no allocation (every buffer is the caller's), no floating point.
+ * Server, CLI and reports call it; none of them knows a rule.
+ *
+ * Units
+ *   sc_centi  a score in hundredths of a point (27.5 points == 2750). Marks are never negative.
+ *   sc_yuan   money in whole yuan.
+ *   Percent quotas are in hundredths of a percent (12.5% == 1250).
+ *
+ * Rounding
+ *   Every rounding is "half up" on non-negative values and happens exactly once, where
+ *   ../shared/domain/rules.md says: a criterion score after aggregation (§2) and the weighted
+ *   total (§3). Means are computed as exact fractions (sum / count) before that one rounding.
+ *
+ * Errors
+ *   Functions that can fail return SC_OK (0) or a negative sc_err; sc_strerror() names it.
+ *   sc_compute_group() also fills an sc_error with the entry and criterion at fault, so that the
+ *   caller (which knows the record ids and field names) can build a message a user can act on.
+ *
+ * Policy sources (Chinese originals in ../shared/domain/excerpts/):
+ *   管理办法   云南省职业技能竞赛管理办法（试行）(云人社通〔2022〕48号)
+ *   2023通知   关于做好职业技能竞赛选手获取相应职业技能等级证书有关工作的通知 (2023-04-10)
+ *   技能云南   云南省人民政府关于实施“技能云南”行动的意见 (云政发〔2021〕28号) item 28
+ */
+#ifndef SKILLSCORE_SCORING_H
+#define SKILLSCORE_SCORING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int64_t sc_centi;
+typedef int64_t sc_yuan;
+
+/* The largest score the engine accepts anywhere (a criterion maximum, a mark, a theory score):
+ * 1,000,000.00 points. It keeps every product in int64 far from overflow. */
+#define SC_CENTI_MAX ((sc_centi)100000000)
+
+/* Most members a team entry may have. The 2023 notice knows teams of 1, 2 and 3; larger teams
+ * use the three-person thresholds (rules.md §6). */
+#define SC_MAX_MEMBERS 10
+
+/* time_seconds of an entry whose time was not recorded. */
+#define SC_NO_TIME ((int64_t)-1)
+
+typedef enum sc_err {
+    SC_OK = 0,
+    SC_EINVAL = -1,         /* an argument is out of its domain (unknown enum, NULL, ...) */
+    SC_ERANGE = -2,         /* a score is negative, above its maximum, or above SC_CENTI_MAX */
+    SC_ENOMARKS = -3,       /* an entry that must be scored has no mark for a criterion */
+    SC_ETOOFEW = -4,        /* trimmed_mean with fewer than 3 marks */
+    SC_ETOOMANY = -5,       /* single with more than one mark */
+    SC_ENOTHEORY = -6,      /* the theory weight is above 0 and the entry has no theory score */
+    SC_EUNEXPECTEDTHEORY = -7, /* a theory score for an event whose theory weight is 0 */
+    SC_EWEIGHTSUM = -8,     /* theory + practical weight is not 100 */
+    SC_EPRACTICALMIN = -9,  /* practical weight below 70% (管理办法 第二十九条) */
+    SC_ECRITERIASUM = -10,  /* practical criteria maxima do not add up to 100 */
+    SC_EPRECISION = -11,    /* a decimal with more than 2 decimal places */
+    SC_ESYNTAX = -12,       /* text that is not a decimal number */
+    SC_ETEAMSIZE = -13,     /* team size outside 1..SC_MAX_MEMBERS, or members != team size */
+    SC_EQUOTA = -14         /* a percent quota above 100%, or a negative quota */
+} sc_err;
+
+/* A short English description of an sc_err ("unknown error" for anything else). Static. */
+const char *sc_strerror(int code);
+
+/* ---------------------------------------------------------------------------------------------
+ * Names. Every enum has a key (the competition file's spelling) and, where people read it, a
+ * Chinese name. The _parse functions return SC_OK or SC_EINVAL; the returned strings are static.
+ */
+
+typedef enum sc_level {
+    SC_LEVEL_NONE = 0,
+    SC_LEVEL_5 = 1, /* 初级工 (五级) */
+    SC_LEVEL_4 = 2, /* 中级工 (四级) */
+    SC_LEVEL_3 = 3, /* 高级工 (三级) */
+    SC_LEVEL_2 = 4, /* 技师 (二级) */
+    SC_LEVEL_1 = 5  /* 高级技师 (一级) */
+} sc_level;
+const char *sc_level_name(sc_level level); /* "初级工" ... "高级技师"; NULL for SC_LEVEL_NONE */
+int sc_level_parse(const char *name, sc_level *out);
+
+typedef enum sc_class {
+    SC_CLASS_WORLDSKILLS,
+    SC_CLASS_NATIONAL,
+    SC_CLASS_NATIONAL_CLASS1,
+    SC_CLASS_PROVINCIAL,
+    SC_CLASS_PROVINCIAL_SPECIAL,
+    SC_CLASS_PROVINCIAL_INDUSTRY_1,
+    SC_CLASS_PROVINCIAL_INDUSTRY_2,
+    SC_CLASS_PREFECTURE,
+    SC_CLASS_PREFECTURE_SPECIAL,
+    SC_CLASS_PREFECTURE_INDUSTRY_1,
+    SC_CLASS_PREFECTURE_INDUSTRY_2,
+    SC_CLASS_COUNTY,
+    SC_CLASS_COUNTY_SPECIAL,
+    SC_CLASS_COUNTY_INDUSTRY,
+    SC_CLASS_ENTERPRISE,
+    SC_CLASS_SCHOOL,
+    SC_CLASS_COUNT
+} sc_class;
+const char *sc_class_key(sc_class cls);  /* "provincial" */
+const char *sc_class_name(sc_class cls); /* "云南省职业技能大赛 (全省综合性)" */
+int sc_class_parse(const char *key, sc_class *out);
+
+typedef enum sc_aggregation {
+    SC_AGG_MEAN,         /* arithmetic mean of all judges' marks (default) */
+    SC_AGG_TRIMMED_MEAN, /* 去掉一个最高分和一个最低分, mean of the rest; needs >= 3 marks */
+    SC_AGG_MEDIAN,       /* the median; mean of the two middle marks when the count is even */
+    SC_AGG_SINGLE        /* exactly one consensus mark */
+} sc_aggregation;
+const char *sc_aggregation_key(sc_aggregation agg);
+int sc_aggregation_parse(const char *key, sc_aggregation *out);
+
+typedef enum sc_status {
+    SC_STATUS_OK,          /* ranked */
+    SC_STATUS_ABSENT,      /* 缺考: not ranked, not counted in N */
+    SC_STATUS_DISQUALIFIED /* 取消成绩: not ranked, no award, counted in N */
+} sc_status;
+const char *sc_status_key(sc_status status);
+int sc_status_parse(const char *key, sc_status *out);
+
+typedef enum sc_tie_break { SC_TB_PRACTICAL, SC_TB_THEORY, SC_TB_TIME } sc_tie_break;
+#define SC_MAX_TIE_BREAK 3
+const char *sc_tie_break_key(sc_tie_break tb);
+int sc_tie_break_parse(const char *key, sc_tie_break *out);
+
+typedef enum sc_rounding { SC_ROUND_FLOOR, SC_ROUND_HALF_UP, SC_ROUND_CEIL } sc_rounding;
+const char *sc_rounding_key(sc_rounding r); /* "floor", "round", "ceil" */
+int sc_rounding_parse(const char *key, sc_rounding *out);
+
+typedef enum sc_scheme { SC_SCHEME_PRIZES, SC_SCHEME_MEDALS } sc_scheme;
+const char *sc_scheme_key(sc_scheme s);
+int sc_scheme_parse(const char *key, sc_scheme *out);
+
+typedef enum sc_award {
+    SC_AWARD_NONE,
+    SC_AWARD_GOLD,   /* 金牌 */
+    SC_AWARD_SILVER, /* 银牌 */
+    SC_AWARD_BRONZE, /* 铜牌 */
+    SC_AWARD_FIRST,  /* 一等奖 */
+    SC_AWARD_SECOND, /* 二等奖 */
+    SC_AWARD_THIRD,  /* 三等奖 */
+    SC_AWARD_HONOURABLE, /* 优胜奖 */
+    SC_AWARD_COUNT
+} sc_award;
+const char *sc_award_name(sc_award award); /* "金牌" ...; NULL for SC_AWARD_NONE */
+int sc_award_parse(const char *name, sc_award *out);
+
+/* ---------------------------------------------------------------------------------------------
+ * Decimals. Scores travel as text ("86", "27.5", "91.33"); these convert without floating point.
+ */
+
+/* Parses an unsigned decimal with at most 2 decimal places ("27.5", "100", "0.05") into
+ * hundredths. SC_EPRECISION for more decimals (trailing zeros count: "1.500" is refused, as the
+ * policy's "at most 2 decimals" is about what was written), SC_ESYNTAX for anything else,
+ * SC_ERANGE above SC_CENTI_MAX. A leading '-' is SC_ERANGE: no score is negative. */
+int sc_centi_parse(const char *text, size_t len, sc_centi *out);
+
+/* Writes v with exactly two decimals ("86.00") into buf (at least 24 bytes). Returns buf. */
+char *sc_centi_format(sc_centi v, char *buf);
+
+/* Writes v with the fewest decimals that keep it exact ("100", "27.5", "91.33"). Returns buf. */
+char *sc_centi_format_short(sc_centi v, char *buf);
+
+/* ---------------------------------------------------------------------------------------------
+ * §2 Marks: one criterion score from several judges' marks.
+ *
+ * marks[0..n) are reordered in place (sorted ascending). *out receives the criterion score,
+ * rounded half up to hundredths. SC_ENOMARKS when n == 0, SC_ETOOFEW for trimmed_mean with
+ * n < 3, SC_ETOOMANY for single with n > 1, SC_ERANGE for a negative mark.
+ */
+int sc_aggregate(sc_aggregation agg, sc_centi *marks, size_t n, sc_centi *out);
+
+/* ---------------------------------------------------------------------------------------------
+ * §3 Total: weights in whole percents. sc_weights_check() returns SC_OK, SC_EINVAL (negative),
+ * SC_EWEIGHTSUM or SC_EPRACTICALMIN (管理办法 第二十九条: practical at least 70%).
+ * sc_total() = (theory × w_theory + practical × w_practical) / 100, rounded half up.
+ */
+int sc_weights_check(int w_theory, int w_practical);
+sc_centi sc_total(sc_centi theory, sc_centi practical, int w_theory, int w_practical);
+
+/* The practical criteria maxima must add up to exactly 100 points: SC_OK or SC_ECRITERIASUM
+ * (SC_ERANGE for a maximum that is not above 0 or above SC_CENTI_MAX). */
+int sc_criteria_check(const sc_centi *max, size_t n);
+
+/* ---------------------------------------------------------------------------------------------
+ * §5 Awards (管理办法 第三十七条).
+ */
+typedef struct sc_quota {
+    bool percent;  /* false: value is a count of entries; true: hundredths of a percent of N */
+    int64_t value; /* >= 0; a percent at most 10000 (100%) */
+} sc_quota;
+
+/* SC_OK, or SC_EQUOTA for a negative value or a percent above 100%. */
+int sc_quota_check(sc_quota q);
+
+/* How many places a quota gives among n counted entries (percent rounded as told). */
+int64_t sc_quota_count(sc_quota q, int64_t n, sc_rounding rounding);
+
+/* The award for rank r among n counted entries: the first award for r <= q1, the second for
+ * r <= q1 + q2, the third for r <= q1 + q2 + q3 (counts as sc_quota_count gives them), else
+ * 优胜奖 for r <= floor(n / 2), else none. r <= 0 (not ranked) gets none. */
+sc_award sc_award_for_rank(sc_scheme scheme, const sc_quota quotas[3], sc_rounding rounding,
+                           int64_t rank, int64_t n);
+
+/* ---------------------------------------------------------------------------------------------
+ * §6 Skill-level promotion (2023通知 二).
+ */
+typedef enum sc_table { SC_TABLE_NONE, SC_TABLE_A, SC_TABLE_B, SC_TABLE_C } sc_table;
+
+/* The promotion table of a competition class (rules.md §1). */
+sc_table sc_class_table(sc_class cls);
+
+/* The base level of the band that rank r falls in, for n counted entries and teams of
+ * team_size; SC_LEVEL_NONE outside every band or for SC_TABLE_NONE. */
+sc_level sc_band_level(sc_table table, int64_t rank, int64_t n, int team_size);
+
+typedef struct sc_person {
+    sc_level level;       /* held in the same or a close occupation (国网可查); NONE if none */
+    bool student;         /* 学生选手: promoted at most to 技师 */
+    bool promoted_before; /* already promoted in this competition (同一赛事仅能晋升一次) */
+} sc_person;
+
+typedef struct sc_promotion_rules {
+    sc_table table;     /* from the competition class */
+    bool final_stage;   /* only the final stage promotes */
+    sc_level top_level; /* the occupation's highest level in its national standard */
+    bool in_catalog;    /* listed in 国家职业分类大典 (2022) */
+    int team_size;
+} sc_promotion_rules;
+
+/* The level a person is promoted to from rank r among n, or SC_LEVEL_NONE. Applies the
+ * current-level step-up, the student cap, top_level, in_catalog and once-per-competition rules.
+ * Callers pass only ranked, non-disqualified entries' ranks (r >= 1). */
+sc_level sc_promote(const sc_promotion_rules *rules, int64_t rank, int64_t n,
+                    const sc_person *person);
+
+/* ---------------------------------------------------------------------------------------------
+ * §7 Cash awards (技能云南 item 28): yuan per person; the coach team gets the same again.
+ */
+typedef struct sc_cash_table {
+    sc_yuan amount[SC_AWARD_COUNT]; /* indexed by sc_award; amount[SC_AWARD_NONE] is 0 */
+} sc_cash_table;
+
+typedef enum sc_cash_preset {
+    SC_CASH_NONE,
+    SC_CASH_WS,   /* 世界技能大赛 (我省选派) */
+    SC_CASH_NAT,  /* 全国技能大赛 */
+    SC_CASH_NAT1, /* 其他全国一类 */
+    SC_CASH_PROV  /* 全省综合性 / 省级一类 */
+} sc_cash_preset;
+
+/* The preset a class uses when the competition asks for "preset" (rules.md §1). */
+sc_cash_preset sc_class_cash_preset(sc_class cls);
+
+/* Fills *table with a preset's amounts (all zero for SC_CASH_NONE). */
+void sc_cash_table_preset(sc_cash_preset preset, sc_cash_table *table);
+
+/* ---------------------------------------------------------------------------------------------
+ * One (event, group): from marks to ranks, awards, cash and promotions.
+ */
+typedef struct sc_competition_rules {
+    sc_table table;     /* promotion table, sc_class_table() of the class */
+    bool final_stage;
+    sc_cash_table cash; /* the table in force (preset, custom, or all zero) */
+} sc_competition_rules;
+
+typedef struct sc_event_rules {
+    const sc_centi *criterion_max; /* n_criteria maxima (checked with sc_criteria_check) */
+    size_t n_criteria;
+    sc_aggregation aggregation;
+    int w_theory, w_practical;
+    sc_scheme scheme;
+    sc_quota quotas[3];
+    sc_rounding quota_rounding;
+    sc_tie_break tie_break[SC_MAX_TIE_BREAK];
+    size_t n_tie_break;
+    int team_size;
+    sc_level top_level; /* SC_LEVEL_1 when the standard has every level */
+    bool in_catalog;
+} sc_event_rules;
+
+typedef struct sc_entry_in {
+    const char *id;         /* unique in the group; orders equal ranks (strcmp). Not owned. */
+    sc_status status;
+    int64_t time_seconds;   /* SC_NO_TIME when not recorded */
+    bool has_theory;
+    sc_centi theory;
+    sc_centi *marks;        /* all judges' marks, criterion by criterion; reordered in place */
+    const size_t *n_marks;  /* n_criteria counts: marks of criterion k follow those of k-1 */
+    const sc_person *members;
+    size_t n_members;       /* == team_size */
+} sc_entry_in;
+
+typedef enum sc_outcome {
+    SC_OUT_RANKED,
+    SC_OUT_ABSENT,
+    SC_OUT_DISQUALIFIED,
+    SC_OUT_INCOMPLETE /* only with SC_ALLOW_INCOMPLETE: marks or theory still missing */
+} sc_outcome;
+
+typedef struct sc_entry_out {
+    size_t entry;         /* index of the entry in the input array */
+    sc_outcome outcome;
+    bool has_theory;      /* theory is meaningful: ranked and the theory weight is above 0 */
+    sc_centi theory, practical, total; /* meaningful when ranked */
+    int64_t rank;         /* >= 1 when ranked, 0 otherwise */
+    sc_award award;
+    sc_yuan cash_per_person, cash_coach;
+    sc_level promoted_to[SC_MAX_MEMBERS]; /* per member; SC_LEVEL_NONE when not promoted */
+} sc_entry_out;
+
+typedef struct sc_group_summary {
+    int64_t n;          /* N: entries with status ok or disqualified */
+    int64_t ranked;     /* entries that received a rank */
+    int64_t incomplete; /* entries left unranked for missing marks (SC_ALLOW_INCOMPLETE) */
+} sc_group_summary;
+
+typedef struct sc_error {
+    int code;         /* an sc_err */
+    size_t entry;     /* index of the entry at fault, when the error is about one */
+    size_t criterion; /* index of the criterion at fault, for mark errors */
+    size_t count;     /* how many marks that criterion had, for SC_ETOOFEW / SC_ETOOMANY */
+} sc_error;
+
+/* Provisional results while marking is still going on: an ok entry with a missing mark or
+ * theory score is reported as SC_OUT_INCOMPLETE (counted in N, not ranked) instead of failing. */
+#define SC_ALLOW_INCOMPLETE 1u
+
+/* Computes one (event, group). out must hold n elements; it receives one element per entry in
+ * results order: ranked entries by rank then id, then the others by id. Each entry's marks are
+ * reordered in place. On failure returns the sc_err, fills *err (if not NULL) and leaves out
+ * unspecified. No allocation: cost O(M + n log n) for M marks. */
+int sc_compute_group(const sc_competition_rules *comp, const sc_event_rules *event,
+                     sc_entry_in *in, size_t n, unsigned flags, sc_entry_out *out,
+                     sc_group_summary *summary, sc_error *err);
+
+#endif

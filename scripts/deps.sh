@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages skillscore needs that are not installed yet. Used by `make`,
+# `make test` and `make run`, so the README's two commands work on a fresh Debian 12 machine.
+# Usage: scripts/deps.sh build|test|run
+set -euo pipefail
+
+want=(gcc make pkg-config libjansson-dev)
+case "${1:-build}" in
+  test) want+=(clang libclang-rt-14-dev) ;;
+esac
+
+missing=()
+# python3 drives the demo generator and a few test checks; any python3 will do.
+if [ "${1:-build}" = test ] && ! command -v python3 >/dev/null 2>&1; then missing+=(python3); fi
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO=sudo
+else
+  SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

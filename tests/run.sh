@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# tests/run.sh — runs every suite of `make test` and ends with the total "N passed, N failed".
+# Each suite prints its own "N passed, N failed" last; a suite that crashes or prints no such
+# line counts as one failure.
+set -u
+cd "$(dirname "$0")/.."
+total_pass=0
+total_fail=0
+
+suite() { # name command...
+  local name=$1 out rc line p f
+  shift
+  out=$("$@" 2>&1)
+  rc=$?
+  line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -1)
+  if [ -z "$line" ]; then
+    p=0 f=1
+  else
+    p=${line%% passed*}
+    f=${line#*passed, }
+    f=${f%% failed*}
+    [ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
+  fi
+  total_pass=$((total_pass + p))
+  total_fail=$((total_fail + f))
+  if [ "$f" -ne 0 ]; then
+    printf '%s\n' "$out" | tail -40
+    echo "suite $name: $p passed, $f failed (exit $rc)"
+  else
+    echo "suite $name: $p passed"
+  fi
+}
+
+for t in build/asan/test_*; do
+  suite "$(basename "$t")" "$t"
+done
+suite cli tests/test_cli.sh
+if [ -x build/fuzz_read ] || command -v clang >/dev/null 2>&1; then
+  suite fuzz tests/fuzz/run_short.sh
+fi
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define EXIT_BAD_INPUT 2
 
@@ -26,11 +27,18 @@ static const char usage[] =
     "    --table        print a ranking table for a terminal instead of JSON\n"
     "    --provisional  rank what can be ranked; entries with missing marks are pending\n";
 
-/* Reads all of f into a malloc'd buffer. */
+/* Reads all of f into a malloc'd buffer: a regular file in one read of its size, a pipe in
+ * doubling chunks. */
 static char *slurp(FILE *f, size_t *len)
 {
+    struct stat st;
     size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
+    char *buf;
+
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+        (size_t)st.st_size <= CF_MAX_FILE_BYTES)
+        cap = (size_t)st.st_size + 1; /* + 1: the read that sees end of file */
+    buf = malloc(cap);
     while (buf) {
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;

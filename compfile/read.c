@@ -171,39 +171,39 @@ static int get_int(reader *r, json_t *obj, const char *key, const char *path, in
     return 0;
 }
 
-/* A score: a JSON number >= 0 with at most two decimals, as exact hundredths. */
+/* A score: a JSON number >= 0 with at most two decimals, as exact hundredths.
+ *
+ * jansson hands over a fraction as the double nearest to what was written. For a candidate c
+ * hundredths, (double)c / 100.0 is the double nearest to c/100 (IEEE division rounds
+ * correctly), which is exactly what the parser produced if the text was c/100 written with at
+ * most two decimals. So the equality below is an exact test, and c is the exact value. */
 static int number_centi(reader *r, json_t *v, const char *path, const char *field,
                         sc_centi *out)
 {
-    char text[64];
-    int rc;
-
     if (!v)
         return fail(r, "%s: missing field \"%s\"", path, field);
     if (json_is_integer(v)) {
         json_int_t i = json_integer_value(v);
         if (i < 0)
             return fail(r, "%s: %s %lld is negative", path, field, (long long)i);
-        snprintf(text, sizeof text, "%lld", (long long)i);
-    } else if (json_is_real(v)) {
+        if (i > SC_CENTI_MAX / 100)
+            return fail(r, "%s: %s %lld is too large", path, field, (long long)i);
+        *out = (sc_centi)i * 100;
+        return 0;
+    }
+    if (json_is_real(v)) {
         double d = json_real_value(v);
         if (d < 0)
             return fail(r, "%s: %s %.15g is negative", path, field, d);
-        if (!(d <= 1e15))
+        if (!(d <= (double)SC_CENTI_MAX / 100))
             return fail(r, "%s: %s %.15g is too large", path, field, d);
-        snprintf(text, sizeof text, "%.2f", d);
-        /* The round trip is exact for every number written with two decimals or fewer. */
-        if (strtod(text, NULL) != d)
+        sc_centi c = (sc_centi)llround(d * 100);
+        if ((double)c / 100.0 != d)
             return fail(r, "%s: %s %.15g has more than 2 decimal places", path, field, d);
-    } else {
-        return fail(r, "%s: %s must be a number", path, field);
+        *out = c;
+        return 0;
     }
-    rc = sc_centi_parse(text, strlen(text), out);
-    if (rc == SC_ERANGE)
-        return fail(r, "%s: %s %s is too large", path, field, text);
-    if (rc != SC_OK)
-        return fail(r, "%s: %s %s: %s", path, field, text, sc_strerror(rc));
-    return 0;
+    return fail(r, "%s: %s must be a number", path, field);
 }
 
 /* A percent text "12.5%" into hundredths of a percent. */
@@ -321,21 +321,10 @@ static int intern_field(reader *r, json_t *obj, const char *key, const char *pat
     return *sym == SI_NONE ? fail_oom(r) : 0;
 }
 
-static int take_mark(reader *r, json_t *v, size_t index)
+static int store_mark(reader *r, const cf_mark *m, size_t index)
 {
-    char path[48];
-    cf_mark m = {0};
-
-    snprintf(path, sizeof path, "marks[%zu]", index);
-    if (want_object(r, v, path) || intern_field(r, v, "entry", path, &m.entry) ||
-        intern_field(r, v, "criterion", path, &m.criterion) ||
-        intern_field(r, v, "judge", path, &m.judge) ||
-        number_centi(r, json_object_get(v, "score"), path, "score", &m.score))
-        return -1;
-    check_keys(r, v, "marks[]", mark_keys);
     if (index > UINT32_MAX - 1)
-        return fail(r, "%s: too many marks", path);
-    m.index = (uint32_t)index;
+        return fail(r, "marks[%zu]: too many marks", index);
     if (r->n_marks == r->cap_marks) {
         size_t cap = r->cap_marks ? r->cap_marks * 2 : 1024;
         cf_mark *marks = realloc(r->marks, cap * sizeof *marks);
@@ -344,8 +333,63 @@ static int take_mark(reader *r, json_t *v, size_t index)
         r->marks = marks;
         r->cap_marks = cap;
     }
-    r->marks[r->n_marks++] = m;
+    r->marks[r->n_marks] = *m;
+    r->marks[r->n_marks++].index = (uint32_t)index;
     return 0;
+}
+
+/* The fields of one mark, read without building a path: the path is written only when a field
+ * is wrong, by reading it again through the checking helpers. A million marks pay nothing for
+ * error messages they never need. */
+static bool mark_fast(reader *r, json_t *v, cf_mark *m)
+{
+    const char *names[3] = {"entry", "criterion", "judge"};
+    uint32_t *syms[3] = {&m->entry, &m->criterion, &m->judge};
+    json_t *score;
+
+    if (!json_is_object(v))
+        return false;
+    for (int k = 0; k < 3; k++) {
+        json_t *s = json_object_get(v, names[k]);
+        if (!json_is_string(s) || json_string_length(s) == 0)
+            return false;
+        *syms[k] = si_intern(&r->pool, json_string_value(s), json_string_length(s));
+        if (*syms[k] == SI_NONE)
+            return false;
+    }
+    score = json_object_get(v, "score");
+    if (json_is_integer(score) && json_integer_value(score) >= 0 &&
+        json_integer_value(score) <= SC_CENTI_MAX / 100) {
+        m->score = (sc_centi)json_integer_value(score) * 100;
+        return true;
+    }
+    if (json_is_real(score)) {
+        double d = json_real_value(score);
+        if (d >= 0 && d <= (double)SC_CENTI_MAX / 100) {
+            m->score = (sc_centi)llround(d * 100);
+            return (double)m->score / 100.0 == d;
+        }
+    }
+    return false;
+}
+
+static int take_mark(reader *r, json_t *v, size_t index)
+{
+    cf_mark m = {0};
+
+    if (!mark_fast(r, v, &m)) {
+        char path[48];
+        snprintf(path, sizeof path, "marks[%zu]", index);
+        if (want_object(r, v, path) || intern_field(r, v, "entry", path, &m.entry) ||
+            intern_field(r, v, "criterion", path, &m.criterion) ||
+            intern_field(r, v, "judge", path, &m.judge) ||
+            number_centi(r, json_object_get(v, "score"), path, "score", &m.score))
+            return -1;
+        return fail(r, "%s: could not be read", path); /* not reached: one check above fails */
+    }
+    if (json_object_size(v) != 4) /* the usual shape has exactly the four fields read above */
+        check_keys(r, v, "marks[]", mark_keys);
+    return store_mark(r, &m, index);
 }
 
 static const char *const theory_keys[] = {"entry", "score", NULL};
@@ -376,6 +420,98 @@ static int take_theory(reader *r, json_t *v, size_t index)
     return 0;
 }
 
+/* ---- the fast path for the common mark --------------------------------------------------------
+ *
+ * Nearly every mark in a file looks like {"entry": "T001", "criterion": "A", "judge": "J1",
+ * "score": 27.5}. Decoding that with jansson costs an object, a hash table and four values per
+ * mark, which is most of the time `compute` spends on a large file. This recognises exactly that
+ * shape — the four fields once each in any order, strings of printable ASCII without escapes,
+ * plain decimals without sign or exponent and with at most two decimals — straight from the
+ * bytes, and reads the score as exact hundredths without a double in between. Anything else
+ * (other fields, escapes, non-ASCII ids, exponents, negative or malformed numbers, a field
+ * twice) is left to jansson, which then accepts it or says precisely what is wrong: the fast path
+ * only ever accepts a subset of what jansson accepts, with the same meaning.
+ */
+
+static size_t skip_ws_at(const char *b, size_t i, size_t len)
+{
+    while (i < len && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* A plain string at b[i] ('"' expected); its body in [*start, *end); returns the index after it
+ * or 0 when it is not plain. */
+static size_t plain_string(const char *b, size_t i, size_t len, size_t *start, size_t *end)
+{
+    if (i >= len || b[i] != '"')
+        return 0;
+    *start = ++i;
+    while (i < len && b[i] != '"') {
+        unsigned char ch = (unsigned char)b[i];
+        if (ch < 0x20 || ch >= 0x7f || ch == '\\')
+            return 0;
+        i++;
+    }
+    if (i >= len)
+        return 0;
+    *end = i;
+    return i + 1;
+}
+
+/* Returns the index after the mark object at b[i], with *m filled, or 0 to fall back. */
+static size_t mark_bytes(reader *r, size_t i, cf_mark *m)
+{
+    static const char *const names[4] = {"entry", "criterion", "judge", "score"};
+    const char *b = r->buf;
+    size_t len = r->len;
+    unsigned seen = 0;
+
+    if (i >= len || b[i] != '{')
+        return 0;
+    i++;
+    for (int field = 0; field < 4; field++) {
+        size_t ks, ke, vs, ve;
+        int k;
+        i = skip_ws_at(b, i, len);
+        if (!(i = plain_string(b, i, len, &ks, &ke)))
+            return 0;
+        for (k = 0; k < 4; k++) {
+            if (ke - ks == strlen(names[k]) && memcmp(b + ks, names[k], ke - ks) == 0)
+                break;
+        }
+        if (k == 4 || (seen & (1u << k)))
+            return 0;
+        seen |= 1u << k;
+        i = skip_ws_at(b, i, len);
+        if (i >= len || b[i] != ':')
+            return 0;
+        i = skip_ws_at(b, i + 1, len);
+        if (k < 3) {
+            uint32_t *sym = k == 0 ? &m->entry : k == 1 ? &m->criterion : &m->judge;
+            if (!(i = plain_string(b, i, len, &vs, &ve)) || ve == vs)
+                return 0;
+            *sym = si_intern(&r->pool, b + vs, ve - vs);
+            if (*sym == SI_NONE)
+                return 0;
+        } else {
+            vs = i;
+            while (i < len && ((b[i] >= '0' && b[i] <= '9') || b[i] == '.'))
+                i++;
+            /* JSON forbids leading zeros ("01"); leave those to jansson to refuse */
+            if (i - vs > 1 && b[vs] == '0' && b[vs + 1] != '.')
+                return 0;
+            if (sc_centi_parse(b + vs, i - vs, &m->score) != SC_OK)
+                return 0;
+        }
+        i = skip_ws_at(b, i, len);
+        if (i >= len || b[i] != (field == 3 ? '}' : ','))
+            return 0;
+        i++;
+    }
+    return i;
+}
+
 /* Walks a large array element by element, handing each decoded element to take(). */
 static int stream_array(reader *r, const char *name,
                         int (*take)(reader *r, json_t *v, size_t index))
@@ -398,9 +534,20 @@ static int stream_array(reader *r, const char *name,
         return 0;
     }
     do {
-        json_t *v = next_value(r);
+        json_t *v;
         int rc;
-        if (!v)
+        if (take == take_mark) {
+            cf_mark m = {0};
+            size_t after;
+            skip_ws(r);
+            if ((after = mark_bytes(r, r->pos, &m)) != 0) {
+                if (store_mark(r, &m, index++))
+                    return -1;
+                r->pos = after;
+                continue;
+            }
+        }
+        if (!(v = next_value(r)))
             return -1;
         rc = take(r, v, index++);
         json_decref(v);
@@ -1080,8 +1227,8 @@ out:
 static int resolve_marks(reader *r, const uint32_t *entry_of_sym)
 {
     cf_competition *c = r->c;
-    uint32_t *judge_of_sym = NULL;
-    size_t *count = NULL;
+    uint32_t *judge_of_sym = NULL, *crit_sym = NULL;
+    size_t *count = NULL, *crit_base = NULL, n_crit_syms = 0;
     cf_mark *sorted = NULL;
     int rc = -1;
 
@@ -1089,6 +1236,23 @@ static int resolve_marks(reader *r, const uint32_t *entry_of_sym)
     for (size_t i = 0; i < c->n_entries; i++) {
         c->entries[i].first_slot = c->n_slots;
         c->n_slots += c->events[c->entries[i].event].n_criteria;
+    }
+    /* Criterion ids as symbols, event by event, so that a mark's criterion is found by
+     * comparing integers; an id no mark uses is not in the pool (SI_NONE) and matches none. */
+    for (size_t e = 0; e < c->n_events; e++)
+        n_crit_syms += c->events[e].n_criteria;
+    crit_sym = malloc((n_crit_syms + 1) * sizeof *crit_sym);
+    crit_base = malloc((c->n_events + 1) * sizeof *crit_base);
+    if (!crit_sym || !crit_base) {
+        fail_oom(r);
+        goto out;
+    }
+    for (size_t e = 0, at = 0; e < c->n_events; e++) {
+        crit_base[e] = at;
+        for (size_t k = 0; k < c->events[e].n_criteria; k++, at++) {
+            const char *id = c->events[e].criteria[k].id;
+            crit_sym[at] = si_find(&r->pool, id, strlen(id));
+        }
     }
     judge_of_sym = malloc((r->pool.count + 1) * sizeof *judge_of_sym);
     c->slot_start = calloc(c->n_slots + 2, sizeof *c->slot_start);
@@ -1107,12 +1271,19 @@ static int resolve_marks(reader *r, const uint32_t *entry_of_sym)
                  si_str(&r->pool, m->entry));
             goto out;
         }
-        const cf_event *ev = &c->events[c->entries[e].event];
-        const char *crit = si_str(&r->pool, m->criterion);
-        long k = cf_criterion_index(ev, crit);
+        size_t ev_index = c->entries[e].event;
+        const cf_event *ev = &c->events[ev_index];
+        const uint32_t *syms = crit_sym + crit_base[ev_index];
+        long k = -1;
+        for (size_t j = 0; j < ev->n_criteria; j++) {
+            if (syms[j] == m->criterion) {
+                k = (long)j;
+                break;
+            }
+        }
         if (k < 0) {
             fail(r, "marks[%zu]: criterion \"%s\" is not a criterion of event %s (entry %s)", i,
-                 crit, ev->id, c->entries[e].id);
+                 si_str(&r->pool, m->criterion), ev->id, c->entries[e].id);
             goto out;
         }
         if (m->score > ev->criteria[k].max) {
@@ -1179,6 +1350,8 @@ static int resolve_marks(reader *r, const uint32_t *entry_of_sym)
     rc = 0;
 out:
     free(judge_of_sym);
+    free(crit_sym);
+    free(crit_base);
     return rc;
 }
 

@@ -1,0 +1,322 @@
+/*
+ * test_compfile.c — the competition file reader and the results document, through compfile.h.
+ *
+ * Property tests shuffle the arrays of the demo competition (entries, marks, theory) and the
+ * order of the top-level members, and check the results document stays byte-for-byte the same.
+ */
+#include "../compfile/compfile.h"
+#include "check.h"
+
+#include <jansson.h>
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    *len = (size_t)n;
+    return buf;
+}
+
+/* Results JSON of a competition text, or NULL with the message in diag. */
+static char *results_of(const char *text, size_t len, unsigned flags, cf_diag *diag)
+{
+    cf_competition *c = NULL;
+    cf_results *r = NULL;
+    char *json = NULL;
+    if (cf_read(text, len, &c, diag) == 0 && cf_compute(c, flags, &r, diag) == 0)
+        json = cf_results_json(c, r);
+    cf_results_free(r);
+    cf_free(c);
+    return json;
+}
+
+static char *results_of_json(json_t *doc, unsigned flags, cf_diag *diag)
+{
+    char *text = json_dumps(doc, JSON_COMPACT);
+    char *out = results_of(text, strlen(text), flags, diag);
+    free(text);
+    return out;
+}
+
+static json_t *load_demo(void)
+{
+    json_error_t e;
+    json_t *doc = json_load_file("data/demo/competition.json", 0, &e);
+    if (!doc)
+        fprintf(stderr, "cannot load demo: %s\n", e.text);
+    return doc;
+}
+
+static char *small_results(const char *marks, unsigned flags, cf_diag *diag);
+
+static uint32_t next_random(uint32_t *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 8;
+}
+
+static void shuffle_array(json_t *arr, uint32_t *seed)
+{
+    size_t n = json_array_size(arr);
+    for (size_t i = n; i-- > 1;) {
+        size_t j = next_random(seed) % (i + 1);
+        json_t *a = json_incref(json_array_get(arr, i));
+        json_t *b = json_incref(json_array_get(arr, j));
+        json_array_set_new(arr, i, b);
+        json_array_set_new(arr, j, a);
+    }
+}
+
+TEST(test_demo_reads_with_every_record)
+{
+    size_t len;
+    char *text = read_file("data/demo/competition.json", &len);
+    cf_competition *c = NULL;
+    cf_diag diag = {0};
+    CHECK(text != NULL);
+    CHECK_INT(cf_read(text, len, &c, &diag), 0);
+    if (c) {
+        CHECK_STR(c->id, "YN2026");
+        CHECK_INT(c->n_events, 3);
+        CHECK_INT(c->n_entries, 60);
+        CHECK_INT(c->n_judges, 15);
+        CHECK_INT(c->events[2].rules.team_size, 2);
+        CHECK_INT(c->cash.amount[SC_AWARD_GOLD], 30000);
+        /* marks are sorted into slots: every mark sits in its entry's criterion slot */
+        for (size_t e = 0; e < c->n_entries; e++) {
+            const cf_entry *en = &c->entries[e];
+            for (size_t k = 0; k < c->events[en->event].n_criteria; k++) {
+                size_t s = en->first_slot + k;
+                for (size_t m = c->slot_start[s]; m < c->slot_start[s + 1]; m++) {
+                    CHECK_INT(c->marks[m].entry, e);
+                    CHECK_INT(c->marks[m].criterion, k);
+                }
+            }
+        }
+        CHECK_INT(c->slot_start[c->n_slots], c->n_marks);
+    }
+    cf_free(c);
+    free(text);
+}
+
+TEST(test_shuffling_entries_marks_and_theory_changes_nothing_property)
+{
+    json_t *doc = load_demo();
+    cf_diag diag = {0};
+    char *want = results_of_json(doc, 0, &diag);
+    uint32_t seed = 4242;
+    CHECK(want != NULL);
+    for (int round = 0; round < 5; round++) {
+        shuffle_array(json_object_get(doc, "entries"), &seed);
+        shuffle_array(json_object_get(doc, "marks"), &seed);
+        shuffle_array(json_object_get(doc, "theory"), &seed);
+        char *got = results_of_json(doc, 0, &diag);
+        CHECK(got != NULL);
+        CHECK(got && want && strcmp(got, want) == 0);
+        free(got);
+    }
+    free(want);
+    json_decref(doc);
+}
+
+TEST(test_marks_read_by_the_fast_path_and_by_jansson_agree)
+{
+    /* An extra "id" field sends every mark through jansson instead of the fast path; spacing
+     * and key order variations stay on the fast path. All must give the same results. */
+    json_t *doc = load_demo(), *marks = json_object_get(doc, "marks"), *m;
+    cf_diag diag = {0};
+    char *want = results_of_json(doc, 0, &diag), *pretty, *got;
+    size_t i;
+    pretty = json_dumps(doc, JSON_INDENT(3) | JSON_SORT_KEYS);
+    got = results_of(pretty, strlen(pretty), 0, &diag);
+    CHECK(want && got && strcmp(want, got) == 0);
+    free(got);
+    free(pretty);
+    json_array_foreach(marks, i, m) {
+        char id[32];
+        snprintf(id, sizeof id, "m%zu", i);
+        json_object_set_new(m, "id", json_string(id));
+    }
+    got = results_of_json(doc, 0, &diag);
+    CHECK(want && got && strcmp(want, got) == 0);
+    free(got);
+    free(want);
+    json_decref(doc);
+}
+
+TEST(test_fast_path_leaves_odd_numbers_to_jansson)
+{
+    cf_diag diag = {0};
+    char *json;
+    /* 1.500 is 1.5 (what jansson reads); 1e1 is 10; -1 is refused as negative; 01 is not JSON */
+    json = small_results("{\"entry\":\"T1\",\"criterion\":\"A\",\"judge\":\"J\",\"score\":1.500},"
+                         "{\"entry\":\"T2\",\"criterion\":\"A\",\"judge\":\"J\",\"score\":1e1}",
+                         0, &diag);
+    CHECK_CONTAINS(json, "\"total\": \"1.50\"");
+    CHECK_CONTAINS(json, "\"total\": \"10.00\"");
+    free(json);
+    json = small_results("{\"entry\":\"T1\",\"criterion\":\"A\",\"judge\":\"J\",\"score\":-1}", 0,
+                         &diag);
+    CHECK(json == NULL);
+    CHECK_STR(diag.message, "marks[0]: score -1 is negative");
+    json = small_results("{\"entry\":\"T1\",\"criterion\":\"A\",\"judge\":\"J\",\"score\":01}", 0,
+                         &diag);
+    CHECK(json == NULL);
+    CHECK_CONTAINS(diag.message, "line 1");
+    json = small_results("{\"entry\":\"T1\",\"criterion\":\"A\",\"judge\":\"J\",\"judge\":\"K\",\"score\":1}",
+                         0, &diag);
+    CHECK(json == NULL);
+    CHECK_CONTAINS(diag.message, "duplicate object key");
+}
+
+TEST(test_top_level_member_order_does_not_matter)
+{
+    json_t *doc = load_demo(), *rev = json_object();
+    const char *order[] = {"theory", "marks", "entries", "events", "competition", "format"};
+    cf_diag diag = {0};
+    for (size_t i = 0; i < 6; i++)
+        json_object_set(rev, order[i], json_object_get(doc, order[i]));
+    char *want = results_of_json(doc, 0, &diag), *got = results_of_json(rev, 0, &diag);
+    CHECK(want && got && strcmp(want, got) == 0);
+    free(want);
+    free(got);
+    json_decref(rev);
+    json_decref(doc);
+}
+
+TEST(test_one_group_recompute_equals_the_full_compute)
+{
+    size_t len;
+    char *text = read_file("data/demo/competition.json", &len);
+    cf_competition *c = NULL;
+    cf_results *all = NULL;
+    cf_diag diag = {0};
+    CHECK_INT(cf_read(text, len, &c, &diag), 0);
+    CHECK_INT(cf_compute(c, 0, &all, &diag), 0);
+    for (size_t g = 0; c && all && g < all->n_groups; g++) {
+        cf_results *one = NULL;
+        const cf_group_result *full = &all->groups[g];
+        CHECK_INT(cf_compute_group(c, full->event, full->group, 0, &one, &diag), 0);
+        if (!one)
+            continue;
+        CHECK_INT(one->n_groups, 1);
+        CHECK_INT(one->groups[0].n, full->n);
+        CHECK_INT(one->groups[0].summary.n, full->summary.n);
+        for (size_t i = 0; i < full->n; i++) {
+            CHECK_INT(one->groups[0].entries[i].entry, full->entries[i].entry);
+            CHECK_INT(one->groups[0].entries[i].rank, full->entries[i].rank);
+            CHECK_INT(one->groups[0].entries[i].total, full->entries[i].total);
+        }
+        cf_results_free(one);
+    }
+    cf_results_free(all);
+    cf_free(c);
+    free(text);
+}
+
+static const char *small_file =
+    "{\"format\":\"skillscore/1\","
+    "\"competition\":{\"id\":\"C\",\"name\":\"小赛\",\"class\":\"county\"},"
+    "\"events\":[{\"id\":\"E\",\"name\":\"焊工\",\"criteria\":[{\"id\":\"A\",\"max\":100}]}],"
+    "\"entries\":[{\"id\":\"T1\",\"event\":\"E\",\"members\":[{\"id\":\"P1\",\"name\":\"甲\"}]},"
+    "{\"id\":\"T2\",\"event\":\"E\",\"members\":[{\"id\":\"P2\",\"name\":\"乙\"}]}],"
+    "\"marks\":[%s]}";
+
+static char *small_results(const char *marks, unsigned flags, cf_diag *diag)
+{
+    char text[2048];
+    snprintf(text, sizeof text, small_file, marks);
+    return results_of(text, strlen(text), flags, diag);
+}
+
+TEST(test_defaults_fill_what_the_file_leaves_out_competition_file)
+{
+    cf_diag diag = {0};
+    char *json = small_results("{\"entry\":\"T1\",\"criterion\":\"A\",\"judge\":\"J\",\"score\":80},"
+                               "{\"entry\":\"T2\",\"criterion\":\"A\",\"judge\":\"J\",\"score\":70}",
+                               0, &diag);
+    CHECK_STR(diag.message, "");
+    /* group 默认组, no theory (weights default to practical 100), county: table C */
+    CHECK_CONTAINS(json, "\"group\": \"默认组\"");
+    CHECK_CONTAINS(json, "\"theory\": null");
+    CHECK_CONTAINS(json, "\"total\": \"80.00\"");
+    CHECK_CONTAINS(json, "\"to\": \"高级工\"");
+    free(json);
+}
+
+TEST(test_decimals_are_exact_where_binary_floats_are_not_rules_2)
+{
+    cf_diag diag = {0};
+    /* 0.1 + 0.2 is not 0.3 in binary floating point; here the mean of 0.1 and 0.2 is 0.15 */
+    char *json = small_results(
+        "{\"entry\":\"T1\",\"criterion\":\"A\",\"judge\":\"J1\",\"score\":0.1},"
+        "{\"entry\":\"T1\",\"criterion\":\"A\",\"judge\":\"J2\",\"score\":0.2},"
+        "{\"entry\":\"T2\",\"criterion\":\"A\",\"judge\":\"J1\",\"score\":99.99},"
+        "{\"entry\":\"T2\",\"criterion\":\"A\",\"judge\":\"J2\",\"score\":1e1}",
+        0, &diag);
+    CHECK_STR(diag.message, "");
+    CHECK_CONTAINS(json, "\"total\": \"0.15\"");
+    /* (99.99 + 10) / 2 = 54.995 -> 55.00 */
+    CHECK_CONTAINS(json, "\"total\": \"55.00\"");
+    free(json);
+}
+
+TEST(test_provisional_results_mark_pending_entries)
+{
+    cf_diag diag = {0};
+    char *json = small_results("{\"entry\":\"T1\",\"criterion\":\"A\",\"judge\":\"J\",\"score\":80}",
+                               SC_ALLOW_INCOMPLETE, &diag);
+    CHECK_CONTAINS(json, "\"pending\": true");
+    free(json);
+    json = small_results("{\"entry\":\"T1\",\"criterion\":\"A\",\"judge\":\"J\",\"score\":80}", 0,
+                         &diag);
+    CHECK(json == NULL);
+    CHECK_STR(diag.message, "entry T2 (event E): no mark for criterion A");
+}
+
+TEST(test_byte_order_mark_is_skipped)
+{
+    char text[2048];
+    cf_diag diag = {0};
+    cf_competition *c = NULL;
+    int n = snprintf(text, sizeof text, "\xEF\xBB\xBF");
+    snprintf(text + n, sizeof text - (size_t)n, small_file, "");
+    CHECK_INT(cf_read(text, strlen(text), &c, &diag), 0);
+    cf_free(c);
+}
+
+static int warnings_seen;
+
+static void count_warning(void *ctx, const char *msg)
+{
+    (void)ctx;
+    if (strstr(msg, "marks[].note: unknown field"))
+        warnings_seen++;
+}
+
+TEST(test_unknown_fields_warn_once_per_kind)
+{
+    cf_diag diag = {.warn = count_warning};
+    warnings_seen = 0;
+    char *json = small_results(
+        "{\"entry\":\"T1\",\"criterion\":\"A\",\"judge\":\"J\",\"score\":1,\"note\":1},"
+        "{\"entry\":\"T2\",\"criterion\":\"A\",\"judge\":\"J\",\"score\":1,\"note\":2}",
+        0, &diag);
+    CHECK(json != NULL);
+    CHECK_INT(warnings_seen, 1);
+    free(json);
+}

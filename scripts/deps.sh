@@ -4,7 +4,7 @@
 # Usage: scripts/deps.sh build|test|run
 set -euo pipefail
 
-want=(gcc make pkg-config libjansson-dev)
+want=(gcc libc6-dev make pkg-config libjansson-dev)
 case "${1:-build}" in
   test) want+=(clang libclang-rt-14-dev) ;;
 esac

@@ -18,22 +18,20 @@
  */
 #include "reader.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- the top-level walk -------------------------------------------------------------------- */
 
-static void skip_ws(reader *r)
+static size_t skip_ws_at(const char *b, size_t i, size_t len)
 {
-    while (r->pos < r->len) {
-        char ch = r->buf[r->pos];
-        if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r')
-            break;
-        r->pos++;
-    }
+    while (i < len && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r'))
+        i++;
+    return i;
 }
+
+static void skip_ws(reader *r) { r->pos = skip_ws_at(r->buf, r->pos, r->len); }
 
 static int fail_at(reader *r, size_t offset, const char *what)
 {
@@ -132,57 +130,20 @@ static int store_mark(reader *r, const cf_mark *m, size_t index)
     return 0;
 }
 
-/* The fields of one mark, read without building a path: the path is written only when a field
- * is wrong, by reading it again through the checking helpers. A million marks pay nothing for
- * error messages they never need. */
-static bool mark_fast(reader *r, json_t *v, cf_mark *m)
-{
-    const char *names[3] = {"entry", "criterion", "judge"};
-    uint32_t *syms[3] = {&m->entry, &m->criterion, &m->judge};
-    json_t *score;
-
-    if (!json_is_object(v))
-        return false;
-    for (int k = 0; k < 3; k++) {
-        json_t *s = json_object_get(v, names[k]);
-        if (!json_is_string(s) || json_string_length(s) == 0)
-            return false;
-        *syms[k] = si_intern(&r->pool, json_string_value(s), json_string_length(s));
-        if (*syms[k] == SI_NONE)
-            return false;
-    }
-    score = json_object_get(v, "score");
-    if (json_is_integer(score) && json_integer_value(score) >= 0 &&
-        json_integer_value(score) <= SC_CENTI_MAX / 100) {
-        m->score = (sc_centi)json_integer_value(score) * 100;
-        return true;
-    }
-    if (json_is_real(score)) {
-        double d = json_real_value(score);
-        if (d >= 0 && d <= (double)SC_CENTI_MAX / 100) {
-            m->score = (sc_centi)llround(d * 100);
-            return (double)m->score / 100.0 == d;
-        }
-    }
-    return false;
-}
-
+/* A mark the fast path left to jansson: read through the checking helpers, which name the
+ * field at fault. */
 static int take_mark(reader *r, json_t *v, size_t index)
 {
+    char path[48];
     cf_mark m = {0};
 
-    if (!mark_fast(r, v, &m)) {
-        char path[48];
-        snprintf(path, sizeof path, "marks[%zu]", index);
-        if (rd_want_object(r, v, path) || rd_intern_field(r, v, "entry", path, &m.entry) ||
-            rd_intern_field(r, v, "criterion", path, &m.criterion) ||
-            rd_intern_field(r, v, "judge", path, &m.judge) ||
-            rd_number_centi(r, json_object_get(v, "score"), path, "score", &m.score))
-            return -1;
-        return rd_fail(r, "%s: could not be read", path); /* not reached: one check above fails */
-    }
-    if (json_object_size(v) != 4) /* the usual shape has exactly the four fields read above */
-        rd_check_keys(r, v, "marks[]", mark_keys);
+    snprintf(path, sizeof path, "marks[%zu]", index);
+    if (rd_want_object(r, v, path) || rd_intern_field(r, v, "entry", path, &m.entry) ||
+        rd_intern_field(r, v, "criterion", path, &m.criterion) ||
+        rd_intern_field(r, v, "judge", path, &m.judge) ||
+        rd_number_centi(r, json_object_get(v, "score"), path, "score", &m.score))
+        return -1;
+    rd_check_keys(r, v, "marks[]", mark_keys);
     return store_mark(r, &m, index);
 }
 
@@ -226,13 +187,6 @@ static int take_theory(reader *r, json_t *v, size_t index)
  * twice) is left to jansson, which then accepts it or says precisely what is wrong: the fast path
  * only ever accepts a subset of what jansson accepts, with the same meaning.
  */
-
-static size_t skip_ws_at(const char *b, size_t i, size_t len)
-{
-    while (i < len && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r'))
-        i++;
-    return i;
-}
 
 /* A plain string at b[i] ('"' expected); its body in [*start, *end); returns the index after it
  * or 0 when it is not plain. */
@@ -306,8 +260,25 @@ static size_t mark_bytes(reader *r, size_t i, cf_mark *m)
     return i;
 }
 
-/* Walks a large array element by element, handing each decoded element to take(). */
-static int stream_array(reader *r, const char *name,
+/* The fast hook of the marks array: 1 when the element at r->pos was a common mark and is
+ * stored, 0 to leave it to jansson, -1 on error. */
+static int take_mark_bytes(reader *r, size_t index)
+{
+    cf_mark m = {0};
+    size_t after;
+
+    skip_ws(r);
+    if ((after = mark_bytes(r, r->pos, &m)) == 0)
+        return 0;
+    if (store_mark(r, &m, index))
+        return -1;
+    r->pos = after;
+    return 1;
+}
+
+/* Walks a large array element by element. fast (may be NULL) gets the first look at each
+ * element's bytes; what it leaves is decoded by jansson and handed to take(). */
+static int stream_array(reader *r, const char *name, int (*fast)(reader *r, size_t index),
                         int (*take)(reader *r, json_t *v, size_t index))
 {
     size_t index = 0;
@@ -329,17 +300,12 @@ static int stream_array(reader *r, const char *name,
     }
     do {
         json_t *v;
-        int rc;
-        if (take == take_mark) {
-            cf_mark m = {0};
-            size_t after;
-            skip_ws(r);
-            if ((after = mark_bytes(r, r->pos, &m)) != 0) {
-                if (store_mark(r, &m, index++))
-                    return -1;
-                r->pos = after;
-                continue;
-            }
+        int rc = fast ? fast(r, index) : 0;
+        if (rc < 0)
+            return -1;
+        if (rc > 0) {
+            index++;
+            continue;
         }
         if (!(v = next_value(r)))
             return -1;
@@ -399,7 +365,10 @@ static int walk_top(reader *r)
                 rd_fail(r, "field \"%s\" appears twice at the top level", k);
             else {
                 *seen = true;
-                stream_array(r, k, k[0] == 'm' ? take_mark : take_theory);
+                if (k[0] == 'm')
+                    stream_array(r, k, take_mark_bytes, take_mark);
+                else
+                    stream_array(r, k, NULL, take_theory);
             }
         } else {
             json_t *v = next_value(r);

@@ -88,6 +88,16 @@ typedef struct cf_mark {
     sc_centi score;
 } cf_mark;
 
+/* The optional top-level "judges" list (the project's addition to skillscore/1): who may mark
+ * which events, and who is chief judge (裁判长) there. When the list is present, every mark must
+ * come from a listed judge of the entry's event; when absent, any judge id is accepted. */
+typedef struct cf_roster_judge {
+    char *id, *name;         /* name optional */
+    size_t *events;          /* indices into events, at least one */
+    size_t n_events;
+    bool chief;              /* chief judge of each of its events */
+} cf_roster_judge;
+
 typedef enum cf_cash_mode { CF_CASH_PRESET, CF_CASH_NONE, CF_CASH_CUSTOM } cf_cash_mode;
 
 typedef struct cf_competition {
@@ -110,8 +120,12 @@ typedef struct cf_competition {
     size_t *slot_start;      /* n_slots + 1 */
     size_t n_slots;
 
-    char **judges;           /* distinct judge ids, in order of first appearance */
+    char **judges;           /* distinct judge ids of the marks, in order of first appearance */
     size_t n_judges;
+
+    cf_roster_judge *roster; /* the "judges" list; NULL and 0 when the file has none */
+    size_t n_roster;
+    bool has_roster;
 } cf_competition;
 
 /* Reads a competition file from buf[0..len). Returns 0 and *out (free with cf_free), or -1 with
@@ -123,6 +137,9 @@ void cf_free(cf_competition *c);
 long cf_event_index(const cf_competition *c, const char *id);
 long cf_entry_index(const cf_competition *c, const char *id);
 long cf_criterion_index(const cf_event *e, const char *id);
+long cf_roster_index(const cf_competition *c, const char *id);
+/* Whether roster judge j may mark event ev. */
+bool cf_roster_judges_event(const cf_roster_judge *j, size_t ev);
 
 typedef struct cf_group_result {
     size_t event;            /* index into events */

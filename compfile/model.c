@@ -48,6 +48,12 @@ void cf_free(cf_competition *c)
     free(c->date);
     for (size_t i = 0; c->events && i < c->n_events; i++)
         free_event(&c->events[i]);
+    for (size_t i = 0; c->roster && i < c->n_roster; i++) {
+        free(c->roster[i].id);
+        free(c->roster[i].name);
+        free(c->roster[i].events);
+    }
+    free(c->roster);
     free(c->events);
     for (size_t i = 0; c->entries && i < c->n_entries; i++)
         free_entry(&c->entries[i]);
@@ -85,4 +91,20 @@ long cf_criterion_index(const cf_event *e, const char *id)
             return (long)k;
     }
     return -1;
+}
+
+long cf_roster_index(const cf_competition *c, const char *id)
+{
+    for (size_t i = 0; i < c->n_roster; i++)
+        if (strcmp(c->roster[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+bool cf_roster_judges_event(const cf_roster_judge *j, size_t ev)
+{
+    for (size_t i = 0; i < j->n_events; i++)
+        if (j->events[i] == ev)
+            return true;
+    return false;
 }

@@ -320,7 +320,7 @@ static int stream_array(reader *r, const char *name, int (*fast)(reader *r, size
 static int walk_top(reader *r)
 {
     static const char *const known[] = {"format", "competition", "events", "entries",
-                                        "marks", "theory", NULL};
+                                        "marks", "theory", "judges", NULL};
     bool seen_marks = false, seen_theory = false;
     int more;
 
@@ -356,6 +356,8 @@ static int walk_top(reader *r)
             slot = &r->events;
         else if (strcmp(k, "entries") == 0)
             slot = &r->entries;
+        else if (strcmp(k, "judges") == 0)
+            slot = &r->judges;
 
         if (slot && *slot) {
             rd_fail(r, "field \"%s\" appears twice at the top level", k);
@@ -429,7 +431,8 @@ int cf_read(const char *buf, size_t len, cf_competition **out, cf_diag *diag)
         rd_fail(&r, "format: expected \"%s\"", CF_FORMAT);
         goto out;
     }
-    if (rd_read_competition(&r) || rd_read_events(&r) || rd_read_entries(&r) || rd_resolve(&r))
+    if (rd_read_competition(&r) || rd_read_events(&r) || rd_read_entries(&r) || rd_read_roster(&r) ||
+        rd_resolve(&r))
         goto out;
     *out = r.c;
     r.c = NULL;
@@ -440,6 +443,7 @@ out:
     json_decref(r.competition);
     json_decref(r.events);
     json_decref(r.entries);
+    json_decref(r.judges);
     free(r.entry_sym);
     free(r.marks);
     free(r.theory);

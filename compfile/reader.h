@@ -32,7 +32,7 @@ typedef struct reader {
     cf_competition *c;
     si_pool pool;
 
-    json_t *format, *competition, *events, *entries;
+    json_t *format, *competition, *events, *entries, *judges;
     uint32_t *entry_sym;   /* n_entries */
 
     cf_mark *marks;        /* raw while streaming: entry, criterion, judge hold symbols */
@@ -68,6 +68,9 @@ int rd_intern_field(reader *r, json_t *obj, const char *key, const char *path, u
 int rd_read_competition(reader *r);
 int rd_read_events(reader *r);
 int rd_read_entries(reader *r);
+
+/* roster.c */
+int rd_read_roster(reader *r);
 
 /* resolve.c */
 int rd_resolve(reader *r);

@@ -122,6 +122,19 @@ static int resolve_marks(reader *r, const uint32_t *entry_of_sym)
                  sc_centi_format_short(ev->criteria[k].max, mx));
             goto out;
         }
+        if (c->has_roster) {
+            const char *jid = si_str(&r->pool, m->judge);
+            long ri = cf_roster_index(c, jid);
+            if (ri < 0) {
+                rd_fail(r, "marks[%zu]: judge \"%s\" is not on the judges list", i, jid);
+                goto out;
+            }
+            if (!cf_roster_judges_event(&c->roster[ri], ev_index)) {
+                rd_fail(r, "marks[%zu]: judge %s is not a judge of event %s (entry %s)", i, jid,
+                        ev->id, c->entries[e].id);
+                goto out;
+            }
+        }
         if (judge_of_sym[m->judge] == SI_NONE) {
             char **judges = realloc(c->judges, (c->n_judges + 1) * sizeof *judges);
             if (!judges) {

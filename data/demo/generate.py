@@ -91,6 +91,18 @@ GROUPS = {"E01": [("职工组", 14), ("学生组", 10)], "E02": [("职工组", 1
           "E03": [("职工组", 7), ("学生组", 7)]}
 JUDGES = {"E01": ["J01", "J02", "J03", "J04", "J05"], "E02": ["J06", "J07", "J08", "J09", "J10"],
           "E03": ["J11", "J12", "J13", "J14", "J15"]}
+# Fixed names (not drawn from rng, so adding them changed no other line of the file).
+JUDGE_NAMES = ["杨建华", "李国强", "赵丽萍", "段文斌", "普志刚", "何春燕", "刘永红", "字正明", "罗晓梅",
+               "张德福", "王立新", "施云龙", "马丽华", "陈宏伟", "杜兴文"]
+
+
+def judges_list():
+    out, i = [], 0
+    for ev_id, ids in JUDGES.items():
+        for k, jid in enumerate(ids):
+            out.append({"id": jid, "name": JUDGE_NAMES[i], "events": [ev_id], "chief": k == 0})
+            i += 1
+    return out
 
 
 def quantize(x, step):
@@ -156,6 +168,7 @@ def main():
                         "certificate_issuer": "2026年云南省职业技能大赛组委会办公室",
                         "appraisal_centre": "云南省职业技能鉴定中心", "date": "2026-11-20"},
         "events": EVENTS,
+        "judges": judges_list(),
         "entries": entries,
         "marks": marks,
         "theory": theory,

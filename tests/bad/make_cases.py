@@ -165,6 +165,25 @@ def _(d): d["marks"][0] = 5
 def _(d): return ""
 
 
+def roster(d):
+    d["judges"] = [{"id": j, "events": ["E01"]} for j in ("J1", "J2", "J3")]
+
+@case("judge_not_on_list", "marks[2]: judge \"J3\" is not on the judges list")
+def _(d): roster(d); d["judges"].pop()
+
+@case("judge_not_of_event", "marks[2]: judge J3 is not a judge of event E01 (entry T001)")
+def _(d): roster(d); d["events"].append(dict(d["events"][0], id="E09")); d["judges"][2]["events"] = ["E09"]
+
+@case("judges_duplicate_id", "judges[1].id: judge \"J1\" is listed twice (also judges[0])")
+def _(d): roster(d); d["judges"][1]["id"] = "J1"
+
+@case("judges_unknown_event", "judges[0].events[0]: event \"E7\" is not defined in events")
+def _(d): roster(d); d["judges"][0]["events"] = ["E7"]
+
+@case("judges_no_events", "judges[0].events: must be a non-empty array of event ids")
+def _(d): roster(d); d["judges"][0]["events"] = []
+
+
 for name in list(os.listdir(here)):
     if name.endswith(".json") or name.endswith(".err"):
         os.remove(os.path.join(here, name))

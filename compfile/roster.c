@@ -1,0 +1,76 @@
+/*
+ * roster.c — the optional top-level "judges" list: which judge marks which events, and who is
+ * chief judge (裁判长) there. The server signs judges in from this list and refuses a mark from
+ * a judge outside the entry's event; the engine never looks at it.
+ *
+ *   "judges": [{"id": "J01", "name": "李明", "events": ["E01"], "chief": true}]
+ */
+#include "reader.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int read_judge(reader *r, cf_roster_judge *j, json_t *o, size_t i)
+{
+    static const char *const keys[] = {"id", "name", "events", "chief", NULL};
+    cf_competition *c = r->c;
+    char path[48];
+    json_t *evs, *v;
+    size_t k;
+
+    snprintf(path, sizeof path, "judges[%zu]", i);
+    if (rd_want_object(r, o, path))
+        return -1;
+    rd_check_keys(r, o, "judges[]", keys);
+    if (rd_get_string(r, o, "id", path, true, &j->id) ||
+        rd_get_string(r, o, "name", path, false, &j->name) ||
+        rd_get_bool(r, o, "chief", path, false, &j->chief))
+        return -1;
+    for (size_t p = 0; p < i; p++)
+        if (strcmp(c->roster[p].id, j->id) == 0)
+            return rd_fail(r, "%s.id: judge \"%s\" is listed twice (also judges[%zu])", path,
+                           j->id, p);
+    evs = json_object_get(o, "events");
+    if (!json_is_array(evs) || json_array_size(evs) == 0)
+        return rd_fail(r, "%s.events: must be a non-empty array of event ids", path);
+    j->events = calloc(json_array_size(evs), sizeof *j->events);
+    if (!j->events)
+        return rd_fail_oom(r);
+    json_array_foreach(evs, k, v) {
+        long ev = json_is_string(v) ? cf_event_index(c, json_string_value(v)) : -1;
+        if (!json_is_string(v))
+            return rd_fail(r, "%s.events[%zu]: must be an event id (a string)", path, k);
+        if (ev < 0)
+            return rd_fail(r, "%s.events[%zu]: event \"%s\" is not defined in events", path, k,
+                           json_string_value(v));
+        for (size_t p = 0; p < j->n_events; p++)
+            if (j->events[p] == (size_t)ev)
+                return rd_fail(r, "%s.events[%zu]: event %s is listed twice", path, k,
+                               json_string_value(v));
+        j->events[j->n_events++] = (size_t)ev;
+    }
+    return 0;
+}
+
+int rd_read_roster(reader *r)
+{
+    cf_competition *c = r->c;
+    size_t i;
+    json_t *o;
+
+    if (!r->judges || json_is_null(r->judges))
+        return 0;
+    if (!json_is_array(r->judges))
+        return rd_fail(r, "judges: must be an array");
+    c->has_roster = true;
+    c->roster = calloc(json_array_size(r->judges) + 1, sizeof *c->roster);
+    if (!c->roster)
+        return rd_fail_oom(r);
+    json_array_foreach(r->judges, i, o) {
+        c->n_roster = i + 1;
+        if (read_judge(r, &c->roster[i], o, i))
+            return -1;
+    }
+    return 0;
+}

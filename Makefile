@@ -5,6 +5,13 @@ CC      ?= gcc
 CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_DEFAULT_SOURCE
 JANSSON_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
 JANSSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lm
+# The server's libraries; pkg-config runs when the variable is used, after scripts/deps.sh.
+SERVER_PKGS    := libwebsockets sqlite3 libsodium libcrypto
+SERVER_CFLAGS   = $(shell pkg-config --cflags $(SERVER_PKGS) 2>/dev/null)
+SERVER_LIBS     = $(shell pkg-config --libs $(SERVER_PKGS) 2>/dev/null || \
+                    echo -lwebsockets -lsqlite3 -lsodium -lcrypto)
+# The demo file is linked in as data; its object has no code, hence no stack note.
+LDFLAGS_BIN    := -z noexecstack
 
 CFLAGS  ?= -O2 -g
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -12,8 +19,10 @@ SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 SCORING_SRC  := $(wildcard scoring/*.c)
 COMPFILE_SRC := $(wildcard compfile/*.c)
 CLI_SRC      := $(wildcard cli/*.c)
+SERVER_SRC   := $(wildcard server/*.c)
 LIB_SRC      := $(SCORING_SRC) $(COMPFILE_SRC)
-HEADERS      := $(wildcard scoring/*.h compfile/*.h cli/*.h tests/*.h)
+HEADERS      := $(wildcard scoring/*.h compfile/*.h cli/*.h server/*.h tests/*.h)
+APP_SRC      := $(CLI_SRC) $(SERVER_SRC)
 
 B := build
 
@@ -27,20 +36,25 @@ deps:
 # ---- release build ------------------------------------------------------------------------
 $(B)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) $(CFLAGS) $(JANSSON_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) $(JANSSON_CFLAGS) $(SERVER_CFLAGS) -c $< -o $@
 
-$(B)/skillscore: $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC) $(CLI_SRC))
-	$(CC) $(CFLAGS) $^ $(JANSSON_LIBS) -o $@
+# data/demo/competition.json as bytes in the binary (symbols _binary_data_demo_competition_json_*).
+$(B)/demo_blob.o: data/demo/competition.json
+	@mkdir -p $(B)
+	ld -r -b binary -z noexecstack -o $@ data/demo/competition.json
+
+$(B)/skillscore: $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC) $(APP_SRC)) $(B)/demo_blob.o
+	$(CC) $(CFLAGS) $(LDFLAGS_BIN) $^ $(SERVER_LIBS) $(JANSSON_LIBS) -o $@
 
 # ---- sanitizer build, for the tests ---------------------------------------------------------
 $(B)/asan/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) $(JANSSON_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) $(JANSSON_CFLAGS) $(SERVER_CFLAGS) -c $< -o $@
 
 ASAN_LIB := $(patsubst %.c,$(B)/asan/%.o,$(LIB_SRC))
 
-$(B)/asan/skillscore: $(ASAN_LIB) $(patsubst %.c,$(B)/asan/%.o,$(CLI_SRC))
-	$(CC) $(SAN) $^ $(JANSSON_LIBS) -o $@
+$(B)/asan/skillscore: $(ASAN_LIB) $(patsubst %.c,$(B)/asan/%.o,$(APP_SRC)) $(B)/demo_blob.o
+	$(CC) $(SAN) $(LDFLAGS_BIN) $^ $(SERVER_LIBS) $(JANSSON_LIBS) -o $@
 
 $(B)/asan/test_%: $(B)/asan/tests/test_%.o $(ASAN_LIB)
 	$(CC) $(SAN) $^ $(JANSSON_LIBS) -o $@

@@ -2,12 +2,15 @@
  * main.c — the skillscore command: one binary, one subcommand per job.
  *
  *   skillscore compute [--table] [--provisional] FILE|-
+ *   skillscore serve [--db FILE] [--host ADDR] [--port N] [--demo] [--static DIR]
+ *   skillscore audit verify --db FILE
  *
  * Exit status: 0 success, 2 bad input or usage (message on stderr, nothing on stdout),
  * 1 anything else (out of memory, unreadable file).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "../compfile/compfile.h"
+#include "../server/server.h"
 #include "table.h"
 
 #include <errno.h>
@@ -21,11 +24,19 @@
 
 static const char usage[] =
     "usage: skillscore compute [--table] [--provisional] FILE|-\n"
+    "       skillscore serve [--db FILE] [--host ADDR] [--port N] [--demo] [--static DIR]\n"
+    "       skillscore audit verify --db FILE\n"
     "\n"
     "  compute      read a skillscore/1 competition file (- for stdin) and print the\n"
     "               skillscore-results/1 document\n"
     "    --table        print a ranking table for a terminal instead of JSON\n"
-    "    --provisional  rank what can be ranked; entries with missing marks are pending\n";
+    "    --provisional  rank what can be ranked; entries with missing marks are pending\n"
+    "  serve        run the venue server: JSON API under /api/, pages of judge-client/ at /\n"
+    "    --db FILE      SQLite database (default skillscore.db; created on first start)\n"
+    "    --host ADDR    address to listen on (default 127.0.0.1)\n"
+    "    --port N       port (default 8080)\n"
+    "    --demo         load the demo competition with demo accounts\n"
+    "  audit verify  check the audit log's hash chain; exit 1 naming the first broken row\n";
 
 /* Reads all of f into a malloc'd buffer: a regular file in one read of its size, a pipe in
  * doubling chunks. */
@@ -151,6 +162,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "compute") == 0)
         return cmd_compute(argc - 1, argv + 1);
+    if (strcmp(argv[1], "serve") == 0)
+        return sv_serve_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "audit") == 0)
+        return sv_audit_main(argc - 1, argv + 1);
     fprintf(stderr, "skillscore: unknown command \"%s\"\n%s", argv[1], usage);
     return EXIT_BAD_INPUT;
 }

@@ -133,6 +133,11 @@ typedef struct cf_competition {
 int cf_read(const char *buf, size_t len, cf_competition **out, cf_diag *diag);
 void cf_free(cf_competition *c);
 
+/* A JSON number (as jansson's double) as exact hundredths, by the rule above: 0 and *out, or one
+ * of the CF_NUM_ codes (NaN counts as too large). Integers need no help: multiply by 100. */
+enum { CF_NUM_NEGATIVE = -1, CF_NUM_TOO_LARGE = -2, CF_NUM_DECIMALS = -3 };
+int cf_centi_from_double(double d, sc_centi *out);
+
 /* Lookups by id; -1 when absent. Linear: for tools, not for inner loops. */
 long cf_event_index(const cf_competition *c, const char *id);
 long cf_entry_index(const cf_competition *c, const char *id);

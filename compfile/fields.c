@@ -149,14 +149,14 @@ int rd_number_centi(reader *r, json_t *v, const char *path, const char *field,
     }
     if (json_is_real(v)) {
         double d = json_real_value(v);
-        if (d < 0)
+        switch (cf_centi_from_double(d, out)) {
+        case CF_NUM_NEGATIVE:
             return rd_fail(r, "%s: %s %.15g is negative", path, field, d);
-        if (!(d <= (double)SC_CENTI_MAX / 100))
+        case CF_NUM_TOO_LARGE:
             return rd_fail(r, "%s: %s %.15g is too large", path, field, d);
-        sc_centi c = (sc_centi)llround(d * 100);
-        if ((double)c / 100.0 != d)
+        case CF_NUM_DECIMALS:
             return rd_fail(r, "%s: %s %.15g has more than 2 decimal places", path, field, d);
-        *out = c;
+        }
         return 0;
     }
     return rd_fail(r, "%s: %s must be a number", path, field);
@@ -174,4 +174,19 @@ int rd_intern_field(reader *r, json_t *obj, const char *key, const char *path,
         return rd_fail(r, "%s: field \"%s\" must not be empty", path, key);
     *sym = si_intern(&r->pool, json_string_value(v), json_string_length(v));
     return *sym == SI_NONE ? rd_fail_oom(r) : 0;
+}
+
+int cf_centi_from_double(double d, sc_centi *out)
+{
+    sc_centi c;
+
+    if (d < 0)
+        return CF_NUM_NEGATIVE;
+    if (!(d <= (double)SC_CENTI_MAX / 100))
+        return CF_NUM_TOO_LARGE;
+    c = (sc_centi)llround(d * 100);
+    if ((double)c / 100.0 != d)
+        return CF_NUM_DECIMALS;
+    *out = c;
+    return 0;
 }

@@ -4,7 +4,10 @@
 # Usage: scripts/deps.sh build|test|run
 set -euo pipefail
 
-want=(gcc libc6-dev make pkg-config libjansson-dev)
+# binutils: ld links the demo file into the binary. libwebsockets-dev, libsqlite3-dev,
+# libsodium-dev and libssl-dev (libcrypto, SHA-256) are the server's libraries.
+want=(gcc libc6-dev make pkg-config binutils libjansson-dev libwebsockets-dev libsqlite3-dev
+      libsodium-dev libssl-dev)
 case "${1:-build}" in
   test) want+=(clang libclang-rt-14-dev) ;;
 esac

@@ -1,0 +1,254 @@
+/*
+ * api_auth.c — signing in and out, accounts, and judges' PINs.
+ *
+ * Organizer, arbitration and display accounts sign in with a name and password; judges with
+ * their judge id (from the competition's judges list) and a PIN the organizer issued. A judge
+ * listed as chief signs in as chief judge (裁判长) of their events. Every sign-in and PIN issue is
+ * written to the audit log; failed sign-ins feed the throttle (auth.h) instead.
+ */
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int throttled(sv_server *s, sv_response *rs, const char *account_key, const char *addr_key)
+{
+    int64_t now = (int64_t)time(NULL);
+    int64_t wait = auth_throttle_wait(&s->throttle, account_key, now);
+    int64_t w2 = auth_throttle_wait(&s->throttle, addr_key, now);
+    if (w2 > wait)
+        wait = w2;
+    if (!wait)
+        return 0;
+    snprintf(rs->retry_after, sizeof rs->retry_after, "%lld", (long long)wait);
+    sv_error(rs, 429, NULL, "too many failed sign-ins; try again in %lld seconds",
+             (long long)wait);
+    return 1;
+}
+
+static void failed(sv_server *s, sv_response *rs, const char *account_key, const char *addr_key,
+                   const char *what)
+{
+    int64_t now = (int64_t)time(NULL);
+    auth_throttle_fail(&s->throttle, account_key, AUTH_MAX_FAILURES, now);
+    auth_throttle_fail(&s->throttle, addr_key, AUTH_MAX_ADDR_FAILURES, now);
+    sv_error(rs, 401, NULL, "%s", what);
+}
+
+/* Creates the session and answers with its token. */
+static void open_session(sv_server *s, sv_response *rs, sv_role role, const char *name,
+                         const char *comp)
+{
+    char hex[AUTH_TOKEN_HEX];
+    unsigned char sha[32];
+    st_session se = {0};
+
+    auth_new_token(hex, sha);
+    snprintf(se.role, sizeof se.role, "%s", sv_role_name(role));
+    snprintf(se.name, sizeof se.name, "%s", name);
+    snprintf(se.competition, sizeof se.competition, "%s", comp ? comp : "");
+    se.expires = (int64_t)time(NULL) + s->token_ttl;
+    if (st_begin(s->store) || st_session_put(s->store, sha, &se) ||
+        sv_audit(s, name, "login", comp, json_pack("{s:s}", "role", se.role)) ||
+        st_commit(s->store)) {
+        st_rollback(s->store);
+        sv_store_error(s, rs);
+        return;
+    }
+    json_t *o = json_pack("{s:s,s:s,s:s,s:I}", "token", hex, "role", se.role, "name", name,
+                          "expires_in", (json_int_t)s->token_ttl);
+    if (o && comp)
+        json_object_set_new(o, "competition", json_string(comp));
+    sv_json(rs, 200, o);
+}
+
+static void login_user(sv_server *s, sv_request *rq, sv_response *rs, json_t *body)
+{
+    const char *user = sv_field_string(body, "user", rs), *password;
+    char key[96], addr[96], role[16];
+    char *hash = NULL;
+    int rc;
+
+    if (!user)
+        return;
+    if (!json_is_string(json_object_get(body, "password"))) {
+        sv_error(rs, 400, "password", "field \"password\" must be a string");
+        return;
+    }
+    password = json_string_value(json_object_get(body, "password"));
+    snprintf(key, sizeof key, "u:%s", user);
+    snprintf(addr, sizeof addr, "a:%s", rq->peer);
+    if (throttled(s, rs, key, addr))
+        return;
+    rc = st_user_get(s->store, user, role, &hash);
+    if (rc == ST_ERROR) {
+        sv_store_error(s, rs);
+        return;
+    }
+    if (rc == ST_NOTFOUND || !auth_verify(hash, password)) {
+        free(hash);
+        failed(s, rs, key, addr, "wrong user name or password");
+        return;
+    }
+    free(hash);
+    auth_throttle_clear(&s->throttle, key);
+    open_session(s, rs, sv_role_parse(role), user, NULL);
+}
+
+static void login_judge(sv_server *s, sv_request *rq, sv_response *rs, json_t *body)
+{
+    const char *judge = sv_field_string(body, "judge", rs), *pin, *comp_id;
+    char comps[8][64], key[160], addr[96];
+    char *hash = NULL;
+    size_t n = 0;
+    sv_comp *c;
+    long ri;
+
+    if (!judge)
+        return;
+    if (!json_is_string(json_object_get(body, "pin"))) {
+        sv_error(rs, 400, "pin", "field \"pin\" must be a string");
+        return;
+    }
+    pin = json_string_value(json_object_get(body, "pin"));
+    comp_id = json_string_value(json_object_get(body, "competition"));
+    if (!comp_id) {
+        if (st_pin_competitions(s->store, judge, comps, 8, &n)) {
+            sv_store_error(s, rs);
+            return;
+        }
+        if (n > 1) {
+            sv_error(rs, 400, "competition",
+                     "judge %s has PINs in %zu competitions; name the competition", judge, n);
+            return;
+        }
+        comp_id = n == 1 ? comps[0] : "";
+    }
+    snprintf(key, sizeof key, "j:%s/%s", comp_id, judge);
+    snprintf(addr, sizeof addr, "a:%s", rq->peer);
+    if (throttled(s, rs, key, addr))
+        return;
+    c = comp_id[0] ? sv_comp_get(s, comp_id) : NULL;
+    ri = c ? cf_roster_index(c->def, judge) : -1;
+    if (ri < 0 || st_pin_get(s->store, comp_id, judge, &hash) || !auth_verify(hash, pin)) {
+        free(hash);
+        failed(s, rs, key, addr, "wrong judge code or PIN");
+        return;
+    }
+    free(hash);
+    auth_throttle_clear(&s->throttle, key);
+    open_session(s, rs, c->def->roster[ri].chief ? SV_CHIEF : SV_JUDGE, judge, c->id);
+}
+
+void api_login(sv_server *s, sv_request *rq, sv_response *rs)
+{
+    json_t *body = sv_body_object(rq, rs);
+    if (!body)
+        return;
+    if (json_object_get(body, "judge"))
+        login_judge(s, rq, rs, body);
+    else if (json_object_get(body, "user"))
+        login_user(s, rq, rs, body);
+    else
+        sv_error(rs, 400, "user", "send {\"user\", \"password\"} or {\"judge\", \"pin\"}");
+    json_decref(body);
+}
+
+void api_logout(sv_server *s, sv_request *rq, sv_response *rs)
+{
+    unsigned char sha[32];
+    if (auth_token_sha(rq->token, sha) || st_session_delete(s->store, sha)) {
+        sv_store_error(s, rs);
+        return;
+    }
+    sv_json(rs, 200, json_pack("{s:b}", "ok", 1));
+}
+
+void api_me(sv_server *s, sv_request *rq, sv_response *rs)
+{
+    json_t *o = json_pack("{s:s,s:s}", "role", sv_role_name(rq->who.role), "name", rq->who.name);
+    if (rq->who.competition[0]) {
+        sv_comp *c = sv_comp_get(s, rq->who.competition);
+        long ri = c ? sv_judge_index(&rq->who, c) : -1;
+        json_object_set_new(o, "competition", json_string(rq->who.competition));
+        if (ri >= 0) {
+            json_t *evs = json_array();
+            const cf_roster_judge *j = &c->def->roster[ri];
+            for (size_t i = 0; i < j->n_events; i++)
+                json_array_append_new(evs, json_string(c->def->events[j->events[i]].id));
+            json_object_set_new(o, "events", evs);
+            if (j->name)
+                json_object_set_new(o, "display_name", json_string(j->name));
+        }
+    }
+    sv_json(rs, 200, o);
+}
+
+void api_users_create(sv_server *s, sv_request *rq, sv_response *rs)
+{
+    json_t *body = sv_body_object(rq, rs);
+    const char *user, *role, *password;
+    char *hash = NULL;
+
+    if (!body)
+        return;
+    if (!(user = sv_field_string(body, "user", rs)) || !(role = sv_field_string(body, "role", rs)))
+        goto out;
+    if (strcmp(role, "admin") && strcmp(role, "arbitration") && strcmp(role, "display")) {
+        sv_error(rs, 400, "role", "role must be admin, arbitration or display (judges sign in "
+                                  "with a PIN)");
+        goto out;
+    }
+    password = json_string_value(json_object_get(body, "password"));
+    if (!password || strlen(password) < 8) {
+        sv_error(rs, 400, "password", "password must be a string of at least 8 characters");
+        goto out;
+    }
+    if (!(hash = auth_hash(password))) {
+        sv_error(rs, 500, NULL, "cannot hash the password");
+        goto out;
+    }
+    if (st_begin(s->store) || st_user_put(s->store, user, role, hash) ||
+        sv_audit(s, rq->who.name, "user", NULL, json_pack("{s:s,s:s}", "user", user, "role", role)) ||
+        st_commit(s->store)) {
+        st_rollback(s->store);
+        sv_store_error(s, rs);
+        goto out;
+    }
+    sv_json(rs, 201, json_pack("{s:s,s:s}", "user", user, "role", role));
+out:
+    free(hash);
+    json_decref(body);
+}
+
+void api_pin_issue(sv_server *s, sv_request *rq, sv_response *rs)
+{
+    const char *comp_id = rq->seg[1], *judge = rq->seg[3];
+    sv_comp *c = sv_comp_get(s, comp_id);
+    char pin[8], *hash = NULL;
+
+    if (!c) {
+        sv_error(rs, 404, NULL, "no competition %s", comp_id);
+        return;
+    }
+    if (cf_roster_index(c->def, judge) < 0) {
+        sv_error(rs, 404, NULL, "judge %s is not on the judges list of %s", judge, comp_id);
+        return;
+    }
+    auth_random_digits(pin, 6);
+    if (!(hash = auth_hash(pin))) {
+        sv_error(rs, 500, NULL, "cannot hash the PIN");
+        return;
+    }
+    if (st_begin(s->store) || st_pin_put(s->store, comp_id, judge, hash) ||
+        sv_audit(s, rq->who.name, "pin_reset", comp_id, json_pack("{s:s}", "judge", judge)) ||
+        st_commit(s->store)) {
+        st_rollback(s->store);
+        sv_store_error(s, rs);
+    } else
+        sv_json(rs, 201, json_pack("{s:s,s:s,s:s}", "competition", comp_id, "judge", judge, "pin",
+                                   pin));
+    free(hash);
+}

@@ -1,0 +1,176 @@
+/*
+ * comp.c — competitions as the server holds them: the stored document, read once by cf_read()
+ * and kept until it changes, and the two documents built from it with the current marks, the
+ * export and the results.
+ *
+ * The results are computed from the export's bytes with the same three calls the CLI makes
+ * (cf_read, cf_compute, cf_results_json), so the server cannot drift from `skillscore compute`.
+ */
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void comp_free(sv_comp *c)
+{
+    if (!c)
+        return;
+    free(c->id);
+    json_decref(c->doc);
+    cf_free(c->def);
+    free(c);
+}
+
+sv_comp *sv_comp_get(sv_server *s, const char *id)
+{
+    sv_comp *c;
+    char *text = NULL;
+    json_error_t jerr;
+    cf_diag diag = {0};
+
+    for (c = s->comps; c; c = c->next)
+        if (strcmp(c->id, id) == 0)
+            return c;
+    if (st_comp_doc(s->store, id, &text))
+        return NULL;
+    c = calloc(1, sizeof *c);
+    if (!c)
+        goto fail;
+    c->id = strdup(id);
+    c->doc = json_loads(text, 0, &jerr);
+    if (!c->id || !c->doc || cf_read(text, strlen(text), &c->def, &diag)) {
+        fprintf(stderr, "skillscore: stored competition %s does not read back: %s\n", id,
+                diag.message[0] ? diag.message : jerr.text);
+        goto fail;
+    }
+    free(text);
+    c->next = s->comps;
+    s->comps = c;
+    return c;
+fail:
+    free(text);
+    comp_free(c);
+    return NULL;
+}
+
+void sv_comp_drop(sv_server *s, const char *id)
+{
+    for (sv_comp **p = &s->comps; *p; p = &(*p)->next)
+        if (strcmp((*p)->id, id) == 0) {
+            sv_comp *c = *p;
+            *p = c->next;
+            comp_free(c);
+            return;
+        }
+}
+
+void sv_comp_free_all(sv_server *s)
+{
+    while (s->comps) {
+        sv_comp *c = s->comps;
+        s->comps = c->next;
+        comp_free(c);
+    }
+}
+
+static int add_mark(void *ctx, const st_mark *m)
+{
+    json_t *arr = ctx, *score;
+    if (m->score % 100 == 0)
+        score = json_integer(m->score / 100);
+    else
+        score = json_real((double)m->score / 100.0);
+    return json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:o}", "entry", m->entry,
+                                                "criterion", m->criterion, "judge", m->judge,
+                                                "score", score));
+}
+
+char *sv_export(sv_server *s, sv_comp *c, size_t *len)
+{
+    json_t *doc = json_deep_copy(c->doc), *marks = json_array();
+    char *text = NULL;
+
+    if (!doc || !marks || st_marks_current(s->store, c->id, add_mark, marks))
+        goto out;
+    /* Keep the file's key order, marks after entries as in the format's example. */
+    json_object_del(doc, "marks");
+    if (json_object_set(doc, "marks", marks))
+        goto out;
+    /* 15 significant digits print a two-decimal score as its shortest text (27.5, not
+     * 27.499999999999999), which the reader takes back exactly. */
+    text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+    if (text) {
+        size_t n = strlen(text);
+        char *t = realloc(text, n + 2);
+        if (t) {
+            text = t;
+            text[n] = '\n';
+            text[n + 1] = '\0';
+            *len = n + 1;
+        } else {
+            free(text);
+            text = NULL;
+        }
+    }
+out:
+    json_decref(doc);
+    json_decref(marks);
+    return text;
+}
+
+char *sv_results(sv_server *s, sv_comp *c, const bool *events_mask, bool *provisional,
+                 cf_diag *diag)
+{
+    size_t len = 0;
+    char *text = sv_export(s, c, &len), *json = NULL;
+    cf_competition *full = NULL;
+    cf_results *r = NULL;
+
+    *provisional = false;
+    if (!text) {
+        snprintf(diag->message, sizeof diag->message, "cannot build the export");
+        return NULL;
+    }
+    if (cf_read(text, len, &full, diag))
+        goto out;
+    if (cf_compute(full, 0, &r, diag)) {
+        *provisional = true;
+        if (cf_compute(full, SC_ALLOW_INCOMPLETE, &r, diag))
+            goto out;
+    }
+    if (events_mask) {
+        size_t kept = 0;
+        for (size_t g = 0; g < r->n_groups; g++)
+            if (events_mask[r->groups[g].event])
+                r->groups[kept++] = r->groups[g];
+        r->n_groups = kept;
+        /* What is left is published, hence locked and complete: final either way. */
+        if (*provisional) {
+            bool pending = false;
+            for (size_t g = 0; g < r->n_groups; g++)
+                pending |= r->groups[g].summary.incomplete > 0;
+            *provisional = pending;
+        }
+    }
+    json = cf_results_json(full, r);
+out:
+    cf_results_free(r);
+    cf_free(full);
+    free(text);
+    return json;
+}
+
+bool sv_sees_all(const sv_principal *who, const sv_comp *c)
+{
+    if (who->role == SV_ADMIN || who->role == SV_ARBITRATION)
+        return true;
+    return who->role == SV_CHIEF && strcmp(who->competition, c->id) == 0;
+}
+
+long sv_judge_index(const sv_principal *who, const sv_comp *c)
+{
+    if ((who->role != SV_JUDGE && who->role != SV_CHIEF) || strcmp(who->competition, c->id) != 0)
+        return -1;
+    return cf_roster_index(c->def, who->name);
+}

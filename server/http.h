@@ -1,0 +1,14 @@
+/*
+ * http.h — the libwebsockets protocol callback that serves /api/ (see http.c).
+ */
+#ifndef SKILLSCORE_HTTP_H
+#define SKILLSCORE_HTTP_H
+
+#include <libwebsockets.h>
+
+int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                  size_t len);
+/* Per-connection state size, for the protocol table. */
+size_t http_conn_size(void);
+
+#endif

@@ -1,0 +1,206 @@
+/*
+ * serve.c — `skillscore serve` and `skillscore audit verify`: options, the first organizer
+ * account, the libwebsockets context (the /api/ callback mount and the judge-client/ file
+ * mount on one port), and the event loop until SIGINT or SIGTERM.
+ */
+#include "demo.h"
+#include "http.h"
+#include "server.h"
+
+#include <libwebsockets.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t interrupted;
+static struct lws_context *running;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+    if (running)
+        lws_cancel_service(running);
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: skillscore serve [--db FILE] [--host ADDR] [--port N] [--demo] "
+                    "[--static DIR]\n");
+    return 2;
+}
+
+/* The first start of a database creates the organizer account. */
+static int first_admin(sv_server *s, bool demo)
+{
+    const char *env = getenv("SKILLSCORE_ADMIN_PASSWORD");
+    char pw[32], *hash;
+    long n = 0;
+
+    if (st_user_count(s->store, &n))
+        return -1;
+    if (n > 0)
+        return 0;
+    if (env && *env)
+        snprintf(pw, sizeof pw, "%s", env);
+    else if (demo)
+        snprintf(pw, sizeof pw, "%s", DEMO_ADMIN_PASSWORD);
+    else
+        auth_random_password(pw, 16);
+    if (!(hash = auth_hash(pw)))
+        return -1;
+    if (st_begin(s->store) || st_user_put(s->store, "admin", "admin", hash) ||
+        sv_audit(s, "system", "user", NULL, json_pack("{s:s,s:s}", "user", "admin", "role", "admin")) ||
+        st_commit(s->store)) {
+        st_rollback(s->store);
+        free(hash);
+        return -1;
+    }
+    free(hash);
+    if (!env || !*env)
+        printf("skillscore: created the organizer account: user admin, password %s%s\n", pw,
+               demo ? "" : " (shown once; change it with POST /api/users)");
+    return 0;
+}
+
+int sv_serve_main(int argc, char **argv)
+{
+    const char *db = "skillscore.db", *host = "127.0.0.1", *static_dir = "judge-client";
+    int port = 8080, rc = 1;
+    bool demo = false;
+    char err[600];
+    sv_server s;
+    struct lws_context_creation_info info;
+    struct lws_protocols protocols[2];
+    struct lws_http_mount api_mount, file_mount;
+    const char *ttl = getenv("SKILLSCORE_TOKEN_TTL");
+
+    memset(&s, 0, sizeof s);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--demo") == 0)
+            demo = true;
+        else if (i + 1 < argc && strcmp(a, "--db") == 0)
+            db = argv[++i];
+        else if (i + 1 < argc && strcmp(a, "--host") == 0)
+            host = argv[++i];
+        else if (i + 1 < argc && strcmp(a, "--static") == 0)
+            static_dir = argv[++i];
+        else if (i + 1 < argc && strcmp(a, "--port") == 0) {
+            char *end;
+            long p = strtol(argv[++i], &end, 10);
+            if (*end || p < 1 || p > 65535) {
+                fprintf(stderr, "skillscore: --port: %s is not a port number\n", argv[i]);
+                return 2;
+            }
+            port = (int)p;
+        } else
+            return usage();
+    }
+    s.token_ttl = ttl && atoll(ttl) > 0 ? atoll(ttl) : 12 * 3600;
+    s.static_dir = static_dir;
+    if (auth_init()) {
+        fprintf(stderr, "skillscore: libsodium failed to start\n");
+        return 1;
+    }
+    if (st_open(db, &s.store, err, sizeof err)) {
+        fprintf(stderr, "skillscore: %s\n", err);
+        return 1;
+    }
+    if (first_admin(&s, demo)) {
+        fprintf(stderr, "skillscore: cannot create the organizer account: %s\n",
+                st_errmsg(s.store));
+        goto out;
+    }
+    if (demo && demo_load(&s)) {
+        fprintf(stderr, "skillscore: cannot load the demo competition\n");
+        goto out;
+    }
+
+    memset(protocols, 0, sizeof protocols);
+    protocols[0].name = "http";
+    protocols[0].callback = http_callback;
+    protocols[0].per_session_data_size = http_conn_size();
+    memset(&api_mount, 0, sizeof api_mount);
+    api_mount.mountpoint = "/api";
+    api_mount.mountpoint_len = 4;
+    api_mount.origin = "http";
+    api_mount.origin_protocol = LWSMPRO_CALLBACK;
+    memset(&file_mount, 0, sizeof file_mount);
+    file_mount.mount_next = &api_mount;
+    file_mount.mountpoint = "/";
+    file_mount.mountpoint_len = 1;
+    file_mount.origin = static_dir;
+    file_mount.def = "index.html";
+    file_mount.origin_protocol = LWSMPRO_FILE;
+
+    memset(&info, 0, sizeof info);
+    info.port = port;
+    info.iface = host;
+    info.protocols = protocols;
+    info.mounts = &file_mount;
+    info.user = &s;
+    info.vhost_name = "skillscore";
+    info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+    lws_set_log_level(LLL_ERR, NULL);
+    running = lws_create_context(&info);
+    if (!running) {
+        fprintf(stderr, "skillscore: cannot listen on %s:%d\n", host, port);
+        goto out;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    printf("skillscore: serving http://%s:%d/ (database %s)\n", host, port, db);
+    if (demo)
+        demo_print(host, port);
+    fflush(stdout);
+    while (!interrupted)
+        if (lws_service(running, 0) < 0)
+            break;
+    rc = 0;
+out:
+    if (running)
+        lws_context_destroy(running);
+    running = NULL;
+    sv_comp_free_all(&s);
+    st_close(s.store);
+    return rc;
+}
+
+int sv_audit_main(int argc, char **argv)
+{
+    const char *db = NULL;
+    st_store *st = NULL;
+    char err[600];
+    long rows = 0;
+    int64_t bad = 0;
+    int rc;
+
+    if (argc >= 2 && strcmp(argv[1], "verify") == 0)
+        for (int i = 2; i + 1 < argc; i++)
+            if (strcmp(argv[i], "--db") == 0)
+                db = argv[i + 1];
+    if (!db) {
+        fprintf(stderr, "usage: skillscore audit verify --db FILE\n");
+        return 2;
+    }
+    if (access(db, R_OK | W_OK) != 0) {
+        fprintf(stderr, "skillscore: %s: no such database\n", db);
+        return 2;
+    }
+    if (st_open(db, &st, err, sizeof err)) {
+        fprintf(stderr, "skillscore: %s\n", err);
+        return 2;
+    }
+    rc = st_audit_verify(st, &rows, &bad);
+    if (rc == ST_OK)
+        printf("audit chain intact: %ld rows\n", rows);
+    else if (bad)
+        printf("audit chain broken at row %lld: %s\n", (long long)bad, st_errmsg(st));
+    else
+        fprintf(stderr, "skillscore: %s\n", st_errmsg(st));
+    st_close(st);
+    return rc == ST_OK ? 0 : 1;
+}

@@ -1,0 +1,165 @@
+/*
+ * server.h — what the parts of `skillscore serve` share (prefix sv_): the server, a parsed
+ * request, a response, and the handler signature. http.c turns libwebsockets callbacks into
+ * sv_request/sv_response; routes.c picks the handler and checks the role; api_*.c hold one
+ * handler per endpoint; comp.c caches each competition's definition; store.c keeps the data.
+ *
+ * Ownership: a request's strings live in its connection until the response is sent; a handler
+ * fills the response, whose body (malloc'd) then belongs to http.c.
+ */
+#ifndef SKILLSCORE_SERVER_H
+#define SKILLSCORE_SERVER_H
+
+#include "../compfile/compfile.h"
+#include "auth.h"
+#include "store.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Request bodies above these sizes are refused with 413 before they are read. */
+#define SV_MAX_BODY ((size_t)64 * 1024)
+#define SV_MAX_IMPORT ((size_t)64 * 1024 * 1024)
+
+typedef enum sv_role { SV_ANON, SV_ADMIN, SV_CHIEF, SV_JUDGE, SV_ARBITRATION, SV_DISPLAY } sv_role;
+#define SV_ROLE(r) (1u << (r))
+#define SV_EVERYONE 0xffffu
+
+const char *sv_role_name(sv_role r);
+sv_role sv_role_parse(const char *s);
+
+typedef struct sv_principal {
+    sv_role role;
+    char name[64];          /* account name, or the judge's id */
+    char competition[64];   /* judges and chief judges: their competition */
+} sv_principal;
+
+#define SV_MAX_SEGS 8
+
+typedef struct sv_request {
+    const char *method;     /* "GET", "POST", … */
+    char path[512];
+    char segbuf[512];
+    const char *seg[SV_MAX_SEGS]; /* path split at '/', without the leading "api" */
+    size_t nseg;
+    char query[512];
+    const char *body;
+    size_t body_len;
+    char token[128];
+    char peer[64];
+    sv_principal who;
+} sv_request;
+
+typedef struct sv_response {
+    int status;
+    char *body;             /* malloc'd */
+    size_t len;
+    const char *ctype;
+    char retry_after[16];
+    bool provisional;
+    bool attachment;
+} sv_response;
+
+/* A competition as the server holds it between requests. */
+typedef struct sv_comp {
+    char *id;
+    json_t *doc;            /* the stored document: the file as imported, without marks */
+    cf_competition *def;    /* doc, read by cf_read */
+    struct sv_comp *next;
+} sv_comp;
+
+typedef struct sv_server {
+    st_store *store;
+    auth_throttle throttle;
+    int64_t token_ttl;
+    sv_comp *comps;
+    const char *static_dir;
+} sv_server;
+
+typedef void (*sv_handler)(sv_server *s, sv_request *rq, sv_response *rs);
+
+/* routes.c */
+typedef struct sv_route {
+    const char *method;
+    const char *pattern;    /* "/api/competitions/{*}/marks": a star matches one segment */
+    sv_handler fn;
+    unsigned roles;         /* SV_ROLE() bits allowed; SV_EVERYONE includes no token */
+    size_t max_body;
+} sv_route;
+/* The route for method and path, or NULL with *status 404 or 405. */
+const sv_route *sv_route_find(const char *method, const char *path, int *status);
+/* Signs the request in from its token, checks the route's roles, runs the handler. */
+void sv_dispatch(sv_server *s, const sv_route *route, sv_request *rq, sv_response *rs);
+
+/* Responses. sv_json takes ownership of v. */
+void sv_json(sv_response *rs, int status, json_t *v);
+void sv_error(sv_response *rs, int status, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* 500 with the store's message, logged to stderr. */
+void sv_store_error(sv_server *s, sv_response *rs);
+
+/* Appends an audit row with detail (taken; NULL means {}) as compact JSON. Inside a transaction. */
+int sv_audit(sv_server *s, const char *actor, const char *action, const char *comp, json_t *detail);
+
+/* Parses the body as a JSON object; on failure fills rs with 400 and returns NULL. */
+json_t *sv_body_object(sv_request *rq, sv_response *rs);
+/* A required string field of a body; NULL with a 400 naming the field. */
+const char *sv_field_string(json_t *o, const char *key, sv_response *rs);
+
+/* comp.c */
+sv_comp *sv_comp_get(sv_server *s, const char *id);
+void sv_comp_drop(sv_server *s, const char *id);
+void sv_comp_free_all(sv_server *s);
+/* The competition file with every current mark (the export), malloc'd. */
+char *sv_export(sv_server *s, sv_comp *c, size_t *len);
+/* Results as `skillscore compute` prints them for the export: final when every mark is in,
+ * else provisional (*provisional set). events_mask, when not NULL, keeps only the events whose
+ * flag is true. NULL with diag on failure. */
+char *sv_results(sv_server *s, sv_comp *c, const bool *events_mask, bool *provisional,
+                 cf_diag *diag);
+/* Whether who may see everything of c (organizer, arbitration, a chief judge of c). */
+bool sv_sees_all(const sv_principal *who, const sv_comp *c);
+/* The roster index of a judge principal in c, or -1. */
+long sv_judge_index(const sv_principal *who, const sv_comp *c);
+
+/* The blind numbers of an event as a JSON object entry id -> number (empty when not drawn). */
+json_t *sv_numbers(sv_server *s, const char *comp, const char *event);
+/* The entry a request body names, by "entry" (id) or "number" (工位号, looked up in the given
+ * event, or in the events of a judge principal when event is (size_t)-1). -1 after a 400. */
+long sv_body_entry(sv_server *s, sv_comp *c, const sv_principal *who, json_t *body,
+                   size_t event, sv_response *rs);
+/* The event named by path segment 3, or -1 after a 404. */
+long sv_path_event(sv_comp *c, sv_request *rq, sv_response *rs);
+/* The competition named by path segment 1, or NULL after a 404. */
+sv_comp *sv_path_comp(sv_server *s, sv_request *rq, sv_response *rs);
+
+/* Handlers, one file per area. */
+void api_login(sv_server *, sv_request *, sv_response *);
+void api_logout(sv_server *, sv_request *, sv_response *);
+void api_me(sv_server *, sv_request *, sv_response *);
+void api_users_create(sv_server *, sv_request *, sv_response *);
+void api_pin_issue(sv_server *, sv_request *, sv_response *);
+void api_comp_list(sv_server *, sv_request *, sv_response *);
+void api_comp_import(sv_server *, sv_request *, sv_response *);
+void api_comp_get(sv_server *, sv_request *, sv_response *);
+void api_comp_export(sv_server *, sv_request *, sv_response *);
+void api_comp_results(sv_server *, sv_request *, sv_response *);
+void api_comp_audit(sv_server *, sv_request *, sv_response *);
+void api_marks_post(sv_server *, sv_request *, sv_response *);
+void api_corrections_post(sv_server *, sv_request *, sv_response *);
+void api_sheet(sv_server *, sv_request *, sv_response *);
+void api_draw(sv_server *, sv_request *, sv_response *);
+void api_lock(sv_server *, sv_request *, sv_response *);
+void api_unlock(sv_server *, sv_request *, sv_response *);
+void api_publish(sv_server *, sv_request *, sv_response *);
+void api_discrepancies(sv_server *, sv_request *, sv_response *);
+void api_discrepancy_accept(sv_server *, sv_request *, sv_response *);
+void api_entries_import(sv_server *, sv_request *, sv_response *);
+
+/* serve.c: the commands. */
+int sv_serve_main(int argc, char **argv);
+int sv_audit_main(int argc, char **argv);
+
+#endif

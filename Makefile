@@ -63,12 +63,14 @@ TEST_BINS := $(patsubst tests/%.c,$(B)/asan/%,$(wildcard tests/test_*.c))
 
 test:
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory $(B)/skillscore $(B)/asan/skillscore $(TEST_BINS)
+	@$(MAKE) --no-print-directory $(B)/skillscore $(B)/asan/skillscore $(B)/gen $(TEST_BINS)
 	@tests/run.sh
 
-# ---- the demo (the server arrives with `skillscore serve`) -----------------------------------
+# ---- the demo: a fresh database each time, on http://127.0.0.1:$(PORT)/ -----------------------
+PORT ?= 8080
 run: all
-	$(B)/skillscore compute --table data/demo/competition.json
+	@rm -f $(B)/demo.db $(B)/demo.db-wal $(B)/demo.db-shm
+	$(B)/skillscore serve --demo --db $(B)/demo.db --port $(PORT)
 
 # ---- benchmark -----------------------------------------------------------------------------
 $(B)/gen: bench/gen.c

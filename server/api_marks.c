@@ -142,7 +142,7 @@ static int read_score(json_t *v, sc_centi max, sc_centi *out, sv_response *rs)
 
 /* Reads and checks everything but the stored state. 0, or -1 with rs filled. */
 static int read_mark_req(sv_server *s, sv_comp *c, sv_request *rq, json_t *body, mark_req *m,
-                         sv_response *rs)
+                         bool is_correction, sv_response *rs)
 {
     const sv_principal *who = &rq->who;
     const char *crit;
@@ -164,7 +164,9 @@ static int read_mark_req(sv_server *s, sv_comp *c, sv_request *rq, json_t *body,
     }
     if (!(m->judge = sv_field_string(body, "judge", rs)))
         return -1;
-    if (who->role != SV_ADMIN && strcmp(m->judge, who->name) != 0) {
+    /* A chief judge may correct another judge's mark; post_mark checks the event. */
+    if (who->role != SV_ADMIN && !(is_correction && who->role == SV_CHIEF) &&
+        strcmp(m->judge, who->name) != 0) {
         sv_error(rs, 403, "judge", "judge %s may not send marks as judge %s", who->name, m->judge);
         return -1;
     }
@@ -225,7 +227,7 @@ static void post_mark(sv_server *s, sv_request *rq, sv_response *rs, bool is_cor
 
     if (!c || !(body = sv_body_object(rq, rs)))
         goto out;
-    if (read_mark_req(s, c, rq, body, &m, rs))
+    if (read_mark_req(s, c, rq, body, &m, is_correction, rs))
         goto out;
     en = &c->def->entries[m.entry];
     ev = &c->def->events[en->event];

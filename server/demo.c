@@ -133,7 +133,7 @@ void demo_print(const char *host, int port)
     printf("\n演示赛事 demo competition: YN2026 2026年云南省职业技能大赛\n"
            "  E01 数控车工: locked and published (已公示)\n"
            "  E02 电工: no marks yet — judges J06–J10 mark it live (J06 is chief judge)\n"
-           "  E03 汽车维修工: all marks in, not locked (chief judge J11)\n\n"
+           "  E03 汽车维修工（双人赛）: all marks in, not locked (chief judge J11)\n\n"
            "accounts 账号:\n"
            "  organizer 组委会     user admin     password %s\n"
            "  arbitration 监督仲裁 user zhongcai  password %s\n"

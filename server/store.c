@@ -839,10 +839,12 @@ int st_audit_verify(st_store *s, long *rows, int64_t *bad)
             return fail(s, "SHA-256 failed");
         }
         if (strcmp(want, col[6]) != 0) {
+            /* The message first: resetting the statement frees the column text. */
+            fail(s, "row %lld (%s by %s at %s) was changed: its hash does not match",
+                 (long long)seq, col[2], col[1], col[0]);
             *bad = seq;
             sqlite3_reset(st);
-            return fail(s, "row %lld (%s by %s at %s) was changed: its hash does not match",
-                        (long long)seq, col[2], col[1], col[0]);
+            return ST_ERROR;
         }
         memcpy(prev, want, sizeof prev);
         expect_seq++;

@@ -1,0 +1,143 @@
+"""Starts the real `skillscore serve` on 127.0.0.1 with a fresh SQLite file, and talks HTTP to it.
+
+Every wait is bounded; a server that does not come up in time fails the test instead of hanging.
+"""
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.environ.get("SKILLSCORE_BIN", os.path.join(ROOT, "build", "asan", "skillscore"))
+CLI = os.path.join(ROOT, "build", "skillscore")
+ADMIN_PASSWORD = "test-admin-pw"
+
+_results = {"passed": 0, "failed": 0}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, db=None, demo=False, env=None):
+        self.dir = tempfile.mkdtemp(prefix="skillscore-test-")
+        self.db = db or os.path.join(self.dir, "test.db")
+        self.demo = demo
+        self.env = dict(os.environ, SKILLSCORE_ADMIN_PASSWORD=ADMIN_PASSWORD,
+                        ASAN_OPTIONS="detect_leaks=1:abort_on_error=0")
+        self.env.update(env or {})
+        self.proc = None
+        self.start()
+
+    def start(self):
+        self.port = free_port()
+        args = [BIN, "serve", "--db", self.db, "--port", str(self.port),
+                "--static", os.path.join(ROOT, "judge-client")]
+        if self.demo:
+            args.append("--demo")
+        self.log = open(os.path.join(self.dir, "server-%d.log" % self.port), "w+")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("server exited: " + self.output())
+            try:
+                status, _, _ = self.request("GET", "/api/competitions")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("server did not start in 20 s: " + self.output())
+
+    def output(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def request(self, method, path, body=None, token=None, raw=None, headers=None, conn=None):
+        c = conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        h = dict(headers or {})
+        if token:
+            h["Authorization"] = "Bearer " + token
+        data = raw if raw is not None else (json.dumps(body, ensure_ascii=False).encode()
+                                            if body is not None else None)
+        try:
+            c.request(method, path, body=data, headers=h)
+            r = c.getresponse()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+        finally:
+            if conn is None:
+                c.close()
+
+    def json(self, method, path, body=None, token=None):
+        status, headers, data = self.request(method, path, body, token)
+        try:
+            doc = json.loads(data) if data else None
+        except ValueError:
+            doc = data
+        return status, doc
+
+    def login(self, user=None, password=None, judge=None, pin=None):
+        body = {"user": user, "password": password} if user else {"judge": judge, "pin": pin}
+        status, doc = self.json("POST", "/api/login", body)
+        assert status == 200, (status, doc)
+        return doc["token"]
+
+    def admin(self):
+        return self.login("admin", ADMIN_PASSWORD)
+
+    def kill(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self):
+        """SIGTERM; the server must exit 0 with no sanitizer report."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                raise AssertionError("server did not stop on SIGTERM")
+        out = self.output()
+        assert "ERROR: AddressSanitizer" not in out and "runtime error" not in out \
+            and "LeakSanitizer" not in out, out[-3000:]
+        assert self.proc.returncode == 0, (self.proc.returncode, out[-2000:])
+
+
+def new_id():
+    return str(uuid.uuid4())
+
+
+def compute(text, provisional=False):
+    args = [CLI, "compute"] + (["--provisional"] if provisional else []) + ["-"]
+    p = subprocess.run(args, input=text, capture_output=True, timeout=60)
+    assert p.returncode == 0, p.stderr.decode()
+    return p.stdout
+
+
+def test(fn):
+    try:
+        fn()
+        _results["passed"] += 1
+        print("ok   " + fn.__name__, flush=True)
+    except Exception as e:  # noqa: BLE001 - a test fails on anything it raises
+        _results["failed"] += 1
+        import traceback
+        print("FAIL " + fn.__name__ + ": " + repr(e), flush=True)
+        traceback.print_exc()
+    return fn
+
+
+def summary():
+    print("%d passed, %d failed" % (_results["passed"], _results["failed"]))
+    return 1 if _results["failed"] else 0

@@ -1,0 +1,566 @@
+#!/usr/bin/env python3
+"""The venue server, tested from outside: real `skillscore serve` on 127.0.0.1, real HTTP, a real
+SQLite file. Run by tests/run.sh; prints "N passed, N failed"."""
+import http.client
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import (ADMIN_PASSWORD, BIN, CLI, ROOT, Server, compute, new_id,  # noqa: E402
+                     summary, test)
+
+DEMO = os.path.join(ROOT, "data", "demo", "competition.json")
+GOLDEN_DEMO = os.path.join(ROOT, "tests", "golden", "demo.out.json")
+GEN = os.path.join(ROOT, "build", "gen")
+
+
+def demo_doc():
+    return json.load(open(DEMO, encoding="utf-8"))
+
+
+def demo_pin(judge):
+    return "2026%02d" % int(judge[1:])
+
+
+def sheet_numbers(srv, token, event):
+    status, doc = srv.json("GET", "/api/competitions/YN2026/events/%s/sheet" % event, token=token)
+    assert status == 200, (status, doc)
+    return {row["entry"]: row["number"] for row in doc["rows"]}
+
+
+def post_marks_as_judges(srv, marks, numbers):
+    """Each judge signs in with their PIN and sends their own marks by number, on one keep-alive
+    connection, as a tablet would."""
+    by_judge = {}
+    for m in marks:
+        by_judge.setdefault(m["judge"], []).append(m)
+    for judge, ms in by_judge.items():
+        token = srv.login(judge=judge, pin=demo_pin(judge))
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+        for m in ms:
+            body = {"id": new_id(), "number": numbers[m["entry"]], "criterion": m["criterion"],
+                    "judge": judge, "score": m["score"]}
+            status, _, data = srv.request("POST", "/api/competitions/YN2026/marks", body, token,
+                                          conn=conn)
+            assert status == 201, (status, data)
+        conn.close()
+
+
+@test
+def test_demo_marked_live_gives_the_same_results_as_compute():
+    """Import → judges mark E02 live by blind number → the results endpoint prints exactly what
+    `skillscore compute` prints for the export, and for the original demo file."""
+    srv = Server(demo=True)
+    try:
+        admin = srv.admin()
+        status, headers, before = srv.request("GET", "/api/competitions/YN2026/results",
+                                              token=admin)
+        assert status == 200 and headers.get("x-skillscore-provisional") == "yes"
+        numbers = sheet_numbers(srv, admin, "E02")
+        e02 = [m for m in demo_doc()["marks"] if m["entry"].startswith("E02-")]
+        assert len(e02) > 300
+        post_marks_as_judges(srv, e02, numbers)
+        status, _, export = srv.request("GET", "/api/competitions/YN2026/export", token=admin)
+        assert status == 200
+        status, headers, results = srv.request("GET", "/api/competitions/YN2026/results",
+                                               token=admin)
+        assert status == 200 and "x-skillscore-provisional" not in headers
+        assert results == compute(export), "results differ from compute of the export"
+        assert results == open(GOLDEN_DEMO, "rb").read(), "results differ from the demo golden"
+        # The export is a complete competition file: the judges list and theory came through.
+        doc = json.loads(export)
+        assert len(doc["marks"]) == len(demo_doc()["marks"])
+        assert doc["judges"] == demo_doc()["judges"]
+    finally:
+        srv.stop()
+
+
+def generated(seed, events=2, per=12, criteria=3, judges=3):
+    p = subprocess.run([GEN, str(events), str(per), str(criteria), str(judges), str(seed)],
+                       capture_output=True, timeout=60, check=True)
+    return json.loads(p.stdout)
+
+
+@test
+def test_generated_competitions_keyed_in_by_the_organizer_match_compute():
+    """Generated competitions imported without marks; the organizer keys every paper sheet in on
+    the judges' behalf; results equal compute of the original file, byte for byte."""
+    srv = Server()
+    try:
+        admin = srv.admin()
+        for seed in (7, 11):
+            doc = generated(seed)
+            doc["competition"]["id"] = "GEN%d" % seed
+            marks = doc.pop("marks")
+            status, body = srv.json("POST", "/api/competitions", doc, admin)
+            assert status == 201 and body["marks"] == 0, (status, body)
+            random.Random(seed).shuffle(marks)
+            conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+            for m in marks:
+                status, _, data = srv.request("POST", "/api/competitions/GEN%d/marks" % seed,
+                                              dict(m, id=new_id()), admin, conn=conn)
+                assert status == 201, data
+            conn.close()
+            doc["marks"] = marks
+            want = compute(json.dumps(doc, ensure_ascii=False).encode())
+            status, _, got = srv.request("GET", "/api/competitions/GEN%d/results" % seed,
+                                         token=admin)
+            assert got == want, "GEN%d results differ" % seed
+            status, _, export = srv.request("GET", "/api/competitions/GEN%d/export" % seed,
+                                            token=admin)
+            assert compute(export) == want
+    finally:
+        srv.stop()
+
+
+@test
+def test_authorization_matrix_every_endpoint_every_role():
+    srv = Server(demo=True)
+    try:
+        status, body = srv.json("POST", "/api/competitions",
+                                json.load(open(os.path.join(ROOT, "tests/golden/basic.in.json"))),
+                                srv.admin())
+        assert status == 409  # basic.in.json is YN2026 as well: refused, nothing changed
+        other = demo_doc()
+        other["competition"]["id"] = "OTHER"
+        other.pop("marks")
+        assert srv.json("POST", "/api/competitions", other, srv.admin())[0] == 201
+        tokens = {
+            "anon": None,
+            "unknown": "0" * 64,
+            "malformed": "not-a-token",
+            "admin": srv.admin(),
+            "chief": srv.login(judge="J06", pin=demo_pin("J06")),   # chief judge of E02
+            "judge": srv.login(judge="J07", pin=demo_pin("J07")),   # judge of E02
+            "arbitration": srv.login("zhongcai", "demo-zhongcai"),
+            "display": srv.login("display", "demo-display"),
+        }
+        C = "/api/competitions/YN2026"
+        # (method, path, body, {role: status}); roles not named get `rest`.
+        mark = {"id": new_id(), "number": "01", "criterion": "Z", "judge": "J07", "score": 1}
+        rows = [
+            ("POST", "/api/login", {}, dict(rest=400)),
+            ("GET", "/api/me", None, dict(rest=200, anon=401)),
+            ("POST", "/api/users", {}, dict(rest=403, admin=400, anon=401)),
+            ("GET", "/api/competitions", None, dict(rest=200)),
+            ("POST", "/api/competitions", {}, dict(rest=403, admin=400, anon=401)),
+            ("GET", C, None, dict(rest=200)),
+            ("GET", "/api/competitions/NOPE", None, dict(rest=404)),
+            ("GET", C + "/export", None, dict(rest=403, admin=200, anon=401)),
+            ("GET", "/api/competitions/NOPE/export", None, dict(rest=403, admin=404, anon=401)),
+            ("GET", C + "/results", None, dict(rest=200)),
+            ("GET", C + "/audit", None, dict(rest=403, admin=200, arbitration=200, anon=401)),
+            ("POST", C + "/marks", {}, dict(rest=403, admin=400, chief=400, judge=400, anon=401)),
+            # A criterion that does not exist: allowed callers get 400 and nothing is stored.
+            # (The organizer has no events of their own to look a number up in: 400 too.)
+            ("POST", C + "/marks", mark, dict(rest=403, admin=400, chief=403, judge=400, anon=401)),
+            ("POST", "/api/competitions/OTHER/marks", mark,
+             dict(rest=403, admin=400, anon=401)),
+            ("POST", C + "/corrections", {}, dict(rest=403, admin=400, chief=400, judge=400,
+                                                  anon=401)),
+            ("POST", C + "/judges/NOPE/pin", {}, dict(rest=403, admin=404, anon=401)),
+            ("POST", C + "/entries/import", None, dict(rest=403, admin=400, anon=401)),
+            ("GET", C + "/events/E02/sheet", None, dict(rest=200, display=403, anon=401)),
+            ("GET", C + "/events/E01/sheet", None, dict(rest=200, chief=403, judge=403,
+                                                        display=403, anon=401)),
+            ("GET", C + "/events/E09/sheet", None, dict(rest=404, display=403, anon=401)),
+            ("POST", C + "/events/E02/draw", {}, dict(rest=403, admin=409, anon=401)),
+            ("POST", C + "/events/E02/lock", {}, dict(rest=403, chief=409, anon=401)),
+            ("POST", C + "/events/E03/lock", {}, dict(rest=403, anon=401)),
+            ("POST", C + "/events/E01/unlock", {}, dict(rest=403, arbitration=400, anon=401)),
+            ("POST", C + "/events/E03/publish", {}, dict(rest=403, admin=409, anon=401)),
+            ("GET", C + "/events/E02/discrepancies", None,
+             dict(rest=403, admin=200, chief=200, arbitration=200, anon=401)),
+            ("GET", C + "/events/E03/discrepancies", None,
+             dict(rest=403, admin=200, arbitration=200, anon=401)),
+            ("POST", C + "/events/E02/discrepancies/accept", {}, dict(rest=403, chief=400,
+                                                                      anon=401)),
+            ("GET", "/api/nothing-here", None, dict(rest=404)),
+            ("DELETE", "/api/competitions", None, dict(rest=405)),
+        ]
+        wrong = []
+        for method, path, body, expect in rows:
+            for role, token in tokens.items():
+                want = expect.get(role, expect["rest"])
+                if role in ("unknown", "malformed") and "nothing-here" not in path \
+                        and method != "DELETE":
+                    # A bad token is refused before anything else, wherever a token is sent.
+                    want = 401
+                if method == "POST" and body is None:
+                    status, _, data = srv.request(method, path, raw=b"", token=token)
+                else:
+                    status, _, data = srv.request(method, path, body, token)
+                if status != want:
+                    wrong.append("%s %s as %s: %d, want %d (%s)" % (method, path, role, status,
+                                                                   want, data[:120]))
+        assert not wrong, "\n" + "\n".join(wrong)
+        status, _, export = srv.request("GET", C + "/export", token=tokens["admin"])
+        assert len(json.loads(export)["marks"]) == len(demo_doc()["marks"]) - \
+            len([m for m in demo_doc()["marks"] if m["entry"].startswith("E02-")])
+    finally:
+        srv.stop()
+
+
+@test
+def test_expired_and_signed_out_tokens_are_refused():
+    srv = Server(env={"SKILLSCORE_TOKEN_TTL": "1"})
+    try:
+        token = srv.admin()
+        assert srv.json("GET", "/api/me", token=token)[0] == 200
+        time.sleep(2.1)
+        status, doc = srv.json("GET", "/api/me", token=token)
+        assert status == 401 and "expired" in doc["error"], doc
+        token = srv.admin()
+        assert srv.json("POST", "/api/logout", {}, token)[0] == 200
+        status, doc = srv.json("GET", "/api/me", token=token)
+        assert status == 401 and "signed out" in doc["error"], doc
+    finally:
+        srv.stop()
+
+
+@test
+def test_the_same_mark_three_times_and_in_parallel_is_one_mark():
+    srv = Server(demo=True)
+    try:
+        judge = srv.login(judge="J07", pin=demo_pin("J07"))
+        body = {"id": new_id(), "number": "05", "criterion": "A", "judge": "J07", "score": 21.5}
+        got = [srv.request("POST", "/api/competitions/YN2026/marks", body, judge)[0]
+               for _ in range(3)]
+        assert got == [201, 200, 200], got
+        # The same id with other content is a conflict, not a second mark.
+        assert srv.json("POST", "/api/competitions/YN2026/marks", dict(body, score=22),
+                        judge)[0] == 409
+        body2 = {"id": new_id(), "number": "06", "criterion": "A", "judge": "J07", "score": 20}
+        barrier = threading.Barrier(8)
+        statuses = []
+
+        def send():
+            conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+            barrier.wait(timeout=10)
+            statuses.append(srv.request("POST", "/api/competitions/YN2026/marks", body2, judge,
+                                        conn=conn)[0])
+            conn.close()
+        threads = [threading.Thread(target=send) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert sorted(statuses) == [200] * 7 + [201], statuses
+        status, doc = srv.json("GET", "/api/competitions/YN2026/events/E02/sheet", token=judge)
+        rows = {r["number"]: r["marks"] for r in doc["rows"]}
+        assert rows["05"] == {"A": "21.50"} and rows["06"] == {"A": "20.00"}, rows
+        admin = srv.admin()
+        export = json.loads(srv.request("GET", "/api/competitions/YN2026/export",
+                                        token=admin)[2])
+        e02 = [m for m in export["marks"] if m["entry"].startswith("E02-")]
+        assert len(e02) == 2, e02
+    finally:
+        srv.stop()
+
+
+@test
+def test_sigkill_loses_no_acknowledged_mark_and_the_audit_chain_verifies():
+    srv = Server()
+    try:
+        admin = srv.admin()
+        doc = generated(5, events=1, per=100, criteria=5, judges=5)
+        marks = doc.pop("marks")
+        assert srv.json("POST", "/api/competitions", doc, admin)[0] == 201
+        acked, stop = [], threading.Event()
+
+        def writer():
+            conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+            for m in marks:
+                if stop.is_set():
+                    break
+                try:
+                    status, _, _ = srv.request("POST", "/api/competitions/%s/marks" %
+                                               doc["competition"]["id"], dict(m, id=new_id()),
+                                               admin, conn=conn)
+                except (OSError, http.client.HTTPException):
+                    break
+                if 200 <= status < 300:
+                    acked.append(m)
+        t = threading.Thread(target=writer)
+        t.start()
+        kill_at = random.randint(50, len(marks) // 2)
+        deadline = time.time() + 120
+        while len(acked) < kill_at and time.time() < deadline and t.is_alive():
+            time.sleep(0.001)
+        srv.kill()
+        stop.set()
+        t.join(timeout=20)
+        assert 0 < len(acked) < len(marks), len(acked)
+        srv.start()
+        export = json.loads(srv.request("GET", "/api/competitions/%s/export" %
+                                        doc["competition"]["id"], token=srv.admin())[2])
+        stored = {(m["entry"], m["criterion"], m["judge"]): m["score"] for m in export["marks"]}
+        missing = [m for m in acked if stored.get((m["entry"], m["criterion"], m["judge"]))
+                   != m["score"]]
+        assert not missing, "%d acknowledged marks lost, e.g. %r" % (len(missing), missing[:3])
+        assert len(stored) in (len(acked), len(acked) + 1)  # at most the one in flight
+        srv.stop()
+        p = subprocess.run([BIN, "audit", "verify", "--db", srv.db], capture_output=True,
+                           timeout=60)
+        assert p.returncode == 0 and b"intact" in p.stdout, p.stdout + p.stderr
+    finally:
+        if srv.proc.poll() is None:
+            srv.stop()
+
+
+@test
+def test_bad_input_gets_a_4xx_naming_the_field_and_changes_nothing():
+    srv = Server(demo=True)
+    try:
+        admin = srv.admin()
+        judge = srv.login(judge="J07", pin=demo_pin("J07"))
+        M = "/api/competitions/YN2026/marks"
+
+        def snapshot():
+            export = srv.request("GET", "/api/competitions/YN2026/export", token=admin)[2]
+            audit = srv.json("GET", "/api/competitions/YN2026/audit", token=admin)[1]["audit"]
+            return export, len(audit)
+        before = snapshot()
+        good = {"id": new_id(), "number": "01", "criterion": "A", "judge": "J07", "score": 20}
+        cases = [
+            (b'{"id": ', 400, None, "not valid JSON"),
+            (b'[1, 2]', 400, None, "JSON object"),
+            (dict(good, score="20"), 400, "score", "must be a number"),
+            (dict(good, score=-1), 400, "score", "outside"),
+            (dict(good, score=1e300), 400, "score", "outside"),
+            (dict(good, score=20.125), 400, "score", "2 decimal"),
+            (dict(good, score=999), 400, "score", "outside"),
+            (dict(good, score=40.5), 400, "score", "above the criterion's maximum"),
+            (dict(good, criterion="Z"), 400, "criterion", "not a criterion"),
+            (dict(good, number="999"), 400, "number", "no entry has number"),
+            (dict(good, number=7), 400, "number", "must be a string"),
+            (dict(good, id="123"), 400, "id", "UUID"),
+            (dict(good, id=5), 400, "id", "non-empty string"),
+            ({k: v for k, v in good.items() if k != "score"}, 400, "score", "missing"),
+            (dict(good, entry="E02-NOPE"), 400, "entry", "not in competition"),
+            (dict(good, judge="J08"), 403, "judge", "may not send marks as"),
+            (dict(good, extra="x" * 70000), 413, None, "larger than 65536 bytes"),
+        ]
+        for body, status, field, text in cases:
+            raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+            got, _, data = srv.request("POST", M, raw=raw, token=judge)
+            doc = json.loads(data)
+            assert got == status, (body if isinstance(body, bytes) else raw[:100], got, doc)
+            assert doc.get("field") == field and text in doc["error"], (raw[:100], doc)
+        # An import that `skillscore compute` would refuse gets the same message.
+        bad = os.path.join(ROOT, "tests", "bad", "score_above_max.json")
+        status, doc = srv.json("POST", "/api/competitions",
+                               json.load(open(bad, encoding="utf-8")), admin)
+        assert status == 400 and doc["error"] == open(bad[:-5] + ".err").read().strip(), doc
+        assert snapshot() == before
+        # And the server still answers on the same footing.
+        assert srv.request("POST", M, good, judge)[0] == 201
+    finally:
+        srv.stop()
+
+
+@test
+def test_lock_needs_every_mark_and_no_open_discrepancy_then_publish_shows_it_to_displays():
+    """Discrepancies: spread above 20% of the criterion's maximum (the default), flagged for the
+    chief judge, resolved by accepting with a reason; lock refused until then."""
+    srv = Server(demo=True)
+    try:
+        admin = srv.admin()
+        chief = srv.login(judge="J06", pin=demo_pin("J06"))
+        display = srv.login("display", "demo-display")
+        arbitration = srv.login("zhongcai", "demo-zhongcai")
+        C = "/api/competitions/YN2026"
+        numbers = sheet_numbers(srv, admin, "E02")
+        e02 = [m for m in demo_doc()["marks"] if m["entry"].startswith("E02-")]
+        # J07 is far off on E02-W01 criterion A (max 40 → threshold 8.00). The demo data has a
+        # discrepancy of its own too (E02-S03 A, spread 8.50), as real marking does.
+        target = next(m for m in e02 if m["entry"] == "E02-W01" and m["criterion"] == "A"
+                      and m["judge"] == "J07")
+        original = target["score"]
+        target["score"] = 40 if original < 20 else 0
+        status, doc = srv.json("POST", C + "/events/E02/lock", {}, chief)
+        assert status == 409 and "marks on criterion" in doc["error"], doc
+        post_marks_as_judges(srv, e02, numbers)
+        status, doc = srv.json("GET", C + "/events/E02/discrepancies", token=chief)
+        open_ones = [(d["entry"], d["criterion"]) for d in doc["discrepancies"]
+                     if d["status"] == "open"]
+        assert open_ones == [("E02-W01", "A"), ("E02-S03", "A")], doc
+        assert {d["threshold"] for d in doc["discrepancies"]} == {"8.00"}
+        # Accepting one leaves the other open: still no lock.
+        for entry, crit in open_ones:
+            status, doc = srv.json("POST", C + "/events/E02/lock", {}, chief)
+            assert status == 409 and "discrepancy on entry %s" % entry in doc["error"], doc
+            acc = {"entry": entry, "criterion": crit, "reason": "复核：操作规范，评分有据"}
+            assert srv.json("POST", C + "/events/E02/discrepancies/accept", acc, chief)[0] == 200
+        assert srv.json("POST", C + "/events/E02/discrepancies/accept", acc, chief)[0] == 409
+        assert srv.json("POST", C + "/events/E02/lock", {}, chief)[0] == 200
+        # Locked: no more marks or corrections.
+        corr = {"id": new_id(), "entry": "E02-W01", "criterion": "A", "judge": "J07",
+                "score": original, "reason": "录入错误"}
+        assert srv.json("POST", C + "/corrections", corr, admin)[0] == 409
+        ranks = lambda tok: [r["event"] for r in json.loads(  # noqa: E731
+            srv.request("GET", C + "/results", token=tok)[2])["rankings"]]
+        assert "E02" not in ranks(display) and "E02" not in ranks(None)
+        assert srv.json("POST", C + "/events/E02/publish", {}, admin)[0] == 200
+        assert "E02" in ranks(display) and "E03" not in ranks(display)
+        # Arbitration unlocks with a reason; that withdraws publication.
+        assert srv.json("POST", C + "/events/E02/unlock", {"reason": ""}, arbitration)[0] == 400
+        assert srv.json("POST", C + "/events/E02/unlock", {"reason": "仲裁：复核E02-W01"},
+                        arbitration)[0] == 200
+        assert "E02" not in ranks(display)
+        # The correction now goes through, supersedes the old row, and the discrepancy is gone.
+        status, doc = srv.json("POST", C + "/corrections", corr, chief)
+        assert status == 201 and doc["supersedes"] > 0, doc
+        status, doc = srv.json("GET", C + "/events/E02/discrepancies", token=chief)
+        assert [(d["entry"], d["status"]) for d in doc["discrepancies"]] == \
+            [("E02-S03", "accepted")], doc
+        export = srv.request("GET", C + "/export", token=admin)[2]
+        assert srv.request("GET", C + "/results", token=admin)[2] == compute(export)
+        assert compute(export) == open(GOLDEN_DEMO, "rb").read()
+        audit = [a["action"] for a in srv.json("GET", C + "/audit", token=admin)[1]["audit"]]
+        for action in ("correction", "unlock", "publish", "lock", "discrepancy_accept", "mark",
+                       "draw", "import", "login", "pin_reset"):
+            assert action in audit, action
+    finally:
+        srv.stop()
+
+
+@test
+def test_judges_and_displays_never_receive_names_or_id_numbers():
+    """Blind marking (加密): judges and displays see only numbers; names and ID numbers of people
+    stay on the server."""
+    srv = Server(demo=True)
+    try:
+        secrets = set()
+        for e in demo_doc()["entries"]:
+            for m in e["members"]:
+                secrets.add(m["name"].encode())
+                secrets.add(m["id_number"].encode())
+            if e["event"] == "E02":
+                secrets.add(e["id"].encode())  # entry ids of an unpublished event, too
+        judge = srv.login(judge="J07", pin=demo_pin("J07"))
+        display = srv.login("display", "demo-display")
+        seen = b""
+        for token in (judge, display, None):
+            for path in ("/api/competitions", "/api/competitions/YN2026",
+                         "/api/competitions/YN2026/results", "/api/me",
+                         "/api/competitions/YN2026/events/E02/sheet"):
+                seen += srv.request("GET", path, token=token)[2]
+        status, _, data = srv.request("POST", "/api/competitions/YN2026/marks",
+                                      {"id": new_id(), "number": "03", "criterion": "B",
+                                       "judge": "J07", "score": 30}, judge)
+        assert status == 201
+        seen += data
+        leaked = [s.decode() for s in secrets if s in seen]
+        assert not leaked, leaked[:5]
+        assert b'"number":"03"' in srv.request("GET", "/api/competitions/YN2026/events/E02/sheet",
+                                               token=judge)[2]
+    finally:
+        srv.stop()
+
+
+@test
+def test_sign_in_is_throttled_after_five_failures():
+    srv = Server()
+    try:
+        for _ in range(5):
+            assert srv.json("POST", "/api/login", {"user": "admin", "password": "wrong"})[0] == 401
+        status, headers, data = srv.request("POST", "/api/login",
+                                            {"user": "admin", "password": ADMIN_PASSWORD})
+        assert status == 429 and int(headers["retry-after"]) > 0, (status, data)
+        # Another account from the same address is not locked by these five.
+        status, doc = srv.json("POST", "/api/login", {"user": "nobody", "password": "x"})
+        assert status == 401, doc
+    finally:
+        srv.stop()
+
+
+@test
+def test_audit_verify_names_the_first_changed_row():
+    srv = Server(demo=True)
+    srv.stop()
+    ok = subprocess.run([BIN, "audit", "verify", "--db", srv.db], capture_output=True, timeout=60)
+    assert ok.returncode == 0 and b"intact" in ok.stdout, ok.stdout
+    db = sqlite3.connect(srv.db)
+    row = db.execute("SELECT seq FROM audit WHERE action = 'lock'").fetchone()[0]
+    db.execute("UPDATE audit SET actor = 'J02' WHERE seq = ?", (row,))
+    db.commit()
+    db.close()
+    bad = subprocess.run([BIN, "audit", "verify", "--db", srv.db], capture_output=True,
+                         timeout=60)
+    assert bad.returncode == 1, bad
+    assert ("broken at row %d" % row).encode() in bad.stdout, bad.stdout
+
+
+CSV_HEAD = "参赛号,项目,组别,选手编号,姓名,性别,身份证号,工作单位,学生,现等级,曾晋升,教练\r\n"
+CSV_ROWS = [
+    "N01,汽车维修工（双人赛）,职工组,Q001,李四,男,530102198805061234,昆明公交集团,否,高级工,否,王五",
+    "N01,E03,职工组,Q002,\"赵,六\",女,,昆明公交集团,否,,否,",
+    "N02,E03,学生组,Q003,钱七,男,,云南交通职业技术学院,是,中级工,否,",
+    "N02,E03,学生组,Q004,孙八,女,,云南交通职业技术学院,是,,否,",
+]
+
+
+@test
+def test_entries_import_from_csv_in_utf8_with_bom_and_in_gb18030():
+    srv = Server()
+    try:
+        admin = srv.admin()
+        doc = demo_doc()
+        doc.pop("marks")
+        doc.pop("theory")
+        doc["entries"] = [e for e in doc["entries"] if e["event"] != "E03"]
+        for e in doc["events"]:
+            e["weights"] = {"theory": 0, "practical": 100}
+        assert srv.json("POST", "/api/competitions", doc, admin)[0] == 201
+        path = "/api/competitions/YN2026/entries/import"
+        csv = (CSV_HEAD + "\r\n".join(CSV_ROWS[:2]) + "\r\n").encode("utf-8")
+        status, _, data = srv.request("POST", path, raw=b"\xef\xbb\xbf" + csv, token=admin)
+        assert status == 200, data
+        assert json.loads(data)["added"] == 1 and json.loads(data)["encoding"] == "UTF-8"
+        gb = (CSV_HEAD + "\n".join(CSV_ROWS[2:]) + "\n").encode("gb18030")
+        status, _, data = srv.request("POST", path, raw=gb, token=admin)
+        assert status == 200 and json.loads(data)["encoding"] == "GB18030", data
+        export = json.loads(srv.request("GET", "/api/competitions/YN2026/export", token=admin)[2])
+        n01 = next(e for e in export["entries"] if e["id"] == "N01")
+        assert [m["name"] for m in n01["members"]] == ["李四", "赵,六"]
+        assert n01["coach"] == "王五" and n01["members"][0]["level"] == "高级工"
+        n02 = next(e for e in export["entries"] if e["id"] == "N02")
+        assert n02["group"] == "学生组" and n02["members"][1]["student"] is True
+        before = srv.request("GET", "/api/competitions/YN2026/export", token=admin)[2]
+        bad = [
+            (CSV_HEAD + "N03,E03,职工组,Q005,周九,男,,,否,大师,否,\nN03,E03,职工组,Q006,吴十,男,,,否,,否,\n",
+             "line 2 (entry N03): level \"大师\" must be one of"),
+            (CSV_HEAD + "N04,E03,职工组,Q007,郑一,男,,,否,,否,\n", "line 2 (entry N04)"),
+            (CSV_HEAD + "N05,E09,职工组,Q008,王二,男,,,否,,否,\n", "line 2: no event \"E09\""),
+            (CSV_HEAD + "N06,E03,职工组,,王二,男,,,否,,否,\n", "line 2: 选手编号 (member) is empty"),
+            (CSV_HEAD + "N07,E03,职工组,Q009,王二,男,,,也许,,否,\n", "line 2: 学生 must be 是 or 否"),
+            (CSV_HEAD + "N01,E03,职工组,Q010,王二,男,,,否,,否,\n", "line 2: entry N01 is already"),
+            ("参赛号,项目,姓名\nN08,E03,王二\n", "line 1: the column \"选手编号\" (member) is missing"),
+            ("参赛号,项目,选手编号,姓名,年龄\nN08,E03,Q1,王二,30\n", "line 1: unknown column \"年龄\""),
+            (CSV_HEAD + "N09,E03,职工组,Q011,\"王二,男\n", "line 2: a quoted field is never closed"),
+        ]
+        for text, message in bad:
+            status, _, data = srv.request("POST", path, raw=text.encode(), token=admin)
+            assert status == 400 and message in json.loads(data)["error"], (message, data)
+        status, _, data = srv.request("POST", path, raw=b"\xff\xfe\x00a", token=admin)
+        assert status == 400, data
+        assert srv.request("GET", "/api/competitions/YN2026/export", token=admin)[2] == before
+        # Once numbers are drawn, an event takes no more entries.
+        assert srv.json("POST", "/api/competitions/YN2026/events/E03/draw", {}, admin)[0] == 200
+        status, _, data = srv.request("POST", path, raw=(CSV_HEAD + CSV_ROWS[0].replace("N01", "N10")
+                                                         .replace("Q001", "Q099") + "\n").encode(),
+                                      token=admin)
+        assert status == 409 and "drawn" in json.loads(data)["error"], data
+    finally:
+        srv.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(summary())

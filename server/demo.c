@@ -16,21 +16,13 @@ static int call(sv_server *s, sv_handler fn, sv_role role, const char *name, con
 {
     sv_request rq;
     sv_response rs;
-    char *p;
     int status;
 
     memset(&rq, 0, sizeof rq);
     memset(&rs, 0, sizeof rs);
     rq.method = body ? "POST" : "GET";
     snprintf(rq.path, sizeof rq.path, "%s", path);
-    snprintf(rq.segbuf, sizeof rq.segbuf, "%s", path + 5);
-    for (p = rq.segbuf; p && *p && rq.nseg < SV_MAX_SEGS;) {
-        char *slash = strchr(p, '/');
-        rq.seg[rq.nseg++] = p;
-        if (slash)
-            *slash++ = '\0';
-        p = slash;
-    }
+    sv_split_path(&rq);
     rq.body = body ? body : "";
     rq.body_len = strlen(rq.body);
     rq.who.role = role;

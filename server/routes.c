@@ -89,7 +89,7 @@ const sv_route *sv_route_find(const char *method, const char *path, int *status)
     return NULL;
 }
 
-static void split_path(sv_request *rq)
+void sv_split_path(sv_request *rq)
 {
     char *p;
     snprintf(rq->segbuf, sizeof rq->segbuf, "%s", rq->path + (strncmp(rq->path, "/api/", 5) == 0 ? 5 : 1));
@@ -138,7 +138,7 @@ static int sign_in(sv_server *s, sv_request *rq, sv_response *rs)
 
 void sv_dispatch(sv_server *s, const sv_route *route, sv_request *rq, sv_response *rs)
 {
-    split_path(rq);
+    sv_split_path(rq);
     if (sign_in(s, rq, rs))
         return;
     if (route->roles != SV_EVERYONE && !(route->roles & SV_ROLE(rq->who.role))) {

@@ -90,6 +90,8 @@ typedef struct sv_route {
 } sv_route;
 /* The route for method and path, or NULL with *status 404 or 405. */
 const sv_route *sv_route_find(const char *method, const char *path, int *status);
+/* Fills rq->seg from rq->path ("/api/a/b" → "a", "b"). */
+void sv_split_path(sv_request *rq);
 /* Signs the request in from its token, checks the route's roles, runs the handler. */
 void sv_dispatch(sv_server *s, const sv_route *route, sv_request *rq, sv_response *rs);
 

@@ -64,6 +64,17 @@ static void open_session(sv_server *s, sv_response *rs, sv_role role, const char
     sv_json(rs, 200, o);
 }
 
+/* A password or PIN field: any string, empty included (it just will not match). */
+static const char *secret_field(json_t *body, const char *key, sv_response *rs)
+{
+    json_t *v = json_object_get(body, key);
+    if (!json_is_string(v)) {
+        sv_error(rs, 400, key, "field \"%s\" must be a string", key);
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
 static void login_user(sv_server *s, sv_request *rq, sv_response *rs, json_t *body)
 {
     const char *user = sv_field_string(body, "user", rs), *password;
@@ -71,13 +82,8 @@ static void login_user(sv_server *s, sv_request *rq, sv_response *rs, json_t *bo
     char *hash = NULL;
     int rc;
 
-    if (!user)
+    if (!user || !(password = secret_field(body, "password", rs)))
         return;
-    if (!json_is_string(json_object_get(body, "password"))) {
-        sv_error(rs, 400, "password", "field \"password\" must be a string");
-        return;
-    }
-    password = json_string_value(json_object_get(body, "password"));
     snprintf(key, sizeof key, "u:%s", user);
     snprintf(addr, sizeof addr, "a:%s", rq->peer);
     if (throttled(s, rs, key, addr))
@@ -106,13 +112,8 @@ static void login_judge(sv_server *s, sv_request *rq, sv_response *rs, json_t *b
     sv_comp *c;
     long ri;
 
-    if (!judge)
+    if (!judge || !(pin = secret_field(body, "pin", rs)))
         return;
-    if (!json_is_string(json_object_get(body, "pin"))) {
-        sv_error(rs, 400, "pin", "field \"pin\" must be a string");
-        return;
-    }
-    pin = json_string_value(json_object_get(body, "pin"));
     comp_id = json_string_value(json_object_get(body, "competition"));
     if (!comp_id) {
         if (st_pin_competitions(s->store, judge, comps, 8, &n)) {

@@ -241,19 +241,28 @@ static int set_state(sv_server *s, sv_comp *c, const char *event, const st_event
     return ST_OK;
 }
 
+/* The competition and event of the path and the event's state: 0, or -1 after a 404 or 500. */
+static int path_event_state(sv_server *s, sv_request *rq, sv_response *rs, sv_comp **c, long *ev,
+                            st_event_state *st)
+{
+    if (!(*c = sv_path_comp(s, rq, rs)) || (*ev = sv_path_event(*c, rq, rs)) < 0)
+        return -1;
+    if (st_event_get(s->store, (*c)->id, rq->seg[3], st)) {
+        sv_store_error(s, rs);
+        return -1;
+    }
+    return 0;
+}
+
 void api_draw(sv_server *s, sv_request *rq, sv_response *rs)
 {
-    sv_comp *c = sv_path_comp(s, rq, rs);
+    sv_comp *c;
     st_event_state st;
     size_t *order = NULL, n = 0, width = 2;
     long ev;
 
-    if (!c || (ev = sv_path_event(c, rq, rs)) < 0)
+    if (path_event_state(s, rq, rs, &c, &ev, &st))
         return;
-    if (st_event_get(s->store, c->id, rq->seg[3], &st)) {
-        sv_store_error(s, rs);
-        return;
-    }
     if (st.drawn) {
         sv_error(rs, 409, NULL, "the numbers of event %s are drawn already", rq->seg[3]);
         return;
@@ -367,19 +376,15 @@ static int lock_blocker(sv_server *s, sv_comp *c, size_t event, char *why, size_
 
 void api_lock(sv_server *s, sv_request *rq, sv_response *rs)
 {
-    sv_comp *c = sv_path_comp(s, rq, rs);
+    sv_comp *c;
     st_event_state st;
     char why[600];
     long ev;
 
-    if (!c || (ev = sv_path_event(c, rq, rs)) < 0)
+    if (path_event_state(s, rq, rs, &c, &ev, &st))
         return;
     if (!chief_of(&rq->who, c, (size_t)ev)) {
         sv_error(rs, 403, NULL, "only the chief judge of event %s may lock it", rq->seg[3]);
-        return;
-    }
-    if (st_event_get(s->store, c->id, rq->seg[3], &st)) {
-        sv_store_error(s, rs);
         return;
     }
     if (st.locked) {
@@ -406,22 +411,18 @@ void api_lock(sv_server *s, sv_request *rq, sv_response *rs)
 
 void api_unlock(sv_server *s, sv_request *rq, sv_response *rs)
 {
-    sv_comp *c = sv_path_comp(s, rq, rs);
+    sv_comp *c;
     json_t *body = NULL, *reason;
     st_event_state st;
     bool was_published;
     long ev;
 
-    if (!c || (ev = sv_path_event(c, rq, rs)) < 0 || !(body = sv_body_object(rq, rs)))
+    if (path_event_state(s, rq, rs, &c, &ev, &st) || !(body = sv_body_object(rq, rs)))
         goto out;
     reason = json_object_get(body, "reason");
     if (!json_is_string(reason) || json_string_length(reason) < 2 ||
         json_string_length(reason) > 250) {
         sv_error(rs, 400, "reason", "unlocking needs a reason (2 to 250 bytes)");
-        goto out;
-    }
-    if (st_event_get(s->store, c->id, rq->seg[3], &st)) {
-        sv_store_error(s, rs);
         goto out;
     }
     if (!st.locked) {
@@ -444,16 +445,12 @@ out:
 
 void api_publish(sv_server *s, sv_request *rq, sv_response *rs)
 {
-    sv_comp *c = sv_path_comp(s, rq, rs);
+    sv_comp *c;
     st_event_state st;
     long ev;
 
-    if (!c || (ev = sv_path_event(c, rq, rs)) < 0)
+    if (path_event_state(s, rq, rs, &c, &ev, &st))
         return;
-    if (st_event_get(s->store, c->id, rq->seg[3], &st)) {
-        sv_store_error(s, rs);
-        return;
-    }
     if (!st.locked) {
         sv_error(rs, 409, NULL, "event %s must be locked by its chief judge before publishing",
                  rq->seg[3]);

@@ -357,6 +357,33 @@ static int sheet_mark(void *ctx, const st_mark *m)
     return 0;
 }
 
+static int by_number(const void *a, const void *b)
+{
+    const char *x = json_string_value(json_object_get(*(json_t *const *)a, "number"));
+    const char *y = json_string_value(json_object_get(*(json_t *const *)b, "number"));
+    /* Numbers share one width, so text order is numeric order; undrawn rows go last. */
+    if (!x || !y)
+        return !x - !y;
+    return strcmp(x, y);
+}
+
+/* Sorts an array of sheet rows by "number" in place. false when memory runs out. */
+static bool sort_by_number(json_t *list)
+{
+    size_t n = json_array_size(list);
+    json_t **rows = malloc((n + 1) * sizeof *rows);
+    if (!rows)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        rows[i] = json_incref(json_array_get(list, i));
+    qsort(rows, n, sizeof *rows, by_number);
+    json_array_clear(list);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, rows[i]);
+    free(rows);
+    return true;
+}
+
 void api_sheet(sv_server *s, sv_request *rq, sv_response *rs)
 {
     sv_comp *c = sv_path_comp(s, rq, rs);
@@ -409,18 +436,9 @@ void api_sheet(sv_server *s, sv_request *rq, sv_response *rs)
         goto out;
     }
     /* Judges see rows in number order, so the order of entries in the file tells nothing. */
-    if (judge_view) {
-        size_t n = json_array_size(list);
-        for (size_t i = 1; i < n; i++)
-            for (size_t j = i; j > 0; j--) {
-                const char *a = json_string_value(json_object_get(json_array_get(list, j - 1), "number"));
-                const char *b = json_string_value(json_object_get(json_array_get(list, j), "number"));
-                if (!a || (b && strcmp(a, b) <= 0))
-                    break;
-                json_t *t = json_incref(json_array_get(list, j - 1));
-                json_array_set(list, j - 1, json_array_get(list, j));
-                json_array_set_new(list, j, t);
-            }
+    if (judge_view && !sort_by_number(list)) {
+        sv_error(rs, 500, NULL, "out of memory");
+        goto out;
     }
     sv_json(rs, 200, json_pack("{s:s,s:s,s:O}", "event", rq->seg[3], "view",
                                judge_view ? (x.only_judge ? "judge" : "chief") : "full", "rows",

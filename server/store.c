@@ -210,6 +210,17 @@ static char *dup_col(sqlite3_stmt *st, int col)
     return strdup(t ? t : "");
 }
 
+/* Steps a query that returns at most one row. ST_OK leaves the statement on the row for the
+ * caller to read and reset; ST_NOTFOUND and ST_ERROR leave it reset. */
+static int step_one(st_store *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        return ST_OK;
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ST_NOTFOUND : db_fail(s, what);
+}
+
 /* ---- open and migrate ------------------------------------------------------------------------- */
 
 static int migrate(st_store *s)
@@ -339,11 +350,8 @@ int st_user_get(st_store *s, const char *name, char role[16], char **pw_hash)
     if (!st)
         return ST_ERROR;
     bind_text(st, 1, name);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        return ST_NOTFOUND;
-    if (rc != SQLITE_ROW)
-        return db_fail(s, "user");
+    if ((rc = step_one(s, st, "user")) != ST_OK)
+        return rc;
     copy_col(st, 0, role, 16);
     *pw_hash = dup_col(st, 1);
     sqlite3_reset(st);
@@ -385,11 +393,8 @@ int st_session_get(st_store *s, const unsigned char hash[32], st_session *se)
     if (!st)
         return ST_ERROR;
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        return ST_NOTFOUND;
-    if (rc != SQLITE_ROW)
-        return db_fail(s, "session");
+    if ((rc = step_one(s, st, "session")) != ST_OK)
+        return rc;
     copy_col(st, 0, se->role, sizeof se->role);
     copy_col(st, 1, se->name, sizeof se->name);
     copy_col(st, 2, se->competition, sizeof se->competition);
@@ -443,11 +448,8 @@ int st_comp_doc(st_store *s, const char *id, char **doc)
     if (!st)
         return ST_ERROR;
     bind_text(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        return ST_NOTFOUND;
-    if (rc != SQLITE_ROW)
-        return db_fail(s, "competition");
+    if ((rc = step_one(s, st, "competition")) != ST_OK)
+        return rc;
     *doc = dup_col(st, 0);
     sqlite3_reset(st);
     return *doc ? ST_OK : fail(s, "out of memory");
@@ -490,11 +492,8 @@ int st_pin_get(st_store *s, const char *comp, const char *judge, char **pin_hash
         return ST_ERROR;
     bind_text(st, 1, comp);
     bind_text(st, 2, judge);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        return ST_NOTFOUND;
-    if (rc != SQLITE_ROW)
-        return db_fail(s, "pin");
+    if ((rc = step_one(s, st, "pin")) != ST_OK)
+        return rc;
     *pin_hash = dup_col(st, 0);
     sqlite3_reset(st);
     return *pin_hash ? ST_OK : fail(s, "out of memory");
@@ -534,13 +533,12 @@ static void read_mark(sqlite3_stmt *st, st_mark *m)
 
 static int one_mark(st_store *s, sqlite3_stmt *st, st_mark *m)
 {
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    int rc = step_one(s, st, "mark");
+    if (rc == ST_OK) {
         read_mark(st, m);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
-        return ST_OK;
-    return rc == SQLITE_DONE ? ST_NOTFOUND : db_fail(s, "mark");
+        sqlite3_reset(st);
+    }
+    return rc;
 }
 
 int st_mark_by_uuid(st_store *s, const char *comp, const char *uuid, st_mark *m)
@@ -638,14 +636,14 @@ int st_event_get(st_store *s, const char *comp, const char *event, st_event_stat
     bind_text(st, 1, comp);
     bind_text(st, 2, event);
     memset(es, 0, sizeof *es);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    /* An event nobody has touched has no row: all flags false. */
+    if ((rc = step_one(s, st, "event")) == ST_OK) {
         es->locked = sqlite3_column_int(st, 0) != 0;
         es->published = sqlite3_column_int(st, 1) != 0;
         es->drawn = sqlite3_column_int(st, 2) != 0;
+        sqlite3_reset(st);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ST_OK : db_fail(s, "event");
+    return rc == ST_NOTFOUND ? ST_OK : rc;
 }
 
 int st_event_put(st_store *s, const char *comp, const char *event, const st_event_state *es)
@@ -700,13 +698,11 @@ int st_number_entry(st_store *s, const char *comp, const char *event, const char
     bind_text(st, 1, comp);
     bind_text(st, 2, event);
     bind_text(st, 3, number);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    if ((rc = step_one(s, st, "number")) == ST_OK) {
         copy_col(st, 0, entry, 64);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
-        return ST_OK;
-    return rc == SQLITE_DONE ? ST_NOTFOUND : db_fail(s, "number");
+        sqlite3_reset(st);
+    }
+    return rc;
 }
 
 int st_accept_put(st_store *s, const char *comp, const char *entry, const char *criterion,
@@ -737,13 +733,11 @@ int st_accept_get(st_store *s, const char *comp, const char *entry, const char *
     bind_text(st, 1, comp);
     bind_text(st, 2, entry);
     bind_text(st, 3, criterion);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    if ((rc = step_one(s, st, "accept")) == ST_OK) {
         *upto_seq = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
-        return ST_OK;
-    return rc == SQLITE_DONE ? ST_NOTFOUND : db_fail(s, "accept");
+        sqlite3_reset(st);
+    }
+    return rc;
 }
 
 /* ---- audit ----------------------------------------------------------------------------------- */

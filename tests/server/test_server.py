@@ -253,6 +253,9 @@ def test_the_same_mark_three_times_and_in_parallel_is_one_mark():
             t.join(timeout=30)
         assert sorted(statuses) == [200] * 7 + [201], statuses
         status, doc = srv.json("GET", "/api/competitions/YN2026/events/E02/sheet", token=judge)
+        # Rows come in number order, not in the file's entry order.
+        order = [r["number"] for r in doc["rows"]]
+        assert order == sorted(order) and len(order) == 22, order
         rows = {r["number"]: r["marks"] for r in doc["rows"]}
         assert rows["05"] == {"A": "21.50"} and rows["06"] == {"A": "20.00"}, rows
         admin = srv.admin()

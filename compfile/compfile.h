@@ -169,6 +169,21 @@ int cf_compute(const cf_competition *c, unsigned flags, cf_results **out, cf_dia
 int cf_compute_group(const cf_competition *c, size_t event, const char *group, unsigned flags,
                      cf_results **out, cf_diag *diag);
 
+/* Where a computation takes the marks of a slot from, when not from the competition itself (the
+ * server keeps live marks in its own store): count(ctx, slot) marks, copied by copy(ctx, slot, dst)
+ * into dst[0 .. count). */
+typedef struct cf_marks_source {
+    size_t (*count)(const void *ctx, size_t slot);
+    void (*copy)(const void *ctx, size_t slot, sc_centi *dst);
+    const void *ctx;
+} cf_marks_source;
+
+/* Computes one (event, group) given as its entries (indices in ascending order, all of one event
+ * and group) with marks from src: the cost grows with the group, not the competition. *out has
+ * one group, or none when n is 0. Same results as cf_compute_group with the same marks. */
+int cf_compute_entries(const cf_competition *c, const cf_marks_source *src, const size_t *entries,
+                       size_t n, unsigned flags, cf_results **out, cf_diag *diag);
+
 void cf_results_free(cf_results *r);
 
 /* The results document as UTF-8 JSON text (2-space indent), newline-terminated. Caller frees.

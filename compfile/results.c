@@ -77,9 +77,24 @@ static void describe_error(const cf_competition *c, const cf_event *ev, const cf
     (void)c;
 }
 
+/* The marks of the competition itself, read from its slots. */
+static size_t file_count(const void *ctx, size_t slot)
+{
+    const cf_competition *c = ctx;
+    return c->slot_start[slot + 1] - c->slot_start[slot];
+}
+
+static void file_copy(const void *ctx, size_t slot, sc_centi *dst)
+{
+    const cf_competition *c = ctx;
+    for (size_t m = c->slot_start[slot]; m < c->slot_start[slot + 1]; m++)
+        *dst++ = c->marks[m].score;
+}
+
 /* Computes the group made of entries idx[0..n) (all of one event and group) into out. */
-static int compute_one(const cf_competition *c, const size_t *idx, size_t n, unsigned flags,
-                       cf_group_result *g, sc_entry_out *out, cf_diag *diag)
+static int compute_one(const cf_competition *c, const cf_marks_source *src, const size_t *idx,
+                       size_t n, unsigned flags, cf_group_result *g, sc_entry_out *out,
+                       cf_diag *diag)
 {
     const cf_entry *first = &c->entries[idx[0]];
     const cf_event *ev = &c->events[first->event];
@@ -91,17 +106,17 @@ static int compute_one(const cf_competition *c, const size_t *idx, size_t n, uns
     sc_error err;
     int rc = -1;
 
-    for (size_t i = 0; i < n; i++) {
-        const cf_entry *en = &c->entries[idx[i]];
-        total_marks += c->slot_start[en->first_slot + ev->n_criteria] -
-                       c->slot_start[en->first_slot];
-    }
-    scratch = malloc((total_marks + 1) * sizeof *scratch);
     counts = malloc((n * ev->n_criteria + 1) * sizeof *counts);
-    if (!in || !scratch || !counts) {
-        snprintf(diag->message, sizeof diag->message, "out of memory");
-        goto out;
-    }
+    if (!in || !counts)
+        goto oom;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < ev->n_criteria; k++) {
+            size_t cnt = src->count(src->ctx, c->entries[idx[i]].first_slot + k);
+            counts[i * ev->n_criteria + k] = cnt;
+            total_marks += cnt;
+        }
+    if (!(scratch = malloc((total_marks + 1) * sizeof *scratch)))
+        goto oom;
     competition_rules(c, &rules);
     for (size_t i = 0, at = 0; i < n; i++) {
         const cf_entry *en = &c->entries[idx[i]];
@@ -115,10 +130,8 @@ static int compute_one(const cf_competition *c, const size_t *idx, size_t n, uns
         in[i].members = en->persons;
         in[i].n_members = en->n_members;
         for (size_t k = 0; k < ev->n_criteria; k++) {
-            size_t s = en->first_slot + k;
-            counts[i * ev->n_criteria + k] = c->slot_start[s + 1] - c->slot_start[s];
-            for (size_t m = c->slot_start[s]; m < c->slot_start[s + 1]; m++)
-                scratch[at++] = c->marks[m].score;
+            src->copy(src->ctx, en->first_slot + k, scratch + at);
+            at += counts[i * ev->n_criteria + k];
         }
     }
     if (sc_compute_group(&rules, &ev->rules, in, n, flags, out, &g->summary, &err) != SC_OK) {
@@ -132,6 +145,9 @@ static int compute_one(const cf_competition *c, const size_t *idx, size_t n, uns
     g->entries = out;
     g->n = n;
     rc = 0;
+    goto out;
+oom:
+    snprintf(diag->message, sizeof diag->message, "out of memory");
 out:
     free(in);
     free(scratch);
@@ -149,6 +165,7 @@ static int compute_where(const cf_competition *c, unsigned flags,
     size_t *idx = calloc(c->n_entries + 1, sizeof *idx);
     size_t n = 0;
     int rc = -1;
+    const cf_marks_source file_marks = {file_count, file_copy, c};
 
     *out = NULL;
     diag->message[0] = '\0';
@@ -172,8 +189,8 @@ static int compute_where(const cf_competition *c, unsigned flags,
         size_t end = start + 1;
         while (end < n && compare_group(c, idx[start], idx[end]) == 0)
             end++;
-        if (compute_one(c, idx + start, end - start, flags, &r->groups[r->n_groups],
-                        r->outs + start, diag))
+        if (compute_one(c, &file_marks, idx + start, end - start, flags,
+                        &r->groups[r->n_groups], r->outs + start, diag))
             goto out;
         r->n_groups++;
         start = end;
@@ -220,6 +237,30 @@ int cf_compute_group(const cf_competition *c, size_t event, const char *group, u
 {
     group_filter f = {event, group};
     return compute_where(c, flags, keep_group, &f, out, diag);
+}
+
+int cf_compute_entries(const cf_competition *c, const cf_marks_source *src, const size_t *entries,
+                       size_t n, unsigned flags, cf_results **out, cf_diag *diag)
+{
+    cf_results *r = calloc(1, sizeof *r);
+
+    *out = NULL;
+    diag->message[0] = '\0';
+    if (!r || !(r->outs = calloc(n + 1, sizeof *r->outs)) ||
+        !(r->groups = calloc(1, sizeof *r->groups))) {
+        cf_results_free(r);
+        snprintf(diag->message, sizeof diag->message, "out of memory");
+        return -1;
+    }
+    if (n) {
+        if (compute_one(c, src, entries, n, flags, &r->groups[0], r->outs, diag)) {
+            cf_results_free(r);
+            return -1;
+        }
+        r->n_groups = 1;
+    }
+    *out = r;
+    return 0;
 }
 
 void cf_results_free(cf_results *r)

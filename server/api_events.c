@@ -233,11 +233,14 @@ out:
 static int set_state(sv_server *s, sv_comp *c, const char *event, const st_event_state *st,
                      const char *actor, const char *action, json_t *detail)
 {
+    long ev = cf_event_index(c->def, event);
     if (st_begin(s->store) || st_event_put(s->store, c->id, event, st) ||
         sv_audit(s, actor, action, c->id, detail) || st_commit(s->store)) {
         st_rollback(s->store);
         return ST_ERROR;
     }
+    if (ev >= 0)
+        sv_live_event(s, c, (size_t)ev);
     return ST_OK;
 }
 
@@ -298,6 +301,7 @@ void api_draw(sv_server *s, sv_request *rq, sv_response *rs)
         st_commit(s->store))
         goto fail;
     free(order);
+    sv_live_event(s, c, (size_t)ev);
     sv_json(rs, 200, json_pack("{s:s,s:I}", "event", rq->seg[3], "numbers", (json_int_t)n));
     return;
 fail:

@@ -8,6 +8,7 @@
  * as on_behalf. A slot (entry, criterion, judge) holds one current mark; changing it takes a
  * correction with a reason, which appends a row that supersedes the old one.
  */
+#include "live.h"
 #include "server.h"
 
 #include <stdio.h>
@@ -223,6 +224,7 @@ static void post_mark(sv_server *s, sv_request *rq, sv_response *rs, bool is_cor
     st_event_state es;
     const cf_entry *en;
     const cf_event *ev;
+    uint64_t live_seq;
     int rc;
 
     if (!c || !(body = sv_body_object(rq, rs)))
@@ -307,15 +309,26 @@ static void post_mark(sv_server *s, sv_request *rq, sv_response *rs, bool is_cor
             json_object_set_new(detail, "was", json_string(sc_centi_format(cur.score, was)));
             json_object_set_new(detail, "reason", json_string(row.reason));
         }
-        if (st_begin(s->store) || st_mark_insert(s->store, c->id, &row) ||
+        if (sv_batch_join(s)) {
+            json_decref(detail);
+            sv_store_error(s, rs);
+            goto out;
+        }
+        if (st_savepoint(s->store) || st_mark_insert(s->store, c->id, &row) ||
             sv_audit(s, rq->who.name, is_correction ? "correction" : "mark", c->id, detail) ||
-            st_commit(s->store)) {
-            st_rollback(s->store);
+            st_release(s->store)) {
+            st_rollback_to(s->store);
             sv_store_error(s, rs);
             goto out;
         }
     }
-    sv_json(rs, 201, mark_json(c, &row, &rq->who, m.by_number, 201));
+    live_seq = c->live ? lv_mark(c->live, (size_t)m.entry, (size_t)m.criterion, row.judge,
+                                 row.score)
+                       : 0;
+    json_t *reply = mark_json(c, &row, &rq->who, m.by_number, 201);
+    if (live_seq)
+        json_object_set_new(reply, "live_seq", json_integer((json_int_t)live_seq));
+    sv_json(rs, 201, reply);
 out:
     json_decref(body);
 }

@@ -6,7 +6,9 @@
  * The results are computed from the export's bytes with the same three calls the CLI makes
  * (cf_read, cf_compute, cf_results_json), so the server cannot drift from `skillscore compute`.
  */
+#include "live.h"
 #include "server.h"
+#include "ws.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@ static void comp_free(sv_comp *c)
 {
     if (!c)
         return;
+    lv_free(c->live);
     free(c->id);
     json_decref(c->doc);
     cf_free(c->def);
@@ -45,9 +48,19 @@ sv_comp *sv_comp_get(sv_server *s, const char *id)
         goto fail;
     }
     free(text);
+    {
+        char err[256];
+        if (!(c->live = lv_build(s->store, c->id, c->def, err, sizeof err))) {
+            fprintf(stderr, "skillscore: %s\n", err);
+            goto fail_built;
+        }
+    }
     c->next = s->comps;
     s->comps = c;
     return c;
+fail_built:
+    comp_free(c);
+    return NULL;
 fail:
     free(text);
     comp_free(c);
@@ -60,6 +73,7 @@ void sv_comp_drop(sv_server *s, const char *id)
         if (strcmp((*p)->id, id) == 0) {
             sv_comp *c = *p;
             *p = c->next;
+            ws_comp_reset(s, c->id);
             comp_free(c);
             return;
         }
@@ -159,6 +173,21 @@ out:
     cf_free(full);
     free(text);
     return json;
+}
+
+void sv_live_event(sv_server *s, sv_comp *c, size_t event)
+{
+    if (c->live && !lv_event_changed(c->live, s->store, event)) {
+        /* The store could not be read: build this competition's live state again, and its
+         * screens start over (c itself stays, for the caller). */
+        char err[256];
+        lv_free(c->live);
+        if (!(c->live = lv_build(s->store, c->id, c->def, err, sizeof err)))
+            fprintf(stderr, "skillscore: %s\n", err);
+        ws_comp_reset(s, c->id);
+        return;
+    }
+    ws_tick(s);
 }
 
 bool sv_sees_all(const sv_principal *who, const sv_comp *c)

@@ -23,6 +23,8 @@ typedef struct http_conn {
     char *body;
     size_t body_len, body_cap, limit;
     bool too_big, responded;
+    bool waiting;           /* in s->waiting until the group commit */
+    bool head_due;          /* released: the head goes out at the next writable */
     size_t sent;
 } http_conn;
 
@@ -109,6 +111,44 @@ static int send_head(struct lws *wsi, http_conn *c)
     return 0;
 }
 
+static void unwait(sv_server *s, struct lws *wsi)
+{
+    for (size_t i = 0; i < s->n_waiting; i++)
+        if (s->waiting[i] == wsi) {
+            s->waiting[i] = s->waiting[--s->n_waiting];
+            return;
+        }
+}
+
+static int wait_for_commit(sv_server *s, struct lws *wsi, http_conn *c)
+{
+    if (s->n_waiting == s->cap_waiting) {
+        size_t cap = s->cap_waiting ? s->cap_waiting * 2 : 64;
+        void **w = realloc(s->waiting, cap * sizeof *w);
+        if (!w)
+            return -1;
+        s->waiting = w;
+        s->cap_waiting = cap;
+    }
+    s->waiting[s->n_waiting++] = wsi;
+    c->waiting = true;
+    return 0;
+}
+
+void http_release(sv_server *s, bool ok)
+{
+    for (size_t i = 0; i < s->n_waiting; i++) {
+        struct lws *wsi = s->waiting[i];
+        http_conn *c = lws_wsi_user(wsi);
+        if (!ok)
+            sv_error(&c->rs, 500, NULL, "the database could not store this; send it again");
+        c->waiting = false;
+        c->head_due = true;
+        lws_callback_on_writable(wsi);
+    }
+    s->n_waiting = 0;
+}
+
 static int respond(struct lws *wsi, http_conn *c)
 {
     sv_server *s = lws_context_user(lws_get_context(wsi));
@@ -118,6 +158,10 @@ static int respond(struct lws *wsi, http_conn *c)
         c->rq.body = c->body ? c->body : "";
         c->rq.body_len = c->body_len;
         sv_dispatch(s, c->route, &c->rq, &c->rs);
+        if (c->rs.deferred) {
+            c->responded = true; /* a body arriving now is not a new request */
+            return wait_for_commit(s, wsi, c);
+        }
     }
     return send_head(wsi, c);
 }
@@ -199,7 +243,11 @@ static int on_writable(struct lws *wsi, http_conn *c)
     size_t n = c->rs.len - c->sent;
     bool last;
 
-    if (!c->responded)
+    if (c->head_due) {
+        c->head_due = false;
+        return send_head(wsi, c);
+    }
+    if (!c->responded || c->waiting)
         return 0;
     if (n > CHUNK)
         n = CHUNK;
@@ -239,8 +287,11 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
         return on_writable(wsi, c);
     case LWS_CALLBACK_CLOSED_HTTP:
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
-        if (c)
+        if (c) {
+            if (c->waiting)
+                unwait(lws_context_user(lws_get_context(wsi)), wsi);
             conn_reset(c);
+        }
         return 0;
     default:
         break;

@@ -5,10 +5,15 @@
 #define SKILLSCORE_HTTP_H
 
 #include <libwebsockets.h>
+#include <stdbool.h>
 
 int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                   size_t len);
 /* Per-connection state size, for the protocol table. */
 size_t http_conn_size(void);
+
+struct sv_server;
+/* Sends the replies that waited for the group commit: as they are when ok, else a 500. */
+void http_release(struct sv_server *s, bool ok);
 
 #endif

@@ -18,31 +18,32 @@
 #define STAFF (R(ADMIN) | R(CHIEF) | R(JUDGE) | R(ARBITRATION) | R(DISPLAY))
 
 static const sv_route routes[] = {
-    {"POST", "/api/login", api_login, SV_EVERYONE, 0},
-    {"POST", "/api/logout", api_logout, STAFF, 0},
-    {"GET", "/api/me", api_me, STAFF, 0},
-    {"POST", "/api/users", api_users_create, R(ADMIN), 0},
-    {"GET", "/api/competitions", api_comp_list, SV_EVERYONE, 0},
-    {"POST", "/api/competitions", api_comp_import, R(ADMIN), SV_MAX_IMPORT},
-    {"GET", "/api/competitions/*", api_comp_get, SV_EVERYONE, 0},
-    {"GET", "/api/competitions/*/export", api_comp_export, R(ADMIN), 0},
-    {"GET", "/api/competitions/*/results", api_comp_results, SV_EVERYONE, 0},
-    {"GET", "/api/competitions/*/audit", api_comp_audit, R(ADMIN) | R(ARBITRATION), 0},
-    {"POST", "/api/competitions/*/marks", api_marks_post, R(ADMIN) | R(CHIEF) | R(JUDGE), 0},
+    {"POST", "/api/login", api_login, SV_EVERYONE, 0, false},
+    {"POST", "/api/logout", api_logout, STAFF, 0, false},
+    {"GET", "/api/me", api_me, STAFF, 0, false},
+    {"POST", "/api/users", api_users_create, R(ADMIN), 0, false},
+    {"GET", "/api/competitions", api_comp_list, SV_EVERYONE, 0, false},
+    {"POST", "/api/competitions", api_comp_import, R(ADMIN), SV_MAX_IMPORT, false},
+    {"GET", "/api/competitions/*", api_comp_get, SV_EVERYONE, 0, false},
+    {"GET", "/api/competitions/*/export", api_comp_export, R(ADMIN), 0, false},
+    {"GET", "/api/competitions/*/results", api_comp_results, SV_EVERYONE, 0, false},
+    {"GET", "/api/competitions/*/audit", api_comp_audit, R(ADMIN) | R(ARBITRATION), 0, false},
+    {"POST", "/api/competitions/*/marks", api_marks_post, R(ADMIN) | R(CHIEF) | R(JUDGE), 0,
+     true},
     {"POST", "/api/competitions/*/corrections", api_corrections_post,
-     R(ADMIN) | R(CHIEF) | R(JUDGE), 0},
-    {"POST", "/api/competitions/*/judges/*/pin", api_pin_issue, R(ADMIN), 0},
-    {"POST", "/api/competitions/*/entries/import", api_entries_import, R(ADMIN), SV_MAX_IMPORT},
+     R(ADMIN) | R(CHIEF) | R(JUDGE), 0, true},
+    {"POST", "/api/competitions/*/judges/*/pin", api_pin_issue, R(ADMIN), 0, false},
+    {"POST", "/api/competitions/*/entries/import", api_entries_import, R(ADMIN), SV_MAX_IMPORT, false},
     {"GET", "/api/competitions/*/events/*/sheet", api_sheet,
-     R(ADMIN) | R(CHIEF) | R(JUDGE) | R(ARBITRATION), 0},
-    {"POST", "/api/competitions/*/events/*/draw", api_draw, R(ADMIN), 0},
-    {"POST", "/api/competitions/*/events/*/lock", api_lock, R(CHIEF), 0},
-    {"POST", "/api/competitions/*/events/*/unlock", api_unlock, R(ARBITRATION), 0},
-    {"POST", "/api/competitions/*/events/*/publish", api_publish, R(ADMIN), 0},
+     R(ADMIN) | R(CHIEF) | R(JUDGE) | R(ARBITRATION), 0, false},
+    {"POST", "/api/competitions/*/events/*/draw", api_draw, R(ADMIN), 0, false},
+    {"POST", "/api/competitions/*/events/*/lock", api_lock, R(CHIEF), 0, false},
+    {"POST", "/api/competitions/*/events/*/unlock", api_unlock, R(ARBITRATION), 0, false},
+    {"POST", "/api/competitions/*/events/*/publish", api_publish, R(ADMIN), 0, false},
     {"GET", "/api/competitions/*/events/*/discrepancies", api_discrepancies,
-     R(ADMIN) | R(CHIEF) | R(ARBITRATION), 0},
+     R(ADMIN) | R(CHIEF) | R(ARBITRATION), 0, false},
     {"POST", "/api/competitions/*/events/*/discrepancies/accept", api_discrepancy_accept,
-     R(CHIEF), 0},
+     R(CHIEF), 0, false},
 };
 
 static const char *const role_names[] = {"", "admin", "chief", "judge", "arbitration", "display"};
@@ -103,17 +104,17 @@ void sv_split_path(sv_request *rq)
     }
 }
 
-/* 0 when the request is signed in (or needs no token), else the status to answer. */
-static int sign_in(sv_server *s, sv_request *rq, sv_response *rs)
+int sv_sign_in(sv_server *s, const char *token, sv_principal *who, sv_response *rs)
 {
     unsigned char sha[32];
     st_session se;
     int rc;
 
-    rq->who.role = SV_ANON;
-    if (!rq->token[0])
+    memset(who, 0, sizeof *who);
+    who->role = SV_ANON;
+    if (!token[0])
         return 0;
-    if (auth_token_sha(rq->token, sha)) {
+    if (auth_token_sha(token, sha)) {
         sv_error(rs, 401, NULL, "the bearer token is malformed; sign in again");
         return 401;
     }
@@ -130,16 +131,19 @@ static int sign_in(sv_server *s, sv_request *rq, sv_response *rs)
         sv_error(rs, 401, NULL, "the token has expired; sign in again");
         return 401;
     }
-    rq->who.role = sv_role_parse(se.role);
-    snprintf(rq->who.name, sizeof rq->who.name, "%s", se.name);
-    snprintf(rq->who.competition, sizeof rq->who.competition, "%s", se.competition);
+    who->role = sv_role_parse(se.role);
+    snprintf(who->name, sizeof who->name, "%s", se.name);
+    snprintf(who->competition, sizeof who->competition, "%s", se.competition);
     return 0;
 }
 
 void sv_dispatch(sv_server *s, const sv_route *route, sv_request *rq, sv_response *rs)
 {
     sv_split_path(rq);
-    if (sign_in(s, rq, rs))
+    /* Whatever is not a mark sees (and may write) only what is durable. */
+    if (!route->batched)
+        sv_batch_flush(s);
+    if (sv_sign_in(s, rq->token, &rq->who, rs))
         return;
     if (route->roles != SV_EVERYONE && !(route->roles & SV_ROLE(rq->who.role))) {
         if (rq->who.role == SV_ANON)
@@ -152,6 +156,10 @@ void sv_dispatch(sv_server *s, const sv_route *route, sv_request *rq, sv_respons
     route->fn(s, rq, rs);
     if (!rs->status)
         sv_error(rs, 500, NULL, "the handler gave no answer");
+    /* Any answer given inside the shared transaction, a resend's 200 included, may rest on rows
+     * not yet durable: it waits for the commit. */
+    if (route->batched && s->batch_open)
+        rs->deferred = true;
 }
 
 /* ---- replies ----------------------------------------------------------------------------------- */

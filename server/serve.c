@@ -6,6 +6,7 @@
 #include "demo.h"
 #include "http.h"
 #include "server.h"
+#include "ws.h"
 
 #include <libwebsockets.h>
 #include <signal.h>
@@ -28,7 +29,10 @@ static void on_signal(int sig)
 static int usage(void)
 {
     fprintf(stderr, "usage: skillscore serve [--db FILE] [--host ADDR] [--port N] [--demo] "
-                    "[--static DIR]\n");
+                    "[--static DIR]\n"
+                    "                        [--ws-interval MS] [--ws-queue N] "
+                    "[--ws-per-address N] [--ws-ping SECONDS]\n"
+                    "                        [--ws-sndbuf BYTES]\n");
     return 2;
 }
 
@@ -73,7 +77,12 @@ int sv_serve_main(int argc, char **argv)
     char err[600];
     sv_server s;
     struct lws_context_creation_info info;
-    struct lws_protocols protocols[2];
+    struct lws_protocols protocols[3];
+    struct lws_protocol_vhost_options pvo_default = {NULL, NULL, "default", "1"};
+    struct lws_protocol_vhost_options pvo_live = {NULL, &pvo_default, "skillscore-live", ""};
+    ws_options wso = {0};
+    unsigned ping = 30;
+    lws_retry_bo_t idle = {0};
     struct lws_http_mount api_mount, file_mount;
     const char *ttl = getenv("SKILLSCORE_TOKEN_TTL");
 
@@ -88,7 +97,26 @@ int sv_serve_main(int argc, char **argv)
             host = argv[++i];
         else if (i + 1 < argc && strcmp(a, "--static") == 0)
             static_dir = argv[++i];
-        else if (i + 1 < argc && strcmp(a, "--port") == 0) {
+        else if (i + 1 < argc && (strcmp(a, "--ws-interval") == 0 || strcmp(a, "--ws-queue") == 0 ||
+                                  strcmp(a, "--ws-per-address") == 0 ||
+                                  strcmp(a, "--ws-ping") == 0 || strcmp(a, "--ws-sndbuf") == 0)) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < (strcmp(a, "--ws-interval") == 0 ? 0 : 1) || v > 100000000) {
+                fprintf(stderr, "skillscore: %s: %s is not a number in range\n", a, argv[i]);
+                return 2;
+            }
+            if (strcmp(a, "--ws-interval") == 0)
+                wso.interval_ms = v ? (unsigned)v : 1;
+            else if (strcmp(a, "--ws-queue") == 0)
+                wso.queue_max = (unsigned)v;
+            else if (strcmp(a, "--ws-per-address") == 0)
+                wso.per_address = (unsigned)v;
+            else if (strcmp(a, "--ws-sndbuf") == 0)
+                wso.sndbuf = (unsigned)v;
+            else
+                ping = (unsigned)v;
+        } else if (i + 1 < argc && strcmp(a, "--port") == 0) {
             char *end;
             long p = strtol(argv[++i], &end, 10);
             if (*end || p < 1 || p > 65535) {
@@ -123,6 +151,18 @@ int sv_serve_main(int argc, char **argv)
     protocols[0].name = "http";
     protocols[0].callback = http_callback;
     protocols[0].per_session_data_size = http_conn_size();
+    protocols[1].name = "skillscore-live";
+    protocols[1].callback = ws_callback;
+    protocols[1].per_session_data_size = ws_conn_size();
+    protocols[1].rx_buffer_size = 4096;
+    if (!(s.hub = ws_hub_new(&s, &wso))) {
+        fprintf(stderr, "skillscore: out of memory\n");
+        goto out;
+    }
+    /* Dead screens are found by ping: a connection quiet for ping seconds is pinged, and one
+     * that has not answered for twice that is closed. */
+    idle.secs_since_valid_ping = (uint16_t)ping;
+    idle.secs_since_valid_hangup = (uint16_t)(2 * ping + 1);
     memset(&api_mount, 0, sizeof api_mount);
     api_mount.mountpoint = "/api";
     api_mount.mountpoint_len = 4;
@@ -144,26 +184,39 @@ int sv_serve_main(int argc, char **argv)
     info.user = &s;
     info.vhost_name = "skillscore";
     info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+    info.pvo = &pvo_live; /* /ws without a subprotocol header gets the live protocol */
+    info.retry_and_idle_policy = &idle;
     lws_set_log_level(LLL_ERR, NULL);
     running = lws_create_context(&info);
     if (!running) {
         fprintf(stderr, "skillscore: cannot listen on %s:%d\n", host, port);
         goto out;
     }
+    ws_hub_attach(s.hub, running);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     printf("skillscore: serving http://%s:%d/ (database %s)\n", host, port, db);
     if (demo)
         demo_print(host, port);
     fflush(stdout);
-    while (!interrupted)
+    while (!interrupted) {
         if (lws_service(running, 0) < 0)
             break;
+        /* The end of a turn: what arrived in it becomes durable together, then is shown. */
+        sv_batch_flush(&s);
+        ws_tick(&s);
+    }
+    sv_batch_flush(&s);
     rc = 0;
 out:
     if (running)
         lws_context_destroy(running);
     running = NULL;
+    if (s.hub)
+        ws_hub_attach(s.hub, NULL); /* its timer went with the context */
+    ws_hub_free(s.hub);
+    s.hub = NULL;
+    free(s.waiting);
     sv_comp_free_all(&s);
     st_close(s.store);
     return rc;

@@ -60,6 +60,7 @@ typedef struct sv_response {
     char retry_after[16];
     bool provisional;
     bool attachment;
+    bool deferred;          /* the reply waits for the group commit (batch.c) */
 } sv_response;
 
 /* A competition as the server holds it between requests. */
@@ -67,6 +68,7 @@ typedef struct sv_comp {
     char *id;
     json_t *doc;            /* the stored document: the file as imported, without marks */
     cf_competition *def;    /* doc, read by cf_read */
+    struct lv_comp *live;   /* live results (live.h), kept in step with every change */
     struct sv_comp *next;
 } sv_comp;
 
@@ -76,6 +78,12 @@ typedef struct sv_server {
     int64_t token_ttl;
     sv_comp *comps;
     const char *static_dir;
+    /* Group commit (batch.c): marks of one turn of the event loop share a transaction, and the
+     * connections in waiting (struct lws *) get their replies once it is durable. */
+    bool batch_open;
+    void **waiting;
+    size_t n_waiting, cap_waiting;
+    struct ws_hub *hub;     /* live results subscribers (ws.c); NULL when not serving */
 } sv_server;
 
 typedef void (*sv_handler)(sv_server *s, sv_request *rq, sv_response *rs);
@@ -87,11 +95,15 @@ typedef struct sv_route {
     sv_handler fn;
     unsigned roles;         /* SV_ROLE() bits allowed; SV_EVERYONE includes no token */
     size_t max_body;
+    bool batched;           /* joins the group commit; every other route commits it first */
 } sv_route;
 /* The route for method and path, or NULL with *status 404 or 405. */
 const sv_route *sv_route_find(const char *method, const char *path, int *status);
 /* Fills rq->seg from rq->path ("/api/a/b" → "a", "b"). */
 void sv_split_path(sv_request *rq);
+/* Signs a token in: 0 with *who filled (role SV_ANON for an empty token), else the status
+ * (401, 500) with rs filled. */
+int sv_sign_in(sv_server *s, const char *token, sv_principal *who, sv_response *rs);
 /* Signs the request in from its token, checks the route's roles, runs the handler. */
 void sv_dispatch(sv_server *s, const sv_route *route, sv_request *rq, sv_response *rs);
 
@@ -110,6 +122,12 @@ json_t *sv_body_object(sv_request *rq, sv_response *rs);
 /* A required string field of a body; NULL with a 400 naming the field. */
 const char *sv_field_string(json_t *o, const char *key, sv_response *rs);
 
+/* batch.c: group commit. sv_batch_join opens the shared transaction when none is open (0, or -1
+ * with the store's message); sv_batch_flush commits it, answers the waiting connections (500 to
+ * all when the commit failed, after dropping the in-memory state built on it). */
+int sv_batch_join(sv_server *s);
+void sv_batch_flush(sv_server *s);
+
 /* comp.c */
 sv_comp *sv_comp_get(sv_server *s, const char *id);
 void sv_comp_drop(sv_server *s, const char *id);
@@ -121,6 +139,8 @@ char *sv_export(sv_server *s, sv_comp *c, size_t *len);
  * flag is true. NULL with diag on failure. */
 char *sv_results(sv_server *s, sv_comp *c, const bool *events_mask, bool *provisional,
                  cf_diag *diag);
+/* After an event's lock, unlock, publication or draw has been committed: live results follow. */
+void sv_live_event(sv_server *s, sv_comp *c, size_t event);
 /* Whether who may see everything of c (organizer, arbitration, a chief judge of c). */
 bool sv_sees_all(const sv_principal *who, const sv_comp *c);
 /* The roster index of a judge principal in c, or -1. */

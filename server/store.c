@@ -62,7 +62,7 @@ enum {
     Q_NUMBER_PUT, Q_NUMBERS, Q_NUMBER_ENTRY,
     Q_ACCEPT_PUT, Q_ACCEPT_GET,
     Q_AUDIT_LAST, Q_AUDIT_INSERT, Q_AUDIT_ALL, Q_AUDIT_COMP, Q_AUDIT_EACH,
-    Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
+    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
     Q_COUNT
 };
 
@@ -129,6 +129,9 @@ static const char *const sql[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
+    [Q_SAVEPOINT] = "SAVEPOINT request",
+    [Q_RELEASE] = "RELEASE request",
+    [Q_ROLLBACK_TO] = "ROLLBACK TO request",
 };
 
 struct st_store {
@@ -320,6 +323,27 @@ int st_commit(st_store *s)
     sqlite3_stmt *st = q(s, Q_COMMIT);
     return st ? exec_done(s, st, "commit") : ST_ERROR;
 }
+
+int st_savepoint(st_store *s)
+{
+    sqlite3_stmt *st = q(s, Q_SAVEPOINT);
+    return st ? exec_done(s, st, "savepoint") : ST_ERROR;
+}
+
+int st_release(st_store *s)
+{
+    sqlite3_stmt *st = q(s, Q_RELEASE);
+    return st ? exec_done(s, st, "release") : ST_ERROR;
+}
+
+void st_rollback_to(st_store *s)
+{
+    sqlite3_stmt *st = q(s, Q_ROLLBACK_TO);
+    if (st && exec_done(s, st, "rollback to") == ST_OK && (st = q(s, Q_RELEASE)))
+        exec_done(s, st, "release");
+}
+
+bool st_in_transaction(st_store *s) { return !sqlite3_get_autocommit(s->db); }
 
 void st_rollback(st_store *s)
 {

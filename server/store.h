@@ -36,6 +36,12 @@ int st_schema_version(st_store *s);
 int st_begin(st_store *s);
 int st_commit(st_store *s);
 void st_rollback(st_store *s);
+bool st_in_transaction(st_store *s);
+/* One request's writes inside a group commit (server/batch.c): SAVEPOINT, then RELEASE on
+ * success or st_rollback_to (which undoes the request's writes only and ends the savepoint). */
+int st_savepoint(st_store *s);
+int st_release(st_store *s);
+void st_rollback_to(st_store *s);
 
 /* ---- accounts (organizer, arbitration, display) ---- */
 int st_user_put(st_store *s, const char *name, const char *role, const char *pw_hash);

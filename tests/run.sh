@@ -36,6 +36,7 @@ for t in build/asan/test_*; do
 done
 suite cli tests/test_cli.sh
 suite server python3 tests/server/test_server.py
+suite live python3 tests/server/test_live.py
 if [ -x build/fuzz_read ] || command -v clang >/dev/null 2>&1; then
   suite fuzz tests/fuzz/run_short.sh
 fi

@@ -27,10 +27,11 @@ def free_port():
 
 
 class Server:
-    def __init__(self, db=None, demo=False, env=None):
+    def __init__(self, db=None, demo=False, env=None, args=None):
         self.dir = tempfile.mkdtemp(prefix="skillscore-test-")
         self.db = db or os.path.join(self.dir, "test.db")
         self.demo = demo
+        self.extra = list(args or [])
         self.env = dict(os.environ, SKILLSCORE_ADMIN_PASSWORD=ADMIN_PASSWORD,
                         ASAN_OPTIONS="detect_leaks=1:abort_on_error=0")
         self.env.update(env or {})
@@ -43,6 +44,7 @@ class Server:
                 "--static", os.path.join(ROOT, "judge-client")]
         if self.demo:
             args.append("--demo")
+        args += self.extra
         self.log = open(os.path.join(self.dir, "server-%d.log" % self.port), "w+")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
         deadline = time.time() + 20

@@ -1,0 +1,442 @@
+/*
+ * ws.c — the /ws protocol: see ws.h.
+ *
+ * One update is rendered once per view (live.c) and shared by every screen of that view; a
+ * connection's queue holds pointers, so 5,000 screens cost 5,000 pointers per update, not 5,000
+ * copies. lws_write needs LWS_PRE bytes before the payload for the frame header; a server does
+ * not mask, so the payload itself is never written to and one buffer serves every connection.
+ */
+#include "ws.h"
+
+#include "live.h"
+#include "server.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define WS_MAX_IN 4096
+
+typedef struct ws_msg {
+    unsigned refs;
+    size_t len;
+    unsigned char data[]; /* LWS_PRE bytes, then the text */
+} ws_msg;
+
+typedef struct ws_conn {
+    struct lws *wsi;
+    struct ws_conn *prev, *next;
+    char peer[64];
+    bool counted;
+    bool subscribed;        /* receives updates of comp */
+    char comp[64];
+    lv_view view;
+    ws_msg **q;             /* ring of queue_max */
+    size_t head, n;
+    char in[WS_MAX_IN + 1];
+    size_t in_len;
+    bool in_too_big;
+} ws_conn;
+
+typedef struct ws_peer {
+    char addr[64];
+    unsigned n;
+} ws_peer;
+
+struct ws_hub {
+    sv_server *s;
+    ws_options o;
+    struct lws_context *ctx;
+    ws_conn *conns;
+    ws_peer *peers;
+    size_t n_peers, cap_peers;
+    lws_sorted_usec_list_t sul;
+    bool scheduled;
+    int64_t last_us;        /* when updates were last sent (monotonic) */
+    ws_msg *resync;
+};
+
+static int64_t now_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+static ws_msg *msg_new(const char *text, size_t len)
+{
+    ws_msg *m = malloc(sizeof *m + LWS_PRE + len + 1);
+    if (!m)
+        return NULL;
+    m->refs = 1;
+    m->len = len;
+    memcpy(m->data + LWS_PRE, text, len);
+    m->data[LWS_PRE + len] = '\0';
+    return m;
+}
+
+static void msg_unref(ws_msg *m)
+{
+    if (m && --m->refs == 0)
+        free(m);
+}
+
+ws_hub *ws_hub_new(sv_server *s, const ws_options *o)
+{
+    static const char resync[] = "{\"type\":\"resync\",\"reason\":\"this screen fell behind or "
+                                 "the competition was reloaded; subscribe again\"}";
+    ws_hub *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->s = s;
+    h->o = *o;
+    if (!h->o.interval_ms)
+        h->o.interval_ms = 10;
+    if (!h->o.queue_max)
+        h->o.queue_max = 64;
+    if (!h->o.per_address)
+        h->o.per_address = 200;
+    if (!h->o.sndbuf)
+        h->o.sndbuf = 256 * 1024;
+    if (!(h->resync = msg_new(resync, sizeof resync - 1))) {
+        free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void ws_hub_free(ws_hub *h)
+{
+    if (!h)
+        return;
+    if (h->ctx)
+        lws_sul_schedule(h->ctx, 0, &h->sul, NULL, LWS_SET_TIMER_USEC_CANCEL);
+    msg_unref(h->resync);
+    free(h->peers);
+    free(h);
+}
+
+void ws_hub_attach(ws_hub *h, struct lws_context *ctx) { h->ctx = ctx; }
+
+size_t ws_conn_size(void) { return sizeof(ws_conn); }
+
+/* ---- queues --------------------------------------------------------------------------------- */
+
+static void push(ws_hub *h, ws_conn *c, ws_msg *m)
+{
+    c->q[(c->head + c->n) % (h->o.queue_max + 1)] = m;
+    m->refs++;
+    c->n++;
+    lws_callback_on_writable(c->wsi);
+}
+
+static void drop_queue(ws_hub *h, ws_conn *c)
+{
+    while (c->n) {
+        msg_unref(c->q[c->head]);
+        c->head = (c->head + 1) % (h->o.queue_max + 1);
+        c->n--;
+    }
+    c->head = 0;
+}
+
+/* Queues an update; a connection already queue_max behind is told to resync instead. */
+static void enqueue(ws_hub *h, ws_conn *c, ws_msg *m)
+{
+    if (!c->subscribed || !m)
+        return;
+    if (c->n >= h->o.queue_max) {
+        drop_queue(h, c);
+        c->subscribed = false;
+        push(h, c, h->resync);
+        return;
+    }
+    push(h, c, m);
+}
+
+/* ---- fan-out -------------------------------------------------------------------------------- */
+
+static void send_update(ws_hub *h, sv_comp *comp)
+{
+    char *text[LV_VIEWS] = {0};
+    size_t len[LV_VIEWS] = {0};
+    ws_msg *m[LV_VIEWS] = {0};
+
+    if (!comp->live || !lv_take_update(comp->live, text, len))
+        return;
+    for (int v = 0; v < LV_VIEWS; v++) {
+        m[v] = text[v] ? msg_new(text[v], len[v]) : NULL;
+        free(text[v]);
+    }
+    for (ws_conn *c = h->conns; c; c = c->next)
+        if (c->subscribed && strcmp(c->comp, comp->id) == 0) {
+            if (m[c->view])
+                enqueue(h, c, m[c->view]);
+            else { /* out of memory for this update: the screen must start again */
+                drop_queue(h, c);
+                c->subscribed = false;
+                push(h, c, h->resync);
+            }
+        }
+    for (int v = 0; v < LV_VIEWS; v++)
+        msg_unref(m[v]);
+}
+
+static void send_all(ws_hub *h)
+{
+    for (sv_comp *c = h->s->comps; c; c = c->next)
+        send_update(h, c);
+    h->last_us = now_us();
+}
+
+static void on_timer(lws_sorted_usec_list_t *sul)
+{
+    ws_hub *h = lws_container_of(sul, ws_hub, sul);
+    h->scheduled = false;
+    sv_batch_flush(h->s); /* never show a mark before it is durable */
+    send_all(h);
+}
+
+void ws_tick(sv_server *s)
+{
+    ws_hub *h = s->hub;
+    bool due = false;
+    int64_t wait;
+
+    if (!h || s->batch_open)
+        return;
+    for (sv_comp *c = s->comps; c && !due; c = c->next)
+        due = c->live && lv_dirty(c->live);
+    if (!due)
+        return;
+    wait = (int64_t)h->o.interval_ms * 1000 - (now_us() - h->last_us);
+    if (wait <= 0) {
+        send_all(h);
+        return;
+    }
+    if (!h->scheduled && h->ctx) {
+        lws_sul_schedule(h->ctx, 0, &h->sul, on_timer, (lws_usec_t)wait);
+        h->scheduled = true;
+    }
+}
+
+void ws_comp_reset(sv_server *s, const char *comp)
+{
+    ws_hub *h = s->hub;
+    for (ws_conn *c = h ? h->conns : NULL; c; c = c->next)
+        if (c->subscribed && strcmp(c->comp, comp) == 0) {
+            drop_queue(h, c);
+            c->subscribed = false;
+            push(h, c, h->resync);
+        }
+}
+
+/* ---- one connection ------------------------------------------------------------------------- */
+
+static void reply_text(ws_hub *h, ws_conn *c, const char *text, size_t len)
+{
+    ws_msg *m = msg_new(text, len);
+    if (!m)
+        return;
+    if (c->n < h->o.queue_max)
+        push(h, c, m);
+    msg_unref(m);
+}
+
+static void reply_error(ws_hub *h, ws_conn *c, const char *msg)
+{
+    json_t *o = json_pack("{s:s,s:s}", "type", "error", "error", msg);
+    char *t = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (t)
+        reply_text(h, c, t, strlen(t));
+    free(t);
+    json_decref(o);
+}
+
+static void on_message(ws_hub *h, ws_conn *c)
+{
+    sv_server *s = h->s;
+    json_error_t jerr;
+    json_t *msg = json_loadb(c->in, c->in_len, JSON_REJECT_DUPLICATES, &jerr), *tok;
+    const char *id;
+    sv_principal who;
+    sv_response rs = {0};
+    sv_comp *comp;
+    char *snap;
+    size_t len;
+
+    if (!msg || !json_is_object(msg) || !json_is_string(json_object_get(msg, "subscribe"))) {
+        reply_error(h, c, "send {\"subscribe\": \"<competition id>\", \"token\": \"<optional>\"}");
+        goto out;
+    }
+    id = json_string_value(json_object_get(msg, "subscribe"));
+    tok = json_object_get(msg, "token");
+    if (tok && !json_is_string(tok) && !json_is_null(tok)) {
+        reply_error(h, c, "token must be a string");
+        goto out;
+    }
+    if (sv_sign_in(s, json_is_string(tok) ? json_string_value(tok) : "", &who, &rs)) {
+        json_t *e = rs.body ? json_loads(rs.body, 0, NULL) : NULL;
+        reply_error(h, c, e ? json_string_value(json_object_get(e, "error")) : "sign in again");
+        json_decref(e);
+        free(rs.body);
+        goto out;
+    }
+    if (strlen(id) >= sizeof c->comp || !(comp = sv_comp_get(s, id)) || !comp->live) {
+        reply_error(h, c, "no such competition");
+        goto out;
+    }
+    /* Changes not yet sent go to the screens that have the older state first, so the snapshot's
+     * seq is exactly where this screen's updates start. */
+    sv_batch_flush(s);
+    if (!(comp = sv_comp_get(s, id)) || !comp->live) {
+        reply_error(h, c, "no such competition");
+        goto out;
+    }
+    send_update(h, comp);
+    drop_queue(h, c);
+    c->view = sv_sees_all(&who, comp) ? LV_ALL : LV_PUBLIC;
+    snprintf(c->comp, sizeof c->comp, "%s", id);
+    if (!(snap = lv_snapshot(comp->live, c->view, &len))) {
+        reply_error(h, c, "out of memory");
+        goto out;
+    }
+    reply_text(h, c, snap, len);
+    free(snap);
+    c->subscribed = true;
+out:
+    json_decref(msg);
+}
+
+static ws_peer *peer_of(ws_hub *h, const char *addr, bool add)
+{
+    for (size_t i = 0; i < h->n_peers; i++)
+        if (strcmp(h->peers[i].addr, addr) == 0)
+            return &h->peers[i];
+    if (!add)
+        return NULL;
+    if (h->n_peers == h->cap_peers) {
+        size_t cap = h->cap_peers ? h->cap_peers * 2 : 16;
+        ws_peer *p = realloc(h->peers, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        h->peers = p;
+        h->cap_peers = cap;
+    }
+    ws_peer *p = &h->peers[h->n_peers++];
+    snprintf(p->addr, sizeof p->addr, "%s", addr);
+    p->n = 0;
+    return p;
+}
+
+static int on_open(ws_hub *h, struct lws *wsi, ws_conn *c)
+{
+    ws_peer *p;
+
+    memset(c, 0, sizeof *c);
+    c->wsi = wsi;
+    lws_get_peer_simple(wsi, c->peer, sizeof c->peer);
+    p = peer_of(h, c->peer, true);
+    if (!p || p->n >= h->o.per_address) {
+        static const char why[] = "too many connections from this address";
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)why,
+                         sizeof why - 1);
+        return -1;
+    }
+    if (!(c->q = calloc(h->o.queue_max + 1, sizeof *c->q)))
+        return -1;
+    {
+        int fd = (int)lws_get_socket_fd(wsi), sz = (int)h->o.sndbuf;
+        if (fd >= 0)
+            setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
+    }
+    p->n++;
+    c->counted = true;
+    c->next = h->conns;
+    if (h->conns)
+        h->conns->prev = c;
+    h->conns = c;
+    return 0;
+}
+
+static void on_close(ws_hub *h, ws_conn *c)
+{
+    if (!c->counted)
+        return;
+    ws_peer *p = peer_of(h, c->peer, false);
+    if (p && p->n)
+        p->n--;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        h->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    drop_queue(h, c);
+    free(c->q);
+    c->q = NULL;
+    c->counted = false;
+}
+
+static int on_writable(ws_hub *h, ws_conn *c)
+{
+    ws_msg *m;
+    int n;
+
+    if (!c->n)
+        return 0;
+    m = c->q[c->head];
+    c->head = (c->head + 1) % (h->o.queue_max + 1);
+    c->n--;
+    n = lws_write(c->wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT);
+    msg_unref(m);
+    if (n < 0)
+        return -1;
+    if (c->n)
+        lws_callback_on_writable(c->wsi);
+    return 0;
+}
+
+int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                size_t len)
+{
+    sv_server *s = lws_context_user(lws_get_context(wsi));
+    ws_hub *h = s ? s->hub : NULL;
+    ws_conn *c = user;
+
+    if (!h)
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
+    switch (reason) {
+    case LWS_CALLBACK_ESTABLISHED:
+        return on_open(h, wsi, c);
+    case LWS_CALLBACK_CLOSED:
+        on_close(h, c);
+        return 0;
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+        return on_writable(h, c);
+    case LWS_CALLBACK_RECEIVE:
+        if (c->in_len + len > WS_MAX_IN)
+            c->in_too_big = true;
+        else {
+            memcpy(c->in + c->in_len, in, len);
+            c->in_len += len;
+        }
+        if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
+            return 0;
+        if (c->in_too_big)
+            reply_error(h, c, "messages to the server are at most 4096 bytes");
+        else {
+            c->in[c->in_len] = '\0';
+            on_message(h, c);
+        }
+        c->in_len = 0;
+        c->in_too_big = false;
+        return 0;
+    default:
+        break;
+    }
+    return lws_callback_http_dummy(wsi, reason, user, in, len);
+}

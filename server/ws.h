@@ -1,0 +1,50 @@
+/*
+ * ws.h — live results over WebSocket at /ws (prefix ws_): subscriptions, fan-out of the live
+ * updates (live.h) to every subscriber, back-pressure and limits.
+ *
+ * A client sends {"subscribe": "<competition id>", "token": "<optional bearer token>"} and gets
+ * the snapshot its role may see, then the updates. Updates are gathered for at most
+ * interval_ms, so a burst of marks costs each screen one message, not one per mark.
+ *
+ * Back-pressure: each connection holds at most queue_max messages (shared, reference counted:
+ * one copy per view, whatever the number of screens). A connection that falls further behind
+ * loses its queue and gets {"type":"resync"}; it hears nothing more until it subscribes again.
+ * The kernel's send buffer is fixed too (sndbuf): left to autotuning, a stalled socket could hold
+ * megabytes each, and 5,000 of them would be the machine's memory.
+ *
+ * Ownership: the hub belongs to the server (sv_server.hub); connections are lws's.
+ */
+#ifndef SKILLSCORE_WS_H
+#define SKILLSCORE_WS_H
+
+#include <libwebsockets.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct sv_server;
+
+typedef struct ws_options {
+    unsigned interval_ms;   /* the longest an update waits to be sent; default 10 */
+    unsigned queue_max;     /* messages per connection; default 64 */
+    unsigned per_address;   /* open connections per client address; default 200 */
+    unsigned sndbuf;        /* kernel send buffer per connection, bytes; default 262144 */
+} ws_options;
+
+typedef struct ws_hub ws_hub;
+
+ws_hub *ws_hub_new(struct sv_server *s, const ws_options *o);
+void ws_hub_free(ws_hub *h);
+/* The context the hub schedules its timer on, once created. */
+void ws_hub_attach(ws_hub *h, struct lws_context *ctx);
+
+int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                size_t len);
+size_t ws_conn_size(void);
+
+/* After each turn of the loop (and after a commit): sends the updates that are due and
+ * schedules the rest. */
+void ws_tick(struct sv_server *s);
+/* The competition's state was rebuilt (import, failed commit): its subscribers resync. */
+void ws_comp_reset(struct sv_server *s, const char *comp);
+
+#endif

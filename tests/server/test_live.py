@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+"""Live results over WebSocket, tested from outside: the real server, real sockets speaking RFC 6455
+(wsclient.py), the demo competition. Run by tests/run.sh; prints "N passed, N failed"."""
+import http.client
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import ROOT, Server, new_id, summary, test  # noqa: E402
+from wsclient import WS, Closed  # noqa: E402
+
+DEMO = os.path.join(ROOT, "data", "demo", "competition.json")
+C = "/api/competitions/YN2026"
+
+
+def demo_doc():
+    return json.load(open(DEMO, encoding="utf-8"))
+
+
+def pin(judge):
+    return "2026%02d" % int(judge[1:])
+
+
+class Screen:
+    """A subscriber that keeps the rankings as the messages describe them."""
+
+    def __init__(self, srv, token=None, **kw):
+        self.ws = WS(srv.port, **kw)
+        self.token = token
+        self.subscribe()
+
+    def subscribe(self):
+        self.ws.send({"subscribe": "YN2026", "token": self.token})
+        snap = self.ws.recv()
+        assert snap["type"] == "results", snap
+        self.seq = snap["seq"]
+        self.groups = {}
+        for g in snap["results"]["rankings"]:
+            assert g["full"]
+            self.groups[(g["event"], g["group"])] = dict(g, rows={r["key"]: r for r in g["rows"]})
+
+    def apply(self, msg):
+        assert msg["type"] == "update", msg
+        assert msg["from"] == self.seq + 1, ("missed changes", self.seq, msg["from"])
+        assert msg["seq"] >= msg["from"]
+        self.seq = msg["seq"]
+        for g in msg["rankings"]:
+            key = (g["event"], g["group"])
+            rows = {} if g["full"] else self.groups[key]["rows"]
+            rows.update({r["key"]: r for r in g["rows"]})
+            self.groups[key] = dict(g, rows=rows)
+
+    def until(self, seq, timeout=10):
+        deadline = time.time() + timeout
+        while self.seq < seq:
+            self.apply(self.ws.recv(max(0.01, deadline - time.time())))
+
+    def rows(self, event, group):
+        return sorted(self.groups[(event, group)]["rows"].values(), key=lambda r: r["pos"])
+
+
+def judge_marks(srv, marks, numbers):
+    """Judges send their marks by number, each on a keep-alive connection; returns the last
+    live_seq acknowledged."""
+    last = 0
+    by_judge = {}
+    for m in marks:
+        by_judge.setdefault(m["judge"], []).append(m)
+    for judge, ms in by_judge.items():
+        token = srv.login(judge=judge, pin=pin(judge))
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+        for m in ms:
+            body = {"id": new_id(), "number": numbers[m["entry"]], "criterion": m["criterion"],
+                    "judge": judge, "score": m["score"]}
+            status, _, data = srv.request("POST", C + "/marks", body, token, conn=conn)
+            assert status == 201, (status, data)
+            last = max(last, json.loads(data)["live_seq"])
+        conn.close()
+    return last
+
+
+def numbers_of(srv, admin, event):
+    status, doc = srv.json("GET", C + "/events/%s/sheet" % event, token=admin)
+    assert status == 200
+    return {row["entry"]: row["number"] for row in doc["rows"]}
+
+
+def results_by_entry(srv, admin):
+    status, _, data = srv.request("GET", C + "/results", token=admin)
+    assert status == 200
+    out = {}
+    for g in json.loads(data)["rankings"]:
+        for e in g["entries"]:
+            out[e["entry"]] = (g["event"], g["group"], e["rank"], e["total"], e["award"])
+    return out
+
+
+@test
+def test_subscribe_gives_a_snapshot_and_each_mark_reaches_every_screen_with_seq_plus_one():
+    srv = Server(demo=True)
+    try:
+        admin = srv.admin()
+        display = srv.login("display", "demo-display")
+        screens = [Screen(srv), Screen(srv, display), Screen(srv, admin)]
+        base = screens[0].seq
+        assert all(s.seq == base for s in screens) and base > 0
+        # The snapshot already agrees with the results endpoint (E01 and E03 are complete).
+        want = results_by_entry(srv, admin)
+        for (ev, grp), g in screens[2].groups.items():
+            for r in g["rows"].values():
+                assert want[r["entry"]] == (ev, grp, r["rank"], r["total"], r["award"]), r
+        numbers = numbers_of(srv, admin, "E02")
+        entry = next(e for e, n in numbers.items() if n == "01")
+        group = next(e["group"] for e in demo_doc()["entries"] if e["id"] == entry)
+        j06 = srv.login(judge="J06", pin=pin("J06"))
+        for i, (crit, score) in enumerate([("A", 30), ("B", 20.5), ("C", 10), ("D", 5.25)]):
+            status, doc = srv.json("POST", C + "/marks", {"id": new_id(), "judge": "J06",
+                                                          "number": "01", "criterion": crit,
+                                                          "score": score}, j06)
+            assert status == 201 and doc["live_seq"] == base + i + 1, doc
+            for s in screens:
+                msg = s.ws.recv(5)
+                assert msg["from"] == msg["seq"] == base + i + 1, msg
+                s.apply(msg)
+        # With every criterion in, the entry is ranked: the same rank and total everywhere.
+        want = results_by_entry(srv, admin)[entry]
+        assert want[2] is not None, want
+        public = {r["number"]: r for r in screens[0].rows("E02", group)}
+        assert (public["01"]["rank"], public["01"]["total"]) == (want[2], want[3])
+        assert "name" not in public["01"] and "entry" not in public["01"]
+        full = {r["entry"]: r for r in screens[2].rows("E02", group)}
+        assert (full[entry]["rank"], full[entry]["total"], full[entry]["award"]) == want[2:]
+        # A screen that comes back gets a fresh snapshot at the same seq.
+        again = Screen(srv)
+        assert again.seq == screens[0].seq == base + 4
+        assert again.rows("E02", group) == screens[0].rows("E02", group)
+    finally:
+        srv.stop()
+
+
+@test
+def test_every_screen_ends_with_the_results_of_the_server_after_a_whole_event_is_marked():
+    srv = Server(demo=True)
+    try:
+        admin = srv.admin()
+        screens = [Screen(srv), Screen(srv, admin)]
+        numbers = numbers_of(srv, admin, "E02")
+        marks = [m for m in demo_doc()["marks"] if m["entry"].startswith("E02-")]
+        last = judge_marks(srv, marks, numbers)
+        for s in screens:
+            s.until(last)
+            assert s.seq == last
+        want = results_by_entry(srv, admin)
+        seen = {}
+        for (ev, grp), g in screens[1].groups.items():
+            for r in g["rows"].values():
+                assert want[r["entry"]] == (ev, grp, r["rank"], r["total"], r["award"]), r
+                seen[r["entry"]] = True
+        assert sorted(seen) == sorted(want)
+        assert sum(1 for w in want.values() if w[2] is not None) > 50
+        for ev_grp, g in screens[0].groups.items():
+            if ev_grp[0] == "E02":
+                for r in g["rows"].values():
+                    entry = next(e for e, n in numbers.items() if n == r["number"])
+                    assert want[entry][2:] == (r["rank"], r["total"], r["award"]), r
+    finally:
+        srv.stop()
+
+
+@test
+def test_a_display_never_receives_a_name_of_an_unpublished_event():
+    srv = Server(demo=True)
+    try:
+        admin = srv.admin()
+        doc = demo_doc()
+        secret = set()
+        e02_names = set()
+        for e in doc["entries"]:
+            for m in e["members"]:
+                secret.add(m["id_number"])
+                if e["event"] != "E01":
+                    secret.add(m["name"])
+                    if e["event"] == "E02":
+                        e02_names.add(m["name"])
+            if e["event"] != "E01":
+                secret.add(e["id"])
+        for j in doc["judges"]:
+            secret.add(j["name"])
+        display = Screen(srv, srv.login("display", "demo-display"))
+        anonymous = Screen(srv)
+        numbers = numbers_of(srv, admin, "E02")
+        last = judge_marks(srv, [m for m in doc["marks"] if m["entry"].startswith("E02-")],
+                           numbers)
+        for s in (display, anonymous):
+            s.until(last)
+        # Published E01 shows names, so the search below can find a name when there is one.
+        assert any("name" in r for r in display.rows("E01", "职工组"))
+        for s in (display, anonymous):
+            leaked = [x for x in secret if x.encode() in bytes(s.ws.raw)]
+            assert not leaked, leaked[:5]
+        # Accept the demo's discrepancies, lock, publish: now E02's names arrive, and only those.
+        chief = srv.login(judge="J06", pin=pin("J06"))
+        st, disc = srv.json("GET", C + "/events/E02/discrepancies", token=chief)
+        for d in disc["discrepancies"]:
+            srv.json("POST", C + "/events/E02/discrepancies/accept",
+                     {"entry": d["entry"], "criterion": d["criterion"], "reason": "复核无误"}, chief)
+        assert srv.json("POST", C + "/events/E02/lock", {}, chief)[0] == 200
+        assert srv.json("POST", C + "/events/E02/publish", {}, admin)[0] == 200
+        msg = display.ws.recv(5)
+        display.apply(msg)
+        msg = display.ws.recv(5)
+        display.apply(msg)
+        assert all(g["state"] == "published" and g["full"] for g in msg["rankings"]), msg
+        raw = bytes(display.ws.raw)
+        assert any(n.encode() in raw for n in e02_names)
+        leaked = [x for x in secret - e02_names if x.encode() in raw and not x.startswith("E02-")]
+        assert not leaked, leaked[:5]
+    finally:
+        srv.stop()
+
+
+@test
+def test_a_screen_that_stops_reading_does_not_stall_the_others_and_is_told_to_resync():
+    srv = Server(demo=True, args=["--ws-queue", "8", "--ws-interval", "1", "--ws-sndbuf", "4096"])
+    try:
+        admin = srv.admin()
+        stalled = Screen(srv, admin, rcvbuf=4096)
+        reader = Screen(srv, admin)
+        numbers = numbers_of(srv, admin, "E02")
+        marks = [m for m in demo_doc()["marks"] if m["entry"].startswith("E02-")]
+        start = time.time()
+        # The reader keeps up while the other never reads: every change, in order.
+        by_judge = {}
+        for m in marks:
+            by_judge.setdefault(m["judge"], []).append(m)
+        last = 0
+        for judge, ms in by_judge.items():
+            token = srv.login(judge=judge, pin=pin(judge))
+            for m in ms:
+                body = {"id": new_id(), "number": numbers[m["entry"]], "criterion": m["criterion"],
+                        "judge": judge, "score": m["score"]}
+                status, doc = srv.json("POST", C + "/marks", body, token)
+                assert status == 201, doc
+                last = doc["live_seq"]
+                reader.until(last, timeout=5)
+        assert reader.seq == last
+        assert time.time() - start < 60
+        # The stalled screen, reading at last, finds it was told to start again; it can.
+        kinds = []
+        try:
+            while True:
+                kinds.append(stalled.ws.recv(1)["type"])
+        except TimeoutError:
+            pass
+        assert "resync" in kinds and kinds[-1] == "resync", kinds[-5:]
+        stalled.subscribe()
+        assert stalled.seq == last
+    finally:
+        srv.stop()
+
+
+@test
+def test_connections_per_address_are_limited_and_dead_ones_are_reaped_by_ping():
+    srv = Server(demo=True, args=["--ws-per-address", "3", "--ws-ping", "1"])
+    try:
+        keep = [WS(srv.port) for _ in range(3)]
+        refused = None
+        try:
+            extra = WS(srv.port)
+            extra.recv(5)
+        except Closed as e:
+            refused = str(e)
+        assert refused and "1008" in refused, refused
+        keep.pop().close()
+        time.sleep(0.3)
+        ok = WS(srv.port)
+        ok.send({"subscribe": "YN2026"})
+        assert ok.recv(5)["type"] == "results"
+        # One screen answers pings and stays; one does not answer and is closed.
+        mute = keep.pop()
+        mute.answer_pings = False
+        closed_after = None
+        start = time.time()
+        try:
+            while time.time() - start < 10:
+                mute.recv_frame(10)
+        except (Closed, OSError) as e:
+            closed_after = time.time() - start
+            assert not isinstance(e, TimeoutError), e
+        assert closed_after is not None and mute.pings >= 1, (closed_after, mute.pings)
+        try:
+            ok.recv_frame(1)
+        except TimeoutError:
+            pass
+        assert ok.pings >= 1
+        ok.send({"subscribe": "YN2026"})
+        assert ok.recv(5)["type"] == "results"  # still open
+    finally:
+        srv.stop()
+
+
+@test
+def test_bad_subscriptions_get_an_error_and_the_connection_stays_usable():
+    srv = Server(demo=True)
+    try:
+        ws = WS(srv.port)
+        for bad, words in ((b"not json", "subscribe"), ({"subscribe": "NOPE"}, "no such competition"),
+                           ({"subscribe": "YN2026", "token": "x" * 64}, "token"),
+                           ({"subscribe": 7}, "subscribe"), ("x" * 5000, "4096")):
+            ws.send(bad)
+            msg = ws.recv(5)
+            assert msg["type"] == "error" and words in msg["error"], (bad, msg)
+        ws.send({"subscribe": "YN2026"})
+        assert ws.recv(5)["type"] == "results"
+    finally:
+        srv.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(summary())

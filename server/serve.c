@@ -17,6 +17,8 @@
 
 static volatile sig_atomic_t interrupted;
 static struct lws_context *running;
+static lws_sorted_usec_list_t hub_sul;
+static sv_server *hub_server;
 
 static void on_signal(int sig)
 {
@@ -24,6 +26,17 @@ static void on_signal(int sig)
     interrupted = 1;
     if (running)
         lws_cancel_service(running);
+}
+
+static void on_hub_timer(lws_sorted_usec_list_t *sul)
+{
+    (void)sul;
+    ws_timer(hub_server);
+}
+
+static void schedule_hub(void *ctx, int64_t us)
+{
+    lws_sul_schedule(ctx, 0, &hub_sul, on_hub_timer, (lws_usec_t)us);
 }
 
 static int usage(void)
@@ -83,6 +96,7 @@ int sv_serve_main(int argc, char **argv)
     ws_options wso = {0};
     unsigned ping = 30;
     lws_retry_bo_t idle = {0};
+
     struct lws_http_mount api_mount, file_mount;
     const char *ttl = getenv("SKILLSCORE_TOKEN_TTL");
 
@@ -192,7 +206,8 @@ int sv_serve_main(int argc, char **argv)
         fprintf(stderr, "skillscore: cannot listen on %s:%d\n", host, port);
         goto out;
     }
-    ws_hub_attach(s.hub, running);
+    hub_server = &s;
+    ws_hub_set_timer(s.hub, schedule_hub, running);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     printf("skillscore: serving http://%s:%d/ (database %s)\n", host, port, db);
@@ -212,8 +227,6 @@ out:
     if (running)
         lws_context_destroy(running);
     running = NULL;
-    if (s.hub)
-        ws_hub_attach(s.hub, NULL); /* its timer went with the context */
     ws_hub_free(s.hub);
     s.hub = NULL;
     free(s.waiting);

@@ -39,6 +39,7 @@ typedef struct ws_conn {
     char in[WS_MAX_IN + 1];
     size_t in_len;
     bool in_too_big;
+    bool broken;            /* a direct write failed: close at the next writable */
 } ws_conn;
 
 typedef struct ws_peer {
@@ -49,13 +50,13 @@ typedef struct ws_peer {
 struct ws_hub {
     sv_server *s;
     ws_options o;
-    struct lws_context *ctx;
+    void (*schedule)(void *ctx, int64_t us);
+    void *schedule_ctx;
     ws_conn *conns;
     ws_peer *peers;
     size_t n_peers, cap_peers;
-    lws_sorted_usec_list_t sul;
     bool scheduled;
-    int64_t last_us;        /* when updates were last sent (monotonic) */
+    int64_t next_us;        /* updates are not sent again before this (monotonic) */
     ws_msg *resync;
 };
 
@@ -112,14 +113,16 @@ void ws_hub_free(ws_hub *h)
 {
     if (!h)
         return;
-    if (h->ctx)
-        lws_sul_schedule(h->ctx, 0, &h->sul, NULL, LWS_SET_TIMER_USEC_CANCEL);
     msg_unref(h->resync);
     free(h->peers);
     free(h);
 }
 
-void ws_hub_attach(ws_hub *h, struct lws_context *ctx) { h->ctx = ctx; }
+void ws_hub_set_timer(ws_hub *h, void (*schedule)(void *ctx, int64_t us), void *ctx)
+{
+    h->schedule = schedule;
+    h->schedule_ctx = ctx;
+}
 
 size_t ws_conn_size(void) { return sizeof(ws_conn); }
 
@@ -131,6 +134,20 @@ static void push(ws_hub *h, ws_conn *c, ws_msg *m)
     m->refs++;
     c->n++;
     lws_callback_on_writable(c->wsi);
+}
+
+/* An update to a screen with nothing queued goes out at once: with thousands of screens, asking
+ * lws for a writable callback each would cost every one a poll change and a second turn. */
+static void push_now(ws_hub *h, ws_conn *c, ws_msg *m)
+{
+    if (c->n || c->broken || lws_send_pipe_choked(c->wsi)) {
+        push(h, c, m);
+        return;
+    }
+    if (lws_write(c->wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT) < 0) {
+        c->broken = true;
+        lws_callback_on_writable(c->wsi);
+    }
 }
 
 static void drop_queue(ws_hub *h, ws_conn *c)
@@ -154,7 +171,7 @@ static void enqueue(ws_hub *h, ws_conn *c, ws_msg *m)
         push(h, c, h->resync);
         return;
     }
-    push(h, c, m);
+    push_now(h, c, m);
 }
 
 /* ---- fan-out -------------------------------------------------------------------------------- */
@@ -185,16 +202,25 @@ static void send_update(ws_hub *h, sv_comp *comp)
         msg_unref(m[v]);
 }
 
+/* Sends every competition's pending update. A fan-out to many screens takes time of its own
+ * (about 6 µs of kernel time per screen on loopback); the next one waits at least twice as long,
+ * so screens never take more than a third of the loop from the marks, and a burst is gathered
+ * into one update instead of queueing up. */
 static void send_all(ws_hub *h)
 {
+    int64_t start = now_us(), took, gap;
     for (sv_comp *c = h->s->comps; c; c = c->next)
         send_update(h, c);
-    h->last_us = now_us();
+    took = now_us() - start;
+    gap = (int64_t)h->o.interval_ms * 1000 - took;
+    h->next_us = now_us() + (gap > 2 * took ? gap : 2 * took);
 }
 
-static void on_timer(lws_sorted_usec_list_t *sul)
+void ws_timer(sv_server *s)
 {
-    ws_hub *h = lws_container_of(sul, ws_hub, sul);
+    ws_hub *h = s->hub;
+    if (!h)
+        return;
     h->scheduled = false;
     sv_batch_flush(h->s); /* never show a mark before it is durable */
     send_all(h);
@@ -212,13 +238,13 @@ void ws_tick(sv_server *s)
         due = c->live && lv_dirty(c->live);
     if (!due)
         return;
-    wait = (int64_t)h->o.interval_ms * 1000 - (now_us() - h->last_us);
+    wait = h->next_us - now_us();
     if (wait <= 0) {
         send_all(h);
         return;
     }
-    if (!h->scheduled && h->ctx) {
-        lws_sul_schedule(h->ctx, 0, &h->sul, on_timer, (lws_usec_t)wait);
+    if (!h->scheduled && h->schedule) {
+        h->schedule(h->schedule_ctx, wait);
         h->scheduled = true;
     }
 }
@@ -386,6 +412,8 @@ static int on_writable(ws_hub *h, ws_conn *c)
     ws_msg *m;
     int n;
 
+    if (c->broken)
+        return -1;
     if (!c->n)
         return 0;
     m = c->q[c->head];

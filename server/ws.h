@@ -34,8 +34,9 @@ typedef struct ws_hub ws_hub;
 
 ws_hub *ws_hub_new(struct sv_server *s, const ws_options *o);
 void ws_hub_free(ws_hub *h);
-/* The context the hub schedules its timer on, once created. */
-void ws_hub_attach(ws_hub *h, struct lws_context *ctx);
+/* How the hub asks the loop's owner to call ws_timer once, us microseconds from now. */
+void ws_hub_set_timer(ws_hub *h, void (*schedule)(void *ctx, int64_t us), void *ctx);
+void ws_timer(struct sv_server *s);
 
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                 size_t len);

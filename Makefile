@@ -26,7 +26,7 @@ APP_SRC      := $(CLI_SRC) $(SERVER_SRC)
 
 B := build
 
-.PHONY: all deps test run bench fuzz clean format
+.PHONY: all deps test run bench bench-live fuzz clean format
 
 all: deps $(B)/skillscore
 
@@ -79,6 +79,14 @@ $(B)/gen: bench/gen.c
 
 $(B)/bench_group: bench/bench_group.c $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC))
 	$(CC) $(CFLAGS_COMMON) -O2 $(JANSSON_CFLAGS) $^ $(JANSSON_LIBS) -o $@
+
+$(B)/live_load: bench/live_load.c
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS_COMMON) -O2 $< -o $@
+
+# The live results load test (docs/performance.md): `make bench-live`, a few minutes.
+bench-live: all $(B)/gen $(B)/live_load
+	python3 bench/live.py
 
 bench: all $(B)/gen $(B)/bench_group
 	bench/run.sh

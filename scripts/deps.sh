@@ -9,12 +9,15 @@ set -euo pipefail
 want=(gcc libc6-dev make pkg-config binutils libjansson-dev libwebsockets-dev libsqlite3-dev
       libsodium-dev libssl-dev)
 case "${1:-build}" in
-  test) want+=(clang libclang-rt-14-dev) ;;
+  # chromium and a CJK font: the browser tests of judge-client/ (tests/browser).
+  test) want+=(clang libclang-rt-14-dev chromium fonts-wqy-zenhei) ;;
 esac
 
 missing=()
 # python3 drives the demo generator and a few test checks; any python3 will do.
 if [ "${1:-build}" = test ] && ! command -v python3 >/dev/null 2>&1; then missing+=(python3); fi
+# node and npm run playwright-core for the browser tests; any recent node will do.
+if [ "${1:-build}" = test ] && ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done

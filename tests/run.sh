@@ -37,6 +37,11 @@ done
 suite cli tests/test_cli.sh
 suite server python3 tests/server/test_server.py
 suite live python3 tests/server/test_live.py
+# playwright-core from npm, pinned by tests/browser/package-lock.json
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) >&2
+fi
+suite browser node tests/browser/display.test.js
 if [ -x build/fuzz_read ] || command -v clang >/dev/null 2>&1; then
   suite fuzz tests/fuzz/run_short.sh
 fi

@@ -1,0 +1,152 @@
+// The projector display (/display/): live rankings from /ws, one (event, group) at a time.
+// URL: ?c=YN2026 (default: the first competition), &event=E02&group=职工组 to stay on one group,
+// &rotate=15 (seconds per page when rotating), &rows=9 (rows per page).
+'use strict';
+(function () {
+  const q = new URLSearchParams(location.search);
+  const rotateMs = Math.max(3, Number(q.get('rotate')) || 15) * 1000;
+  const perPage = Math.max(3, Number(q.get('rows')) || 9);
+  const fixedEvent = q.get('event'), fixedGroup = q.get('group');
+  const $ = (id) => document.getElementById(id);
+  let comp = q.get('c'), compName = '';
+  let ws = null, seq = 0, backoff = 500, pages = [], at = 0, rotateTimer = null;
+  const groups = new Map();      // "event\u0000group" -> {meta, rows: Map(key -> row)}
+  const flash = new Map();       // row key -> time it changed
+
+  function setConn(text, bad) {
+    const el = $('conn');
+    el.textContent = text;
+    el.className = 'conn' + (bad ? ' bad' : '');
+  }
+
+  function gkey(g) { return g.event + '\u0000' + g.group; }
+
+  function applyGroup(g, full) {
+    const k = gkey(g);
+    const old = groups.get(k);
+    const rows = full || !old ? new Map() : old.rows;
+    for (const r of g.rows) {
+      const prev = rows.get(r.key);
+      if (old && (!prev || prev.total !== r.total || prev.rank !== r.rank)) flash.set(r.key, Date.now());
+      rows.set(r.key, r);
+    }
+    groups.set(k, { meta: g, rows });
+  }
+
+  function subscribe() {
+    if (ws && ws.readyState === 1) ws.send(JSON.stringify({ subscribe: comp }));
+  }
+
+  function onMessage(ev) {
+    let m;
+    try { m = JSON.parse(ev.data); } catch (e) { return; }
+    if (m.type === 'results') {
+      groups.clear();
+      seq = m.seq;
+      for (const g of m.results.rankings) applyGroup(g, true);
+      flash.clear();
+      buildPages();
+    } else if (m.type === 'update') {
+      if (m.from !== seq + 1) { subscribe(); return; }   // missed something: start again
+      seq = m.seq;
+      for (const g of m.rankings) applyGroup(g, g.full);
+      buildPages(true);
+    } else if (m.type === 'resync') {
+      subscribe();
+      return;
+    } else if (m.type === 'error') {
+      setConn('服务器：' + m.error, true);
+      return;
+    }
+    render();
+  }
+
+  function connect() {
+    setConn('连接中…', false);
+    ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+    ws.onopen = () => { backoff = 500; setConn('● 已连接 实时更新', false); subscribe(); };
+    ws.onmessage = onMessage;
+    ws.onclose = () => {
+      setConn('连接中断，' + Math.round(backoff / 1000 + 0.4) + ' 秒后重连…', true);
+      setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, 10000);
+    };
+  }
+
+  // The pages to show: every (event, group) split into pages of perPage rows.
+  function buildPages(keep) {
+    const cur = pages[at];
+    pages = [];
+    for (const [k, g] of groups) {
+      if (fixedEvent && g.meta.event !== fixedEvent) continue;
+      if (fixedGroup && g.meta.group !== fixedGroup) continue;
+      const n = Math.max(1, Math.ceil(g.rows.size / perPage));
+      for (let p = 0; p < n; p++) pages.push({ k, p, n });
+    }
+    at = 0;
+    if (keep && cur) {
+      const i = pages.findIndex((x) => x.k === cur.k && x.p === cur.p);
+      if (i >= 0) at = i;
+    }
+  }
+
+  function cell(tr, cls, text) {
+    const td = document.createElement('td');
+    td.className = cls;
+    td.textContent = text == null ? '' : text;
+    tr.appendChild(td);
+    return td;
+  }
+
+  function render() {
+    const page = pages[at];
+    const body = document.querySelector('#board tbody');
+    body.textContent = '';
+    $('comp').textContent = compName || comp || '';
+    if (!page) { $('title').textContent = '暂无成绩'; return; }
+    const g = groups.get(page.k);
+    const m = g.meta;
+    $('title').textContent = m.event_name + ' · ' + m.group;
+    const state = $('state');
+    state.textContent = m.state === 'published' ? '成绩已公示' : m.state === 'locked' ? '已锁定 · 待公示' : '实时成绩 · 未公示';
+    state.className = 'badge ' + (m.state === 'published' ? 'published' : m.state === 'locked' ? 'locked' : 'provisional');
+    const rows = [...g.rows.values()].sort((a, b) => a.pos - b.pos).slice(page.p * perPage, (page.p + 1) * perPage);
+    $('empty').hidden = !(m.hidden || rows.length === 0);
+    $('empty').textContent = m.hidden ? '工位号抽签后显示实时成绩' : '暂无选手';
+    const now = Date.now();
+    for (const r of rows) {
+      const tr = document.createElement('tr');
+      if (r.award) tr.classList.add('a-' + r.award);
+      if (r.pending) tr.classList.add('pending');
+      if (now - (flash.get(r.key) || 0) < 3000) tr.classList.add('changed');
+      tr.dataset.key = r.key;
+      cell(tr, 'rank', r.rank == null ? (r.status === 'absent' ? '缺考' : r.status === 'disqualified' ? '取消' : '—') : r.rank);
+      cell(tr, 'who', r.name ? r.name : '工位 ' + (r.number || ''));
+      cell(tr, 'unit', r.unit || '');
+      cell(tr, 'num', r.theory);
+      cell(tr, 'num', r.practical);
+      cell(tr, 'num total', r.pending ? '评分中' : r.total);
+      cell(tr, 'award', r.award || '');
+      body.appendChild(tr);
+    }
+    $('page').textContent = page.n > 1 ? '第 ' + (page.p + 1) + ' / ' + page.n + ' 页' : '';
+    $('seq').textContent = '更新序号 ' + seq;
+  }
+
+  function rotate() {
+    if (pages.length > 1) { at = (at + 1) % pages.length; render(); }
+  }
+
+  async function start() {
+    try {
+      const r = await fetch('/api/competitions');
+      const list = (await r.json()).competitions || [];
+      const c = list.find((x) => x.id === comp) || list[0];
+      if (c) { comp = c.id; compName = c.name; }
+    } catch (e) { /* the WebSocket reports the connection state */ }
+    if (!comp) { $('comp').textContent = '没有赛事'; return; }
+    connect();
+    rotateTimer = setInterval(rotate, rotateMs);
+  }
+  start();
+})();

@@ -7,10 +7,8 @@
  */
 #include "http.h"
 #include "server.h"
-#include "ws.h"
 
 #include <stdio.h>
-#include <string.h>
 
 int sv_batch_join(sv_server *s)
 {
@@ -33,11 +31,10 @@ void sv_batch_flush(sv_server *s)
     if (!ok) {
         fprintf(stderr, "skillscore: group commit failed: %s\n", st_errmsg(s->store));
         st_rollback(s->store);
-        /* The live results counted marks that are not stored: rebuild them from the store, and
-         * tell every subscriber to take a fresh snapshot. */
-        for (sv_comp *c = s->comps; c; c = c->next)
-            ws_comp_reset(s, c->id);
-        sv_comp_free_all(s);
+        /* The live results counted marks that are not stored: drop every cached competition
+         * (its screens are told to resync), to be built again from the store. */
+        while (s->comps)
+            sv_comp_drop(s, s->comps->id);
     }
     http_release(s, ok);
 }

@@ -25,6 +25,17 @@ static void comp_free(sv_comp *c)
     free(c);
 }
 
+/* c->live from the store; 0, or -1 (logged) with c->live NULL. */
+static int build_live(sv_server *s, sv_comp *c)
+{
+    char err[256];
+    if (!(c->live = lv_build(s->store, c->id, c->def, err, sizeof err))) {
+        fprintf(stderr, "skillscore: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
 sv_comp *sv_comp_get(sv_server *s, const char *id)
 {
     sv_comp *c;
@@ -48,19 +59,12 @@ sv_comp *sv_comp_get(sv_server *s, const char *id)
         goto fail;
     }
     free(text);
-    {
-        char err[256];
-        if (!(c->live = lv_build(s->store, c->id, c->def, err, sizeof err))) {
-            fprintf(stderr, "skillscore: %s\n", err);
-            goto fail_built;
-        }
-    }
+    text = NULL;
+    if (build_live(s, c))
+        goto fail;
     c->next = s->comps;
     s->comps = c;
     return c;
-fail_built:
-    comp_free(c);
-    return NULL;
 fail:
     free(text);
     comp_free(c);
@@ -180,10 +184,8 @@ void sv_live_event(sv_server *s, sv_comp *c, size_t event)
     if (c->live && !lv_event_changed(c->live, s->store, event)) {
         /* The store could not be read: build this competition's live state again, and its
          * screens start over (c itself stays, for the caller). */
-        char err[256];
         lv_free(c->live);
-        if (!(c->live = lv_build(s->store, c->id, c->def, err, sizeof err)))
-            fprintf(stderr, "skillscore: %s\n", err);
+        build_live(s, c);
         ws_comp_reset(s, c->id);
         return;
     }

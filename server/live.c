@@ -49,7 +49,7 @@ struct lv_comp {
     size_t n_groups;
     size_t *group_of;       /* entry -> group */
     size_t *pos_in_group;   /* entry -> position in its group's entries */
-    size_t *by_id;          /* entry indices sorted by id, for loading marks */
+    struct sort_ctx *by_id; /* entries sorted by id: marks and numbers name entries by id */
     char **numbers;         /* entry -> blind number, or NULL */
     bool *locked, *published, *drawn; /* per event */
     uint64_t seq, sent_seq;
@@ -329,20 +329,15 @@ static int by_entry_id(const void *pa, const void *pb)
     return strcmp(a->c->entries[a->i].id, b->c->entries[b->i].id);
 }
 
-typedef struct load_ctx {
-    lv_comp *lc;
-    sort_ctx *ids;
-    int failed;
-} load_ctx;
-
-static long entry_lookup(const lv_comp *lc, const sort_ctx *ids, const char *id)
+/* The entry with this id, by binary search in lc->by_id; -1 when absent. */
+static long entry_lookup(const lv_comp *lc, const char *id)
 {
     size_t lo = 0, hi = lc->def->n_entries;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int d = strcmp(lc->def->entries[ids[mid].i].id, id);
+        int d = strcmp(lc->def->entries[lc->by_id[mid].i].id, id);
         if (d == 0)
-            return (long)ids[mid].i;
+            return (long)lc->by_id[mid].i;
         if (d < 0)
             lo = mid + 1;
         else
@@ -351,10 +346,15 @@ static long entry_lookup(const lv_comp *lc, const sort_ctx *ids, const char *id)
     return -1;
 }
 
+typedef struct load_ctx {
+    lv_comp *lc;
+    int failed;
+} load_ctx;
+
 static int load_mark(void *ctx, const st_mark *m)
 {
     load_ctx *x = ctx;
-    long e = entry_lookup(x->lc, x->ids, m->entry), k;
+    long e = entry_lookup(x->lc, m->entry), k;
     if (e < 0)
         return 0; /* an entry no longer in the file: not part of any ranking */
     k = cf_criterion_index(&x->lc->def->events[x->lc->def->entries[e].event], m->criterion);
@@ -367,16 +367,10 @@ static int load_mark(void *ctx, const st_mark *m)
     return 0;
 }
 
-typedef struct number_ctx {
-    lv_comp *lc;
-    sort_ctx *ids;
-    int failed;
-} number_ctx;
-
 static void load_number(void *ctx, const char *entry, const char *number)
 {
-    number_ctx *x = ctx;
-    long e = entry_lookup(x->lc, x->ids, entry);
+    load_ctx *x = ctx;
+    long e = entry_lookup(x->lc, entry);
     if (e < 0)
         return;
     free(x->lc->numbers[e]);
@@ -384,10 +378,10 @@ static void load_number(void *ctx, const char *entry, const char *number)
         x->failed = 1;
 }
 
-static int load_event(lv_comp *lc, st_store *st, size_t event, sort_ctx *ids)
+static int load_event(lv_comp *lc, st_store *st, size_t event)
 {
     st_event_state es;
-    number_ctx nx = {lc, ids, 0};
+    load_ctx nx = {lc, 0};
     const char *id = lc->def->events[event].id;
 
     if (st_event_get(st, lc->id, id, &es))
@@ -470,7 +464,6 @@ lv_comp *lv_build(st_store *st, const char *id, const cf_competition *def, char 
                   size_t errlen)
 {
     lv_comp *lc = calloc(1, sizeof *lc);
-    sort_ctx *ids = NULL;
     size_t ne = def->n_entries + 1, nv = def->n_events + 1;
 
     if (!lc)
@@ -484,15 +477,15 @@ lv_comp *lv_build(st_store *st, const char *id, const cf_competition *def, char 
     lc->locked = calloc(nv, sizeof(bool));
     lc->published = calloc(nv, sizeof(bool));
     lc->drawn = calloc(nv, sizeof(bool));
-    ids = ids_sorted(def);
+    lc->by_id = ids_sorted(def);
     if (!lc->slots || !lc->group_of || !lc->pos_in_group || !lc->numbers || !lc->locked ||
-        !lc->published || !lc->drawn || !ids || make_groups(lc))
+        !lc->published || !lc->drawn || !lc->by_id || make_groups(lc))
         goto oom;
-    load_ctx lx = {lc, ids, 0};
+    load_ctx lx = {lc, 0};
     if (st_marks_current(st, id, load_mark, &lx) || lx.failed)
         goto store;
     for (size_t e = 0; e < def->n_events; e++)
-        if (load_event(lc, st, e, ids))
+        if (load_event(lc, st, e))
             goto store;
     for (size_t g = 0; g < lc->n_groups; g++) {
         if (recompute(lc, &lc->groups[g]))
@@ -500,7 +493,6 @@ lv_comp *lv_build(st_store *st, const char *id, const cf_competition *def, char 
         for (int v = 0; v < LV_VIEWS; v++)
             memset(lc->groups[g].changed[v], 0, lc->groups[g].n * sizeof(bool));
     }
-    free(ids);
     return lc;
 store:
     snprintf(err, errlen, "live results of %s: %s", id, st_errmsg(st));
@@ -508,7 +500,6 @@ store:
 oom:
     snprintf(err, errlen, "live results of %s: out of memory", id);
 fail:
-    free(ids);
     lv_free(lc);
     return NULL;
 }
@@ -541,6 +532,7 @@ void lv_free(lv_comp *lc)
     free(lc->numbers);
     free(lc->group_of);
     free(lc->pos_in_group);
+    free(lc->by_id);
     free(lc->locked);
     free(lc->published);
     free(lc->drawn);
@@ -561,10 +553,7 @@ uint64_t lv_mark(lv_comp *lc, size_t entry, size_t criterion, const char *judge,
 
 uint64_t lv_event_changed(lv_comp *lc, st_store *st, size_t event)
 {
-    sort_ctx *ids = ids_sorted(lc->def);
-    int rc = ids ? load_event(lc, st, event, ids) : -1;
-    free(ids);
-    if (rc)
+    if (load_event(lc, st, event))
         return 0;
     for (size_t g = 0; g < lc->n_groups; g++)
         if (lc->groups[g].event == event)

@@ -39,6 +39,21 @@ static void schedule_hub(void *ctx, int64_t us)
     lws_sul_schedule(ctx, 0, &hub_sul, on_hub_timer, (lws_usec_t)us);
 }
 
+/* The numeric options of the live results. */
+typedef struct ws_opt {
+    const char *name;
+    unsigned *dst;
+    long min;
+} ws_opt;
+
+static const ws_opt *ws_option(const ws_opt *opts, const char *name)
+{
+    for (; opts->name; opts++)
+        if (strcmp(opts->name, name) == 0)
+            return opts;
+    return NULL;
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: skillscore serve [--db FILE] [--host ADDR] [--port N] [--demo] "
@@ -95,6 +110,13 @@ int sv_serve_main(int argc, char **argv)
     struct lws_protocol_vhost_options pvo_live = {NULL, &pvo_default, "skillscore-live", ""};
     ws_options wso = {0};
     unsigned ping = 30;
+    const ws_opt ws_opts[] = {{"--ws-interval", &wso.interval_ms, 0},
+                              {"--ws-queue", &wso.queue_max, 1},
+                              {"--ws-per-address", &wso.per_address, 1},
+                              {"--ws-sndbuf", &wso.sndbuf, 1},
+                              {"--ws-ping", &ping, 1},
+                              {NULL, NULL, 0}};
+    const ws_opt *opt;
     lws_retry_bo_t idle = {0};
 
     struct lws_http_mount api_mount, file_mount;
@@ -111,25 +133,15 @@ int sv_serve_main(int argc, char **argv)
             host = argv[++i];
         else if (i + 1 < argc && strcmp(a, "--static") == 0)
             static_dir = argv[++i];
-        else if (i + 1 < argc && (strcmp(a, "--ws-interval") == 0 || strcmp(a, "--ws-queue") == 0 ||
-                                  strcmp(a, "--ws-per-address") == 0 ||
-                                  strcmp(a, "--ws-ping") == 0 || strcmp(a, "--ws-sndbuf") == 0)) {
+        else if (i + 1 < argc && (opt = ws_option(ws_opts, a))) {
             char *end;
             long v = strtol(argv[++i], &end, 10);
-            if (*end || v < (strcmp(a, "--ws-interval") == 0 ? 0 : 1) || v > 100000000) {
+            if (*end || v < opt->min || v > 100000000) {
                 fprintf(stderr, "skillscore: %s: %s is not a number in range\n", a, argv[i]);
                 return 2;
             }
-            if (strcmp(a, "--ws-interval") == 0)
-                wso.interval_ms = v ? (unsigned)v : 1;
-            else if (strcmp(a, "--ws-queue") == 0)
-                wso.queue_max = (unsigned)v;
-            else if (strcmp(a, "--ws-per-address") == 0)
-                wso.per_address = (unsigned)v;
-            else if (strcmp(a, "--ws-sndbuf") == 0)
-                wso.sndbuf = (unsigned)v;
-            else
-                ping = (unsigned)v;
+            /* 0 stands for "the default" in ws_options: an interval of 0 is sent as 1 ms. */
+            *opt->dst = v ? (unsigned)v : 1;
         } else if (i + 1 < argc && strcmp(a, "--port") == 0) {
             char *end;
             long p = strtol(argv[++i], &end, 10);

@@ -160,18 +160,23 @@ static void drop_queue(ws_hub *h, ws_conn *c)
     c->head = 0;
 }
 
+/* The screen loses what waits for it and hears nothing more until it subscribes again. */
+static void tell_resync(ws_hub *h, ws_conn *c)
+{
+    drop_queue(h, c);
+    c->subscribed = false;
+    push(h, c, h->resync);
+}
+
 /* Queues an update; a connection already queue_max behind is told to resync instead. */
 static void enqueue(ws_hub *h, ws_conn *c, ws_msg *m)
 {
     if (!c->subscribed || !m)
         return;
-    if (c->n >= h->o.queue_max) {
-        drop_queue(h, c);
-        c->subscribed = false;
-        push(h, c, h->resync);
-        return;
-    }
-    push_now(h, c, m);
+    if (c->n >= h->o.queue_max)
+        tell_resync(h, c);
+    else
+        push_now(h, c, m);
 }
 
 /* ---- fan-out -------------------------------------------------------------------------------- */
@@ -192,11 +197,8 @@ static void send_update(ws_hub *h, sv_comp *comp)
         if (c->subscribed && strcmp(c->comp, comp->id) == 0) {
             if (m[c->view])
                 enqueue(h, c, m[c->view]);
-            else { /* out of memory for this update: the screen must start again */
-                drop_queue(h, c);
-                c->subscribed = false;
-                push(h, c, h->resync);
-            }
+            else /* out of memory for this update: the screen must start again */
+                tell_resync(h, c);
         }
     for (int v = 0; v < LV_VIEWS; v++)
         msg_unref(m[v]);
@@ -253,11 +255,8 @@ void ws_comp_reset(sv_server *s, const char *comp)
 {
     ws_hub *h = s->hub;
     for (ws_conn *c = h ? h->conns : NULL; c; c = c->next)
-        if (c->subscribed && strcmp(c->comp, comp) == 0) {
-            drop_queue(h, c);
-            c->subscribed = false;
-            push(h, c, h->resync);
-        }
+        if (c->subscribed && strcmp(c->comp, comp) == 0)
+            tell_resync(h, c);
 }
 
 /* ---- one connection ------------------------------------------------------------------------- */
@@ -311,17 +310,15 @@ static void on_message(ws_hub *h, ws_conn *c)
         free(rs.body);
         goto out;
     }
+    /* A snapshot shows durable marks only; a failed commit also drops the cached competitions,
+     * so the lookup comes after it. */
+    sv_batch_flush(s);
     if (strlen(id) >= sizeof c->comp || !(comp = sv_comp_get(s, id)) || !comp->live) {
         reply_error(h, c, "no such competition");
         goto out;
     }
     /* Changes not yet sent go to the screens that have the older state first, so the snapshot's
      * seq is exactly where this screen's updates start. */
-    sv_batch_flush(s);
-    if (!(comp = sv_comp_get(s, id)) || !comp->live) {
-        reply_error(h, c, "no such competition");
-        goto out;
-    }
     send_update(h, comp);
     drop_queue(h, c);
     c->view = sv_sees_all(&who, comp) ? LV_ALL : LV_PUBLIC;

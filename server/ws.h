@@ -3,8 +3,9 @@
  * updates (live.h) to every subscriber, back-pressure and limits.
  *
  * A client sends {"subscribe": "<competition id>", "token": "<optional bearer token>"} and gets
- * the snapshot its role may see, then the updates. Updates are gathered for at most
- * interval_ms, so a burst of marks costs each screen one message, not one per mark.
+ * the snapshot its role may see, then the updates. Updates go out at most every interval_ms and
+ * never sooner than twice the last fan-out took, so a burst of marks costs each screen one
+ * message, not one per mark.
  *
  * Back-pressure: each connection holds at most queue_max messages (shared, reference counted:
  * one copy per view, whatever the number of screens). A connection that falls further behind

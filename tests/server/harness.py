@@ -116,6 +116,45 @@ class Server:
         assert self.proc.returncode == 0, (self.proc.returncode, out[-2000:])
 
 
+DEMO = os.path.join(ROOT, "data", "demo", "competition.json")
+
+
+def demo_doc():
+    return json.load(open(DEMO, encoding="utf-8"))
+
+
+def demo_pin(judge):
+    return "2026%02d" % int(judge[1:])
+
+
+def sheet_numbers(srv, token, event):
+    """The blind numbers of an event's entries, {entry: number}, from its marking sheet."""
+    status, doc = srv.json("GET", "/api/competitions/YN2026/events/%s/sheet" % event, token=token)
+    assert status == 200, (status, doc)
+    return {row["entry"]: row["number"] for row in doc["rows"]}
+
+
+def post_marks_as_judges(srv, marks, numbers):
+    """Each judge signs in with their PIN and sends their own marks by number, on one keep-alive
+    connection, as a tablet would. Returns the last live_seq acknowledged."""
+    last = 0
+    by_judge = {}
+    for m in marks:
+        by_judge.setdefault(m["judge"], []).append(m)
+    for judge, ms in by_judge.items():
+        token = srv.login(judge=judge, pin=demo_pin(judge))
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+        for m in ms:
+            body = {"id": new_id(), "number": numbers[m["entry"]], "criterion": m["criterion"],
+                    "judge": judge, "score": m["score"]}
+            status, _, data = srv.request("POST", "/api/competitions/YN2026/marks", body, token,
+                                          conn=conn)
+            assert status == 201, (status, data)
+            last = max(last, json.loads(data)["live_seq"])
+        conn.close()
+    return last
+
+
 def new_id():
     return str(uuid.uuid4())
 

@@ -12,44 +12,12 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (ADMIN_PASSWORD, BIN, CLI, ROOT, Server, compute, new_id,  # noqa: E402
-                     summary, test)
+from harness import (ADMIN_PASSWORD, BIN, CLI, ROOT, Server, compute,  # noqa: E402
+                     demo_doc, demo_pin, new_id, post_marks_as_judges, sheet_numbers, summary,
+                     test)
 
-DEMO = os.path.join(ROOT, "data", "demo", "competition.json")
 GOLDEN_DEMO = os.path.join(ROOT, "tests", "golden", "demo.out.json")
 GEN = os.path.join(ROOT, "build", "gen")
-
-
-def demo_doc():
-    return json.load(open(DEMO, encoding="utf-8"))
-
-
-def demo_pin(judge):
-    return "2026%02d" % int(judge[1:])
-
-
-def sheet_numbers(srv, token, event):
-    status, doc = srv.json("GET", "/api/competitions/YN2026/events/%s/sheet" % event, token=token)
-    assert status == 200, (status, doc)
-    return {row["entry"]: row["number"] for row in doc["rows"]}
-
-
-def post_marks_as_judges(srv, marks, numbers):
-    """Each judge signs in with their PIN and sends their own marks by number, on one keep-alive
-    connection, as a tablet would."""
-    by_judge = {}
-    for m in marks:
-        by_judge.setdefault(m["judge"], []).append(m)
-    for judge, ms in by_judge.items():
-        token = srv.login(judge=judge, pin=demo_pin(judge))
-        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
-        for m in ms:
-            body = {"id": new_id(), "number": numbers[m["entry"]], "criterion": m["criterion"],
-                    "judge": judge, "score": m["score"]}
-            status, _, data = srv.request("POST", "/api/competitions/YN2026/marks", body, token,
-                                          conn=conn)
-            assert status == 201, (status, data)
-        conn.close()
 
 
 @test

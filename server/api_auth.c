@@ -253,3 +253,31 @@ void api_pin_issue(sv_server *s, sv_request *rq, sv_response *rs)
                                    pin));
     free(hash);
 }
+
+void api_judges_list(sv_server *s, sv_request *rq, sv_response *rs)
+{
+    sv_comp *c = sv_path_comp(s, rq, rs);
+    json_t *list;
+    if (!c)
+        return;
+    list = json_array();
+    for (size_t i = 0; i < c->def->n_roster; i++) {
+        const cf_roster_judge *j = &c->def->roster[i];
+        char *hash = NULL;
+        json_t *evs = json_array();
+        int rc = st_pin_get(s->store, c->id, j->id, &hash);
+        free(hash);
+        if (rc == ST_ERROR) {
+            json_decref(evs);
+            json_decref(list);
+            sv_store_error(s, rs);
+            return;
+        }
+        for (size_t k = 0; k < j->n_events; k++)
+            json_array_append_new(evs, json_string(c->def->events[j->events[k]].id));
+        json_array_append_new(list, json_pack("{s:s,s:s?,s:o,s:b,s:b}", "id", j->id, "name",
+                                              j->name, "events", evs, "chief", j->chief, "has_pin",
+                                              rc == ST_OK));
+    }
+    sv_json(rs, 200, json_pack("{s:s,s:o}", "competition", c->id, "judges", list));
+}

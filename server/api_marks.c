@@ -148,7 +148,7 @@ static int read_mark_req(sv_server *s, sv_comp *c, sv_request *rq, json_t *body,
     const sv_principal *who = &rq->who;
     const char *crit;
     const cf_event *ev;
-    long ri;
+    long ri, ei = -1;
 
     memset(m, 0, sizeof *m);
     if (!(m->uuid = sv_field_string(body, "id", rs)))
@@ -172,8 +172,23 @@ static int read_mark_req(sv_server *s, sv_comp *c, sv_request *rq, json_t *body,
         return -1;
     }
     m->by_number = json_object_get(body, "entry") == NULL;
-    if ((m->entry = sv_body_entry(s, c, who, body, (size_t)-1, rs)) < 0)
+    /* A judge of several events names the event, since each event draws its own numbers. */
+    if (json_object_get(body, "event")) {
+        const char *evid = sv_field_string(body, "event", rs);
+        if (!evid)
+            return -1;
+        if ((ei = cf_event_index(c->def, evid)) < 0) {
+            sv_error(rs, 400, "event", "event %s is not in competition %s", evid, c->id);
+            return -1;
+        }
+    }
+    if ((m->entry = sv_body_entry(s, c, who, body, (size_t)ei, rs)) < 0)
         return -1;
+    if (ei >= 0 && c->def->entries[m->entry].event != (size_t)ei) {
+        sv_error(rs, 400, "event", "entry %s is not in event %s", c->def->entries[m->entry].id,
+                 c->def->events[ei].id);
+        return -1;
+    }
     ev = &c->def->events[c->def->entries[m->entry].event];
     if (c->def->has_roster) {
         ri = cf_roster_index(c->def, m->judge);

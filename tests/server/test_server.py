@@ -133,6 +133,9 @@ def test_authorization_matrix_every_endpoint_every_role():
             ("POST", C + "/corrections", {}, dict(rest=403, admin=400, chief=400, judge=400,
                                                   anon=401)),
             ("POST", C + "/judges/NOPE/pin", {}, dict(rest=403, admin=404, anon=401)),
+            ("GET", C + "/judges", None, dict(rest=403, admin=200, arbitration=200, anon=401)),
+            ("GET", "/api/competitions/NOPE/judges", None,
+             dict(rest=403, admin=404, arbitration=404, anon=401)),
             ("POST", C + "/entries/import", None, dict(rest=403, admin=400, anon=401)),
             ("GET", C + "/events/E02/sheet", None, dict(rest=200, display=403, anon=401)),
             ("GET", C + "/events/E01/sheet", None, dict(rest=200, chief=403, judge=403,
@@ -316,6 +319,10 @@ def test_bad_input_gets_a_4xx_naming_the_field_and_changes_nothing():
             ({k: v for k, v in good.items() if k != "score"}, 400, "score", "missing"),
             (dict(good, entry="E02-NOPE"), 400, "entry", "not in competition"),
             (dict(good, judge="J08"), 403, "judge", "may not send marks as"),
+            (dict(good, event="E09"), 400, "event", "not in competition"),
+            (dict(good, event=2), 400, "event", "non-empty string"),
+            (dict(good, event="E01", number=None, entry="E02-W01"), 400, "event",
+             "not in event E01"),
             (dict(good, extra="x" * 70000), 413, None, "larger than 65536 bytes"),
         ]
         for body, status, field, text in cases:

@@ -1,0 +1,103 @@
+// Shared by the tablet and the organizer pages: calling the API, client-made ids, scores as
+// exact hundredths, and the few DOM helpers both pages use. Loaded before each page's script;
+// everything lives on window.SS so the pages have one namespace to look in.
+'use strict';
+(function () {
+  // A network failure is not an answer: callers tell it apart from an HTTP status, because an
+  // unreachable server means "keep it and try again", while any status is the server's verdict.
+  class Offline extends Error {}
+
+  async function api(method, path, body, token, raw) {
+    const headers = {};
+    if (token) headers.Authorization = 'Bearer ' + token;
+    let r;
+    try {
+      r = await fetch(path, { method, headers, cache: 'no-store',
+        body: body == null ? undefined : raw ? body : JSON.stringify(body) });
+    } catch (e) {
+      throw new Offline(String(e));
+    }
+    let doc = null;
+    const text = await r.text().catch(() => '');
+    try { doc = text ? JSON.parse(text) : null; } catch (e) { doc = { error: text }; }
+    return { status: r.status, doc: doc || {}, headers: r.headers, text };
+  }
+
+  // UUID v4 from getRandomValues: crypto.randomUUID exists only on https or localhost, and a
+  // venue LAN serves plain http.
+  function uuid() {
+    const b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+  }
+
+  // Scores are typed as text and checked as integer hundredths, never as binary floats, so that
+  // "99.99" and "100" compare exactly as the server will compare them.
+  // Returns {centi} or {error} (an error key of SS.T).
+  function parseScore(text, maxText) {
+    const t = String(text).trim();
+    if (t === '') return { error: 'empty' };
+    if (/^\d+\.\d{3,}$/.test(t)) return { error: 'decimals' };
+    const m = /^(\d{1,4})(?:\.(\d{1,2}))?$/.exec(t);
+    if (!m) return { error: 'notNumber' };
+    const centi = Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'));
+    if (centi > toCenti(maxText)) return { error: 'aboveMax' };
+    return { centi };
+  }
+
+  function toCenti(text) {
+    const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(String(text));
+    return m ? Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0')) : NaN;
+  }
+
+  function centiText(c) {
+    return Math.floor(c / 100) + '.' + String(c % 100).padStart(2, '0');
+  }
+
+  // Short form for display: "40", "32.5", "9.25".
+  function shortScore(text) {
+    const c = toCenti(text);
+    if (Number.isNaN(c)) return String(text);
+    return centiText(c).replace(/\.?0+$/, '');
+  }
+
+  function load(key, fallback) {
+    try {
+      const v = localStorage.getItem(key);
+      return v == null ? fallback : JSON.parse(v);
+    } catch (e) {
+      return fallback;
+    }
+  }
+
+  function save(key, value) {
+    localStorage.setItem(key, JSON.stringify(value));
+  }
+
+  // el('button', {class: 'x', onclick: f}, 'text', child…)
+  function el(tag, attrs, ...kids) {
+    const n = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v == null || v === false) continue;
+      if (k.startsWith('on')) n.addEventListener(k.slice(2), v);
+      else if (k === 'class') n.className = v;
+      else if (k === 'text') n.textContent = v;
+      else n.setAttribute(k, v === true ? '' : v);
+    }
+    for (const k of kids.flat()) if (k != null) n.append(k instanceof Node ? k : String(k));
+    return n;
+  }
+
+  // The server's errors are English sentences for operators; the pages lead with Chinese and
+  // keep the server's words after it, so a support call can quote them.
+  function errorText(T, r) {
+    const base = T.http[r.status] || T.http.other;
+    const detail = r.doc && r.doc.error ? '（' + r.doc.error + '）' : '';
+    return base + detail;
+  }
+
+  window.SS = { api, Offline, uuid, parseScore, toCenti, centiText, shortScore, load, save, el, errorText };
+})();

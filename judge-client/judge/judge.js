@@ -1,0 +1,457 @@
+// The judge tablet (/judge/): sign in with judge code + PIN, pick an entry by its number (工位号),
+// mark each criterion on a keypad, review, submit.
+//
+// Nothing typed is lost and nothing is stored twice. Every mark gets its id (a UUID) on the
+// tablet when the judge confirms the sheet, and goes into a queue kept in localStorage before the
+// first attempt to send it. The queue is sent in order, one request at a time; an item leaves it
+// only when the server has answered for it (2xx: stored, or a resend of what it already holds;
+// 4xx: refused, shown on the sheet with the reason). A network failure or a 5xx leaves the item
+// where it is and the queue is tried again every few seconds, with the same id, so a mark whose
+// reply was lost is answered "already stored" instead of being stored again. Typed values not yet
+// confirmed (drafts) are kept in localStorage as well.
+'use strict';
+(function () {
+  const { api, Offline, uuid, parseScore, shortScore, load, save, el, errorText } = SS;
+  const TJ = T.judge;
+  const $ = (id) => document.getElementById(id);
+  const RETRY_MS = 2000, REFRESH_TICKS = 5, MAX_CHARS = 7;
+
+  let session = load('ss.judge.session', null); // {token, judge, name, comp, compName, role}
+  let comp = null;                              // GET /api/competitions/{id}
+  let myEvents = [];                            // the judge's event ids
+  let event = null;                             // event shown
+  let sheets = {};                              // event id -> sheet rows (numbers, own marks)
+  let queue = [], drafts = {}, refused = {};    // see the top comment
+  let view = 'login', entryNo = null, sel = 0;
+  let online = null, flushing = false, ticks = 0, listMessage = '';
+
+  // ---- local state ---------------------------------------------------------------------------
+  function key(name) { return 'ss.judge.' + session.comp + '.' + session.judge + '.' + name; }
+  function persist() {
+    save(key('queue'), queue);
+    save(key('drafts'), drafts);
+    save(key('refused'), refused);
+    save(key('cache'), { comp, myEvents, sheets });
+  }
+  function restore() {
+    queue = load(key('queue'), []);
+    drafts = load(key('drafts'), {});
+    refused = load(key('refused'), {});
+    const c = load(key('cache'), null);
+    if (c) ({ comp, myEvents, sheets } = c);
+    event = event && myEvents.includes(event) ? event : myEvents[0] || null;
+  }
+  const slot = (ev, no) => ev + '/' + no;
+  const eventDef = (ev) => (comp && comp.events.find((e) => e.id === ev)) || null;
+  const rowOf = (ev, no) => (sheets[ev] || []).find((r) => r.number === no) || null;
+
+  // What the judge sees for one criterion of one entry.
+  function markState(ev, no, crit) {
+    for (let i = queue.length - 1; i >= 0; i--) {
+      const q = queue[i];
+      if (q.event === ev && q.number === no && q.criterion === crit) return { st: 'queued', v: q.score };
+    }
+    const row = rowOf(ev, no);
+    const saved = row && row.marks ? row.marks[crit] : undefined;
+    const d = (drafts[slot(ev, no)] || {})[crit];
+    if (d != null && d !== '' && saved == null) return { st: 'draft', v: d };
+    const r = (refused[slot(ev, no)] || {})[crit];
+    if (r && saved == null) return { st: 'refused', v: r.score, msg: r.msg };
+    if (saved != null) return { st: 'saved', v: saved, msg: r && r.msg };
+    return { st: 'empty', v: '' };
+  }
+
+  function progress(ev, no) {
+    const def = eventDef(ev);
+    if (!def) return [0, 0];
+    const n = def.criteria.filter((c) => ['saved', 'queued'].includes(markState(ev, no, c.id).st)).length;
+    return [n, def.criteria.length];
+  }
+
+  // ---- talking to the server -----------------------------------------------------------------
+  function setOnline(v) {
+    online = v;
+    renderBar();
+  }
+
+  async function call(method, path, body) {
+    try {
+      const r = await api(method, path, body, session && session.token);
+      setOnline(r.status < 500);
+      if (r.status === 401 && session) expired();
+      return r;
+    } catch (e) {
+      if (!(e instanceof Offline)) throw e;
+      setOnline(false);
+      return null;
+    }
+  }
+
+  function markBody(q) {
+    const b = { id: q.id, event: q.event, number: q.number, criterion: q.criterion,
+      judge: session.judge, score: Number(q.score) };
+    if (q.kind === 'correction') b.reason = q.reason;
+    return b;
+  }
+
+  async function flush() {
+    if (flushing || !session || !session.token) return;
+    flushing = true;
+    try {
+      while (queue.length && session && session.token) {
+        const q = queue[0];
+        const r = await call('POST', '/api/competitions/' + encodeURIComponent(session.comp) +
+          (q.kind === 'correction' ? '/corrections' : '/marks'), markBody(q));
+        if (!r || r.status === 401 || r.status >= 500) break; // keep it; try again later
+        const k = slot(q.event, q.number);
+        if (r.status === 200 || r.status === 201) {
+          const row = rowOf(q.event, q.number);
+          if (row) row.marks[q.criterion] = r.doc.score;
+          if (refused[k]) delete refused[k][q.criterion];
+        } else {
+          refused[k] = refused[k] || {};
+          refused[k][q.criterion] = { score: q.score, msg: errorText(T, r) };
+        }
+        queue.shift();
+        persist();
+        render();
+      }
+    } finally {
+      flushing = false;
+      renderBar();
+    }
+  }
+
+  async function loadSheet(ev) {
+    const r = await call('GET', '/api/competitions/' + encodeURIComponent(session.comp) + '/events/' +
+      encodeURIComponent(ev) + '/sheet');
+    if (!r) return;
+    if (r.status === 200) {
+      sheets[ev] = r.doc.rows;
+      if (ev === event) listMessage = '';
+    } else if (ev === event && r.status !== 401) {
+      listMessage = r.status === 409 ? TJ.noNumbers : errorText(T, r);
+    }
+  }
+
+  async function refresh() {
+    if (!session || !session.token) return;
+    const r = await call('GET', '/api/competitions/' + encodeURIComponent(session.comp));
+    if (r && r.status === 200) comp = r.doc;
+    for (const ev of myEvents) await loadSheet(ev);
+    persist();
+    render();
+  }
+
+  function tick() {
+    if (!session || !session.token) return;
+    if (queue.length) flush();
+    else if (++ticks % REFRESH_TICKS === 0 && view !== 'sheet') refresh();
+  }
+
+  // ---- sign-in -------------------------------------------------------------------------------
+  async function loadCompetitions() {
+    const sel = $('comp');
+    let list = [];
+    try {
+      const r = await api('GET', '/api/competitions');
+      list = r.doc.competitions || [];
+      setOnline(true);
+    } catch (e) {
+      setOnline(false);
+      $('loginMsg').textContent = TJ.needNetwork;
+    }
+    const want = new URLSearchParams(location.search).get('c') || (session && session.comp);
+    sel.textContent = '';
+    for (const c of list) sel.append(el('option', { value: c.id, selected: c.id === want }, c.name));
+    if (!list.length && online) $('loginMsg').textContent = TJ.noCompetition;
+  }
+
+  async function signIn(ev) {
+    ev.preventDefault();
+    const code = $('code').value.trim().toUpperCase(), pin = $('pin').value.trim(), c = $('comp').value;
+    const msg = $('loginMsg');
+    msg.textContent = TJ.signingIn;
+    $('signIn').disabled = true;
+    try {
+      let r;
+      try {
+        r = await api('POST', '/api/login', { judge: code, pin, competition: c || undefined });
+      } catch (e) {
+        msg.textContent = TJ.needNetwork;
+        return;
+      }
+      if (r.status !== 200 && r.status !== 201) {
+        msg.textContent = r.status === 401 ? TJ.wrongPin : errorText(T, r);
+        return;
+      }
+      session = { token: r.doc.token, judge: code, comp: r.doc.competition || c, role: r.doc.role };
+      const me = await api('GET', '/api/me', null, session.token);
+      session.name = me.doc.display_name || '';
+      save('ss.judge.session', session);
+      restore();
+      myEvents = me.doc.events || [];
+      event = myEvents.includes(event) ? event : myEvents[0] || null;
+      $('pin').value = '';
+      msg.textContent = '';
+      show('list');
+      await refresh();
+      flush();
+    } finally {
+      $('signIn').disabled = false;
+    }
+  }
+
+  function expired() {
+    session.token = null;
+    save('ss.judge.session', session);
+    $('code').value = session.judge;
+    $('loginMsg').textContent = TJ.expired;
+    show('login');
+    loadCompetitions();
+  }
+
+  async function signOut() {
+    if (session && session.token) await call('POST', '/api/logout', {});
+    if (session) session.token = null;
+    save('ss.judge.session', session);
+    show('login');
+    loadCompetitions();
+  }
+
+  // ---- rendering -----------------------------------------------------------------------------
+  function show(v) {
+    view = v;
+    for (const id of ['login', 'list', 'sheet']) $(id).hidden = id !== v;
+    render();
+  }
+
+  function renderBar() {
+    const signedIn = session && session.token;
+    $('signOut').hidden = !signedIn;
+    $('signOut').textContent = TJ.signOut;
+    $('barTitle').textContent = comp && signedIn ? comp.name : TJ.title;
+    $('barWho').textContent = signedIn ? '· ' + session.judge + (session.name ? ' ' + session.name : '') : '';
+    const net = $('net');
+    net.textContent = online === false ? TJ.offline : online ? TJ.online : '';
+    net.className = 'net ' + (online === false ? 'off' : 'on');
+    const q = $('queue');
+    q.hidden = !signedIn;
+    q.textContent = queue.length ? TJ.pending(queue.length) : TJ.allSaved;
+    q.className = 'queue' + (queue.length ? ' waiting' : '');
+  }
+
+  function render() {
+    renderBar();
+    if (view === 'list') renderList();
+    else if (view === 'sheet') renderSheet();
+  }
+
+  function renderList() {
+    const tabs = $('events');
+    tabs.textContent = '';
+    if (myEvents.length > 1) {
+      for (const ev of myEvents) {
+        const d = eventDef(ev);
+        tabs.append(el('button', { type: 'button', 'aria-current': ev === event ? 'true' : 'false',
+          onclick: () => { event = ev; listMessage = ''; render(); } }, d ? d.name : ev));
+      }
+    } else if (event) {
+      const d = eventDef(event);
+      tabs.append(el('h1', { class: 'evTitle' }, TJ.event + '：' + (d ? d.name : event)));
+    }
+    const d = eventDef(event);
+    $('listMsg').textContent = !event ? TJ.notYourEvent : d && d.locked ? TJ.locked : listMessage;
+    const ul = $('entries');
+    ul.textContent = '';
+    for (const row of sheets[event] || []) {
+      if (row.number == null) continue;
+      const off = row.status !== 'ok';
+      const [a, b] = progress(event, row.number);
+      const waiting = queue.some((q) => q.event === event && q.number === row.number);
+      const li = el('li', { tabindex: off ? null : '0', role: 'button', 'data-number': row.number,
+        class: off ? 'off' : waiting ? 'waiting' : a === b && b ? 'done' : '',
+        'aria-disabled': off ? 'true' : null },
+      el('span', { class: 'num' }, TJ.number(row.number)),
+      el('span', { class: 'prog' }, off ? TJ[row.status] || row.status : a === b && b ? '✓ ' + TJ.done : TJ.progress(a, b)));
+      if (!off) {
+        li.addEventListener('click', () => openSheet(row.number));
+        li.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); openSheet(row.number); } });
+      }
+      ul.append(li);
+    }
+  }
+
+  function editable(st) { return st === 'empty' || st === 'draft' || st === 'refused'; }
+
+  function openSheet(no) {
+    entryNo = no;
+    const def = eventDef(event);
+    sel = Math.max(0, def.criteria.findIndex((c) => editable(markState(event, no, c.id).st)));
+    $('sheetMsg').textContent = '';
+    show('sheet');
+  }
+
+  function draftCheck(text, max) {
+    const p = parseScore(text, max);
+    if (!p.error || p.error === 'empty') return '';
+    return p.error === 'aboveMax' ? T.score.aboveMax(shortScore(max)) : T.score[p.error];
+  }
+
+  function renderSheet() {
+    const def = eventDef(event);
+    if (!def) return;
+    $('sheetTitle').textContent = TJ.number(entryNo) + ' · ' + def.name;
+    const [a, b] = progress(event, entryNo);
+    $('sheetProgress').textContent = TJ.progress(a, b);
+    const ol = $('criteria');
+    ol.textContent = '';
+    def.criteria.forEach((c, i) => {
+      const s = markState(event, entryNo, c.id);
+      const err = s.st === 'draft' ? draftCheck(s.v, c.max) : s.st === 'refused' ? TJ.refused + s.msg : '';
+      const chip = { saved: TJ.stSaved, queued: TJ.stQueued, draft: TJ.stDraft, empty: TJ.stEmpty, refused: TJ.stRefused }[s.st];
+      const li = el('li', { class: 'crit' + (i === sel && editable(s.st) ? ' sel' : '') + (err ? ' bad' : ''),
+        'data-criterion': c.id, 'data-state': s.st, tabindex: '0' },
+      el('span', { class: 'name' }, c.id + ' ' + c.name),
+      el('output', { class: 'val', 'aria-label': c.name + ' ' + TJ.yourMark }, s.v === '' ? '—' : s.st === 'draft' ? s.v : shortScore(s.v)),
+      el('span', { class: 'line' },
+        el('span', { class: 'max' }, TJ.max + ' ' + shortScore(c.max)),
+        el('span', { class: 'chip ' + s.st }, chip),
+        s.st === 'saved' && !def.locked ? el('button', { type: 'button', class: 'fix',
+          onclick: (e) => { e.stopPropagation(); correct(c); } }, TJ.correct) : null),
+      err ? el('span', { class: 'err' }, err) : null);
+      li.addEventListener('click', () => { if (editable(s.st)) { sel = i; render(); } });
+      ol.append(li);
+    });
+    $('review').textContent = TJ.review;
+    $('review').disabled = !!def.locked;
+    if (def.locked) $('sheetMsg').textContent = TJ.locked;
+  }
+
+  function buildKeypad() {
+    const pad = $('keypad');
+    pad.setAttribute('aria-label', TJ.keypad);
+    const keys = ['7', '8', '9', '4', '5', '6', '1', '2', '3', '.', '0', '⌫'];
+    for (const k of keys) {
+      pad.append(el('button', { type: 'button', 'data-key': k, 'aria-label': k === '⌫' ? TJ.del : k,
+        class: k === '⌫' ? 'fn' : '', onclick: () => press(k) }, k));
+    }
+    pad.append(el('button', { type: 'button', class: 'fn', 'data-key': 'C', onclick: () => press('C') }, TJ.clear));
+    pad.append(el('button', { type: 'button', class: 'fn', 'data-key': '00', onclick: () => press('00') }, '00'));
+    pad.append(el('button', { type: 'button', class: 'fn', 'data-key': '.5', onclick: () => press('.5') }, '.5'));
+    pad.append(el('button', { type: 'button', class: 'next', 'data-key': 'next', onclick: () => press('next') }, TJ.next + ' ›'));
+  }
+
+  function press(k) {
+    const def = eventDef(event);
+    if (view !== 'sheet' || !def || def.locked) return;
+    const c = def.criteria[sel];
+    if (!c || !editable(markState(event, entryNo, c.id).st)) return;
+    const d = drafts[slot(event, entryNo)] = drafts[slot(event, entryNo)] || {};
+    let v = d[c.id] || '';
+    if (k === 'next') {
+      const i = def.criteria.findIndex((x, j) => j > sel && editable(markState(event, entryNo, x.id).st));
+      if (i >= 0) sel = i;
+    } else if (k === 'C') v = '';
+    else if (k === '⌫') v = v.slice(0, -1);
+    else if (v.length + k.length <= MAX_CHARS && !(k.includes('.') && v.includes('.'))) v = v + k;
+    if (v === '') delete d[c.id]; else d[c.id] = v;
+    if (refused[slot(event, entryNo)]) delete refused[slot(event, entryNo)][c.id];
+    $('sheetMsg').textContent = '';
+    persist();
+    render();
+  }
+
+  // ---- dialogs -------------------------------------------------------------------------------
+  function dialog(title, body, okText, onOk) {
+    $('dialogTitle').textContent = title;
+    $('dialogBody').textContent = '';
+    $('dialogBody').append(body);
+    $('dialogMsg').textContent = '';
+    $('dialogOk').textContent = okText;
+    $('dialogCancel').textContent = TJ.edit;
+    $('dialogOk').onclick = () => { if (onOk() !== false) closeDialog(); };
+    $('dialogCancel').onclick = closeDialog;
+    $('dialog').hidden = false;
+    const first = $('dialogBody').querySelector('input') || $('dialogOk');
+    first.focus();
+  }
+  function closeDialog() { $('dialog').hidden = true; }
+
+  function review() {
+    const def = eventDef(event);
+    const d = drafts[slot(event, entryNo)] || {};
+    const todo = def.criteria.filter((c) => markState(event, entryNo, c.id).st === 'draft');
+    if (!todo.length) { $('sheetMsg').textContent = TJ.nothingToSend; return; }
+    if (todo.some((c) => draftCheck(d[c.id], c.max))) { $('sheetMsg').textContent = TJ.fixFirst; return; }
+    const table = el('table', {}, el('tr', {}, el('th', {}, TJ.criterion), el('th', {}, TJ.max), el('th', {}, TJ.yourMark)),
+      todo.map((c) => el('tr', {}, el('td', {}, c.id + ' ' + c.name), el('td', {}, shortScore(c.max)),
+        el('td', { class: 'v' }, shortScore(d[c.id])))));
+    const body = el('div', {}, table, el('p', { class: 'muted' }, TJ.reviewHint));
+    dialog(TJ.reviewTitle(entryNo), body, TJ.confirm, () => {
+      for (const c of todo) {
+        queue.push({ id: uuid(), kind: 'mark', event, number: entryNo, criterion: c.id, score: shortScore(d[c.id]) });
+        delete d[c.id];
+      }
+      persist();
+      render();
+      flush();
+    });
+  }
+
+  function correct(c) {
+    const input = el('input', { id: 'corrValue', inputmode: 'decimal', autocomplete: 'off' });
+    const reason = el('input', { id: 'corrReason', placeholder: TJ.reasonHint, autocomplete: 'off' });
+    const body = el('div', {}, el('label', { for: 'corrValue' }, TJ.yourMark + '（' + TJ.max + ' ' + shortScore(c.max) + '）'), input,
+      el('label', { for: 'corrReason' }, TJ.reason), reason);
+    dialog(TJ.correctTitle(entryNo, c.name), body, TJ.sendCorrection, () => {
+      const p = parseScore(input.value, c.max);
+      if (p.error) {
+        $('dialogMsg').textContent = p.error === 'aboveMax' ? T.score.aboveMax(shortScore(c.max)) : T.score[p.error];
+        return false;
+      }
+      if (reason.value.trim().length < 2) { $('dialogMsg').textContent = TJ.reasonNeeded; return false; }
+      queue.push({ id: uuid(), kind: 'correction', event, number: entryNo, criterion: c.id,
+        score: shortScore(input.value.trim()), reason: reason.value.trim() });
+      persist();
+      render();
+      flush();
+      return true;
+    });
+    $('dialogCancel').textContent = TJ.cancel;
+  }
+
+  // ---- start ---------------------------------------------------------------------------------
+  function keys(e) {
+    if (!$('dialog').hidden) {
+      if (e.key === 'Escape') closeDialog();
+      return;
+    }
+    if (view !== 'sheet') return;
+    if (/^[0-9.]$/.test(e.key)) press(e.key);
+    else if (e.key === 'Backspace') press('⌫');
+    else if (e.key === 'Enter' || e.key === 'Tab') { e.preventDefault(); press('next'); }
+    else if (e.key === 'Escape') show('list');
+  }
+
+  function start() {
+    buildKeypad();
+    $('loginForm').addEventListener('submit', signIn);
+    $('signOut').addEventListener('click', signOut);
+    $('back').addEventListener('click', () => show('list'));
+    $('review').addEventListener('click', review);
+    document.addEventListener('keydown', keys);
+    window.addEventListener('online', flush);
+    setInterval(tick, RETRY_MS);
+    if (session && session.token) {
+      restore();
+      show('list');
+      refresh().then(flush);
+    } else {
+      if (session) { $('code').value = session.judge || ''; restore(); }
+      show('login');
+      loadCompetitions();
+    }
+  }
+  start();
+})();

@@ -41,7 +41,9 @@ suite live python3 tests/server/test_live.py
 if [ ! -d tests/browser/node_modules/playwright-core ]; then
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
-suite browser node tests/browser/display.test.js
+for t in tests/browser/*.test.js; do
+  suite "browser/$(basename "$t" .test.js)" node "$t"
+done
 if [ -x build/fuzz_read ] || command -v clang >/dev/null 2>&1; then
   suite fuzz tests/fuzz/run_short.sh
 fi

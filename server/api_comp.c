@@ -193,11 +193,18 @@ void api_comp_get(sv_server *s, sv_request *rq, sv_response *rs)
             if (g == json_array_size(groups))
                 json_array_append_new(groups, json_string(en->group));
         }
-        json_array_append_new(events,
-                              json_pack("{s:s,s:s,s:o,s:o,s:b,s:b,s:b,s:s}", "id", ev->id, "name",
-                                        ev->name, "criteria", crit, "groups", groups, "locked",
-                                        st.locked, "published", st.published, "drawn", st.drawn,
-                                        "aggregation", sc_aggregation_key(ev->rules.aggregation)));
+        /* How many judges mark each criterion: what marking progress is counted against. */
+        size_t n_judges = 0, n_ok = 0;
+        for (size_t j = 0; j < c->def->n_roster; j++)
+            n_judges += cf_roster_judges_event(&c->def->roster[j], e);
+        for (size_t i = 0; i < c->def->n_entries; i++)
+            n_ok += c->def->entries[i].event == e && c->def->entries[i].status == SC_STATUS_OK;
+        json_array_append_new(
+            events, json_pack("{s:s,s:s,s:o,s:o,s:b,s:b,s:b,s:s,s:I,s:I}", "id", ev->id, "name",
+                              ev->name, "criteria", crit, "groups", groups, "locked", st.locked,
+                              "published", st.published, "drawn", st.drawn, "aggregation",
+                              sc_aggregation_key(ev->rules.aggregation), "judges",
+                              (json_int_t)n_judges, "entries_ok", (json_int_t)n_ok));
     }
     sv_json(rs, 200, json_pack("{s:s,s:s,s:o}", "id", c->id, "name", c->def->name, "events",
                                events));

@@ -51,7 +51,7 @@ H.run(async (test) => {
     const tablet = await H.newPage(browser, 1024, 768);
 
     await test('a judge marks an entry on a 1024×768 tablet and a display shows the new ranking within one second', async () => {
-      const entry = nums['03'];
+      const { number, entry } = nums[0];
       const group = H.demo.entries.find((e) => e.id === entry).group;
       const display = await H.newPage(browser, 1920, 1080);
       await display.goto(srv.base + '/display/?event=E02&group=' + encodeURIComponent(group) + '&rotate=60');
@@ -59,20 +59,20 @@ H.run(async (test) => {
 
       await signIn(tablet, srv.base, 'J07', H.demoPin('J07'));
       await H.shot(tablet, 'judge-list-1024x768');
-      await typeMarks(tablet, '03', [[0, '38'], [1, '30.5'], [2, '12.25'], [3, '9']]);
+      await typeMarks(tablet, number, [[0, '38'], [1, '30.5'], [2, '12.25'], [3, '9']]);
       await H.shot(tablet, 'judge-sheet-1024x768');
       await tablet.click('#review');
       await tablet.waitForSelector('#dialog:not([hidden])');
       await H.shot(tablet, 'judge-review-1024x768');
       const t0 = Date.now();
       await tablet.click('#dialogOk');
-      await display.waitForFunction(() => [...document.querySelectorAll('#board tbody tr')]
-        .some((tr) => tr.cells[1].textContent === '工位 03' && tr.cells[0].textContent === '1'), null, { timeout: 1000 });
+      await display.waitForFunction((n) => [...document.querySelectorAll('#board tbody tr')]
+        .some((tr) => tr.cells[1].textContent === '工位 ' + n && tr.cells[0].textContent === '1'), number, { timeout: 1000 });
       const took = Date.now() - t0;
       assert(took <= 1000, 'took ' + took + ' ms');
       // The display's total is the server's total for that entry.
-      const shown = await display.evaluate(() => [...document.querySelectorAll('#board tbody tr')]
-        .find((tr) => tr.cells[1].textContent === '工位 03').cells[5].textContent);
+      const shown = await display.evaluate((n) => [...document.querySelectorAll('#board tbody tr')]
+        .find((tr) => tr.cells[1].textContent === '工位 ' + n).cells[5].textContent, number);
       const results = (await api(srv, 'GET', C + '/results', null, admin)).doc;
       const row = results.rankings.find((g) => g.event === 'E02' && g.group === group).entries.find((e) => e.entry === entry);
       assert(shown === row.total, 'display ' + shown + ' vs results ' + row.total);
@@ -89,7 +89,7 @@ H.run(async (test) => {
     await test('marks typed while the server is down are kept and arrive exactly once after it restarts', async () => {
       await tablet.click('#back');
       await H.stopServer(srv);
-      await typeMarks(tablet, '04', [[0, '35.5'], [1, '28']]);
+      await typeMarks(tablet, nums[1].number, [[0, '35.5'], [1, '28']]);
       await submit(tablet);
       await tablet.waitForFunction(() => document.getElementById('net').textContent.includes('离线') &&
         document.getElementById('queue').textContent.includes('2 条待发送'), null, { timeout: 10000 });
@@ -102,7 +102,7 @@ H.run(async (test) => {
       // A few more retry periods: nothing may be sent again.
       await H.sleep(4500);
       const admin2 = await H.adminToken(srv);
-      const s = await stored(srv, admin2, nums['04'], 'J07');
+      const s = await stored(srv, admin2, nums[1].entry, 'J07');
       assert(JSON.stringify(s.marks) === JSON.stringify({ A: '35.50', B: '28.00' }), JSON.stringify(s.marks));
       assert(s.auditRows === 2, 'audit rows ' + s.auditRows);
       assert(await tablet.evaluate(() => document.querySelectorAll('#criteria li[data-state="saved"]').length) === 2, 'both shown saved');
@@ -158,7 +158,7 @@ H.run(async (test) => {
     await test('the tablet fits 1280×800 with nothing cut off and no text under 16 px', async () => {
       await tablet.setViewportSize({ width: 1280, height: 800 });
       await tablet.click('#back');
-      await typeMarks(tablet, '05', [[0, '12']]);
+      await typeMarks(tablet, nums[2].number, [[0, '12']]);
       await H.shot(tablet, 'judge-sheet-1280x800');
       const bad = await tablet.evaluate(() => {
         const out = [];

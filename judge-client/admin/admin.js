@@ -1,0 +1,405 @@
+// The organizer pages (/admin/): one page, one section per job, shown by role.
+//   组委会 (admin): import the competition file and entries, draw numbers, issue judges' PINs and
+//     print their sign-in cards, watch marking progress, publish, download results.
+//   裁判长 (chief, signs in with judge code + PIN): progress and discrepancies of their events,
+//     accept a discrepancy with a reason, lock.
+//   监督仲裁 (arbitration): progress, discrepancies, unlock with a reason, audit log.
+// The server decides every rule (what may be locked, who may do what); this page only offers
+// the buttons that make sense and shows the server's answer.
+'use strict';
+(function () {
+  const { api, Offline, load, save, el, errorText, shortScore } = SS;
+  const TA = T.admin;
+  const $ = (id) => document.getElementById(id);
+  const POLL_MS = 5000;
+  const NAV = {
+    admin: ['events', 'review', 'setup', 'judges', 'downloads', 'audit'],
+    arbitration: ['events', 'review', 'downloads', 'audit'],
+    chief: ['events', 'review'],
+  };
+
+  let session = load('ss.admin.session', null); // {token, role, name, comp, events}
+  let comps = [], comp = null, section = 'events', reviewEvent = null, newPins = {}, pollTimer = null;
+
+  // ---- plumbing ------------------------------------------------------------------------------
+  function say(text, ok) {
+    $('msg').textContent = text || '';
+    $('msg').className = 'msg noprint' + (ok ? ' ok' : '');
+  }
+
+  // Every call goes through here: an unreachable server and an expired session are said once.
+  async function call(method, path, body, raw) {
+    try {
+      const r = await api(method, path, body, session && session.token, raw);
+      if (r.status === 401 && session) { signOut(errorText(T, r)); return null; }
+      return r;
+    } catch (e) {
+      if (!(e instanceof Offline)) throw e;
+      say(T.judge.needNetwork);
+      return null;
+    }
+  }
+  const C = () => '/api/competitions/' + encodeURIComponent(comp.id);
+  const mine = (ev) => session.role !== 'chief' || (session.events || []).includes(ev.id);
+
+  // Runs an action, shows the server's answer, reloads what it changed.
+  async function act(method, path, body, okText) {
+    say(TA.working, true);
+    const r = await call(method, path, body);
+    if (!r) return null;
+    if (r.status >= 200 && r.status < 300) say(okText || TA.ok, true);
+    else say(errorText(T, r));
+    await loadComp();
+    return r;
+  }
+
+  // ---- sign-in -------------------------------------------------------------------------------
+  function tab(chief) {
+    $('tabStaff').setAttribute('aria-selected', String(!chief));
+    $('tabChief').setAttribute('aria-selected', String(chief));
+    $('staffForm').hidden = chief;
+    $('chiefForm').hidden = !chief;
+  }
+
+  async function loadCompList() {
+    try {
+      comps = (await api('GET', '/api/competitions')).doc.competitions || [];
+    } catch (e) {
+      comps = [];
+      $('loginMsg').textContent = T.judge.needNetwork;
+    }
+    for (const sel of [$('chiefComp'), $('compSel')]) {
+      sel.textContent = '';
+      for (const c of comps) sel.append(el('option', { value: c.id }, c.name));
+    }
+  }
+
+  async function signIn(body) {
+    $('loginMsg').textContent = TA.working;
+    let r;
+    try { r = await api('POST', '/api/login', body); } catch (e) { $('loginMsg').textContent = T.judge.needNetwork; return; }
+    if (r.status !== 200 && r.status !== 201) {
+      $('loginMsg').textContent = r.status === 401 ? TA.wrongLogin : errorText(T, r);
+      return;
+    }
+    if (!NAV[r.doc.role]) {
+      await api('POST', '/api/logout', {}, r.doc.token);
+      $('loginMsg').textContent = errorText(T, { status: 403, doc: {} });
+      return;
+    }
+    session = { token: r.doc.token, role: r.doc.role, name: body.user || body.judge, comp: r.doc.competition || null };
+    const me = await api('GET', '/api/me', null, session.token);
+    session.events = me.doc.events || [];
+    save('ss.admin.session', session);
+    $('loginMsg').textContent = '';
+    $('password').value = '';
+    $('chiefPin').value = '';
+    await enter();
+  }
+
+  async function signOut(why) {
+    if (session && session.token && !why) await call('POST', '/api/logout', {});
+    session = null;
+    save('ss.admin.session', null);
+    clearInterval(pollTimer);
+    $('app').hidden = true;
+    $('login').hidden = false;
+    $('signOut').hidden = true;
+    $('compSel').hidden = true;
+    $('who').textContent = '';
+    $('loginMsg').textContent = typeof why === 'string' ? why : '';
+    await loadCompList();
+  }
+
+  async function enter() {
+    await loadCompList();
+    $('login').hidden = true;
+    $('app').hidden = false;
+    $('signOut').hidden = false;
+    $('who').textContent = TA.roles[session.role] + ' · ' + session.name;
+    const sel = $('compSel');
+    sel.hidden = session.role === 'chief' || comps.length < 2;
+    const want = session.comp || new URLSearchParams(location.search).get('c') || load('ss.admin.comp', null);
+    sel.value = comps.some((c) => c.id === want) ? want : comps[0] ? comps[0].id : '';
+    section = NAV[session.role].includes(section) ? section : NAV[session.role][0];
+    renderNav();
+    await loadComp();
+    clearInterval(pollTimer);
+    pollTimer = setInterval(poll, POLL_MS);
+  }
+
+  async function loadComp() {
+    const id = session.role === 'chief' ? session.comp : $('compSel').value;
+    if (!id) { comp = null; await render(); return; }
+    const r = await call('GET', '/api/competitions/' + encodeURIComponent(id));
+    if (r && r.status === 200) comp = r.doc;
+    $('barTitle').textContent = TA.title + (comp ? ' · ' + comp.name : '');
+    await render();
+  }
+
+  // Progress refreshes by itself unless the organizer is typing into that section.
+  function poll() {
+    if (!session || section !== 'events') return;
+    const typing = [...$('events').querySelectorAll('input')].some((i) => i.value);
+    if (!typing) loadComp();
+  }
+
+  // ---- sections ------------------------------------------------------------------------------
+  function renderNav() {
+    const nav = $('nav');
+    nav.textContent = '';
+    for (const s of NAV[session.role]) {
+      nav.append(el('button', { type: 'button', 'data-section': s, 'aria-current': s === section ? 'page' : null,
+        onclick: () => { section = s; say(''); renderNav(); render(); } }, TA.nav[s]));
+    }
+  }
+
+  async function render() {
+    for (const s of ['events', 'review', 'setup', 'judges', 'downloads', 'audit']) $(s).hidden = s !== section;
+    const box = $(section);
+    if (!comp && section !== 'setup') {
+      box.textContent = '';
+      box.append(el('div', { class: 'card' }, TA.noCompetition));
+      return;
+    }
+    const fresh = await { events: renderEvents, review: renderReview, setup: renderSetup, judges: renderJudges,
+      downloads: renderDownloads, audit: renderAudit }[section]();
+    box.textContent = '';
+    box.append(fresh);
+  }
+
+  function stateOf(ev) {
+    if (!ev.drawn) return ['draft', TA.stDraft];
+    if (ev.published) return ['published', TA.stPublished];
+    if (ev.locked) return ['locked', TA.stLocked];
+    return ['open', TA.stOpen];
+  }
+
+  // Marks present / marks expected (entries with status ok × criteria × the event's judges),
+  // and the count per judge, from the sheet the caller may read.
+  async function progressOf(ev) {
+    if (!ev.drawn && session.role === 'chief') return null;
+    const r = await call('GET', C() + '/events/' + encodeURIComponent(ev.id) + '/sheet');
+    if (!r || r.status !== 200) return null;
+    const per = {};
+    let have = 0;
+    for (const row of r.doc.rows) {
+      if (row.status !== 'ok') continue;
+      for (const byJudge of Object.values(row.marks)) {
+        for (const j of Object.keys(byJudge)) { per[j] = (per[j] || 0) + 1; have++; }
+      }
+    }
+    return { have, want: ev.entries_ok * ev.criteria.length * ev.judges, per,
+      perJudge: ev.entries_ok * ev.criteria.length };
+  }
+
+  async function renderEvents() {
+    const table = el('table', { class: 'grid', id: 'eventsTable' },
+      el('tr', {}, [TA.event, TA.groups, TA.entries, TA.progress, TA.state, TA.actions].map((h) => el('th', {}, h))));
+    for (const ev of comp.events.filter(mine)) {
+      const p = await progressOf(ev);
+      const [cls, label] = stateOf(ev);
+      const pct = p && p.want ? Math.floor((p.have * 100) / p.want) : 0;
+      const acts = el('div', { class: 'acts' });
+      const role = session.role;
+      if (role === 'admin' && !ev.drawn) {
+        acts.append(el('button', { type: 'button', class: 'primary', 'data-act': 'draw', onclick: () => {
+          if (confirm(TA.drawConfirm(ev.name))) act('POST', C() + '/events/' + ev.id + '/draw', {});
+        } }, TA.draw));
+      }
+      if (role === 'chief' && ev.drawn && !ev.locked) {
+        acts.append(el('button', { type: 'button', class: 'primary', 'data-act': 'lock', onclick: () => {
+          if (confirm(TA.lockConfirm(ev.name))) act('POST', C() + '/events/' + ev.id + '/lock', {});
+        } }, TA.lock));
+      }
+      if (role === 'admin' && ev.locked && !ev.published) {
+        acts.append(el('button', { type: 'button', class: 'primary', 'data-act': 'publish', onclick: () => {
+          if (confirm(TA.publishConfirm(ev.name))) act('POST', C() + '/events/' + ev.id + '/publish', {});
+        } }, TA.publish));
+      }
+      if (role === 'arbitration' && ev.locked) {
+        const reason = el('input', { 'aria-label': TA.unlockReason(ev.name), placeholder: TA.reasonShort, size: 16 });
+        acts.append(reason, el('button', { type: 'button', class: 'danger', 'data-act': 'unlock', onclick: () => {
+          if (reason.value.trim().length < 2) { say(TA.reasonNeeded); reason.focus(); return; }
+          act('POST', C() + '/events/' + ev.id + '/unlock', { reason: reason.value.trim() });
+        } }, TA.unlock));
+      }
+      if (ev.drawn) {
+        acts.append(el('button', { type: 'button', onclick: () => { reviewEvent = ev.id; section = 'review'; renderNav(); render(); } }, TA.reviewBtn));
+      }
+      const perJudge = p ? Object.keys(p.per).sort().map((j) => j + ' ' + p.per[j] + '/' + p.perJudge).join('　') : '';
+      table.append(el('tr', { 'data-event': ev.id },
+        el('td', {}, el('strong', {}, ev.id + ' ' + ev.name)),
+        el('td', {}, ev.groups.join('、')),
+        el('td', { class: 'num' }, ev.entries_ok),
+        el('td', {}, p ? [el('div', { class: 'row' },
+          el('div', { class: 'bar' + (p.have === p.want ? ' full' : ''), role: 'progressbar', 'aria-valuenow': pct,
+            'aria-valuemin': 0, 'aria-valuemax': 100 }, el('span', { style: 'width:' + pct + '%' })),
+          el('span', { class: 'prog' }, TA.marksOf(p.have, p.want) + '（' + pct + '%）')),
+          el('div', { class: 'per' }, perJudge)] : '—'),
+        el('td', {}, el('span', { class: 'badge ' + cls }, label)),
+        el('td', {}, acts)));
+    }
+    return el('div', {}, el('div', { class: 'row' }, el('h2', {}, TA.nav.events),
+      el('button', { type: 'button', onclick: loadComp }, TA.refresh)), table);
+  }
+
+  async function renderReview() {
+    const evs = comp.events.filter((e) => mine(e) && e.drawn);
+    if (!evs.some((e) => e.id === reviewEvent)) reviewEvent = evs[0] ? evs[0].id : null;
+    const pick = el('select', { id: 'reviewEvent', 'aria-label': TA.reviewEvent, onchange: (e) => { reviewEvent = e.target.value; render(); } },
+      evs.map((e) => el('option', { value: e.id, selected: e.id === reviewEvent }, e.id + ' ' + e.name)));
+    const out = el('div', {}, el('div', { class: 'row' }, el('h2', {}, TA.nav.review), pick));
+    if (!reviewEvent) return out;
+    const r = await call('GET', C() + '/events/' + encodeURIComponent(reviewEvent) + '/discrepancies');
+    if (!r || r.status !== 200) { out.append(el('p', { class: 'msg' }, r ? errorText(T, r) : '')); return out; }
+    const ev = comp.events.find((e) => e.id === reviewEvent);
+    const list = r.doc.discrepancies;
+    if (!list.length) { out.append(el('div', { class: 'card' }, TA.noDiscrepancies)); return out; }
+    const table = el('table', { class: 'grid', id: 'discTable' },
+      el('tr', {}, [TA.number, TA.criterion, TA.marks, TA.spread, TA.threshold, TA.status, TA.actions].map((h) => el('th', {}, h))));
+    for (const d of list) {
+      const crit = ev.criteria.find((c) => c.id === d.criterion);
+      const acts = el('div', { class: 'acts' });
+      if (session.role === 'chief' && d.status === 'open' && !ev.locked) {
+        const reason = el('input', { 'aria-label': TA.acceptReason, placeholder: TA.reasonShort, size: 16 });
+        acts.append(reason, el('button', { type: 'button', 'data-act': 'accept', onclick: async () => {
+          if (reason.value.trim().length < 2) { say(TA.reasonNeeded); reason.focus(); return; }
+          await act('POST', C() + '/events/' + encodeURIComponent(reviewEvent) + '/discrepancies/accept',
+            { number: d.number, criterion: d.criterion, reason: reason.value.trim() });
+        } }, TA.accept));
+      }
+      table.append(el('tr', { 'data-number': d.number, 'data-criterion': d.criterion },
+        el('td', {}, d.number || d.entry),
+        el('td', {}, d.criterion + ' ' + (crit ? crit.name : '')),
+        el('td', { class: 'marks' }, d.marks.map((m, i) => el('span', { class: 'mk' }, (i ? '　' : '') + m.judge + '：' + shortScore(m.score)))),
+        el('td', { class: 'num' }, shortScore(d.spread)),
+        el('td', { class: 'num' }, shortScore(d.threshold)),
+        el('td', {}, el('span', { class: 'badge ' + d.status }, TA[d.status] || d.status)),
+        el('td', {}, acts)));
+    }
+    out.append(table);
+    return out;
+  }
+
+  function fileForm(id, label, accept, send) {
+    const input = el('input', { type: 'file', id, accept });
+    return el('div', { class: 'card' }, el('label', { for: id }, el('strong', {}, label)), el('div', { class: 'row' }, input,
+      el('button', { type: 'button', class: 'primary', 'data-act': id, onclick: async () => {
+        const f = input.files[0];
+        if (!f) { say(TA.chooseFile); return; }
+        await send(f);
+        input.value = '';
+      } }, TA.importBtn)));
+  }
+
+  async function renderSetup() {
+    return el('div', {}, el('h2', {}, TA.nav.setup),
+      fileForm('compFile', TA.importComp, '.json,application/json', async (f) => {
+        say(TA.working, true);
+        const r = await call('POST', '/api/competitions', await f.text(), true);
+        if (!r) return;
+        if (r.status === 201) {
+          say(TA.importDone(r.doc.id), true);
+          await loadCompList();
+          $('compSel').value = r.doc.id;
+          save('ss.admin.comp', r.doc.id);
+          $('compSel').hidden = comps.length < 2;
+          await loadComp();
+        } else say(errorText(T, r));
+      }),
+      comp ? fileForm('csvFile', TA.importCsv, '.csv,text/csv', async (f) => {
+        say(TA.working, true);
+        const r = await call('POST', C() + '/entries/import', await f.arrayBuffer(), true);
+        if (!r) return;
+        if (r.status >= 200 && r.status < 300) { say(TA.csvDone(), true); await loadComp(); } else say(errorText(T, r));
+      }) : null);
+  }
+
+  function card(j) {
+    const url = location.origin + '/judge/?c=' + encodeURIComponent(comp.id);
+    return el('div', { class: 'jcard', 'data-judge': j.id },
+      el('div', { class: 'comp' }, comp.name + ' · ' + TA.cardsTitle),
+      el('div', { class: 'id' }, j.id + (j.name ? ' ' + j.name : '') + (j.chief ? '（' + TA.chief + '）' : '')),
+      el('div', {}, TA.judgeEvents + '：' + j.events.map((e) => (comp.events.find((x) => x.id === e) || { name: e }).name).join('、')),
+      el('div', {}, TA.pin + '：', el('span', { class: 'pin' }, newPins[j.id])),
+      el('div', { class: 'url' }, TA.cardUrl + '：' + url),
+      el('div', { class: 'muted' }, TA.cardNote));
+  }
+
+  async function renderJudges() {
+    const r = await call('GET', C() + '/judges');
+    const out = el('div', {}, el('h2', {}, TA.nav.judges));
+    if (!r || r.status !== 200) { out.append(el('p', { class: 'msg' }, r ? errorText(T, r) : '')); return out; }
+    const judges = r.doc.judges;
+    const issue = async (j) => {
+      const x = await call('POST', C() + '/judges/' + encodeURIComponent(j.id) + '/pin', {});
+      if (x && x.status === 201) newPins[j.id] = x.doc.pin;
+      else if (x) say(errorText(T, x));
+    };
+    const table = el('table', { class: 'grid', id: 'judgesTable' },
+      el('tr', {}, [TA.judgeId, TA.judgeName, TA.judgeEvents, TA.chief, TA.pinState, TA.actions].map((h) => el('th', {}, h))));
+    for (const j of judges) {
+      table.append(el('tr', { 'data-judge': j.id }, el('td', {}, j.id), el('td', {}, j.name || ''), el('td', {}, j.events.join('、')),
+        el('td', {}, j.chief ? '✓' : ''), el('td', {}, newPins[j.id] ? el('strong', { class: 'pin' }, newPins[j.id]) : j.has_pin ? TA.hasPin : TA.noPin),
+        el('td', {}, el('button', { type: 'button', onclick: async () => { await issue(j); render(); } }, TA.issuePin))));
+    }
+    const issued = judges.filter((j) => newPins[j.id]);
+    const cards = el('section', { class: 'card', id: 'cards' }, el('div', { class: 'row noprint' }, el('h3', {}, TA.cardsTitle),
+      el('button', { type: 'button', class: 'primary', onclick: () => { $('judges').classList.add('printing'); window.print(); $('judges').classList.remove('printing'); } }, TA.print)),
+    el('div', { class: 'cards' }, issued.map(card)));
+    out.append(el('div', { class: 'row noprint' }, el('button', { type: 'button', class: 'primary', 'data-act': 'issueAll', onclick: async () => {
+      if (!confirm(TA.issueAllConfirm)) return;
+      say(TA.working, true);
+      for (const j of judges) await issue(j);
+      say(TA.ok, true);
+      render();
+    } }, TA.issueAll)), el('div', { class: 'noprint' }, table), issued.length ? cards : null);
+    return out;
+  }
+
+  async function download(path, name) {
+    const r = await call('GET', path);
+    if (!r) return;
+    if (r.status !== 200) { say(errorText(T, r)); return; }
+    const url = URL.createObjectURL(new Blob([r.text], { type: 'application/json' }));
+    const a = el('a', { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    say(TA.ok, true);
+  }
+
+  async function renderDownloads() {
+    const rows = [[TA.results, C() + '/results', comp.id + '-results.json']];
+    if (session.role === 'admin') rows.push([TA.exportFile, C() + '/export', comp.id + '-export.json']);
+    return el('div', {}, el('h2', {}, TA.nav.downloads), el('div', { class: 'card' },
+      el('table', { class: 'grid' }, rows.map(([label, path, name]) => el('tr', {}, el('td', {}, label),
+        el('td', {}, el('button', { type: 'button', 'data-download': name, onclick: () => download(path, name) }, TA.download))))),
+      el('p', { class: 'muted' }, TA.provisional)));
+  }
+
+  async function renderAudit() {
+    const r = await call('GET', C() + '/audit');
+    const out = el('div', {}, el('h2', {}, TA.nav.audit));
+    if (!r || r.status !== 200) { out.append(el('p', { class: 'msg' }, r ? errorText(T, r) : '')); return out; }
+    out.append(el('table', { class: 'grid', id: 'auditTable' },
+      el('tr', {}, [TA.at, TA.actor, TA.action, TA.detail].map((h) => el('th', {}, h))),
+      r.doc.audit.slice(0, 200).map((a) => el('tr', {}, el('td', {}, a.at), el('td', {}, a.actor), el('td', {}, a.action),
+        el('td', { class: 'per' }, typeof a.detail === 'string' ? a.detail : JSON.stringify(a.detail).slice(0, 160))))));
+    return out;
+  }
+
+  // ---- start ---------------------------------------------------------------------------------
+  $('tabStaff').addEventListener('click', () => tab(false));
+  $('tabChief').addEventListener('click', () => tab(true));
+  $('staffForm').addEventListener('submit', (e) => { e.preventDefault(); signIn({ user: $('user').value.trim(), password: $('password').value }); });
+  $('chiefForm').addEventListener('submit', (e) => {
+    e.preventDefault();
+    signIn({ judge: $('chiefCode').value.trim().toUpperCase(), pin: $('chiefPin').value.trim(), competition: $('chiefComp').value });
+  });
+  $('signOut').addEventListener('click', () => signOut());
+  $('compSel').addEventListener('change', () => { save('ss.admin.comp', $('compSel').value); loadComp(); });
+  if (session && session.token) enter(); else signOut('');
+})();

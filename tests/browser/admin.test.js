@@ -1,0 +1,202 @@
+// The organizer pages (/admin/) in real headless Chromium at 1366×768 against the real server:
+// import a competition file and a CSV, draw numbers, issue PINs and print sign-in cards, watch
+// progress move, the chief judge's review and lock, arbitration's unlock, publication, download.
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const H = require('./harness');
+const { assert, api, C } = H;
+
+async function signInStaff(page, base, user, password) {
+  await page.goto(base + '/admin/');
+  await page.fill('#user', user);
+  await page.fill('#password', password);
+  await page.click('#staffForm button[type=submit]');
+  await page.waitForSelector('#nav button');
+}
+
+async function signInChief(page, base, judge, pin, comp) {
+  await page.goto(base + '/admin/');
+  await page.click('#tabChief');
+  await page.waitForSelector('#chiefComp option', { state: 'attached' });
+  await page.selectOption('#chiefComp', comp);
+  await page.fill('#chiefCode', judge);
+  await page.fill('#chiefPin', pin);
+  await page.click('#chiefForm button[type=submit]');
+  await page.waitForSelector('#nav button');
+}
+
+const go = (page, section) => page.click(`#nav [data-section="${section}"]`);
+const stateOf = (page, ev) => page.textContent(`#eventsTable tr[data-event="${ev}"] .badge`);
+const msg = (page) => page.textContent('#msg');
+
+H.run(async (test) => {
+  const srv = await H.startServer();
+  const browser = await H.launch();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'skillscore-admin-'));
+  try {
+    const page = await H.newPage(browser, 1366, 768);
+    page.on('dialog', (d) => d.accept());
+
+    await test('the organizer watches marking progress move as a judge marks', async () => {
+      await signInStaff(page, srv.base, 'admin', 'demo-admin');
+      await page.waitForSelector('#eventsTable tr[data-event="E02"]');
+      const prog = () => page.textContent('#eventsTable tr[data-event="E02"] .prog');
+      assert((await prog()) === '0 / 420（0%）', 'E02 before: ' + await prog()); // 21 entries × 4 criteria × 5 judges
+      assert((await stateOf(page, 'E01')) === '已公示' && (await stateOf(page, 'E02')) === '评分中', 'states');
+      await H.shot(page, 'admin-events-1366x768');
+      const judge = await H.login(srv, { judge: 'J08', pin: H.demoPin('J08') });
+      const first = (await H.numbers(srv, await H.adminToken(srv), 'E02'))[0];
+      for (const c of ['A', 'B', 'C']) {
+        const r = await api(srv, 'POST', C + '/marks', { id: H.uuid(), judge: 'J08', number: first.number, criterion: c, score: 10 }, judge);
+        assert(r.status === 201, JSON.stringify(r));
+      }
+      await page.waitForFunction(() => document.querySelector('#eventsTable tr[data-event="E02"] .prog').textContent === '3 / 420（0%）', null, { timeout: 8000 });
+      assert((await page.textContent('#eventsTable tr[data-event="E02"] .per')).includes('J08 3/84'), 'per judge');
+    });
+
+    await test('a bad competition file is refused with the field named; a good one and a CSV import, then the draw', async () => {
+      await go(page, 'setup');
+      const bad = path.join(tmp, 'bad.json');
+      const file = JSON.parse(fs.readFileSync(path.join(H.ROOT, 'tests', 'bad', 'score_above_max.json'), 'utf8'));
+      fs.writeFileSync(bad, JSON.stringify(file));
+      const before = (await api(srv, 'GET', '/api/competitions')).doc.competitions.length;
+      await page.setInputFiles('#compFile', bad);
+      await page.click('[data-act="compFile"]');
+      await page.waitForFunction(() => document.getElementById('msg').textContent.startsWith('输入有误'));
+      const expected = fs.readFileSync(path.join(H.ROOT, 'tests', 'bad', 'score_above_max.err'), 'utf8').trim();
+      assert((await msg(page)) === '输入有误（' + expected + '）', await msg(page));
+      assert((await api(srv, 'GET', '/api/competitions')).doc.competitions.length === before, 'nothing imported');
+
+      const good = {
+        format: 'skillscore/1',
+        competition: { id: 'ADM', name: '管理页测试赛', class: 'enterprise' },
+        events: [{ id: 'T1', name: '钳工', criteria: [{ id: 'A', name: '综合操作', max: 100 }] }],
+        judges: [{ id: 'K1', name: '甲裁判', events: ['T1'], chief: true }, { id: 'K2', name: '乙裁判', events: ['T1'] }],
+        entries: [{ id: 'T1-1', event: 'T1', members: [{ id: 'P1', name: '选手一', level: null }] }],
+      };
+      const goodPath = path.join(tmp, 'good.json');
+      fs.writeFileSync(goodPath, JSON.stringify(good));
+      await page.setInputFiles('#compFile', goodPath);
+      await page.click('[data-act="compFile"]');
+      await page.waitForFunction(() => document.getElementById('msg').textContent === '已导入赛事 ADM');
+      assert((await page.inputValue('#compSel')) === 'ADM', 'the new competition is selected');
+
+      const csv = path.join(tmp, 'entries.csv');
+      fs.writeFileSync(csv, '\ufeff参赛号,项目,组别,选手编号,姓名,性别,身份证号,工作单位,学生,现等级,曾晋升,教练\r\n' +
+        'T1-2,T1,默认组,P2,选手二,女,,昆明机床厂,否,,否,\r\nT1-3,T1,默认组,P3,选手三,男,,昆明机床厂,否,中级工,否,\r\n');
+      await page.setInputFiles('#csvFile', csv);
+      await page.click('[data-act="csvFile"]');
+      await page.waitForFunction(() => document.getElementById('msg').textContent === '已导入报名表');
+      await H.shot(page, 'admin-setup-1366x768');
+      await go(page, 'events');
+      await page.waitForSelector('#eventsTable tr[data-event="T1"]');
+      assert((await page.textContent('#eventsTable tr[data-event="T1"] td.num')) === '3', 'three entries');
+      assert((await stateOf(page, 'T1')) === '未抽签', 'not drawn');
+      await page.click('#eventsTable tr[data-event="T1"] [data-act="draw"]');
+      await page.waitForFunction(() => document.querySelector('#eventsTable tr[data-event="T1"] .badge').textContent === '评分中');
+      const admin = await H.adminToken(srv);
+      const sheet = (await api(srv, 'GET', '/api/competitions/ADM/events/T1/sheet', null, admin)).doc;
+      assert(sheet.rows.map((r) => r.number).sort().join() === '01,02,03', JSON.stringify(sheet.rows));
+    });
+
+    await test('PINs issued on the page sign the judges in, and their cards show them', async () => {
+      await go(page, 'judges');
+      await page.click('[data-act="issueAll"]');
+      await page.waitForSelector('.jcard[data-judge="K2"]');
+      const cards = await page.$$eval('.jcard', (cs) => cs.map((c) => [c.dataset.judge, c.querySelector('.pin').textContent]));
+      assert(cards.length === 2, 'two cards');
+      for (const [judge, pin] of cards) {
+        assert(/^\d{6}$/.test(pin), 'pin ' + pin);
+        const r = await api(srv, 'POST', '/api/login', { judge, pin, competition: 'ADM' });
+        assert(r.status === 201 || r.status === 200, judge + ' ' + JSON.stringify(r));
+      }
+      await H.shot(page, 'admin-judges-1366x768');
+      await page.emulateMedia({ media: 'print' });
+      await page.evaluate(() => document.getElementById('judges').classList.add('printing'));
+      const visible = await page.$$eval('.jcard', (cs) => cs.filter((c) => c.offsetParent).length);
+      const navShown = await page.isVisible('#nav');
+      await page.evaluate(() => document.getElementById('judges').classList.remove('printing'));
+      await page.emulateMedia({ media: 'screen' });
+      assert(visible === 2 && !navShown, 'print shows the cards only');
+    });
+
+    const chief = await H.newPage(browser, 1366, 768);
+    chief.on('dialog', (d) => d.accept());
+    await test('the chief judge accepts a discrepancy with a reason and locks; arbitration unlocks with a reason', async () => {
+      // A correction that leaves E03 with marks far apart: 0 against the others' ~30 of 35.
+      const fix = { id: H.uuid(), entry: H.demo.entries.find((e) => e.event === 'E03').id, criterion: 'A', judge: 'J12',
+        score: 0, reason: '录入错误' };
+      const r = await api(srv, 'POST', C + '/corrections', fix, await H.adminToken(srv));
+      assert(r.status === 201, JSON.stringify(r));
+      await signInChief(chief, srv.base, 'J11', H.demoPin('J11'), 'YN2026');
+      await chief.waitForSelector('#eventsTable tr[data-event="E03"]');
+      assert((await chief.$$('#eventsTable tr[data-event]')).length === 1, 'the chief sees their own event only');
+      await chief.click('#eventsTable tr[data-event="E03"] [data-act="lock"]');
+      await chief.waitForFunction(() => document.getElementById('msg').textContent.startsWith('当前状态不允许此操作'));
+      assert((await msg(chief)).includes('discrepancy'), 'lock refused for the discrepancy: ' + await msg(chief));
+      await go(chief, 'review');
+      await chief.waitForSelector('#discTable tr[data-number]');
+      const rows = await chief.$$('#discTable [data-act="accept"]');
+      assert(rows.length === 1, 'the open discrepancy is listed');
+      const marks = await chief.textContent('#discTable tr[data-number] td.marks');
+      assert(marks.includes('J12：0') && marks.split('　').length === 5, 'every judge\'s mark: ' + marks);
+      await H.shot(chief, 'admin-review-chief-1366x768');
+      await chief.click('#discTable [data-act="accept"]');
+      assert((await msg(chief)) === '请填写原因', 'a reason is needed');
+      while ((await chief.$$('#discTable [data-act="accept"]')).length) {
+        const n = (await chief.$$('#discTable [data-act="accept"]')).length;
+        await chief.fill('#discTable tr:has([data-act="accept"]) input', '复核确认评分有效');
+        await chief.click('#discTable [data-act="accept"]');
+        await chief.waitForFunction((k) => document.querySelectorAll('#discTable [data-act="accept"]').length < k, n);
+      }
+      const audit = (await api(srv, 'GET', C + '/audit', null, await H.adminToken(srv))).doc.audit;
+      assert(audit.some((a) => a.actor === 'J11' && JSON.stringify(a.detail).includes('复核确认评分有效')), 'the reason is audited');
+      await go(chief, 'events');
+      await chief.click('#eventsTable tr[data-event="E03"] [data-act="lock"]');
+      await chief.waitForFunction(() => document.querySelector('#eventsTable tr[data-event="E03"] .badge').textContent === '已锁定');
+
+      const arb = await H.newPage(browser, 1366, 768);
+      await signInStaff(arb, srv.base, 'zhongcai', 'demo-zhongcai');
+      await arb.selectOption('#compSel', 'YN2026');
+      await arb.waitForSelector('#eventsTable tr[data-event="E03"] [data-act="unlock"]');
+      assert(!(await arb.$('[data-act="draw"]')) && !(await arb.$('[data-act="publish"]')), 'arbitration may not draw or publish');
+      await arb.click('#eventsTable tr[data-event="E03"] [data-act="unlock"]');
+      assert((await msg(arb)) === '请填写原因', 'unlock needs a reason');
+      await arb.fill('#eventsTable tr[data-event="E03"] input', '选手申诉，复核 B 项');
+      await arb.click('#eventsTable tr[data-event="E03"] [data-act="unlock"]');
+      await arb.waitForFunction(() => document.querySelector('#eventsTable tr[data-event="E03"] .badge').textContent === '评分中');
+      await H.shot(arb, 'admin-arbitration-1366x768');
+      assert(arb.errors.length === 0 && chief.errors.length === 0, arb.errors.concat(chief.errors).join('; '));
+      await arb.context().close();
+    });
+
+    await test('the organizer publishes a locked event and downloads the results the API serves', async () => {
+      await go(chief, 'events');
+      await chief.click('#eventsTable tr[data-event="E03"] [data-act="lock"]');
+      await chief.waitForFunction(() => document.querySelector('#eventsTable tr[data-event="E03"] .badge').textContent === '已锁定');
+      await page.selectOption('#compSel', 'YN2026');
+      await go(page, 'events');
+      await page.waitForSelector('#eventsTable tr[data-event="E03"] [data-act="publish"]');
+      await page.click('#eventsTable tr[data-event="E03"] [data-act="publish"]');
+      await page.waitForFunction(() => document.querySelector('#eventsTable tr[data-event="E03"] .badge').textContent === '已公示');
+      const pub = (await api(srv, 'GET', C + '/results')).doc;
+      assert(pub.rankings.some((g) => g.event === 'E03'), 'E03 is public now');
+      await go(page, 'downloads');
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="YN2026-results.json"]')]);
+      const file = path.join(tmp, 'results.json');
+      await dl.saveAs(file);
+      const admin = await H.adminToken(srv);
+      const served = await fetch(srv.base + C + '/results', { headers: { Authorization: 'Bearer ' + admin } }).then((r) => r.text());
+      assert(fs.readFileSync(file, 'utf8') === served, 'the download is the results document');
+      await go(page, 'audit');
+      await page.waitForSelector('#auditTable tr td');
+      assert((await page.textContent('#auditTable')).includes('publish'), 'publication in the audit log');
+      assert(page.errors.length === 0, page.errors.join('; '));
+    });
+  } finally {
+    await browser.close();
+    await H.stopServer(srv);
+  }
+});

@@ -131,7 +131,10 @@ void demo_print(const char *host, int port)
            "  arbitration 监督仲裁 user zhongcai  password %s\n"
            "  display 大屏         user display   password %s\n"
            "  judges 裁判          judge J01…J15  PIN 2026 + number (J06 → 202606)\n\n"
-           "try:\n"
-           "  curl -s -X POST http://%s:%d/api/login -d '{\"judge\":\"J06\",\"pin\":\"202606\"}'\n\n",
-           DEMO_ADMIN_PASSWORD, DEMO_ARBITRATION_PASSWORD, DEMO_DISPLAY_PASSWORD, host, port);
+           "pages 页面:\n"
+           "  judge tablet 裁判评分   http://%s:%d/judge/    (J07 / 202607 marks E02)\n"
+           "  display 实时大屏        http://%s:%d/display/  (?event=E02 stays on one event)\n"
+           "  organizer 竞赛管理      http://%s:%d/admin/    (admin, zhongcai, or chief J06 / 202606)\n\n",
+           DEMO_ADMIN_PASSWORD, DEMO_ARBITRATION_PASSWORD, DEMO_DISPLAY_PASSWORD, host, port, host,
+           port, host, port);
 }

@@ -6,10 +6,10 @@ CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_
 JANSSON_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
 JANSSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lm
 # The server's libraries; pkg-config runs when the variable is used, after scripts/deps.sh.
-SERVER_PKGS    := libwebsockets sqlite3 libsodium libcrypto
+SERVER_PKGS    := libwebsockets sqlite3 libsodium libcrypto libqrencode
 SERVER_CFLAGS   = $(shell pkg-config --cflags $(SERVER_PKGS) 2>/dev/null)
 SERVER_LIBS     = $(shell pkg-config --libs $(SERVER_PKGS) 2>/dev/null || \
-                    echo -lwebsockets -lsqlite3 -lsodium -lcrypto)
+                    echo -lwebsockets -lsqlite3 -lsodium -lcrypto -lqrencode) -lhpdf
 # The demo file is linked in as data; its object has no code, hence no stack note.
 LDFLAGS_BIN    := -z noexecstack
 
@@ -20,9 +20,10 @@ SCORING_SRC  := $(wildcard scoring/*.c)
 COMPFILE_SRC := $(wildcard compfile/*.c)
 CLI_SRC      := $(wildcard cli/*.c)
 SERVER_SRC   := $(wildcard server/*.c)
+REPORTS_SRC  := $(wildcard reports/*.c)
 LIB_SRC      := $(SCORING_SRC) $(COMPFILE_SRC)
-HEADERS      := $(wildcard scoring/*.h compfile/*.h cli/*.h server/*.h tests/*.h)
-APP_SRC      := $(CLI_SRC) $(SERVER_SRC)
+HEADERS      := $(wildcard scoring/*.h compfile/*.h cli/*.h server/*.h reports/*.h tests/*.h)
+APP_SRC      := $(CLI_SRC) $(SERVER_SRC) $(REPORTS_SRC)
 
 B := build
 

@@ -4,6 +4,9 @@
  *   skillscore compute [--table] [--provisional] FILE|-
  *   skillscore serve [--db FILE] [--host ADDR] [--port N] [--demo] [--static DIR]
  *   skillscore audit verify --db FILE
+ *   skillscore certificates FILE --out DIR [--db DB] [--base URL] [--pattern P]
+ *   skillscore sheets FILE --out DIR
+ *   skillscore verify URL [--db DB] [--file FILE]
  *
  * Exit status: 0 success, 2 bad input or usage (message on stderr, nothing on stdout),
  * 1 anything else (out of memory, unreadable file).
@@ -11,6 +14,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "../compfile/compfile.h"
 #include "../server/server.h"
+#include "reports_cmd.h"
 #include "table.h"
 
 #include <errno.h>
@@ -26,6 +30,9 @@ static const char usage[] =
     "usage: skillscore compute [--table] [--provisional] FILE|-\n"
     "       skillscore serve [--db FILE] [--host ADDR] [--port N] [--demo] [--static DIR]\n"
     "       skillscore audit verify --db FILE\n"
+    "       skillscore certificates FILE --out DIR [--db DB] [--base URL] [--pattern P]\n"
+    "       skillscore sheets FILE --out DIR\n"
+    "       skillscore verify URL [--db DB] [--file FILE]\n"
     "\n"
     "  compute      read a skillscore/1 competition file (- for stdin) and print the\n"
     "               skillscore-results/1 document\n"
@@ -36,7 +43,11 @@ static const char usage[] =
     "    --host ADDR    address to listen on (default 127.0.0.1)\n"
     "    --port N       port (default 8080)\n"
     "    --demo         load the demo competition with demo accounts\n"
-    "  audit verify  check the audit log's hash chain; exit 1 naming the first broken row\n";
+    "  audit verify  check the audit log's hash chain; exit 1 naming the first broken row\n"
+    "  certificates  award and skill-level certificates as PDF, one per person and one for\n"
+    "                printing; signed with the key in --db (the server's database)\n"
+    "  sheets        成绩公示表, 晋升名册 and 奖金发放表 as PDF\n"
+    "  verify        check a certificate's QR link against the server's database\n";
 
 /* Reads all of f into a malloc'd buffer: a regular file in one read of its size, a pipe in
  * doubling chunks. */
@@ -70,6 +81,26 @@ static char *slurp(FILE *f, size_t *len)
         return NULL;
     }
     *len = n;
+    return buf;
+}
+
+char *cli_read(const char *path, size_t *len)
+{
+    char *buf;
+    if (strcmp(path, "-") == 0)
+        buf = slurp(stdin, len);
+    else {
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            fprintf(stderr, "skillscore: %s: %s\n", path, strerror(errno));
+            return NULL;
+        }
+        buf = slurp(f, len);
+        fclose(f);
+    }
+    if (!buf)
+        fprintf(stderr, "skillscore: %s: could not read the file (too large or unreadable)\n",
+                path);
     return buf;
 }
 
@@ -166,6 +197,12 @@ int main(int argc, char **argv)
         return sv_serve_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "audit") == 0)
         return sv_audit_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "certificates") == 0)
+        return cmd_certificates(argc - 1, argv + 1);
+    if (strcmp(argv[1], "sheets") == 0)
+        return cmd_sheets(argc - 1, argv + 1);
+    if (strcmp(argv[1], "verify") == 0)
+        return cmd_verify(argc - 1, argv + 1);
     fprintf(stderr, "skillscore: unknown command \"%s\"\n%s", argv[1], usage);
     return EXIT_BAD_INPUT;
 }

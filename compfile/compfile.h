@@ -107,6 +107,7 @@ typedef struct cf_competition {
     cf_cash_mode cash_mode;
     sc_cash_table cash;      /* the table in force, whatever the mode */
     char *code, *organizer, *certificate_issuer, *appraisal_centre, *date; /* optional */
+    char *certificate_pattern; /* optional: how certificate numbers are made (reports.h) */
 
     cf_event *events;
     size_t n_events;

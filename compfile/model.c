@@ -45,6 +45,7 @@ void cf_free(cf_competition *c)
     free(c->organizer);
     free(c->certificate_issuer);
     free(c->appraisal_centre);
+    free(c->certificate_pattern);
     free(c->date);
     for (size_t i = 0; c->events && i < c->n_events; i++)
         free_event(&c->events[i]);

@@ -66,7 +66,7 @@ int rd_read_competition(reader *r)
 {
     static const char *const known[] = {"id", "name", "class", "stage", "cash", "code",
                                         "organizer", "certificate_issuer", "appraisal_centre",
-                                        "date", NULL};
+                                        "date", "certificate_pattern", NULL};
     cf_competition *c = r->c;
     json_t *o = r->competition;
     char *cls = NULL, *stage = NULL;
@@ -85,7 +85,9 @@ int rd_read_competition(reader *r)
         rd_get_string(r, o, "organizer", "competition", false, &c->organizer) ||
         rd_get_string(r, o, "certificate_issuer", "competition", false, &c->certificate_issuer) ||
         rd_get_string(r, o, "appraisal_centre", "competition", false, &c->appraisal_centre) ||
-        rd_get_string(r, o, "date", "competition", false, &c->date))
+        rd_get_string(r, o, "date", "competition", false, &c->date) ||
+        rd_get_string(r, o, "certificate_pattern", "competition", false,
+                      &c->certificate_pattern))
         goto out;
     if (sc_class_parse(cls, &c->cls) != SC_OK) {
         rd_fail(r, "competition: class \"%s\" is not a known class (see rules.md §1: provincial, "

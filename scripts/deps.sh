@@ -5,12 +5,16 @@
 set -euo pipefail
 
 # binutils: ld links the demo file into the binary. libwebsockets-dev, libsqlite3-dev,
-# libsodium-dev and libssl-dev (libcrypto, SHA-256) are the server's libraries.
+# libsodium-dev and libssl-dev (libcrypto, SHA-256, HMAC) are the server's libraries.
+# libhpdf-dev (libharu), libqrencode-dev and fonts-arphic-uming (AR PL UMing, a Ming face that
+# Debian 12's libharu 2.3.0 subsets without losing glyphs) make the PDFs of reports/.
 want=(gcc libc6-dev make pkg-config binutils libjansson-dev libwebsockets-dev libsqlite3-dev
-      libsodium-dev libssl-dev)
+      libsodium-dev libssl-dev libhpdf-dev libqrencode-dev fonts-arphic-uming)
 case "${1:-build}" in
   # chromium and a CJK font: the browser tests of judge-client/ (tests/browser).
-  test) want+=(clang libclang-rt-14-dev chromium fonts-wqy-zenhei) ;;
+  # poppler-utils, tesseract (Simplified Chinese) and zbar: reading the PDFs back (tests/reports).
+  test) want+=(clang libclang-rt-14-dev chromium fonts-wqy-zenhei poppler-utils tesseract-ocr
+               tesseract-ocr-chi-sim zbar-tools) ;;
 esac
 
 missing=()

@@ -13,6 +13,7 @@
 #include <libwebsockets.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 typedef struct http_conn {
@@ -101,6 +102,19 @@ static int send_head(struct lws *wsi, http_conn *c)
                                     (const unsigned char *)rs->retry_after,
                                     (int)strlen(rs->retry_after), &p, end))
         return -1;
+    if (rs->filename[0]) {
+        /* RFC 6266: an ASCII fallback name, and the UTF-8 name percent-encoded. */
+        char disp[400];
+        size_t n = (size_t)snprintf(disp, sizeof disp, "attachment; filename=\"download.pdf\"; "
+                                                       "filename*=UTF-8''");
+        for (const unsigned char *f = (const unsigned char *)rs->filename; *f && n + 4 < sizeof disp; f++)
+            n += (size_t)(isalnum(*f) || strchr("-._", *f)
+                              ? snprintf(disp + n, sizeof disp - n, "%c", *f)
+                              : snprintf(disp + n, sizeof disp - n, "%%%02X", *f));
+        if (lws_add_http_header_by_name(wsi, (const unsigned char *)"content-disposition:",
+                                        (const unsigned char *)disp, (int)n, &p, end))
+            return -1;
+    }
     if (rs->provisional &&
         lws_add_http_header_by_name(wsi, (const unsigned char *)"x-skillscore-provisional:",
                                     (const unsigned char *)"yes", 3, &p, end))
@@ -184,6 +198,8 @@ static int on_request(struct lws *wsi, http_conn *c)
     read_query(wsi, c->rq.query, sizeof c->rq.query);
     read_token(wsi, c->rq.token, sizeof c->rq.token);
     lws_get_peer_simple(wsi, c->rq.peer, sizeof c->rq.peer);
+    if (lws_hdr_copy(wsi, c->rq.host, sizeof c->rq.host, WSI_TOKEN_HOST) <= 0)
+        c->rq.host[0] = '\0';
 
     c->route = sv_route_find(method, uri, &status);
     if (!c->route) {

@@ -45,6 +45,8 @@ static const sv_route routes[] = {
      R(ADMIN) | R(CHIEF) | R(ARBITRATION), 0, false},
     {"POST", "/api/competitions/*/events/*/discrepancies/accept", api_discrepancy_accept,
      R(CHIEF), 0, false},
+    {"GET", "/api/competitions/*/reports/*", api_report, R(ADMIN) | R(ARBITRATION), 0, false},
+    {"GET", "/verify/*", api_verify, SV_EVERYONE, 0, false},
 };
 
 static const char *const role_names[] = {"", "admin", "chief", "judge", "arbitration", "display"};

@@ -119,7 +119,7 @@ int sv_serve_main(int argc, char **argv)
     const ws_opt *opt;
     lws_retry_bo_t idle = {0};
 
-    struct lws_http_mount api_mount, file_mount;
+    struct lws_http_mount api_mount, verify_mount, file_mount;
     const char *ttl = getenv("SKILLSCORE_TOKEN_TTL");
 
     memset(&s, 0, sizeof s);
@@ -194,6 +194,11 @@ int sv_serve_main(int argc, char **argv)
     api_mount.mountpoint_len = 4;
     api_mount.origin = "http";
     api_mount.origin_protocol = LWSMPRO_CALLBACK;
+    /* /verify/{number} is what a certificate's QR code opens: same handler table as /api. */
+    verify_mount = api_mount;
+    verify_mount.mountpoint = "/verify";
+    verify_mount.mountpoint_len = 7;
+    api_mount.mount_next = &verify_mount;
     memset(&file_mount, 0, sizeof file_mount);
     file_mount.mount_next = &api_mount;
     file_mount.mountpoint = "/";

@@ -11,6 +11,7 @@
 #define SKILLSCORE_SERVER_H
 
 #include "../compfile/compfile.h"
+#include "../reports/reports.h"
 #include "auth.h"
 #include "store.h"
 
@@ -49,6 +50,7 @@ typedef struct sv_request {
     size_t body_len;
     char token[128];
     char peer[64];
+    char host[128];         /* the Host header, for links back to this server */
     sv_principal who;
 } sv_request;
 
@@ -59,7 +61,7 @@ typedef struct sv_response {
     const char *ctype;
     char retry_after[16];
     bool provisional;
-    bool attachment;
+    char filename[160];     /* when set: a download (Content-Disposition: attachment) */
     bool deferred;          /* the reply waits for the group commit (batch.c) */
 } sv_response;
 
@@ -157,6 +159,23 @@ long sv_path_event(sv_comp *c, sv_request *rq, sv_response *rs);
 /* The competition named by path segment 1, or NULL after a 404. */
 sv_comp *sv_path_comp(sv_server *s, sv_request *rq, sv_response *rs);
 
+/* api_reports.c: certificates and sheets from the results of the locked events. */
+typedef struct sv_final {
+    cf_competition *c;       /* read from the export */
+    cf_results *r;
+    bool *include;           /* per event: locked, so final */
+    rp_certs certs;          /* of the locked events, signed */
+} sv_final;
+/* The certificate signing key, made and stored on first use. 0, or -1 (st_errmsg tells). */
+int sv_cert_key(st_store *st, unsigned char key[RP_KEY_BYTES]);
+int sv_final_build(sv_server *s, sv_comp *c, const unsigned char key[RP_KEY_BYTES], sv_final *f,
+                   char *err, size_t errcap);
+void sv_final_free(sv_final *f);
+/* Checks a certificate against every stored competition: RP_GENUINE with *facts (caller
+ * decrefs), RP_UNKNOWN, RP_FORGED, or -1 with err. */
+int sv_verify(sv_server *s, const char *number, const char *sig, json_t **facts, char *err,
+              size_t errcap);
+
 /* Handlers, one file per area. */
 void api_login(sv_server *, sv_request *, sv_response *);
 void api_logout(sv_server *, sv_request *, sv_response *);
@@ -180,6 +199,8 @@ void api_publish(sv_server *, sv_request *, sv_response *);
 void api_discrepancies(sv_server *, sv_request *, sv_response *);
 void api_discrepancy_accept(sv_server *, sv_request *, sv_response *);
 void api_entries_import(sv_server *, sv_request *, sv_response *);
+void api_verify(sv_server *, sv_request *, sv_response *);
+void api_report(sv_server *, sv_request *, sv_response *);
 
 /* serve.c: the commands. */
 int sv_serve_main(int argc, char **argv);

@@ -50,6 +50,8 @@ static const char *const migrations[] = {
     "  action TEXT NOT NULL, competition TEXT NOT NULL, detail TEXT NOT NULL,"
     "  prev TEXT NOT NULL, hash TEXT NOT NULL);"
     "CREATE INDEX audit_comp ON audit(competition, seq);",
+    /* 2: named values the server keeps, such as the certificate signing key */
+    "CREATE TABLE settings(name TEXT PRIMARY KEY, value BLOB NOT NULL);",
 };
 
 enum {
@@ -62,6 +64,7 @@ enum {
     Q_NUMBER_PUT, Q_NUMBERS, Q_NUMBER_ENTRY,
     Q_ACCEPT_PUT, Q_ACCEPT_GET,
     Q_AUDIT_LAST, Q_AUDIT_INSERT, Q_AUDIT_ALL, Q_AUDIT_COMP, Q_AUDIT_EACH,
+    Q_SETTING_GET, Q_SETTING_ADD,
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
     Q_COUNT
 };
@@ -126,6 +129,8 @@ static const char *const sql[Q_COUNT] = {
                      "WHERE competition = ?1 ORDER BY seq DESC LIMIT ?2",
     [Q_AUDIT_EACH] = "SELECT seq, at, actor, action, competition, detail FROM audit "
                      "ORDER BY seq DESC LIMIT ?1",
+    [Q_SETTING_GET] = "SELECT value FROM settings WHERE name = ?1",
+    [Q_SETTING_ADD] = "INSERT INTO settings(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
@@ -506,6 +511,36 @@ int st_pin_put(st_store *s, const char *comp, const char *judge, const char *pin
     bind_text(st, 3, pin_hash);
     bind_text(st, 4, at);
     return exec_done(s, st, "pin");
+}
+
+int st_setting_get(st_store *s, const char *name, unsigned char *buf, size_t cap, size_t *len)
+{
+    sqlite3_stmt *st = q(s, Q_SETTING_GET);
+    int rc, n;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, name);
+    if ((rc = step_one(s, st, "setting")) != ST_OK)
+        return rc;
+    n = sqlite3_column_bytes(st, 0);
+    if (n < 0 || (size_t)n > cap) {
+        sqlite3_reset(st);
+        return fail(s, "setting %s is larger than expected", name);
+    }
+    memcpy(buf, sqlite3_column_blob(st, 0), (size_t)n);
+    *len = (size_t)n;
+    sqlite3_reset(st);
+    return ST_OK;
+}
+
+int st_setting_add(st_store *s, const char *name, const unsigned char *value, size_t len)
+{
+    sqlite3_stmt *st = q(s, Q_SETTING_ADD);
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, name);
+    sqlite3_bind_blob(st, 2, value, (int)len, SQLITE_TRANSIENT);
+    return exec_done(s, st, "setting");
 }
 
 int st_pin_get(st_store *s, const char *comp, const char *judge, char **pin_hash)

@@ -72,6 +72,12 @@ int st_pin_get(st_store *s, const char *comp, const char *judge, char **pin_hash
 /* The competitions in which judge has a PIN; *n of them, up to max, copied into comps. */
 int st_pin_competitions(st_store *s, const char *judge, char comps[][64], size_t max, size_t *n);
 
+/* ---- settings: named values the server keeps ---- */
+/* The value of name copied into buf (at most cap bytes), *len its size; ST_NOTFOUND if unset. */
+int st_setting_get(st_store *s, const char *name, unsigned char *buf, size_t cap, size_t *len);
+/* Sets name unless it is set already (the first writer wins; read it back after). */
+int st_setting_add(st_store *s, const char *name, const unsigned char *value, size_t len);
+
 /* ---- marks ---- */
 typedef struct st_mark {
     int64_t seq;            /* row id, increasing */

@@ -1,0 +1,354 @@
+/*
+ * reports_cmd.c — certificates, sheets and the offline certificate check from the command line.
+ *
+ * The signing key is the venue server's: it lives in the server's database (settings), so
+ * certificates printed here verify on the server, and `verify` checks offline with that database.
+ * A certificate run on a file whose marks are incomplete is refused, as `compute` refuses it:
+ * certificates state final results only.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "reports_cmd.h"
+
+#include "../reports/reports.h"
+#include "../server/server.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EXIT_BAD_INPUT 2
+
+typedef struct opts {
+    const char *file, *out, *db, *base, *pattern, *url, *against;
+} opts;
+
+static int parse(const char *cmd, int argc, char **argv, opts *o, const char *usage)
+{
+    memset(o, 0, sizeof *o);
+    o->db = "skillscore.db";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = strcmp(a, "--out") == 0       ? &o->out
+                            : strcmp(a, "--db") == 0      ? &o->db
+                            : strcmp(a, "--base") == 0    ? &o->base
+                            : strcmp(a, "--pattern") == 0 ? &o->pattern
+                            : strcmp(a, "--file") == 0    ? &o->against
+                                                          : NULL;
+        if (slot) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "skillscore %s: %s needs a value\n%s", cmd, a, usage);
+                return -1;
+            }
+            *slot = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "skillscore %s: unknown option %s\n%s", cmd, a, usage);
+            return -1;
+        } else if (!o->file)
+            o->file = a;
+        else {
+            fprintf(stderr, "skillscore %s: one file at a time\n%s", cmd, usage);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Reads and computes a competition file; final results only. */
+static int load(const char *path, cf_competition **c, cf_results **r)
+{
+    size_t len = 0;
+    char *buf = cli_read(path, &len);
+    cf_diag diag = {0};
+    if (!buf)
+        return EXIT_BAD_INPUT;
+    if (cf_read(buf, len, c, &diag) || cf_compute(*c, 0, r, &diag)) {
+        fprintf(stderr, "skillscore: %s: %s\n", path, diag.message);
+        free(buf);
+        cf_free(*c);
+        *c = NULL;
+        return EXIT_BAD_INPUT;
+    }
+    free(buf);
+    return 0;
+}
+
+static int make_dir(const char *dir)
+{
+    if (mkdir(dir, 0755) == 0 || errno == EEXIST)
+        return 0;
+    fprintf(stderr, "skillscore: %s: %s\n", dir, strerror(errno));
+    return -1;
+}
+
+/* Writes buf to dir/name atomically (a temporary file renamed into place). */
+static int write_file(const char *dir, const char *name, const unsigned char *buf, size_t len)
+{
+    char path[4096], tmp[4200];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    if (!(f = fopen(tmp, "wb")) || fwrite(buf, 1, len, f) != len || fclose(f)) {
+        fprintf(stderr, "skillscore: %s: %s\n", tmp, strerror(errno));
+        return -1;
+    }
+    if (rename(tmp, path)) {
+        fprintf(stderr, "skillscore: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* The server's key, from (or made in) the database at path. */
+static int load_key(const char *db, unsigned char key[RP_KEY_BYTES])
+{
+    st_store *st = NULL;
+    char err[600];
+    if (st_open(db, &st, err, sizeof err)) {
+        fprintf(stderr, "skillscore: %s\n", err);
+        return -1;
+    }
+    int rc = sv_cert_key(st, key);
+    if (rc)
+        fprintf(stderr, "skillscore: %s: cannot read the signing key: %s\n", db, st_errmsg(st));
+    st_close(st);
+    return rc;
+}
+
+static const char cert_usage[] =
+    "usage: skillscore certificates FILE --out DIR [--db DB] [--base URL] [--pattern P]\n"
+    "  one PDF per person and certificates.pdf with all of them, for printing\n"
+    "    --db DB       the server's database, which holds the signing key (default skillscore.db)\n"
+    "    --base URL    the server the QR codes point at (default http://127.0.0.1:8080)\n"
+    "    --pattern P   certificate numbers, e.g. {code}-{year}-{event}-{kind}{seq:4}\n";
+
+int cmd_certificates(int argc, char **argv)
+{
+    opts o;
+    cf_competition *c = NULL;
+    cf_results *r = NULL;
+    rp_certs certs = {0};
+    unsigned char key[RP_KEY_BYTES], *pdf = NULL;
+    const rp_cert **list = NULL;
+    size_t len = 0, people = 0;
+    char err[600];
+    int status = EXIT_BAD_INPUT;
+    bool tty = isatty(2);
+
+    if (parse("certificates", argc, argv, &o, cert_usage))
+        return EXIT_BAD_INPUT;
+    if (!o.file || !o.out) {
+        fprintf(stderr, "skillscore certificates: a FILE and --out DIR are needed\n%s", cert_usage);
+        return EXIT_BAD_INPUT;
+    }
+    if ((status = load(o.file, &c, &r)))
+        return status;
+    status = 1;
+    if (load_key(o.db, key) || make_dir(o.out))
+        goto out;
+    if (rp_certs_build(c, r, NULL, o.pattern, key, &certs, err, sizeof err)) {
+        fprintf(stderr, "skillscore: %s: %s\n", o.file, err);
+        status = EXIT_BAD_INPUT;
+        goto out;
+    }
+    rp_opts ro = {.font_path = getenv("SKILLSCORE_FONT"), .verify_base = o.base};
+    if (!(list = malloc((certs.n + 1) * sizeof *list)))
+        goto oom;
+    /* One file per person: their certificates are next to each other in the list. */
+    for (size_t i = 0; i < certs.n;) {
+        size_t j = i;
+        const rp_cert *k = &certs.items[i];
+        while (j < certs.n && certs.items[j].entry == k->entry && certs.items[j].member == k->member)
+            list[j - i] = &certs.items[j], j++;
+        const cf_member *m = &c->entries[k->entry].members[k->member];
+        char name[512];
+        snprintf(name, sizeof name, "%s-%s.pdf", m->id, m->name);
+        for (char *p = name; *p; p++)
+            if (*p == '/')
+                *p = '_';
+        if (rp_certificates_pdf(c, r, list, j - i, &ro, &pdf, &len, err, sizeof err)) {
+            fprintf(stderr, "skillscore: %s\n", err);
+            goto out;
+        }
+        if (write_file(o.out, name, pdf, len))
+            goto out;
+        free(pdf);
+        pdf = NULL;
+        people++;
+        if (tty)
+            fprintf(stderr, "\r证书 certificates: %zu / %zu", j, certs.n);
+        i = j;
+    }
+    for (size_t i = 0; i < certs.n; i++)
+        list[i] = &certs.items[i];
+    if (tty)
+        fprintf(stderr, "\r证书 certificates: %zu / %zu, writing certificates.pdf…", certs.n, certs.n);
+    if (rp_certificates_pdf(c, r, list, certs.n, &ro, &pdf, &len, err, sizeof err)) {
+        fprintf(stderr, "\nskillscore: %s\n", err);
+        goto out;
+    }
+    if (write_file(o.out, "certificates.pdf", pdf, len))
+        goto out;
+    if (tty)
+        fputc('\n', stderr);
+    printf("%zu certificates for %zu people in %s (certificates.pdf has all of them)\n", certs.n,
+           people, o.out);
+    status = 0;
+    goto out;
+oom:
+    fprintf(stderr, "skillscore: out of memory\n");
+out:
+    free(pdf);
+    free(list);
+    rp_certs_free(&certs);
+    cf_results_free(r);
+    cf_free(c);
+    return status;
+}
+
+static const char sheet_usage[] =
+    "usage: skillscore sheets FILE --out DIR\n"
+    "  results.pdf (成绩公示表), promotions.pdf (晋升名册) and cash.pdf (奖金发放表)\n";
+
+int cmd_sheets(int argc, char **argv)
+{
+    opts o;
+    cf_competition *c = NULL;
+    cf_results *r = NULL;
+    rp_certs certs = {0};
+    unsigned char key[RP_KEY_BYTES] = {0}, *pdf = NULL;
+    size_t len = 0;
+    char err[600];
+    int status;
+
+    if (parse("sheets", argc, argv, &o, sheet_usage))
+        return EXIT_BAD_INPUT;
+    if (!o.file || !o.out) {
+        fprintf(stderr, "skillscore sheets: a FILE and --out DIR are needed\n%s", sheet_usage);
+        return EXIT_BAD_INPUT;
+    }
+    if ((status = load(o.file, &c, &r)))
+        return status;
+    status = 1;
+    /* The roster lists certificate numbers; numbers do not depend on the key. */
+    if (make_dir(o.out))
+        goto out;
+    if (rp_certs_build(c, r, NULL, o.pattern, key, &certs, err, sizeof err)) {
+        fprintf(stderr, "skillscore: %s: %s\n", o.file, err);
+        status = EXIT_BAD_INPUT;
+        goto out;
+    }
+    rp_opts ro = {.font_path = getenv("SKILLSCORE_FONT")};
+    static const char *const names[] = {"results.pdf", "promotions.pdf", "cash.pdf"};
+    for (int i = 0; i < 3; i++) {
+        int rc = i == 0   ? rp_results_pdf(c, r, NULL, &ro, &pdf, &len, err, sizeof err)
+                 : i == 1 ? rp_promotions_pdf(c, r, &certs, &ro, &pdf, &len, err, sizeof err)
+                          : rp_cash_pdf(c, r, NULL, &ro, &pdf, &len, err, sizeof err);
+        if (rc) {
+            fprintf(stderr, "skillscore: %s\n", err);
+            goto out;
+        }
+        if (write_file(o.out, names[i], pdf, len))
+            goto out;
+        free(pdf);
+        pdf = NULL;
+    }
+    printf("results.pdf, promotions.pdf and cash.pdf in %s\n", o.out);
+    status = 0;
+out:
+    free(pdf);
+    rp_certs_free(&certs);
+    cf_results_free(r);
+    cf_free(c);
+    return status;
+}
+
+static const char verify_usage[] =
+    "usage: skillscore verify URL [--db DB] [--file FILE]\n"
+    "  check a certificate's QR link (…/verify/NUMBER?sig=SIG) with the server's database;\n"
+    "  --file checks it against a competition file instead of the stored competitions\n";
+
+static void print_facts(json_t *facts)
+{
+    const char *key;
+    json_t *v;
+    printf("genuine 真实有效\n");
+    json_object_foreach(facts, key, v) {
+        if (json_is_string(v))
+            printf("  %s: %s\n", key, json_string_value(v));
+        else if (json_is_integer(v))
+            printf("  %s: %lld\n", key, (long long)json_integer_value(v));
+    }
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    opts o;
+    char number[128], sig[80] = "", err[600];
+    const char *at, *q;
+    unsigned char key[RP_KEY_BYTES];
+    json_t *facts = NULL;
+    int verdict = -1;
+
+    if (parse("verify", argc, argv, &o, verify_usage))
+        return EXIT_BAD_INPUT;
+    if (!o.file || !(at = strstr(o.file, "/verify/"))) {
+        fprintf(stderr, "skillscore verify: give the URL of a certificate's QR code, "
+                        "…/verify/NUMBER?sig=SIG\n%s", verify_usage);
+        return EXIT_BAD_INPUT;
+    }
+    at += strlen("/verify/");
+    q = strchr(at, '?');
+    snprintf(number, sizeof number, "%.*s", (int)(q ? q - at : (long)strlen(at)), at);
+    if (q && (q = strstr(q, "sig=")))
+        snprintf(sig, sizeof sig, "%.*s", (int)strcspn(q + 4, "&#"), q + 4);
+    if (access(o.db, R_OK) != 0) {
+        fprintf(stderr, "skillscore: %s: no such database\n", o.db);
+        return EXIT_BAD_INPUT;
+    }
+    if (o.against) {
+        cf_competition *c = NULL;
+        cf_results *r = NULL;
+        rp_certs certs = {0};
+        const rp_cert *k;
+        int st = load(o.against, &c, &r);
+        if (st)
+            return st;
+        if (load_key(o.db, key) ||
+            rp_certs_build(c, r, NULL, o.pattern, key, &certs, err, sizeof err)) {
+            cf_results_free(r);
+            cf_free(c);
+            return 1;
+        }
+        verdict = rp_verify(&certs, number, sig, &k);
+        if (verdict == RP_GENUINE)
+            facts = rp_cert_facts(c, r, k);
+        rp_certs_free(&certs);
+        cf_results_free(r);
+        cf_free(c);
+    } else {
+        sv_server s = {0};
+        if (st_open(o.db, &s.store, err, sizeof err)) {
+            fprintf(stderr, "skillscore: %s\n", err);
+            return 1;
+        }
+        verdict = sv_verify(&s, number, sig, &facts, err, sizeof err);
+        sv_comp_free_all(&s);
+        st_close(s.store);
+        if (verdict < 0) {
+            fprintf(stderr, "skillscore: %s\n", err);
+            return 1;
+        }
+    }
+    if (verdict == RP_GENUINE) {
+        print_facts(facts);
+        json_decref(facts);
+        return 0;
+    }
+    printf("NOT GENUINE 不是有效证书: %s %s\n", number,
+           verdict == RP_FORGED ? "(the verification code does not match this number)"
+                                : "(no certificate has this number)");
+    return 1;
+}

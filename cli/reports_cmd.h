@@ -1,0 +1,22 @@
+/*
+ * reports_cmd.h — the report subcommands of skillscore (prefix cmd_):
+ *
+ *   skillscore certificates FILE --out DIR [--db DB] [--base URL] [--pattern P]
+ *   skillscore sheets FILE --out DIR
+ *   skillscore verify URL [--db DB] [--file FILE]
+ *
+ * Each returns the process exit status: 0, 2 for bad input or usage, 1 otherwise.
+ */
+#ifndef SKILLSCORE_REPORTS_CMD_H
+#define SKILLSCORE_REPORTS_CMD_H
+
+#include <stddef.h>
+
+int cmd_certificates(int argc, char **argv);
+int cmd_sheets(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
+/* From main.c: the whole of path ("-" for stdin), malloc'd; NULL with a message on stderr. */
+char *cli_read(const char *path, size_t *len);
+
+#endif

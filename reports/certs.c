@@ -1,0 +1,294 @@
+/*
+ * certs.c — which certificates the results call for, their numbers and their signatures
+ * (reports.h). No I/O: the key comes from the caller (the server keeps it in its database).
+ *
+ * The order of the list is the numbering order, so it must depend on the results only: events in
+ * file order, then the results' groups of that event in their order (group name bytes), entries in
+ * rank order (the engine's results order), members in entry order, award before level.
+ */
+#include "reports.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Expands pattern for one certificate; seq < 0 leaves "{seq}" as a marker (the counting key).
+ * 0, or -1 with err set. */
+static int expand(const char *pattern, const cf_competition *c, const cf_event *ev, rp_kind kind,
+                  long seq, char *out, size_t cap, char *err, size_t errcap)
+{
+    char year[16] = "";
+    size_t n = 0;
+    bool has_seq = false;
+
+    if (c->date && strlen(c->date) >= 4)
+        snprintf(year, sizeof year, "%.4s", c->date);
+    else {
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        snprintf(year, sizeof year, "%04d", tm.tm_year + 1900);
+    }
+    for (const char *p = pattern; *p;) {
+        char piece[96];
+        if (*p != '{') {
+            piece[0] = *p++;
+            piece[1] = '\0';
+        } else {
+            const char *close = strchr(p, '}');
+            char name[32];
+            int width = 0;
+            if (!close || close - p - 1 >= (long)sizeof name) {
+                snprintf(err, errcap, "certificate pattern \"%s\": a '{' without its '}'", pattern);
+                return -1;
+            }
+            snprintf(name, sizeof name, "%.*s", (int)(close - p - 1), p + 1);
+            p = close + 1;
+            if (strcmp(name, "code") == 0)
+                snprintf(piece, sizeof piece, "%s", c->code ? c->code : c->id);
+            else if (strcmp(name, "year") == 0)
+                snprintf(piece, sizeof piece, "%s", year);
+            else if (strcmp(name, "event") == 0)
+                snprintf(piece, sizeof piece, "%s", ev->id);
+            else if (strcmp(name, "kind") == 0)
+                snprintf(piece, sizeof piece, "%c", (char)kind);
+            else if (strcmp(name, "seq") == 0 ||
+                     (sscanf(name, "seq:%d", &width) == 1 && width >= 1 && width <= 9)) {
+                has_seq = true;
+                if (seq < 0)
+                    snprintf(piece, sizeof piece, "{seq}");
+                else
+                    snprintf(piece, sizeof piece, "%0*ld", width ? width : 1, seq);
+            } else {
+                snprintf(err, errcap, "certificate pattern \"%s\": unknown placeholder {%s} (use "
+                         "{code}, {year}, {event}, {kind}, {seq} or {seq:N})", pattern, name);
+                return -1;
+            }
+        }
+        size_t k = strlen(piece);
+        if (n + k >= cap) {
+            snprintf(err, errcap, "certificate pattern \"%s\" makes numbers longer than %zu bytes",
+                     pattern, cap - 1);
+            return -1;
+        }
+        memcpy(out + n, piece, k + 1);
+        n += k;
+    }
+    if (!has_seq) {
+        snprintf(err, errcap, "certificate pattern \"%s\" has no {seq}: numbers would repeat",
+                 pattern);
+        return -1;
+    }
+    return 0;
+}
+
+static const char *kind_key(rp_kind k) { return k == RP_AWARD ? "award" : "level"; }
+
+/* The signed text: every fact the certificate states, one field per line, in a fixed order. */
+static char *facts_text(const cf_competition *c, const cf_results *r, const rp_cert *k)
+{
+    const cf_entry *en = &c->entries[k->entry];
+    const cf_member *m = &en->members[k->member];
+    const char *award = sc_award_name(k->award), *level = sc_level_name(k->level);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return NULL;
+    fprintf(f, "skillscore-certificate/1\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%lld\n%s\n%s\n",
+            k->number, c->id, kind_key(k->kind), m->id, m->name, c->events[en->event].id,
+            r->groups[k->group].group, en->id, (long long)k->rank, award ? award : "",
+            k->kind == RP_LEVEL && level ? level : "");
+    if (fclose(f)) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static int sign(const unsigned char key[RP_KEY_BYTES], const cf_competition *c,
+                const cf_results *r, rp_cert *k)
+{
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int maclen = 0;
+    char *text = facts_text(c, r, k);
+    if (!text)
+        return -1;
+    if (!HMAC(EVP_sha256(), key, RP_KEY_BYTES, (const unsigned char *)text, strlen(text), mac,
+              &maclen)) {
+        free(text);
+        return -1;
+    }
+    free(text);
+    for (int i = 0; i < RP_SIG_HEX / 2; i++)
+        snprintf(k->sig + 2 * i, 3, "%02x", mac[i]);
+    return 0;
+}
+
+typedef struct counter {
+    char key[96];
+    long n;
+} counter;
+
+/* The next sequence number for a number whose other parts are key. */
+static long next_seq(counter **tab, size_t *n, size_t *cap, const char *key)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*tab)[i].key, key) == 0)
+            return ++(*tab)[i].n;
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        counter *t = realloc(*tab, nc * sizeof *t);
+        if (!t)
+            return -1;
+        *tab = t;
+        *cap = nc;
+    }
+    snprintf((*tab)[*n].key, sizeof (*tab)[*n].key, "%s", key);
+    (*tab)[*n].n = 1;
+    return (*tab)[(*n)++].n;
+}
+
+static int push(rp_certs *out, size_t *cap, const rp_cert *k)
+{
+    if (out->n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        rp_cert *t = realloc(out->items, nc * sizeof *t);
+        if (!t)
+            return -1;
+        out->items = t;
+        *cap = nc;
+    }
+    out->items[out->n++] = *k;
+    return 0;
+}
+
+int rp_certs_build(const cf_competition *c, const cf_results *r, const bool *include,
+                   const char *pattern, const unsigned char key[RP_KEY_BYTES], rp_certs *out,
+                   char *err, size_t errcap)
+{
+    counter *seqs = NULL;
+    size_t n_seqs = 0, cap_seqs = 0, cap = 0;
+
+    memset(out, 0, sizeof *out);
+    if (errcap)
+        err[0] = '\0';
+    if (!pattern)
+        pattern = c->certificate_pattern ? c->certificate_pattern : RP_DEFAULT_PATTERN;
+    for (size_t e = 0; e < c->n_events; e++) {
+        if (include && !include[e])
+            continue;
+        for (size_t g = 0; g < r->n_groups; g++) {
+            const cf_group_result *gr = &r->groups[g];
+            if (gr->event != e)
+                continue;
+            for (size_t i = 0; i < gr->n; i++) {
+                const sc_entry_out *o = &gr->entries[i];
+                const cf_entry *en = &c->entries[o->entry];
+                for (size_t m = 0; m < en->n_members; m++) {
+                    rp_kind kinds[2];
+                    size_t nk = 0;
+                    if (o->award != SC_AWARD_NONE)
+                        kinds[nk++] = RP_AWARD;
+                    if (o->promoted_to[m] != SC_LEVEL_NONE)
+                        kinds[nk++] = RP_LEVEL;
+                    for (size_t q = 0; q < nk; q++) {
+                        rp_cert k = {.kind = kinds[q], .group = g, .entry = o->entry,
+                                     .member = m, .rank = o->rank, .award = o->award,
+                                     .level = kinds[q] == RP_LEVEL ? o->promoted_to[m]
+                                                                   : SC_LEVEL_NONE};
+                        char keytext[96];
+                        long seq;
+                        if (expand(pattern, c, &c->events[e], k.kind, -1, keytext,
+                                   sizeof keytext, err, errcap))
+                            goto fail;
+                        if ((seq = next_seq(&seqs, &n_seqs, &cap_seqs, keytext)) < 0 ||
+                            expand(pattern, c, &c->events[e], k.kind, seq, k.number,
+                                   sizeof k.number, err, errcap) < 0)
+                            goto fail_msg;
+                        if (sign(key, c, r, &k) || push(out, &cap, &k))
+                            goto oom;
+                    }
+                }
+            }
+        }
+    }
+    free(seqs);
+    return 0;
+oom:
+    snprintf(err, errcap, "out of memory while listing certificates");
+    goto fail;
+fail_msg:
+    if (!err[0])
+        snprintf(err, errcap, "out of memory while numbering certificates");
+fail:
+    free(seqs);
+    rp_certs_free(out);
+    return -1;
+}
+
+void rp_certs_free(rp_certs *certs)
+{
+    free(certs->items);
+    certs->items = NULL;
+    certs->n = 0;
+}
+
+const rp_cert *rp_certs_find(const rp_certs *certs, const char *number)
+{
+    for (size_t i = 0; i < certs->n; i++)
+        if (strcmp(certs->items[i].number, number) == 0)
+            return &certs->items[i];
+    return NULL;
+}
+
+bool rp_sig_equal(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la != RP_SIG_HEX || lb != RP_SIG_HEX)
+        return false;
+    return CRYPTO_memcmp(a, b, RP_SIG_HEX) == 0;
+}
+
+int rp_verify(const rp_certs *certs, const char *number, const char *sig, const rp_cert **found)
+{
+    const rp_cert *k = rp_certs_find(certs, number);
+    *found = NULL;
+    if (!k)
+        return RP_UNKNOWN;
+    if (!rp_sig_equal(k->sig, sig))
+        return RP_FORGED;
+    *found = k;
+    return RP_GENUINE;
+}
+
+json_t *rp_cert_facts(const cf_competition *c, const cf_results *r, const rp_cert *k)
+{
+    const cf_entry *en = &c->entries[k->entry];
+    const cf_member *m = &en->members[k->member];
+    const cf_event *ev = &c->events[en->event];
+    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "number", k->number,
+                          "competition", c->id, "competition_name", c->name, "kind",
+                          kind_key(k->kind), "name", m->name, "event", ev->id, "event_name",
+                          ev->name, "group", r->groups[k->group].group, "rank",
+                          (json_int_t)k->rank);
+    if (!o)
+        return NULL;
+    if (m->unit)
+        json_object_set_new(o, "unit", json_string(m->unit));
+    if (ev->occupation_name)
+        json_object_set_new(o, "occupation", json_string(ev->occupation_name));
+    if (sc_award_name(k->award))
+        json_object_set_new(o, "award", json_string(sc_award_name(k->award)));
+    if (k->kind == RP_LEVEL)
+        json_object_set_new(o, "level", json_string(sc_level_name(k->level)));
+    if (c->certificate_issuer)
+        json_object_set_new(o, "issuer", json_string(c->certificate_issuer));
+    if (c->date)
+        json_object_set_new(o, "date", json_string(c->date));
+    return o;
+}

@@ -1,0 +1,116 @@
+/*
+ * reports.h — certificates (证书) and result sheets as PDF, and what makes a certificate checkable
+ * (prefix rp_).
+ *
+ * What is issued (rules.md §8): an award certificate (获奖证书) to each member of an entry with an
+ * award or 优胜奖, and a skill-level certificate (职业技能等级证书) for each promotion, "一赛一授权"
+ * in the name of the organizing committee office with the appraisal centre's seal text. The
+ * scoring engine decides who gets what; this module only lists and draws it.
+ *
+ * Numbers. rp_certs_build() lists the certificates in a fixed order — events in file order, groups
+ * in results order, entries in rank order, members in entry order, the award before the level —
+ * and numbers them from a pattern (RP_DEFAULT_PATTERN, or competition.certificate_pattern):
+ *   {code} competition.code (else its id)   {year} the year of competition.date
+ *   {event} event id   {kind} A (award) or L (level)   {seq} or {seq:N} a sequence, N digits
+ * The sequence counts certificates whose number is otherwise the same, so numbers are unique
+ * whatever the pattern, and the same results always give the same numbers: printing again
+ * reproduces them.
+ *
+ * Verification. Each certificate carries a signature: HMAC-SHA-256, under a 32-byte key that only
+ * the venue server holds, of the certificate's facts (number, competition, kind, person, event,
+ * group, rank, award or level) — 128 bits of it in hex. The QR code holds
+ *   {verify_base}/verify/{number}?sig={signature}
+ * and whoever holds the key checks a number and signature by building the certificates again from
+ * the stored results (rp_certs_find) and comparing signatures in constant time (rp_sig_equal).
+ * A changed number, a changed signature, or results that changed since printing all fail.
+ *
+ * PDF (libharu). Every function writes one PDF into memory (*pdf malloc'd, caller frees) and
+ * embeds the font once per document. Text that would run past its box is set smaller, then
+ * wrapped, never cut. Errors: -1 with a message in err.
+ *
+ * Ownership: an rp_certs holds indices into the competition and results it was built from and
+ * string pointers into the competition; free it (rp_certs_free) before them.
+ */
+#ifndef SKILLSCORE_REPORTS_H
+#define SKILLSCORE_REPORTS_H
+
+#include "../compfile/compfile.h"
+
+#include <jansson.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RP_DEFAULT_PATTERN "{code}-{year}-{event}-{kind}{seq:4}"
+#define RP_KEY_BYTES 32
+#define RP_SIG_HEX 32 /* characters of signature text */
+#define RP_DEFAULT_FONT "/usr/share/fonts/truetype/arphic/uming.ttc"
+
+typedef enum rp_kind { RP_AWARD = 'A', RP_LEVEL = 'L' } rp_kind;
+
+typedef struct rp_cert {
+    rp_kind kind;
+    char number[96];
+    char sig[RP_SIG_HEX + 1];
+    size_t group;            /* index into the results' groups */
+    size_t entry, member;    /* indices into the competition's entries and the entry's members */
+    int64_t rank;
+    sc_award award;          /* the entry's award (also on level certificates) */
+    sc_level level;          /* RP_LEVEL: the level promoted to */
+} rp_cert;
+
+typedef struct rp_certs {
+    rp_cert *items;
+    size_t n;
+} rp_certs;
+
+/* Lists and numbers every certificate of r (see above) for the events whose include flag is true
+ * (include NULL: every event). pattern NULL: the competition's, else RP_DEFAULT_PATTERN. A pattern
+ * without {seq}, with an unknown placeholder or producing a number over 95 bytes is refused. */
+int rp_certs_build(const cf_competition *c, const cf_results *r, const bool *include,
+                   const char *pattern, const unsigned char key[RP_KEY_BYTES], rp_certs *out,
+                   char *err, size_t errcap);
+void rp_certs_free(rp_certs *certs);
+
+/* The certificate with this number, or NULL. */
+const rp_cert *rp_certs_find(const rp_certs *certs, const char *number);
+/* Whether two signature texts are equal, in time that does not depend on where they differ. */
+bool rp_sig_equal(const char *a, const char *b);
+
+/* Checks a number and signature against certs: RP_GENUINE with *found set, RP_UNKNOWN when no
+ * certificate has the number, RP_FORGED when the signature does not match. */
+enum { RP_GENUINE = 0, RP_UNKNOWN = 1, RP_FORGED = 2 };
+int rp_verify(const rp_certs *certs, const char *number, const char *sig, const rp_cert **found);
+
+/* The facts a certificate states, as JSON (caller decrefs): number, competition, kind, name,
+ * unit, event, occupation, group, rank, award, level. What /verify shows. */
+json_t *rp_cert_facts(const cf_competition *c, const cf_results *r, const rp_cert *k);
+
+typedef struct rp_opts {
+    const char *font_path;   /* NULL: RP_DEFAULT_FONT */
+    const char *verify_base; /* e.g. "http://192.168.1.10:8080"; NULL: "http://127.0.0.1:8080" */
+} rp_opts;
+
+/* Certificates certs[0..n) (pointers into an rp_certs), one A4 landscape page each. */
+int rp_certificates_pdf(const cf_competition *c, const cf_results *r, const rp_cert *const *certs,
+                        size_t n, const rp_opts *o, unsigned char **pdf, size_t *len, char *err,
+                        size_t errcap);
+
+/* 成绩公示表: one table per (event, group) of r whose include flag is true, page x/y in the
+ * footer, signature lines for 裁判长 and 监督仲裁 after each group. certs (may be NULL) adds the
+ * certificate numbers to the promotion column. */
+int rp_results_pdf(const cf_competition *c, const cf_results *r, const bool *include,
+                   const rp_opts *o, unsigned char **pdf, size_t *len, char *err, size_t errcap);
+
+/* 晋升名册 for the appraisal centre: every promotion with its certificate number. */
+int rp_promotions_pdf(const cf_competition *c, const cf_results *r, const rp_certs *certs,
+                      const rp_opts *o, unsigned char **pdf, size_t *len, char *err,
+                      size_t errcap);
+
+/* 奖金发放表: per entry with cash, the per-person amount for each member and the coach team's
+ * amount, with totals; whole yuan. */
+int rp_cash_pdf(const cf_competition *c, const cf_results *r, const bool *include,
+                const rp_opts *o, unsigned char **pdf, size_t *len, char *err, size_t errcap);
+
+#endif

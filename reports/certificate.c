@@ -19,6 +19,7 @@
 #define PAGE_H 595.28f
 #define BODY_X 112.0f
 #define BODY_W (PAGE_W - 2 * BODY_X)
+#define ISSUER_X 500.0f /* the issuer's block runs from here to the right margin */
 
 static void frame(HPDF_Page p)
 {
@@ -70,7 +71,8 @@ static float paragraph(pdf_doc *d, HPDF_Page p, const char *text, float x, float
     }
     for (size_t i = 0; i < n; i++) {
         y -= size * 1.6f;
-        pdf_text(d, p, align == PDF_CENTER ? x + w / 2 : x, y, size, align, lines[i]);
+        pdf_text(d, p, align == PDF_CENTER ? x + w / 2 : align == PDF_RIGHT ? x + w : x, y, size,
+                 align, lines[i]);
     }
     pdf_free_lines(lines, n);
     return y;
@@ -118,19 +120,19 @@ static void page_for(pdf_doc *d, const cf_competition *c, const cf_results *r, c
     snprintf(indented, sizeof indented, "　　%s", text);
     paragraph(d, p, indented, BODY_X, y - 6, BODY_W, 21, 12, 4, PDF_LEFT);
 
-    /* Facts at the lower left, beside the QR code. */
-    float fx = BODY_X + 104, fw = 330;
+    /* Facts at the lower left, beside the QR code; the issuer's block to their right. */
+    float fx = BODY_X + 104, fw = ISSUER_X - 14 - fx;
     float fy = 178;
     if (m->unit) {
         snprintf(text, sizeof text, "工作单位：%s", m->unit);
-        fy = paragraph(d, p, text, fx, fy, fw, 12, 7, 2, PDF_LEFT);
+        fy = paragraph(d, p, text, fx, fy, fw, 12, 8, 2, PDF_LEFT);
     }
     if (en->n_members > 1) {
         size_t n = (size_t)snprintf(text, sizeof text, "团队成员：");
         for (size_t i = 0; i < en->n_members && n < sizeof text; i++)
             n += (size_t)snprintf(text + n, sizeof text - n, "%s%s", i ? "、" : "",
                                   en->members[i].name);
-        fy = paragraph(d, p, text, fx, fy, fw, 12, 7, 2, PDF_LEFT);
+        fy = paragraph(d, p, text, fx, fy, fw, 12, 8, 2, PDF_LEFT);
     }
     snprintf(text, sizeof text, "证书编号：%s", k->number);
     fy = paragraph(d, p, text, fx, fy, fw, 12, 7, 2, PDF_LEFT);
@@ -145,21 +147,18 @@ static void page_for(pdf_doc *d, const cf_competition *c, const cf_results *r, c
         snprintf(err, errcap, "cannot encode the QR code for %s", k->number);
     pdf_text(d, p, BODY_X + 42, 60, 9, PDF_CENTER, "扫码验证真伪");
 
-    /* Issuer, seal text and date at the lower right. */
-    float rx = PAGE_W - BODY_X, rw = 250;
-    y = 150;
+    /* Issuer, seal text and date at the lower right, right-aligned. */
     const char *issuer = c->certificate_issuer ? c->certificate_issuer : c->name;
-    pdf_text(d, p, rx, y, pdf_fit(d, issuer, 14, 7, rw), PDF_RIGHT, issuer);
-    y -= 24;
+    float iw = PAGE_W - BODY_X - ISSUER_X;
+    y = paragraph(d, p, issuer, ISSUER_X, 176, iw, 14, 10, 1, PDF_RIGHT);
     if (c->appraisal_centre) {
         snprintf(text, sizeof text, "（%s代章）", c->appraisal_centre);
-        pdf_text(d, p, rx, y, pdf_fit(d, text, 12, 7, rw), PDF_RIGHT, text);
-        y -= 24;
+        y = paragraph(d, p, text, ISSUER_X, y - 2, iw, 12, 9, 1, PDF_RIGHT);
     }
     if (c->date && strlen(c->date) == 10) {
         snprintf(text, sizeof text, "%.4s年%d月%d日", c->date, atoi(c->date + 5),
                  atoi(c->date + 8));
-        pdf_text(d, p, rx, y, 12, PDF_RIGHT, text);
+        paragraph(d, p, text, ISSUER_X, y - 2, iw, 12, 8, 1, PDF_RIGHT);
     }
 }
 

@@ -127,6 +127,16 @@ static size_t u8len(const char *s)
     return n;
 }
 
+/* Whether the UTF-8 character at s is one of the characters of set. */
+static bool strchr_u8(const char *set, const char *s)
+{
+    size_t n = u8len(s);
+    for (const char *p = set; *p; p += u8len(p))
+        if (u8len(p) == n && memcmp(p, s, n) == 0)
+            return true;
+    return false;
+}
+
 size_t pdf_wrap(const pdf_doc *d, const char *text, float size, float maxw, char **lines,
                 size_t max)
 {
@@ -146,6 +156,9 @@ size_t pdf_wrap(const pdf_doc *d, const char *text, float size, float maxw, char
                 break;
             ok = take = k;
         }
+        /* Chinese line breaking (避头): closing punctuation never starts a line. */
+        while (start[ok] && strchr_u8("，。、；：！？）》」』”’,.;:!?)", start + ok))
+            ok += u8len(start + ok);
         if (n == max - 1)
             ok = strlen(start); /* the last line takes the rest */
         lines[n] = strndup(start, ok);

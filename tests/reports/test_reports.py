@@ -1,0 +1,360 @@
+"""Certificates and sheets, read back the way a person and a phone would read them.
+
+pdftotext finds the fields; pdftoppm + tesseract (chi_sim) prove the Chinese glyphs are really
+drawn (libharu 2.3.0 can drop glyphs while the text layer stays right); zbarimg decodes the QR
+code; `pdftotext -bbox` proves nothing is set past the page edge. The CLI and the server are
+the ASan builds. Rules: rules.md §8 (certificates), 管理办法 第三十七条 (awards), 2023 晋升通知
+(promotions), 技能云南 item 28 (cash).
+"""
+import collections
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "server"))
+from harness import BIN, DEMO, ROOT, Server, summary, test  # noqa: E402
+
+GOLDEN = os.path.join(ROOT, "tests", "golden", "demo.out.json")
+TMP = tempfile.mkdtemp(prefix="skillscore-reports-")
+A4_LANDSCAPE = (841.89, 595.28)
+
+
+def run(*args, ok=True):
+    p = subprocess.run([BIN] + list(args), capture_output=True, timeout=300,
+                       env=dict(os.environ, ASAN_OPTIONS="detect_leaks=1"))
+    out, err = p.stdout.decode(), p.stderr.decode()
+    assert "AddressSanitizer" not in err and "runtime error" not in err, err[-3000:]
+    if ok:
+        assert p.returncode == 0, (args, p.returncode, err)
+    return p.returncode, out, err
+
+
+def pages_text(pdf):
+    """The text of each page (pdftotext splits pages with form feeds)."""
+    # -raw: text in the order it was drawn, so side-by-side blocks do not interleave.
+    out = subprocess.run(["pdftotext", "-raw", pdf, "-"], capture_output=True, timeout=60,
+                         check=True).stdout.decode()
+    return out.split("\f")[:-1]
+
+
+def page_count(pdf):
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, timeout=60, check=True)
+    return int(re.search(r"Pages:\s+(\d+)", info.stdout.decode()).group(1))
+
+
+def render(pdf, page, dpi=150, crop=None):
+    """A page as PNG; crop (x, y, w, h) in points from the top left renders that part only."""
+    base = os.path.join(TMP, "page-%d-%d-%s" % (page, os.getpid(), "-".join(map(str, crop or ()))))
+    args = ["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page), "-singlefile"]
+    if crop:
+        for flag, v in zip(("-x", "-y", "-W", "-H"), crop):
+            args += [flag, str(int(v * dpi / 72))]
+    subprocess.run(args + [pdf, base], capture_output=True, timeout=60, check=True)
+    return base + ".png"
+
+
+def qr_of(png):
+    p = subprocess.run(["zbarimg", "--quiet", "--raw", png], capture_output=True, timeout=60)
+    return p.stdout.decode().strip()
+
+
+def han(text):
+    return [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+
+
+def ocr_share(pngs, expected_text):
+    """The share of the page's Chinese characters (from its text layer) that OCR reads in the
+    images pngs together."""
+    text = ""
+    for png in pngs:
+        # --psm 4: one column of lines of several sizes, which is what a certificate is.
+        p = subprocess.run(["tesseract", png, "-", "-l", "chi_sim", "--psm", "4"],
+                           capture_output=True, timeout=120)
+        text += p.stdout.decode()
+    got = collections.Counter(han(text))
+    want = collections.Counter(han(expected_text))
+    hit = sum(min(n, got[ch]) for ch, n in want.items())
+    return hit / max(1, sum(want.values()))
+
+
+def expected_certificates(results, demo):
+    """(kind, entry, member id) of every certificate rules.md §8 calls for, from the results."""
+    entries = {e["id"]: e for e in demo["entries"]}
+    out = []
+    for g in results["rankings"]:
+        for r in g["entries"]:
+            members = entries[r["entry"]]["members"]
+            promoted = {p["member"] for p in r.get("promotions") or []}
+            for m in members:
+                if r.get("award"):
+                    out.append(("A", r["entry"], m["id"]))
+                if m["id"] in promoted:
+                    out.append(("L", r["entry"], m["id"]))
+    return out
+
+
+DEMO_DOC = json.load(open(DEMO, encoding="utf-8"))
+RESULTS = json.load(open(GOLDEN, encoding="utf-8"))
+OUT = os.path.join(TMP, "certs")
+DB = os.path.join(TMP, "key.db")
+
+
+@test
+def test_rules_8_every_award_and_promotion_gets_a_certificate_with_its_fields():
+    _, out, _ = run("certificates", DEMO, "--out", OUT, "--db", DB)
+    want = expected_certificates(RESULTS, DEMO_DOC)
+    pdf = os.path.join(OUT, "certificates.pdf")
+    assert page_count(pdf) == len(want), (page_count(pdf), len(want))
+    people = {(e, m) for _, e, m in want}
+    files = [f for f in os.listdir(OUT) if f != "certificates.pdf"]
+    assert len(files) == len(people), (len(files), len(people))
+    assert "%d certificates for %d people" % (len(want), len(people)) in out, out
+    comp = DEMO_DOC["competition"]
+    entries = {e["id"]: e for e in DEMO_DOC["entries"]}
+    events = {e["id"]: e for e in DEMO_DOC["events"]}
+    results = {r["entry"]: (g, r) for g in RESULTS["rankings"] for r in g["entries"]}
+    texts = pages_text(pdf)
+    for (kind, entry, member), text in zip(want, texts):
+        flat = re.sub(r"\s+", "", text)
+        g, r = results[entry]
+        m = next(x for x in entries[entry]["members"] if x["id"] == member)
+        title = "获奖证书" if kind == "A" else "职业技能等级证书"
+        assert title in flat, (entry, flat[:80])
+        for field in (m["name"], m["unit"], comp["name"], events[g["event"]]["name"], g["group"],
+                      comp["certificate_issuer"], comp["appraisal_centre"] + "代章",
+                      "2026年11月20日", "证书编号", "验证码"):
+            assert field in flat, (entry, field, flat)
+        if kind == "A":
+            assert r["award"] in flat, (entry, r["award"])
+        else:
+            level = next(p["to"] for p in r["promotions"] if p["member"] == member)
+            assert "晋升" in flat and level in flat, (entry, level)
+        number = re.search(r"证书编号：([A-Za-z0-9-]+)", flat).group(1)
+        assert re.fullmatch(r"YNJS-2026-%s-%s\d{4}" % (g["event"], kind), number), number
+        if len(entries[entry]["members"]) > 1:
+            others = [x["name"] for x in entries[entry]["members"]]
+            assert "团队成员：" + "、".join(others) in flat, flat
+
+
+def numbers_and_codes(pdf):
+    out = []
+    for text in pages_text(pdf):
+        flat = re.sub(r"\s+", "", text)
+        out.append((re.search(r"证书编号：(\S+?)验证码", flat).group(1),
+                    re.search(r"验证码：([0-9a-f]{32})", flat).group(1)))
+    return out
+
+
+@test
+def test_rules_8_numbers_are_unique_and_printing_again_gives_the_same_numbers():
+    first = numbers_and_codes(os.path.join(OUT, "certificates.pdf"))
+    again = os.path.join(TMP, "again")
+    run("certificates", DEMO, "--out", again, "--db", DB)
+    assert numbers_and_codes(os.path.join(again, "certificates.pdf")) == first
+    assert len({n for n, _ in first}) == len(first)
+    # A custom pattern is followed, and a pattern that would repeat numbers is refused.
+    custom = os.path.join(TMP, "custom")
+    run("certificates", DEMO, "--out", custom, "--db", DB, "--pattern", "ZS{year}{kind}{seq:5}")
+    nums = [n for n, _ in numbers_and_codes(os.path.join(custom, "certificates.pdf"))]
+    assert nums[0] == "ZS2026A00001" and len(set(nums)) == len(nums), nums[:3]
+    code, _, err = run("certificates", DEMO, "--out", custom, "--db", DB, "--pattern",
+                       "{code}-{event}", ok=False)
+    assert code == 2 and "has no {seq}" in err, err
+    code, _, err = run("certificates", DEMO, "--out", custom, "--db", DB, "--pattern",
+                       "{code}{seq}{month}", ok=False)
+    assert code == 2 and "unknown placeholder {month}" in err, err
+
+
+@test
+def test_certificates_render_their_chinese_text_ocr_reads_it():
+    pdf = os.path.join(OUT, "certificates.pdf")
+    texts = pages_text(pdf)
+    for page in (1, 2):  # an award certificate and a skill-level certificate
+        # The QR code's pattern changes with the key and upsets tesseract's layout analysis:
+        # read the page without it, as the part above it and the part to its right.
+        parts = [render(pdf, page, 200, (0, 0, A4_LANDSCAPE[0], 420)),
+                 render(pdf, page, 200, (200, 420, A4_LANDSCAPE[0] - 200, A4_LANDSCAPE[1] - 420))]
+        share = ocr_share(parts, texts[page - 1])
+        print("ocr share page %d: %.3f" % (page, share))
+        assert share >= 0.85, (page, share)
+
+
+@test
+def test_the_qr_code_holds_the_verification_url_and_only_the_real_one_verifies():
+    pdf = os.path.join(OUT, "certificates.pdf")
+    number, code = numbers_and_codes(pdf)[0]
+    url = qr_of(render(pdf, 1))
+    assert url == "http://127.0.0.1:8080/verify/%s?sig=%s" % (number, code), url
+    rc, out, _ = run("verify", url, "--db", DB, "--file", DEMO)
+    assert rc == 0 and "genuine" in out and number in out, out
+    forged_number = url.replace(number, number[:-1] + ("2" if number[-1] != "2" else "3"))
+    rc, out, _ = run("verify", forged_number, "--db", DB, "--file", DEMO, ok=False)
+    assert rc == 1 and "NOT GENUINE" in out, out
+    forged_sig = url[:-1] + ("0" if url[-1] != "0" else "1")
+    rc, out, _ = run("verify", forged_sig, "--db", DB, "--file", DEMO, ok=False)
+    assert rc == 1 and "does not match" in out, out
+    # Another server's key does not verify this certificate.
+    other = os.path.join(TMP, "other.db")
+    run("certificates", DEMO, "--out", os.path.join(TMP, "o"), "--db", other)
+    rc, out, _ = run("verify", url, "--db", other, "--file", DEMO, ok=False)
+    assert rc == 1 and "does not match" in out, out
+
+
+def long_names_file():
+    doc = {
+        "format": "skillscore/1",
+        "competition": {"id": "LONG", "name": "2026年西双版纳傣族自治州第三届职业技能大赛暨全国技能大赛选拔赛",
+                        "class": "prefecture", "code": "XSBN", "date": "2026-12-01",
+                        "certificate_issuer": "2026年西双版纳傣族自治州第三届职业技能大赛组织委员会办公室",
+                        "appraisal_centre": "西双版纳傣族自治州职业技能鉴定中心"},
+        "events": [
+            {"id": "E1", "name": "工业机器人系统运维员（工业机器人应用编程方向）", "criteria": [{"id": "A", "name": "操作", "max": 100}],
+             "occupation": {"name": "工业机器人系统运维员", "top_level": "高级技师"}},
+            {"id": "E2", "name": "汽车维修（团体）", "team_size": 3, "criteria": [{"id": "A", "name": "操作", "max": 100}]},
+        ],
+        "entries": [],
+        "marks": [],
+    }
+    names = ["欧阳娜娜", "司马相如", "爱新觉罗·启星", "阿卜杜热合曼·买买提明·艾则孜", "李"]
+    unit = "西双版纳傣族自治州勐海县勐遮镇曼弄村民委员会下属农业机械化服务专业合作社维修车间"
+    for i, name in enumerate(names):
+        doc["entries"].append({"id": "E1-%d" % i, "event": "E1", "members": [
+            {"id": "P%d" % i, "name": name, "unit": unit, "level": None}]})
+        doc["marks"].append({"entry": "E1-%d" % i, "criterion": "A", "judge": "J1", "score": 90 - i})
+    for t in range(2):
+        doc["entries"].append({"id": "E2-%d" % t, "event": "E2", "members": [
+            {"id": "T%d%d" % (t, k), "name": n, "unit": unit, "level": None}
+            for k, n in enumerate(["诸葛孔明明", "上官婉儿", "买买提·吐尔逊"])]})
+        doc["marks"].append({"entry": "E2-%d" % t, "criterion": "A", "judge": "J1", "score": 80 - t})
+    return doc
+
+
+@test
+def test_long_names_compound_surnames_long_units_and_teams_stay_on_the_page():
+    path = os.path.join(TMP, "long.json")
+    doc = long_names_file()
+    json.dump(doc, open(path, "w", encoding="utf-8"), ensure_ascii=False)
+    out = os.path.join(TMP, "long")
+    run("certificates", path, "--out", out, "--db", DB)
+    run("sheets", path, "--out", out)
+    for name in ("certificates.pdf", "results.pdf", "promotions.pdf", "cash.pdf"):
+        pdf = os.path.join(out, name)
+        bbox = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, timeout=60,
+                              check=True).stdout.decode()
+        root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", bbox).replace(
+            'xmlns="http://www.w3.org/1999/xhtml"', ""))
+        pages = root.findall(".//page")
+        assert pages, name
+        for page in pages:
+            w, h = float(page.get("width")), float(page.get("height"))
+            for word in page.findall("word"):
+                x0, y0, x1, y1 = (float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
+                assert x0 >= 20 and y0 >= 10 and x1 <= w - 20 and y1 <= h - 10, \
+                    (name, word.text, x0, y0, x1, y1, w, h)
+    flat = re.sub(r"\s+", "", "".join(pages_text(os.path.join(out, "certificates.pdf"))))
+    for n in ("阿卜杜热合曼·买买提明·艾则孜", "爱新觉罗·启星", "欧阳娜娜", "团队成员：诸葛孔明明、上官婉儿、买买提·吐尔逊"):
+        assert n in flat, n
+    assert doc["competition"]["certificate_issuer"] in flat
+
+
+@test
+def test_sheets_list_every_entry_with_signature_lines_and_page_numbers():
+    out = os.path.join(TMP, "sheets")
+    run("sheets", DEMO, "--out", out)
+    results = os.path.join(out, "results.pdf")
+    texts = pages_text(results)
+    n = len(texts)
+    entries = {e["id"]: e for e in DEMO_DOC["entries"]}
+    flat_all = re.sub(r"\s+", "", "".join(texts))
+    for i, text in enumerate(texts):
+        assert "第 %d 页 / 共 %d 页" % (i + 1, n) in text, (i, text[-200:])
+        assert "成绩公示表" in text
+    for g in RESULTS["rankings"]:
+        assert "裁判长（签字）" in flat_all and "监督仲裁（签字）" in flat_all
+        for r in g["entries"]:
+            assert r["entry"] in flat_all, r["entry"]
+            if r["total"]:
+                assert r["total"] in flat_all, (r["entry"], r["total"])
+            for m in entries[r["entry"]]["members"]:
+                assert m["name"] in flat_all, m["name"]
+    # 晋升名册: one row per promotion, with the level certificate's number.
+    promos = [(r["entry"], p) for g in RESULTS["rankings"] for r in g["entries"]
+              for p in r.get("promotions") or []]
+    roster = re.sub(r"\s+", "", "".join(pages_text(os.path.join(out, "promotions.pdf"))))
+    assert "共%d人" % len(promos) in roster, roster[:200]
+    assert len(re.findall(r"YNJS-2026-E0\d-L\d{4}", roster)) == len(promos)
+    for _, p in promos:
+        member = next(m for e in DEMO_DOC["entries"] for m in e["members"] if m["id"] == p["member"])
+        assert member["id_number"] in roster, member["name"]
+
+
+@test
+def test_skills_yunnan_item_28_cash_list_totals_are_exact():
+    out = os.path.join(TMP, "sheets")
+    text = re.sub(r"\s+", "", "".join(pages_text(os.path.join(out, "cash.pdf"))))
+    entries = {e["id"]: e for e in DEMO_DOC["entries"]}
+    people = sum(r["cash"]["per_person"] * len(entries[r["entry"]]["members"])
+                 for g in RESULTS["rankings"] for r in g["entries"] if r.get("cash"))
+    coach = sum(r["cash"]["coach"] for g in RESULTS["rankings"] for r in g["entries"] if r.get("cash"))
+    assert people > 0 and coach > 0
+    assert "奖金总额：%d元（获奖人员%d元，教练团队%d元）" % (people + coach, people, coach) in text, text[-300:]
+
+
+@test
+def test_server_serves_certificates_of_locked_events_and_verify_answers_for_them():
+    srv = Server(demo=True)
+    try:
+        admin = srv.admin()
+        status, headers, body = srv.request("GET", "/api/competitions/YN2026/reports/certificates.pdf",
+                                            token=admin)
+        assert status == 200 and headers["content-type"] == "application/pdf", (status, body[:200])
+        assert "attachment" in headers["content-disposition"]
+        pdf = os.path.join(TMP, "server-certs.pdf")
+        open(pdf, "wb").write(body)
+        # E01 is the demo's only locked event: its certificates, nothing of E02 or E03.
+        e01 = [c for c in expected_certificates(RESULTS, DEMO_DOC) if c[1].startswith("E01")]
+        assert page_count(pdf) == len(e01), (page_count(pdf), len(e01))
+        url = qr_of(render(pdf, 1))
+        assert url.startswith("http://127.0.0.1:%d/verify/YNJS-2026-E01-A0001?sig=" % srv.port), url
+        path = url[len("http://127.0.0.1:%d" % srv.port):]
+        status, headers, page = srv.request("GET", path)
+        page = page.decode()
+        name = re.sub(r"\s+", "", pages_text(pdf)[0]).split("：")[0].split("书")[-1]
+        assert status == 200 and "真实有效" in page and name in page, (status, name, page[:300])
+        status, _, page = srv.request("GET", path[:-1] + ("0" if path[-1] != "0" else "1"))
+        assert status == 404 and "不是有效证书" in page.decode()
+        status, doc = srv.json("GET", path + "&format=json")
+        assert status == 200 and doc["genuine"] and doc["certificate"]["name"] == name, doc
+        status, doc = srv.json("GET", "/verify/NOPE-1?sig=00&format=json")
+        assert status == 404 and not doc["genuine"], doc
+        for report in ("results.pdf", "promotions.pdf", "cash.pdf"):
+            status, headers, body = srv.request("GET", "/api/competitions/YN2026/reports/" + report,
+                                                token=admin)
+            assert status == 200 and body.startswith(b"%PDF"), (report, status)
+        assert srv.request("GET", "/api/competitions/YN2026/reports/certificates.pdf")[0] == 401
+        judge = srv.login(judge="J07", pin="202607")
+        assert srv.request("GET", "/api/competitions/YN2026/reports/results.pdf", token=judge)[0] == 403
+        assert srv.json("GET", "/api/competitions/YN2026/reports/x.pdf", token=admin)[0] == 404
+        srv.stop()
+        # Offline, with the server's database: the same answer.
+        rc, out, _ = run("verify", url, "--db", srv.db)
+        assert rc == 0 and "genuine" in out and name in out, out
+        rc, out, _ = run("verify", url.replace("A0001", "A0002"), "--db", srv.db, ok=False)
+        assert rc == 1 and "NOT GENUINE" in out, out
+    finally:
+        srv.stop()
+
+
+if __name__ == "__main__":
+    code = summary()
+    if os.environ.get("SKILLSCORE_KEEP"):
+        print("PDFs kept in " + TMP)
+    else:
+        shutil.rmtree(TMP, ignore_errors=True)
+    sys.exit(code)

@@ -104,12 +104,20 @@ $(B)/fuzz_csv: tests/fuzz/fuzz_csv.c server/csv.c server/csv.h
 	clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined \
 	    tests/fuzz/fuzz_csv.c server/csv.c -o $@
 
-fuzz: deps $(B)/fuzz_read $(B)/fuzz_csv
+$(B)/fuzz_pattern: tests/fuzz/fuzz_pattern.c reports/certs.c $(LIB_SRC) $(HEADERS)
+	@mkdir -p $(B)
+	clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined $(JANSSON_CFLAGS) \
+	    tests/fuzz/fuzz_pattern.c reports/certs.c $(LIB_SRC) $(JANSSON_LIBS) -lcrypto -o $@
+
+fuzz: deps $(B)/fuzz_read $(B)/fuzz_csv $(B)/fuzz_pattern
 	@mkdir -p $(B)/fuzz-corpus $(B)/fuzz-corpus-csv
 	$(B)/fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    $(B)/fuzz-corpus tests/golden tests/bad
 	$(B)/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 	    $(B)/fuzz-corpus-csv tests/fuzz/csv-seeds
+	@mkdir -p $(B)/fuzz-corpus-pattern
+	$(B)/fuzz_pattern -max_total_time=$(FUZZ_SECONDS) -max_len=255 \
+	    $(B)/fuzz-corpus-pattern tests/fuzz/pattern-seeds
 
 format:
 	clang-format -i scoring/*.[ch] compfile/*.[ch] cli/*.[ch] tests/*.[ch] bench/*.c

@@ -358,11 +358,23 @@
     return out;
   }
 
+  // Downloads go through fetch (the token is a header, not a cookie), then a Blob link.
   async function download(path, name) {
-    const r = await call('GET', path);
-    if (!r) return;
-    if (r.status !== 200) { say(errorText(T, r)); return; }
-    const url = URL.createObjectURL(new Blob([r.text], { type: 'application/json' }));
+    let r;
+    say(TA.working, true);
+    try {
+      r = await fetch(path, { headers: { Authorization: 'Bearer ' + session.token }, cache: 'no-store' });
+    } catch (e) {
+      say(T.judge.needNetwork);
+      return;
+    }
+    if (r.status === 401) { signOut(errorText(T, { status: 401, doc: {} })); return; }
+    if (!r.ok) {
+      const doc = await r.json().catch(() => ({}));
+      say(errorText(T, { status: r.status, doc }));
+      return;
+    }
+    const url = URL.createObjectURL(await r.blob());
     const a = el('a', { href: url, download: name });
     document.body.append(a);
     a.click();
@@ -374,10 +386,11 @@
   async function renderDownloads() {
     const rows = [[TA.results, C() + '/results', comp.id + '-results.json']];
     if (session.role === 'admin') rows.push([TA.exportFile, C() + '/export', comp.id + '-export.json']);
+    for (const [label, file] of TA.reports) rows.push([label, C() + '/reports/' + file, comp.id + '-' + file]);
     return el('div', {}, el('h2', {}, TA.nav.downloads), el('div', { class: 'card' },
       el('table', { class: 'grid' }, rows.map(([label, path, name]) => el('tr', {}, el('td', {}, label),
         el('td', {}, el('button', { type: 'button', 'data-download': name, onclick: () => download(path, name) }, TA.download))))),
-      el('p', { class: 'muted' }, TA.provisional)));
+      el('p', { class: 'muted' }, TA.provisional), el('p', { class: 'muted' }, TA.reportsNote)));
   }
 
   async function renderAudit() {

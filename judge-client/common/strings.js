@@ -72,6 +72,9 @@ window.T = {
     exportFile: '赛事数据导出（含全部评分）',
     download: '下载',
     provisional: '含未完成评分的赛项为临时成绩',
+    reports: [['获奖证书与职业技能等级证书（PDF，供打印）', 'certificates.pdf'], ['成绩公示表（PDF）', 'results.pdf'],
+      ['职业技能等级晋升名册（PDF）', 'promotions.pdf'], ['奖金发放表（PDF）', 'cash.pdf']],
+    reportsNote: 'PDF 只包含已锁定赛项的最终成绩；证书上的二维码指向本服务器的验证页面。',
     // audit
     at: '时间', actor: '操作人', action: '操作', detail: '内容',
     working: '处理中…',

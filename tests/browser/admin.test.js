@@ -190,6 +190,22 @@ H.run(async (test) => {
       const admin = await H.adminToken(srv);
       const served = await fetch(srv.base + C + '/results', { headers: { Authorization: 'Bearer ' + admin } }).then((r) => r.text());
       assert(fs.readFileSync(file, 'utf8') === served, 'the download is the results document');
+      const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="YN2026-certificates.pdf"]')]);
+      const pdfFile = path.join(tmp, 'certificates.pdf');
+      await pdf.saveAs(pdfFile);
+      const head = fs.readFileSync(pdfFile).subarray(0, 5).toString();
+      assert(head === '%PDF-' && fs.statSync(pdfFile).size > 10000, 'a PDF of certificates: ' + head);
+      await H.shot(page, 'admin-downloads-1366x768');
+      // The page a phone opens from a certificate's QR code.
+      const text = require('child_process').execFileSync('pdftotext', ['-raw', '-l', '1', pdfFile, '-']).toString().replace(/\s+/g, '');
+      const number = /证书编号：([A-Za-z0-9-]+)/.exec(text)[1], sig = /验证码：([0-9a-f]{32})/.exec(text)[1];
+      const phone = await H.newPage(browser, 390, 844);
+      await phone.goto(srv.base + '/verify/' + number + '?sig=' + sig);
+      assert((await phone.textContent('#verdict')).includes('真实有效'), 'genuine');
+      await H.shot(phone, 'verify-genuine-390x844');
+      await phone.goto(srv.base + '/verify/' + number + '?sig=' + sig.replace(/^./, (c) => (c === '0' ? '1' : '0')));
+      assert((await phone.textContent('#verdict')).includes('不是有效证书'), 'forged');
+      await phone.context().close();
       await go(page, 'audit');
       await page.waitForSelector('#auditTable tr td');
       assert((await page.textContent('#auditTable')).includes('publish'), 'publication in the audit log');

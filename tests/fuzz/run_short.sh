@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Short, bounded libFuzzer runs of the reader and the CSV parser for `make test` (clang only). The seeds are the
+# Short, bounded libFuzzer runs of the reader, the CSV parser and certificate number patterns for `make test` (clang only). The seeds are the
 # golden and bad-input files; a longer run is `make fuzz FUZZ_SECONDS=600`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -25,5 +25,6 @@ run() { # target seconds seeds...
 }
 run fuzz_read "${FUZZ_SECONDS:-20}" tests/golden tests/bad
 run fuzz_csv "${FUZZ_CSV_SECONDS:-10}" tests/fuzz/csv-seeds
+run fuzz_pattern "${FUZZ_PATTERN_SECONDS:-10}" tests/fuzz/pattern-seeds
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -27,7 +27,7 @@ APP_SRC      := $(CLI_SRC) $(SERVER_SRC) $(REPORTS_SRC)
 
 B := build
 
-.PHONY: all deps test run bench bench-live fuzz clean format
+.PHONY: all deps test run bench bench-live bench-certs fuzz clean format
 
 all: deps $(B)/skillscore
 
@@ -88,6 +88,10 @@ $(B)/live_load: bench/live_load.c
 # The live results load test (docs/performance.md): `make bench-live`, a few minutes.
 bench-live: all $(B)/gen $(B)/live_load
 	python3 bench/live.py
+
+# 1,000 certificates, combined and one file each (docs/performance.md): `make bench-certs`.
+bench-certs: all
+	python3 bench/certificates.py
 
 bench: all $(B)/gen $(B)/bench_group
 	bench/run.sh

@@ -23,6 +23,7 @@
 
 typedef struct opts {
     const char *file, *out, *db, *base, *pattern, *url, *against;
+    bool no_split, no_combined;
 } opts;
 
 static int parse(const char *cmd, int argc, char **argv, opts *o, const char *usage)
@@ -37,7 +38,11 @@ static int parse(const char *cmd, int argc, char **argv, opts *o, const char *us
                             : strcmp(a, "--pattern") == 0 ? &o->pattern
                             : strcmp(a, "--file") == 0    ? &o->against
                                                           : NULL;
-        if (slot) {
+        if (strcmp(a, "--no-split") == 0)
+            o->no_split = true;
+        else if (strcmp(a, "--no-combined") == 0)
+            o->no_combined = true;
+        else if (slot) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "skillscore %s: %s needs a value\n%s", cmd, a, usage);
                 return -1;
@@ -119,7 +124,9 @@ static int load_key(const char *db, unsigned char key[RP_KEY_BYTES])
 
 static const char cert_usage[] =
     "usage: skillscore certificates FILE --out DIR [--db DB] [--base URL] [--pattern P]\n"
+    "                                  [--no-split] [--no-combined]\n"
     "  one PDF per person and certificates.pdf with all of them, for printing\n"
+    "    --no-split    only certificates.pdf;  --no-combined  only the files per person\n"
     "    --db DB       the server's database, which holds the signing key (default skillscore.db)\n"
     "    --base URL    the server the QR codes point at (default http://127.0.0.1:8080)\n"
     "    --pattern P   certificate numbers, e.g. {code}-{year}-{event}-{kind}{seq:4}\n";
@@ -157,7 +164,7 @@ int cmd_certificates(int argc, char **argv)
     if (!(list = malloc((certs.n + 1) * sizeof *list)))
         goto oom;
     /* One file per person: their certificates are next to each other in the list. */
-    for (size_t i = 0; i < certs.n;) {
+    for (size_t i = 0; i < certs.n && !o.no_split;) {
         size_t j = i;
         const rp_cert *k = &certs.items[i];
         while (j < certs.n && certs.items[j].entry == k->entry && certs.items[j].member == k->member)
@@ -176,23 +183,28 @@ int cmd_certificates(int argc, char **argv)
             goto out;
         free(pdf);
         pdf = NULL;
-        people++;
         if (tty)
             fprintf(stderr, "\r证书 certificates: %zu / %zu", j, certs.n);
         i = j;
     }
     for (size_t i = 0; i < certs.n; i++)
         list[i] = &certs.items[i];
-    if (tty)
-        fprintf(stderr, "\r证书 certificates: %zu / %zu, writing certificates.pdf…", certs.n, certs.n);
-    if (rp_certificates_pdf(c, r, list, certs.n, &ro, &pdf, &len, err, sizeof err)) {
-        fprintf(stderr, "\nskillscore: %s\n", err);
-        goto out;
+    if (!o.no_combined) {
+        if (tty)
+            fprintf(stderr, "\r证书 certificates: %zu / %zu, writing certificates.pdf…", certs.n,
+                    certs.n);
+        if (rp_certificates_pdf(c, r, list, certs.n, &ro, &pdf, &len, err, sizeof err)) {
+            fprintf(stderr, "\nskillscore: %s\n", err);
+            goto out;
+        }
+        if (write_file(o.out, "certificates.pdf", pdf, len))
+            goto out;
     }
-    if (write_file(o.out, "certificates.pdf", pdf, len))
-        goto out;
     if (tty)
         fputc('\n', stderr);
+    for (size_t i = 0; i < certs.n; i++) /* people, also when the files were not written */
+        people += i == 0 || certs.items[i].entry != certs.items[i - 1].entry ||
+                  certs.items[i].member != certs.items[i - 1].member;
     printf("%zu certificates for %zu people in %s (certificates.pdf has all of them)\n", certs.n,
            people, o.out);
     status = 0;

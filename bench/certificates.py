@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""bench/certificates.py — 1,000 certificates into one PDF and into 1,000 files
+(docs/performance.md). Run with `make bench-certs`.
+
+The competition: 10 events × 100 entries, one criterion, quotas of 30/30/40 entries so that
+every entry wins an award: exactly 1,000 award certificates for 1,000 people. Each mode runs
+three times; the median wall time and the sizes are printed.
+"""
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+BIN = os.path.join(ROOT, "build", "skillscore")
+OUT = os.path.join(ROOT, "build", "bench", "certs")
+
+
+def competition():
+    doc = {"format": "skillscore/1",
+           "competition": {"id": "BENCH", "name": "2026年云南省职业技能大赛（基准测试）", "class": "enterprise",
+                           "code": "BM", "date": "2026-11-20",
+                           "certificate_issuer": "2026年云南省职业技能大赛组委会办公室",
+                           "appraisal_centre": "云南省职业技能鉴定中心"},
+           "events": [], "entries": [], "marks": []}
+    surnames = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
+    given = "建国丽萍文斌志刚春燕永红正明晓梅德福立新云龙丽华宏伟兴文海燕"
+    for e in range(10):
+        ev = "E%02d" % e
+        doc["events"].append({"id": ev, "name": "赛项%02d" % e, "criteria": [{"id": "A", "name": "操作", "max": 100}],
+                              "awards": {"scheme": "prizes", "quotas": [30, 30, 40]}})
+        for i in range(100):
+            k = e * 100 + i
+            name = surnames[k % len(surnames)] + given[(k * 7) % len(given)] + given[(k * 3 + 1) % len(given)]
+            doc["entries"].append({"id": "%s-%03d" % (ev, i), "event": ev, "members": [
+                {"id": "P%04d" % k, "name": name, "unit": "昆明第%d职业技术学校" % (k % 40 + 1), "level": None}]})
+            doc["marks"].append({"entry": "%s-%03d" % (ev, i), "criterion": "A", "judge": "J1",
+                                 "score": 99 - (i % 90) - (i % 7) / 4})
+    return doc
+
+
+def run(mode):
+    shutil.rmtree(OUT, ignore_errors=True)
+    t0 = time.monotonic()
+    subprocess.run([BIN, "certificates", path, "--out", OUT, "--db", db, mode], check=True,
+                   capture_output=True)
+    took = time.monotonic() - t0
+    files = [os.path.join(OUT, f) for f in os.listdir(OUT)]
+    return took, len(files), sum(os.path.getsize(f) for f in files)
+
+
+os.makedirs(os.path.dirname(OUT), exist_ok=True)
+path = os.path.join(ROOT, "build", "bench", "certs.json")
+db = os.path.join(ROOT, "build", "bench", "certs-key.db")
+json.dump(competition(), open(path, "w", encoding="utf-8"), ensure_ascii=False)
+print("machine: %d cores; %s" % (os.cpu_count(), BIN))
+for mode, label in (("--no-split", "one combined PDF"), ("--no-combined", "one PDF per person")):
+    runs = [run(mode) for _ in range(3)]
+    times = sorted(r[0] for r in runs)
+    n, size = runs[-1][1], runs[-1][2]
+    print("%-20s files %4d  total %7.1f MiB  (%.0f KiB per file)  time median %.2f s  (min %.2f, max %.2f)"
+          % (label, n, size / 1048576, size / 1024 / n, statistics.median(times), times[0], times[-1]))
+sys.exit(0)

@@ -84,7 +84,7 @@ static char *slurp(FILE *f, size_t *len)
     return buf;
 }
 
-char *cli_read(const char *path, size_t *len)
+char *cli_read(const char *path, size_t *len, int *status)
 {
     char *buf;
     if (strcmp(path, "-") == 0)
@@ -93,14 +93,17 @@ char *cli_read(const char *path, size_t *len)
         FILE *f = fopen(path, "rb");
         if (!f) {
             fprintf(stderr, "skillscore: %s: %s\n", path, strerror(errno));
+            *status = EXIT_BAD_INPUT;
             return NULL;
         }
         buf = slurp(f, len);
         fclose(f);
     }
-    if (!buf)
+    if (!buf) {
         fprintf(stderr, "skillscore: %s: could not read the file (too large or unreadable)\n",
                 path);
+        *status = 1;
+    }
     return buf;
 }
 
@@ -141,23 +144,8 @@ static int cmd_compute(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
     diag.warn_ctx = (void *)path;
-    if (strcmp(path, "-") == 0) {
-        buf = slurp(stdin, &len);
-    } else {
-        FILE *f = fopen(path, "rb");
-        if (!f) {
-            fprintf(stderr, "skillscore: %s: %s\n", path, strerror(errno));
-            return EXIT_BAD_INPUT;
-        }
-        buf = slurp(f, &len);
-        fclose(f);
-    }
-    if (!buf) {
-        fprintf(stderr, "skillscore: %s: could not read the file (too large or unreadable)\n",
-                path);
-        status = 1;
+    if (!(buf = cli_read(path, &len, &status)))
         goto out;
-    }
     if (cf_read(buf, len, &c, &diag) != 0 || cf_compute(c, flags, &r, &diag) != 0) {
         fprintf(stderr, "skillscore: %s: %s\n", path, diag.message);
         goto out;

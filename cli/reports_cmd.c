@@ -65,10 +65,11 @@ static int parse(const char *cmd, int argc, char **argv, opts *o, const char *us
 static int load(const char *path, cf_competition **c, cf_results **r)
 {
     size_t len = 0;
-    char *buf = cli_read(path, &len);
+    int status = EXIT_BAD_INPUT;
+    char *buf = cli_read(path, &len, &status);
     cf_diag diag = {0};
     if (!buf)
-        return EXIT_BAD_INPUT;
+        return status;
     if (cf_read(buf, len, c, &diag) || cf_compute(*c, 0, r, &diag)) {
         fprintf(stderr, "skillscore: %s: %s\n", path, diag.message);
         free(buf);

@@ -115,23 +115,26 @@ static void write_results(pdf_table *t, void *ctx)
     }
 }
 
-static const char *header_of(const cf_competition *c, char *buf, size_t cap)
+/* One sheet document: the competition in every page header, the tables write() lays out. */
+static int sheet_pdf(const char *title, void (*write)(pdf_table *, void *), sheet_ctx *x,
+                     const rp_opts *o, unsigned char **pdf, size_t *len, char *err, size_t errcap)
 {
-    snprintf(buf, cap, "%s%s%s", c->name, c->organizer ? " · 主办：" : "",
+    pdf_doc d;
+    char head[512];
+    const cf_competition *c = x->c;
+    if (pdf_open(&d, o, title, err, errcap))
+        return -1;
+    snprintf(head, sizeof head, "%s%s%s", c->name, c->organizer ? " · 主办：" : "",
              c->organizer ? c->organizer : "");
-    return buf;
+    pdf_run_tables(&d, true, head, write, x);
+    return pdf_finish(&d, pdf, len, err, errcap);
 }
 
 int rp_results_pdf(const cf_competition *c, const cf_results *r, const bool *include,
                    const rp_opts *o, unsigned char **pdf, size_t *len, char *err, size_t errcap)
 {
-    pdf_doc d;
-    char head[512];
     sheet_ctx x = {c, r, include, NULL};
-    if (pdf_open(&d, o, "成绩公示表", err, errcap))
-        return -1;
-    pdf_run_tables(&d, true, header_of(c, head, sizeof head), write_results, &x);
-    return pdf_finish(&d, pdf, len, err, errcap);
+    return sheet_pdf("成绩公示表", write_results, &x, o, pdf, len, err, errcap);
 }
 
 static void write_promotions(pdf_table *t, void *ctx)
@@ -183,13 +186,8 @@ int rp_promotions_pdf(const cf_competition *c, const cf_results *r, const rp_cer
                       const rp_opts *o, unsigned char **pdf, size_t *len, char *err,
                       size_t errcap)
 {
-    pdf_doc d;
-    char head[512];
     sheet_ctx x = {c, r, NULL, certs};
-    if (pdf_open(&d, o, "晋升名册", err, errcap))
-        return -1;
-    pdf_run_tables(&d, true, header_of(c, head, sizeof head), write_promotions, &x);
-    return pdf_finish(&d, pdf, len, err, errcap);
+    return sheet_pdf("晋升名册", write_promotions, &x, o, pdf, len, err, errcap);
 }
 
 static void write_cash(pdf_table *t, void *ctx)
@@ -254,11 +252,6 @@ static void write_cash(pdf_table *t, void *ctx)
 int rp_cash_pdf(const cf_competition *c, const cf_results *r, const bool *include,
                 const rp_opts *o, unsigned char **pdf, size_t *len, char *err, size_t errcap)
 {
-    pdf_doc d;
-    char head[512];
     sheet_ctx x = {c, r, include, NULL};
-    if (pdf_open(&d, o, "奖金发放表", err, errcap))
-        return -1;
-    pdf_run_tables(&d, true, header_of(c, head, sizeof head), write_cash, &x);
-    return pdf_finish(&d, pdf, len, err, errcap);
+    return sheet_pdf("奖金发放表", write_cash, &x, o, pdf, len, err, errcap);
 }

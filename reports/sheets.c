@@ -195,8 +195,8 @@ static void write_cash(pdf_table *t, void *ctx)
     static const pdf_col cols[] = {
         {"序号", 30, PDF_CENTER}, {"赛项", 96, PDF_LEFT}, {"组别", 52, PDF_CENTER},
         {"名次", 34, PDF_CENTER}, {"奖项", 50, PDF_CENTER}, {"获奖人员", 112, PDF_LEFT},
-        {"工作单位", 122, PDF_LEFT}, {"每人奖金（元）", 62, PDF_RIGHT},
-        {"人员小计（元）", 66, PDF_RIGHT}, {"教练", 84, PDF_LEFT}, {"教练团队奖金（元）", 62, PDF_RIGHT},
+        {"工作单位", 122, PDF_LEFT}, {"每人奖金", 62, PDF_RIGHT},
+        {"人员小计", 66, PDF_RIGHT}, {"教练", 84, PDF_LEFT}, {"教练团队奖金", 62, PDF_RIGHT},
     };
     const sheet_ctx *x = ctx;
     const cf_competition *c = x->c;

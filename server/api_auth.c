@@ -281,3 +281,118 @@ void api_judges_list(sv_server *s, sv_request *rq, sv_response *rs)
     }
     sv_json(rs, 200, json_pack("{s:s,s:o}", "competition", c->id, "judges", list));
 }
+
+static int count_mark(void *ctx, const st_mark *m)
+{
+    (void)m;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+/* Checks a judge body against c: 0, or -1 with rs filled. */
+static int check_new_judge(sv_server *s, sv_comp *c, json_t *body, sv_response *rs)
+{
+    const char *id = sv_field_string(body, "id", rs);
+    json_t *name = json_object_get(body, "name"), *events = json_object_get(body, "events"), *ev;
+    json_t *chief = json_object_get(body, "chief");
+    size_t i, marks = 0;
+
+    if (!id)
+        return -1;
+    if (strlen(id) > 32 || strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                      "0123456789_-") != strlen(id)) {
+        sv_error(rs, 400, "id", "judge id must be 1 to 32 letters, digits, _ or -");
+        return -1;
+    }
+    if (name && (!json_is_string(name) || json_string_length(name) > 64)) {
+        sv_error(rs, 400, "name", "name must be a string of at most 64 bytes");
+        return -1;
+    }
+    if (chief && !json_is_boolean(chief)) {
+        sv_error(rs, 400, "chief", "chief must be true or false");
+        return -1;
+    }
+    if (!json_is_array(events) || json_array_size(events) == 0) {
+        sv_error(rs, 400, "events", "events must be a non-empty array of event ids");
+        return -1;
+    }
+    json_array_foreach(events, i, ev) {
+        long e = json_is_string(ev) ? cf_event_index(c->def, json_string_value(ev)) : -1;
+        st_event_state st;
+        if (e < 0) {
+            sv_error(rs, 400, "events", "events[%zu]: no such event in competition %s", i, c->id);
+            return -1;
+        }
+        if (st_event_get(s->store, c->id, json_string_value(ev), &st)) {
+            sv_store_error(s, rs);
+            return -1;
+        }
+        if (st.locked) {
+            sv_error(rs, 409, "events", "event %s is locked; a judge cannot join it",
+                     json_string_value(ev));
+            return -1;
+        }
+    }
+    if (cf_roster_index(c->def, id) >= 0) {
+        sv_error(rs, 409, "id", "judge %s is already on the judges list", id);
+        return -1;
+    }
+    /* Without a list, any judge id may have marked; a list would now refuse those marks. */
+    if (!c->def->has_roster) {
+        if (st_marks_current(s->store, c->id, count_mark, &marks)) {
+            sv_store_error(s, rs);
+            return -1;
+        }
+        if (marks) {
+            sv_error(rs, 409, NULL, "competition %s has marks and no judges list; judges can only "
+                     "be added to a competition imported with one", c->id);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void api_judges_add(sv_server *s, sv_request *rq, sv_response *rs)
+{
+    sv_comp *c = sv_path_comp(s, rq, rs);
+    json_t *body = NULL, *doc = NULL, *judges, *judge;
+    char *text = NULL;
+    cf_competition *check = NULL;
+    cf_diag diag = {0};
+
+    if (!c || !(body = sv_body_object(rq, rs)) || check_new_judge(s, c, body, rs))
+        goto out;
+    judge = json_pack("{s:O,s:O,s:b}", "id", json_object_get(body, "id"), "events",
+                      json_object_get(body, "events"), "chief",
+                      json_is_true(json_object_get(body, "chief")));
+    if (json_object_get(body, "name"))
+        json_object_set(judge, "name", json_object_get(body, "name"));
+    doc = json_deep_copy(c->doc);
+    if (!(judges = json_object_get(doc, "judges"))) {
+        judges = json_array();
+        json_object_set_new(doc, "judges", judges);
+    }
+    json_array_append_new(judges, judge);
+    if (!(text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)))) {
+        sv_error(rs, 500, NULL, "out of memory");
+        goto out;
+    }
+    if (cf_read(text, strlen(text), &check, &diag)) {
+        sv_error(rs, 400, NULL, "%s", diag.message);
+        goto out;
+    }
+    if (st_begin(s->store) || st_comp_update_doc(s->store, c->id, text) ||
+        sv_audit(s, rq->who.name, "judge_add", c->id, json_deep_copy(judge)) ||
+        st_commit(s->store)) {
+        st_rollback(s->store);
+        sv_store_error(s, rs);
+        goto out;
+    }
+    sv_json(rs, 201, json_deep_copy(judge));
+    sv_comp_drop(s, c->id); /* read again with its new judge on next use */
+out:
+    cf_free(check);
+    free(text);
+    json_decref(doc);
+    json_decref(body);
+}

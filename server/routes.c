@@ -33,6 +33,7 @@ static const sv_route routes[] = {
     {"POST", "/api/competitions/*/corrections", api_corrections_post,
      R(ADMIN) | R(CHIEF) | R(JUDGE), 0, true},
     {"GET", "/api/competitions/*/judges", api_judges_list, R(ADMIN) | R(ARBITRATION), 0, false},
+    {"POST", "/api/competitions/*/judges", api_judges_add, R(ADMIN), 0, false},
     {"POST", "/api/competitions/*/judges/*/pin", api_pin_issue, R(ADMIN), 0, false},
     {"POST", "/api/competitions/*/entries/import", api_entries_import, R(ADMIN), SV_MAX_IMPORT, false},
     {"GET", "/api/competitions/*/events/*/sheet", api_sheet,

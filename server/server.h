@@ -183,6 +183,7 @@ void api_me(sv_server *, sv_request *, sv_response *);
 void api_users_create(sv_server *, sv_request *, sv_response *);
 void api_pin_issue(sv_server *, sv_request *, sv_response *);
 void api_judges_list(sv_server *, sv_request *, sv_response *);
+void api_judges_add(sv_server *, sv_request *, sv_response *);
 void api_comp_list(sv_server *, sv_request *, sv_response *);
 void api_comp_import(sv_server *, sv_request *, sv_response *);
 void api_comp_get(sv_server *, sv_request *, sv_response *);

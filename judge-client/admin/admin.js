@@ -344,6 +344,22 @@
         el('td', {}, j.chief ? '✓' : ''), el('td', {}, newPins[j.id] ? el('strong', { class: 'pin' }, newPins[j.id]) : j.has_pin ? TA.hasPin : TA.noPin),
         el('td', {}, el('button', { type: 'button', onclick: async () => { await issue(j); render(); } }, TA.issuePin))));
     }
+    const add = el('form', { class: 'card row noprint', id: 'addJudge', onsubmit: async (e) => {
+      e.preventDefault();
+      const f = e.target;
+      const events = [...f.querySelectorAll('input[name=ev]:checked')].map((x) => x.value);
+      const r = await act('POST', C() + '/judges', { id: f.jid.value.trim(), name: f.jname.value.trim() || undefined,
+        events, chief: f.jchief.checked }, TA.judgeAdded(f.jid.value.trim()));
+      if (r && r.status === 201) render();
+    } },
+    el('strong', {}, TA.addJudge),
+    el('label', { for: 'jid' }, TA.judgeId), el('input', { id: 'jid', name: 'jid', size: 6, required: true }),
+    el('label', { for: 'jname' }, TA.judgeName), el('input', { id: 'jname', name: 'jname', size: 8 }),
+    el('span', {}, TA.judgeEvents + '：'),
+    comp.events.filter((ev) => !ev.locked).map((ev) => el('label', {},
+      el('input', { type: 'checkbox', name: 'ev', value: ev.id }), ' ' + ev.id + ' ' + ev.name)),
+    el('label', {}, el('input', { type: 'checkbox', name: 'jchief', id: 'jchief' }), ' ' + TA.chief),
+    el('button', { type: 'submit', 'data-act': 'addJudge' }, TA.addJudge));
     const issued = judges.filter((j) => newPins[j.id]);
     const cards = el('section', { class: 'card', id: 'cards' }, el('div', { class: 'row noprint' }, el('h3', {}, TA.cardsTitle),
       el('button', { type: 'button', class: 'primary', onclick: () => { $('judges').classList.add('printing'); window.print(); $('judges').classList.remove('printing'); } }, TA.print)),
@@ -354,7 +370,7 @@
       for (const j of judges) await issue(j);
       say(TA.ok, true);
       render();
-    } }, TA.issueAll)), el('div', { class: 'noprint' }, table), issued.length ? cards : null);
+    } }, TA.issueAll)), el('div', { class: 'noprint' }, table), add, issued.length ? cards : null);
     return out;
   }
 

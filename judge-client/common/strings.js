@@ -61,6 +61,8 @@ window.T = {
     judgeId: '编号', judgeName: '姓名', judgeEvents: '赛项', chief: '裁判长', pinState: 'PIN',
     hasPin: '已发放', noPin: '未发放',
     issuePin: '发放新 PIN',
+    addJudge: '添加裁判',
+    judgeAdded: (id) => '已添加裁判 ' + id + '，请为其发放 PIN',
     issueAll: '为全部裁判发放新 PIN 并打印登录卡',
     issueAllConfirm: '为全部裁判重新发放 PIN？旧 PIN 将立即失效。',
     cardsTitle: '裁判登录卡',

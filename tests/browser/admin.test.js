@@ -101,12 +101,23 @@ H.run(async (test) => {
       assert(sheet.rows.map((r) => r.number).sort().join() === '01,02,03', JSON.stringify(sheet.rows));
     });
 
-    await test('PINs issued on the page sign the judges in, and their cards show them', async () => {
+    await test('a judge added on the page and the listed ones get PINs that sign them in, and cards that show them', async () => {
       await go(page, 'judges');
+      await page.waitForSelector('#addJudge');
+      await page.fill('#jid', 'K3');
+      await page.fill('#jname', '丙裁判');
+      await page.check('#addJudge input[name=ev][value="T1"]');
+      await page.click('[data-act="addJudge"]');
+      await page.waitForSelector('#judgesTable tr[data-judge="K3"]');
+      assert((await msg(page)) === '已添加裁判 K3，请为其发放 PIN', await msg(page));
+      await page.fill('#jid', 'K3');
+      await page.check('#addJudge input[name=ev][value="T1"]');
+      await page.click('[data-act="addJudge"]');
+      await page.waitForFunction(() => document.getElementById('msg').textContent.includes('already on the judges list'));
       await page.click('[data-act="issueAll"]');
-      await page.waitForSelector('.jcard[data-judge="K2"]');
+      await page.waitForSelector('.jcard[data-judge="K3"]');
       const cards = await page.$$eval('.jcard', (cs) => cs.map((c) => [c.dataset.judge, c.querySelector('.pin').textContent]));
-      assert(cards.length === 2, 'two cards');
+      assert(cards.length === 3, 'three cards');
       for (const [judge, pin] of cards) {
         assert(/^\d{6}$/.test(pin), 'pin ' + pin);
         const r = await api(srv, 'POST', '/api/login', { judge, pin, competition: 'ADM' });
@@ -119,7 +130,7 @@ H.run(async (test) => {
       const navShown = await page.isVisible('#nav');
       await page.evaluate(() => document.getElementById('judges').classList.remove('printing'));
       await page.emulateMedia({ media: 'screen' });
-      assert(visible === 2 && !navShown, 'print shows the cards only');
+      assert(visible === 3 && !navShown, 'print shows the cards only');
     });
 
     const chief = await H.newPage(browser, 1366, 768);
@@ -197,7 +208,7 @@ H.run(async (test) => {
       assert(head === '%PDF-' && fs.statSync(pdfFile).size > 10000, 'a PDF of certificates: ' + head);
       await H.shot(page, 'admin-downloads-1366x768');
       // The page a phone opens from a certificate's QR code.
-      const text = require('child_process').execFileSync('pdftotext', ['-raw', '-l', '1', pdfFile, '-']).toString().replace(/\s+/g, '');
+      const text = require('child_process').execFileSync('pdftotext', ['-raw', '-l', '1', pdfFile, '-'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().replace(/\s+/g, '');
       const number = /证书编号：([A-Za-z0-9-]+)/.exec(text)[1], sig = /验证码：([0-9a-f]{32})/.exec(text)[1];
       const phone = await H.newPage(browser, 390, 844);
       await phone.goto(srv.base + '/verify/' + number + '?sig=' + sig);

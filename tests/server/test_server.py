@@ -134,6 +134,7 @@ def test_authorization_matrix_every_endpoint_every_role():
                                                   anon=401)),
             ("POST", C + "/judges/NOPE/pin", {}, dict(rest=403, admin=404, anon=401)),
             ("GET", C + "/judges", None, dict(rest=403, admin=200, arbitration=200, anon=401)),
+            ("POST", C + "/judges", {}, dict(rest=403, admin=400, anon=401)),
             ("GET", "/api/competitions/NOPE/judges", None,
              dict(rest=403, admin=404, arbitration=404, anon=401)),
             ("POST", C + "/entries/import", None, dict(rest=403, admin=400, anon=401)),
@@ -174,6 +175,49 @@ def test_authorization_matrix_every_endpoint_every_role():
         status, _, export = srv.request("GET", C + "/export", token=tokens["admin"])
         assert len(json.loads(export)["marks"]) == len(demo_doc()["marks"]) - \
             len([m for m in demo_doc()["marks"] if m["entry"].startswith("E02-")])
+    finally:
+        srv.stop()
+
+
+@test
+def test_the_organizer_adds_a_judge_who_then_signs_in_and_marks_bad_ones_change_nothing():
+    srv = Server(demo=True)
+    try:
+        admin = srv.admin()
+        J = "/api/competitions/YN2026/judges"
+        before = srv.request("GET", "/api/competitions/YN2026/export", token=admin)[2]
+        cases = [
+            ({"events": ["E02"]}, 400, "id", "missing field"),
+            ({"id": "J 16", "events": ["E02"]}, 400, "id", "letters, digits"),
+            ({"id": "J16", "events": []}, 400, "events", "non-empty"),
+            ({"id": "J16", "events": ["E09"]}, 400, "events", "events[0]: no such event"),
+            ({"id": "J16", "events": ["E01"]}, 409, "events", "E01 is locked"),
+            ({"id": "J07", "events": ["E02"]}, 409, "id", "already on the judges list"),
+            ({"id": "J16", "events": ["E02"], "chief": "yes"}, 400, "chief", "true or false"),
+        ]
+        for body, status, field, text in cases:
+            got, doc = srv.json("POST", J, body, admin)
+            assert got == status and doc.get("field") == field and text in doc["error"], (body, doc)
+        assert srv.request("GET", "/api/competitions/YN2026/export", token=admin)[2] == before
+        status, doc = srv.json("POST", J, {"id": "J16", "name": "新裁判", "events": ["E02"]}, admin)
+        assert status == 201 and doc == {"id": "J16", "name": "新裁判", "events": ["E02"],
+                                         "chief": False}, doc
+        listed = srv.json("GET", J, token=admin)[1]["judges"]
+        assert [j for j in listed if j["id"] == "J16"][0]["has_pin"] is False
+        pin = srv.json("POST", J + "/J16/pin", {}, admin)[1]["pin"]
+        token = srv.login(judge="J16", pin=pin)
+        number = sheet_numbers(srv, admin, "E02")
+        entry = next(e for e in demo_doc()["entries"] if e["event"] == "E02" and e["status"] == "ok")
+        status, doc = srv.json("POST", "/api/competitions/YN2026/marks",
+                               {"id": new_id(), "number": number[entry["id"]], "criterion": "A",
+                                "judge": "J16", "score": 30}, token)
+        assert status == 201, doc
+        # Lock now waits for the new judge's marks too.
+        chief = srv.login(judge="J06", pin=demo_pin("J06"))
+        status, doc = srv.json("POST", "/api/competitions/YN2026/events/E02/lock", {}, chief)
+        assert status == 409, doc
+        audit = srv.json("GET", "/api/competitions/YN2026/audit", token=admin)[1]["audit"]
+        assert any(a["action"] == "judge_add" and a["detail"]["id"] == "J16" for a in audit)
     finally:
         srv.stop()
 

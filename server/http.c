@@ -105,8 +105,12 @@ static int send_head(struct lws *wsi, http_conn *c)
     if (rs->filename[0]) {
         /* RFC 6266: an ASCII fallback name, and the UTF-8 name percent-encoded. */
         char disp[400];
-        size_t n = (size_t)snprintf(disp, sizeof disp, "attachment; filename=\"download.pdf\"; "
-                                                       "filename*=UTF-8''");
+        bool ascii = true;
+        for (const unsigned char *f = (const unsigned char *)rs->filename; *f; f++)
+            ascii &= isalnum(*f) || strchr("-._", *f);
+        size_t n = (size_t)snprintf(disp, sizeof disp, "attachment; filename=\"%s\"; "
+                                                       "filename*=UTF-8''",
+                                    ascii ? rs->filename : "download");
         for (const unsigned char *f = (const unsigned char *)rs->filename; *f && n + 4 < sizeof disp; f++)
             n += (size_t)(isalnum(*f) || strchr("-._", *f)
                               ? snprintf(disp + n, sizeof disp - n, "%c", *f)

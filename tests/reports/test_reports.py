@@ -314,7 +314,7 @@ def test_server_serves_certificates_of_locked_events_and_verify_answers_for_them
         status, headers, body = srv.request("GET", "/api/competitions/YN2026/reports/certificates.pdf",
                                             token=admin)
         assert status == 200 and headers["content-type"] == "application/pdf", (status, body[:200])
-        assert "attachment" in headers["content-disposition"]
+        assert headers["content-disposition"].startswith('attachment; filename="YN2026-certificates.pdf"'), headers
         pdf = os.path.join(TMP, "server-certs.pdf")
         open(pdf, "wb").write(body)
         # E01 is the demo's only locked event: its certificates, nothing of E02 or E03.

@@ -381,15 +381,11 @@ void api_judges_add(sv_server *s, sv_request *rq, sv_response *rs)
         sv_error(rs, 400, NULL, "%s", diag.message);
         goto out;
     }
-    if (st_begin(s->store) || st_comp_update_doc(s->store, c->id, text) ||
-        sv_audit(s, rq->who.name, "judge_add", c->id, json_deep_copy(judge)) ||
-        st_commit(s->store)) {
-        st_rollback(s->store);
+    if (sv_comp_save_doc(s, c, text, rq->who.name, "judge_add", json_deep_copy(judge))) {
         sv_store_error(s, rs);
         goto out;
     }
     sv_json(rs, 201, json_deep_copy(judge));
-    sv_comp_drop(s, c->id); /* read again with its new judge on next use */
 out:
     cf_free(check);
     free(text);

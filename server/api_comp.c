@@ -232,21 +232,9 @@ void api_comp_results(sv_server *s, sv_request *rq, sv_response *rs)
     cf_diag diag = {0};
     if (!c)
         return;
-    if (!sv_sees_all(&rq->who, c)) {
-        mask = calloc(c->def->n_events + 1, sizeof *mask);
-        if (!mask) {
-            sv_error(rs, 500, NULL, "out of memory");
-            return;
-        }
-        for (size_t e = 0; e < c->def->n_events; e++) {
-            st_event_state st;
-            if (st_event_get(s->store, c->id, c->def->events[e].id, &st)) {
-                free(mask);
-                sv_store_error(s, rs);
-                return;
-            }
-            mask[e] = st.published;
-        }
+    if (!sv_sees_all(&rq->who, c) && !(mask = sv_event_mask(s, c, true))) {
+        sv_store_error(s, rs);
+        return;
     }
     rs->body = sv_results(s, c, mask, &provisional, &diag);
     free(mask);

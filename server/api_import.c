@@ -259,16 +259,13 @@ void api_entries_import(sv_server *s, sv_request *rq, sv_response *rs)
     }
     aud_sha256(rq->body, rq->body_len, sha);
     aud_hex(sha, 32, sha_hex);
-    if (st_begin(s->store) || st_comp_update_doc(s->store, c->id, doc_text) ||
-        sv_audit(s, rq->who.name, "entries_import", c->id,
-                 json_pack("{s:s,s:s,s:I,s:I}", "sha256", sha_hex, "encoding", encoding, "rows",
-                           (json_int_t)(t.n - 1), "entries", (json_int_t)n_added)) ||
-        st_commit(s->store)) {
-        st_rollback(s->store);
+    if (sv_comp_save_doc(s, c, doc_text, rq->who.name, "entries_import",
+                         json_pack("{s:s,s:s,s:I,s:I}", "sha256", sha_hex, "encoding", encoding,
+                                   "rows", (json_int_t)(t.n - 1), "entries",
+                                   (json_int_t)n_added))) {
         sv_store_error(s, rs);
         goto out;
     }
-    sv_comp_drop(s, rq->seg[1]);
     sv_json(rs, 200, json_pack("{s:I,s:I,s:s}", "added", (json_int_t)n_added, "entries",
                                (json_int_t)(n_old + n_added), "encoding", encoding));
 out:

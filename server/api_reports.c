@@ -53,36 +53,23 @@ void sv_final_free(sv_final *f)
 int sv_final_build(sv_server *s, sv_comp *c, const unsigned char key[RP_KEY_BYTES], sv_final *f,
                    char *err, size_t errcap)
 {
-    size_t len = 0;
-    char *text = NULL;
     cf_diag diag = {0};
+    bool provisional;
 
     memset(f, 0, sizeof *f);
-    if (!(text = sv_export(s, c, &len)) || cf_read(text, len, &f->c, &diag) ||
-        cf_compute(f->c, SC_ALLOW_INCOMPLETE, &f->r, &diag)) {
-        snprintf(err, errcap, "cannot compute %s: %s", c->id,
-                 diag.message[0] ? diag.message : st_errmsg(s->store));
-        goto fail;
+    if (sv_compute(s, c, &f->c, &f->r, &provisional, &diag)) {
+        snprintf(err, errcap, "cannot compute %s: %s", c->id, diag.message);
+        return -1;
     }
-    free(text);
-    text = NULL;
-    if (!(f->include = calloc(f->c->n_events + 1, sizeof *f->include)))
-        goto oom;
-    for (size_t e = 0; e < f->c->n_events; e++) {
-        st_event_state st;
-        if (st_event_get(s->store, c->id, f->c->events[e].id, &st)) {
-            snprintf(err, errcap, "%s", st_errmsg(s->store));
-            goto fail;
-        }
-        f->include[e] = st.locked;
+    /* Locked events are complete, so their groups are final even when others are not. */
+    if (!(f->include = sv_event_mask(s, c, false))) {
+        snprintf(err, errcap, "cannot read the events' state: %s", st_errmsg(s->store));
+        goto fail;
     }
     if (rp_certs_build(f->c, f->r, f->include, NULL, key, &f->certs, err, errcap))
         goto fail;
     return 0;
-oom:
-    snprintf(err, errcap, "out of memory");
 fail:
-    free(text);
     sv_final_free(f);
     return -1;
 }

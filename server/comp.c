@@ -137,26 +137,82 @@ out:
     return text;
 }
 
+int sv_compute(sv_server *s, sv_comp *c, cf_competition **full, cf_results **r, bool *provisional,
+               cf_diag *diag)
+{
+    size_t len = 0;
+    char *text = sv_export(s, c, &len);
+
+    *full = NULL;
+    *r = NULL;
+    *provisional = false;
+    if (!text) {
+        snprintf(diag->message, sizeof diag->message, "cannot build the export: %s",
+                 st_errmsg(s->store));
+        return -1;
+    }
+    if (cf_read(text, len, full, diag))
+        goto fail;
+    free(text);
+    text = NULL;
+    if (cf_compute(*full, 0, r, diag)) {
+        *provisional = true;
+        if (cf_compute(*full, SC_ALLOW_INCOMPLETE, r, diag))
+            goto fail;
+    }
+    return 0;
+fail:
+    free(text);
+    cf_free(*full);
+    *full = NULL;
+    return -1;
+}
+
+bool *sv_event_mask(sv_server *s, const sv_comp *c, bool published)
+{
+    bool *mask = calloc(c->def->n_events + 1, sizeof *mask);
+    if (!mask)
+        return NULL;
+    for (size_t e = 0; e < c->def->n_events; e++) {
+        st_event_state st;
+        if (st_event_get(s->store, c->id, c->def->events[e].id, &st)) {
+            free(mask);
+            return NULL;
+        }
+        mask[e] = published ? st.published : st.locked;
+    }
+    return mask;
+}
+
+int sv_comp_save_doc(sv_server *s, sv_comp *c, const char *text, const char *actor,
+                     const char *action, json_t *detail)
+{
+    if (st_begin(s->store)) {
+        json_decref(detail);
+        return -1;
+    }
+    if (st_comp_update_doc(s->store, c->id, text)) {
+        json_decref(detail);
+        st_rollback(s->store);
+        return -1;
+    }
+    if (sv_audit(s, actor, action, c->id, detail) || st_commit(s->store)) {
+        st_rollback(s->store);
+        return -1;
+    }
+    sv_comp_drop(s, c->id);
+    return 0;
+}
+
 char *sv_results(sv_server *s, sv_comp *c, const bool *events_mask, bool *provisional,
                  cf_diag *diag)
 {
-    size_t len = 0;
-    char *text = sv_export(s, c, &len), *json = NULL;
+    char *json = NULL;
     cf_competition *full = NULL;
     cf_results *r = NULL;
 
-    *provisional = false;
-    if (!text) {
-        snprintf(diag->message, sizeof diag->message, "cannot build the export");
+    if (sv_compute(s, c, &full, &r, provisional, diag))
         return NULL;
-    }
-    if (cf_read(text, len, &full, diag))
-        goto out;
-    if (cf_compute(full, 0, &r, diag)) {
-        *provisional = true;
-        if (cf_compute(full, SC_ALLOW_INCOMPLETE, &r, diag))
-            goto out;
-    }
     if (events_mask) {
         size_t kept = 0;
         for (size_t g = 0; g < r->n_groups; g++)
@@ -172,10 +228,8 @@ char *sv_results(sv_server *s, sv_comp *c, const bool *events_mask, bool *provis
         }
     }
     json = cf_results_json(full, r);
-out:
     cf_results_free(r);
     cf_free(full);
-    free(text);
     return json;
 }
 

@@ -11,9 +11,9 @@
 #include "server.h"
 
 #include <libwebsockets.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <ctype.h>
 #include <string.h>
 
 typedef struct http_conn {
@@ -104,17 +104,17 @@ static int send_head(struct lws *wsi, http_conn *c)
         return -1;
     if (rs->filename[0]) {
         /* RFC 6266: an ASCII fallback name, and the UTF-8 name percent-encoded. */
-        char disp[400];
-        bool ascii = true;
-        for (const unsigned char *f = (const unsigned char *)rs->filename; *f; f++)
-            ascii &= isalnum(*f) || strchr("-._", *f);
-        size_t n = (size_t)snprintf(disp, sizeof disp, "attachment; filename=\"%s\"; "
-                                                       "filename*=UTF-8''",
-                                    ascii ? rs->filename : "download");
-        for (const unsigned char *f = (const unsigned char *)rs->filename; *f && n + 4 < sizeof disp; f++)
+        char disp[400], fallback[sizeof rs->filename];
+        size_t n = 0;
+        /* Percent-encode what is not a plain name character; that text doubles as the
+         * fallback name when nothing needed encoding. */
+        for (const unsigned char *f = (const unsigned char *)rs->filename;
+             *f && n + 4 < sizeof fallback; f++)
             n += (size_t)(isalnum(*f) || strchr("-._", *f)
-                              ? snprintf(disp + n, sizeof disp - n, "%c", *f)
-                              : snprintf(disp + n, sizeof disp - n, "%%%02X", *f));
+                              ? snprintf(fallback + n, sizeof fallback - n, "%c", *f)
+                              : snprintf(fallback + n, sizeof fallback - n, "%%%02X", *f));
+        n = (size_t)snprintf(disp, sizeof disp, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
+                             strchr(fallback, '%') ? "download" : fallback, fallback);
         if (lws_add_http_header_by_name(wsi, (const unsigned char *)"content-disposition:",
                                         (const unsigned char *)disp, (int)n, &p, end))
             return -1;

@@ -136,6 +136,17 @@ void sv_comp_drop(sv_server *s, const char *id);
 void sv_comp_free_all(sv_server *s);
 /* The competition file with every current mark (the export), malloc'd. */
 char *sv_export(sv_server *s, sv_comp *c, size_t *len);
+/* The export read back and computed: final when every mark is in, else provisional
+ * (*provisional set). 0 with *full and *r to free (results first), or -1 with diag. */
+int sv_compute(sv_server *s, sv_comp *c, cf_competition **full, cf_results **r, bool *provisional,
+               cf_diag *diag);
+/* Per event of c: published (or, with published false, locked). calloc'd; NULL when the store
+ * cannot be read or memory runs out. */
+bool *sv_event_mask(sv_server *s, const sv_comp *c, bool published);
+/* Replaces c's stored document with text and audits it as action with detail (taken), in one
+ * transaction; then drops c, which is read again on next use (do not use c after). 0 or -1. */
+int sv_comp_save_doc(sv_server *s, sv_comp *c, const char *text, const char *actor,
+                     const char *action, json_t *detail);
 /* Results as `skillscore compute` prints them for the export: final when every mark is in,
  * else provisional (*provisional set). events_mask, when not NULL, keeps only the events whose
  * flag is true. NULL with diag on failure. */

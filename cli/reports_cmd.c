@@ -25,7 +25,7 @@
 #define EXIT_BAD_INPUT 2
 
 typedef struct opts {
-    const char *file, *out, *db, *base, *pattern, *url, *against;
+    const char *file, *out, *db, *base, *pattern, *against;
     bool no_split, no_combined;
 } opts;
 
@@ -172,6 +172,14 @@ static void *split_worker(void *arg)
     return NULL;
 }
 
+/* Whether certificate i is the first of a person: a person's certificates are next to each other
+ * in the list. */
+static bool first_of_person(const rp_certs *certs, size_t i)
+{
+    return i == 0 || certs->items[i].entry != certs->items[i - 1].entry ||
+           certs->items[i].member != certs->items[i - 1].member;
+}
+
 static int write_split(const cf_competition *c, const cf_results *r, const rp_certs *certs,
                        const rp_opts *ro, const char *out, bool tty)
 {
@@ -184,10 +192,8 @@ static int write_split(const cf_competition *c, const cf_results *r, const rp_ce
         fprintf(stderr, "skillscore: out of memory\n");
         return -1;
     }
-    /* A person's certificates are next to each other in the list. */
     for (size_t i = 0; i < certs->n; i++)
-        if (i == 0 || certs->items[i].entry != certs->items[i - 1].entry ||
-            certs->items[i].member != certs->items[i - 1].member)
+        if (first_of_person(certs, i))
             j.starts[j.people++] = i;
     j.starts[j.people] = certs->n;
     atomic_init(&j.next, 0);
@@ -268,11 +274,10 @@ int cmd_certificates(int argc, char **argv)
     }
     if (tty)
         fputc('\n', stderr);
-    for (size_t i = 0; i < certs.n; i++) /* people, also when the files were not written */
-        people += i == 0 || certs.items[i].entry != certs.items[i - 1].entry ||
-                  certs.items[i].member != certs.items[i - 1].member;
-    printf("%zu certificates for %zu people in %s (certificates.pdf has all of them)\n", certs.n,
-           people, o.out);
+    for (size_t i = 0; i < certs.n; i++)
+        people += first_of_person(&certs, i);
+    printf("%zu certificates for %zu people in %s%s\n", certs.n, people, o.out,
+           o.no_combined ? "" : " (certificates.pdf has all of them)");
     status = 0;
     goto out;
 oom:

@@ -167,66 +167,73 @@ static int push(rp_certs *out, size_t *cap, const rp_cert *k)
     return 0;
 }
 
+/* What numbering one list needs as it grows. */
+typedef struct builder {
+    const cf_competition *c;
+    const cf_results *r;
+    const char *pattern;
+    const unsigned char *key;
+    rp_certs *out;
+    size_t cap;
+    counter *seqs;
+    size_t n_seqs, cap_seqs;
+    char *err;
+    size_t errcap;
+} builder;
+
+/* Numbers, signs and appends one certificate. 0, or -1 with b->err set (or empty: memory). */
+static int add(builder *b, rp_cert *k)
+{
+    const cf_event *ev = &b->c->events[b->c->entries[k->entry].event];
+    char keytext[96];
+    long seq;
+    if (expand(b->pattern, b->c, ev, k->kind, -1, keytext, sizeof keytext, b->err, b->errcap) ||
+        (seq = next_seq(&b->seqs, &b->n_seqs, &b->cap_seqs, keytext)) < 0 ||
+        expand(b->pattern, b->c, ev, k->kind, seq, k->number, sizeof k->number, b->err,
+               b->errcap) ||
+        sign(b->key, b->c, b->r, k) || push(b->out, &b->cap, k))
+        return -1;
+    return 0;
+}
+
 int rp_certs_build(const cf_competition *c, const cf_results *r, const bool *include,
                    const char *pattern, const unsigned char key[RP_KEY_BYTES], rp_certs *out,
                    char *err, size_t errcap)
 {
-    counter *seqs = NULL;
-    size_t n_seqs = 0, cap_seqs = 0, cap = 0;
+    builder b = {.c = c, .r = r, .pattern = pattern, .key = key, .out = out, .err = err,
+                 .errcap = errcap};
 
     memset(out, 0, sizeof *out);
     if (errcap)
         err[0] = '\0';
-    if (!pattern)
-        pattern = c->certificate_pattern ? c->certificate_pattern : RP_DEFAULT_PATTERN;
+    if (!b.pattern)
+        b.pattern = c->certificate_pattern ? c->certificate_pattern : RP_DEFAULT_PATTERN;
     for (size_t e = 0; e < c->n_events; e++) {
         if (include && !include[e])
             continue;
         for (size_t g = 0; g < r->n_groups; g++) {
             const cf_group_result *gr = &r->groups[g];
-            if (gr->event != e)
-                continue;
-            for (size_t i = 0; i < gr->n; i++) {
+            for (size_t i = 0; gr->event == e && i < gr->n; i++) {
                 const sc_entry_out *o = &gr->entries[i];
-                const cf_entry *en = &c->entries[o->entry];
-                for (size_t m = 0; m < en->n_members; m++) {
-                    rp_kind kinds[2];
-                    size_t nk = 0;
-                    if (o->award != SC_AWARD_NONE)
-                        kinds[nk++] = RP_AWARD;
-                    if (o->promoted_to[m] != SC_LEVEL_NONE)
-                        kinds[nk++] = RP_LEVEL;
-                    for (size_t q = 0; q < nk; q++) {
-                        rp_cert k = {.kind = kinds[q], .group = g, .entry = o->entry,
-                                     .member = m, .rank = o->rank, .award = o->award,
-                                     .level = kinds[q] == RP_LEVEL ? o->promoted_to[m]
-                                                                   : SC_LEVEL_NONE};
-                        char keytext[96];
-                        long seq;
-                        if (expand(pattern, c, &c->events[e], k.kind, -1, keytext,
-                                   sizeof keytext, err, errcap))
-                            goto fail;
-                        if ((seq = next_seq(&seqs, &n_seqs, &cap_seqs, keytext)) < 0 ||
-                            expand(pattern, c, &c->events[e], k.kind, seq, k.number,
-                                   sizeof k.number, err, errcap) < 0)
-                            goto fail_msg;
-                        if (sign(key, c, r, &k) || push(out, &cap, &k))
-                            goto oom;
-                    }
+                for (size_t m = 0; m < c->entries[o->entry].n_members; m++) {
+                    rp_cert k = {.kind = RP_AWARD, .group = g, .entry = o->entry, .member = m,
+                                 .rank = o->rank, .award = o->award, .level = SC_LEVEL_NONE};
+                    if (o->award != SC_AWARD_NONE && add(&b, &k))
+                        goto fail;
+                    k.kind = RP_LEVEL;
+                    k.level = o->promoted_to[m];
+                    if (k.level != SC_LEVEL_NONE && add(&b, &k))
+                        goto fail;
                 }
             }
         }
     }
-    free(seqs);
+    free(b.seqs);
     return 0;
-oom:
-    snprintf(err, errcap, "out of memory while listing certificates");
-    goto fail;
-fail_msg:
-    if (!err[0])
-        snprintf(err, errcap, "out of memory while numbering certificates");
 fail:
-    free(seqs);
+    if (errcap && !err[0])
+        snprintf(err, errcap, "out of memory while listing certificates");
+    free(b.seqs);
     rp_certs_free(out);
     return -1;
 }

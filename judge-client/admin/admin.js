@@ -312,7 +312,7 @@
         say(TA.working, true);
         const r = await call('POST', C() + '/entries/import', await f.arrayBuffer(), true);
         if (!r) return;
-        if (r.status >= 200 && r.status < 300) { say(TA.csvDone(), true); await loadComp(); } else say(errorText(T, r));
+        if (r.status >= 200 && r.status < 300) { say(TA.csvDone, true); await loadComp(); } else say(errorText(T, r));
       }) : null);
   }
 
@@ -421,6 +421,7 @@
   }
 
   // ---- start ---------------------------------------------------------------------------------
+  SS.applyStrings(T);
   $('tabStaff').addEventListener('click', () => tab(false));
   $('tabChief').addEventListener('click', () => tab(true));
   $('staffForm').addEventListener('submit', (e) => { e.preventDefault(); signIn({ user: $('user').value.trim(), password: $('password').value }); });

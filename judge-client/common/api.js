@@ -99,5 +99,14 @@
     return base + detail;
   }
 
-  window.SS = { api, Offline, uuid, parseScore, toCenti, centiText, shortScore, load, save, el, errorText };
+  // Texts of the static HTML come from strings.js too: an element with data-t="judge.code"
+  // takes T.judge.code (the HTML keeps the same text for a page that runs no script).
+  function applyStrings(T) {
+    for (const n of document.querySelectorAll('[data-t]')) {
+      const v = n.dataset.t.split('.').reduce((o, k) => (o ? o[k] : undefined), T);
+      if (typeof v === 'string') n.textContent = v;
+    }
+  }
+
+  window.SS = { api, Offline, uuid, parseScore, toCenti, centiText, shortScore, load, save, el, errorText, applyStrings };
 })();

@@ -39,7 +39,6 @@ window.T = {
     publishConfirm: (e) => '公示 ' + e + ' 的成绩？公示后大屏将显示姓名。',
     unlockReason: (e) => '解锁 ' + e + ' 的原因（将记入审计日志）',
     done: '已完成',
-    perJudge: '各裁判',
     marksOf: (a, b) => a + ' / ' + b,
     // review
     reviewEvent: '选择赛项',
@@ -56,7 +55,7 @@ window.T = {
     chooseFile: '请先选择文件',
     importBtn: '导入',
     importDone: (id) => '已导入赛事 ' + id,
-    csvDone: (n) => '已导入报名表',
+    csvDone: '已导入报名表',
     // judges
     judgeId: '编号', judgeName: '姓名', judgeEvents: '赛项', chief: '裁判长', pinState: 'PIN',
     hasPin: '已发放', noPin: '未发放',
@@ -136,7 +135,6 @@ window.T = {
     locked: '本赛项已锁定，不能再评分',
     expired: '登录已失效，请重新登录；未发送的评分已保留，登录后自动发送',
     refused: '服务器未接受：',
-    keptOffline: '网络中断：评分已保存在本机，恢复连接后自动发送',
     keypad: '数字键盘',
   },
 };

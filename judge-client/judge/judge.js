@@ -435,6 +435,7 @@
   }
 
   function start() {
+    SS.applyStrings(T);
     buildKeypad();
     $('loginForm').addEventListener('submit', signIn);
     $('signOut').addEventListener('click', signOut);

@@ -35,9 +35,11 @@ deps:
 	@scripts/deps.sh build
 
 # ---- release build ------------------------------------------------------------------------
-$(B)/obj/%.o: %.c $(HEADERS)
+# Each object depends on the headers it includes (-MMD), not on every header.
+DEPFLAGS = -MMD -MP
+$(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) $(CFLAGS) $(JANSSON_CFLAGS) $(SERVER_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS_COMMON) $(DEPFLAGS) $(CFLAGS) $(JANSSON_CFLAGS) $(SERVER_CFLAGS) -c $< -o $@
 
 # data/demo/competition.json as bytes in the binary (symbols _binary_data_demo_competition_json_*).
 $(B)/demo_blob.o: data/demo/competition.json
@@ -48,9 +50,11 @@ $(B)/skillscore: $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC) $(APP_SRC)) $(B)/demo_bl
 	$(CC) $(CFLAGS) $(LDFLAGS_BIN) $^ $(SERVER_LIBS) $(JANSSON_LIBS) -o $@
 
 # ---- sanitizer build, for the tests ---------------------------------------------------------
-$(B)/asan/%.o: %.c $(HEADERS)
+$(B)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) $(JANSSON_CFLAGS) $(SERVER_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS_COMMON) $(DEPFLAGS) -O1 -g $(SAN) $(JANSSON_CFLAGS) $(SERVER_CFLAGS) -c $< -o $@
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 ASAN_LIB := $(patsubst %.c,$(B)/asan/%.o,$(LIB_SRC))
 

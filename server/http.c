@@ -8,6 +8,7 @@
  */
 #include "http.h"
 
+#include "conns.h"
 #include "server.h"
 
 #include <libwebsockets.h>
@@ -16,17 +17,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * A connection's request goes through these states, and every lws callback is checked against
+ * them: lws 4.1 mishandles bytes that follow a request on the same connection (pipelining) —
+ * it delivers the first request's completion again and the next request's head as its body —
+ * so a callback out of its state means the client sent more than one request at a time. That
+ * connection gets the answer to its first request and is then closed; browsers never pipeline.
+ */
+typedef enum hc_state {
+    HC_IDLE,    /* waiting for a request's head */
+    HC_BODY,    /* reading the body of an authorised request */
+    HC_REFUSED, /* answered before its body: what follows is not read, the connection closes */
+    HC_ANSWER,  /* the handler ran; its reply waits for the group commit */
+    HC_CLOSING, /* the reply is written; close once lws has sent it all */
+} hc_state;
+
 typedef struct http_conn {
+    hc_state state;
     sv_request rq;
     sv_response rs;
     const sv_route *route;
     char method[8];
     char *body;
     size_t body_len, body_cap, limit;
-    bool too_big, responded;
+    bool close_after;       /* pipelined or refused: close once the reply is out */
     bool waiting;           /* in s->waiting until the group commit */
-    bool head_due;          /* released: the head goes out at the next writable */
-    size_t sent;
+    bool had_body;          /* the request declared a body (see send_reply) */
 } http_conn;
 
 static void conn_reset(http_conn *c)
@@ -81,26 +97,38 @@ static void read_token(struct lws *wsi, char *out, size_t cap)
         snprintf(out, cap, "%s", "(not a bearer token)");
 }
 
-/* Writes the status line and headers, then asks for the body to be written. */
-static int send_head(struct lws *wsi, http_conn *c)
+/* lws 4.1 hands a request that was pipelined behind another (sent before the first was
+ * answered) the bytes of its own head as its body: a body that starts with this request's
+ * request line is that, never a body the client sent. */
+static bool pipelined(const http_conn *c)
 {
-    unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf;
+    size_t m = strlen(c->method), u = strlen(c->rq.path);
+    return c->body_len > m + 1 + u && memcmp(c->body, c->method, m) == 0 && c->body[m] == ' ' &&
+           memcmp(c->body + m + 1, c->rq.path, u) == 0;
+}
+
+/* Writes the status line and headers into buf; 0 and *p past them, or -1. */
+static int put_head(struct lws *wsi, http_conn *c, unsigned char **p, unsigned char *end)
+{
     sv_response *rs = &c->rs;
 
-    c->responded = true;
     if (lws_add_http_common_headers(wsi, (unsigned)rs->status,
                                     rs->ctype ? rs->ctype : "application/json; charset=utf-8",
-                                    (lws_filepos_t)rs->len, &p, end))
+                                    (lws_filepos_t)rs->len, p, end))
         return -1;
     if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-                                    (const unsigned char *)"no-store", 8, &p, end) ||
+                                    (const unsigned char *)"no-store", 8, p, end) ||
         lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
-                                    (const unsigned char *)"nosniff", 7, &p, end))
+                                    (const unsigned char *)"nosniff", 7, p, end))
+        return -1;
+    if (c->close_after &&
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:",
+                                    (const unsigned char *)"close", 5, p, end))
         return -1;
     if (rs->retry_after[0] &&
         lws_add_http_header_by_name(wsi, (const unsigned char *)"retry-after:",
                                     (const unsigned char *)rs->retry_after,
-                                    (int)strlen(rs->retry_after), &p, end))
+                                    (int)strlen(rs->retry_after), p, end))
         return -1;
     if (rs->filename[0]) {
         /* RFC 6266: an ASCII fallback name, and the UTF-8 name percent-encoded. */
@@ -116,17 +144,56 @@ static int send_head(struct lws *wsi, http_conn *c)
         n = (size_t)snprintf(disp, sizeof disp, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
                              strchr(fallback, '%') ? "download" : fallback, fallback);
         if (lws_add_http_header_by_name(wsi, (const unsigned char *)"content-disposition:",
-                                        (const unsigned char *)disp, (int)n, &p, end))
+                                        (const unsigned char *)disp, (int)n, p, end))
             return -1;
     }
     if (rs->provisional &&
         lws_add_http_header_by_name(wsi, (const unsigned char *)"x-skillscore-provisional:",
-                                    (const unsigned char *)"yes", 3, &p, end))
+                                    (const unsigned char *)"yes", 3, p, end))
         return -1;
-    if (lws_finalize_write_http_header(wsi, start, &p, end))
+    return lws_finalize_http_header(wsi, p, end) ? -1 : 0;
+}
+
+/*
+ * Writes the whole reply and ends the transaction in the same callback; lws keeps what the
+ * socket does not take at once and sends it before anything else. A request without a body is
+ * answered inside LWS_CALLBACK_HTTP, so lws reads a next request only once this one is answered:
+ * replies go out in the order the requests came. A request with a body is answered from the
+ * next writable, never inside the body's completion: told there that the transaction ended, lws
+ * 4.1 reads the next request's head as that request's body. Writing the reply and ending the
+ * transaction in one callback leaves no moment in which the client, having its answer, can send
+ * the next request while lws still thinks the last body is being read. The return value is the
+ * callback's: -1 closes.
+ */
+static int send_reply(struct lws *wsi, http_conn *c)
+{
+    enum { HEAD = 2048 };
+    size_t len = c->rs.len;
+    unsigned char *buf = malloc(LWS_PRE + HEAD + len), *start = buf + LWS_PRE, *p = start;
+    int n;
+
+    if (!buf)
         return -1;
-    lws_callback_on_writable(wsi);
-    return 0;
+    if (put_head(wsi, c, &p, start + HEAD)) {
+        free(buf);
+        return -1;
+    }
+    if (len)
+        memcpy(p, c->rs.body, len);
+    p += len;
+    n = lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_FINAL);
+    free(buf);
+    if (n < 0)
+        return -1;
+    if (c->close_after) {
+        /* lws tells us writable only once what it kept is sent: then close. */
+        conn_reset(c);
+        c->state = HC_CLOSING;
+        lws_callback_on_writable(wsi);
+        return 0;
+    }
+    conn_reset(c);
+    return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
 static void unwait(sv_server *s, struct lws *wsi)
@@ -161,89 +228,139 @@ void http_release(sv_server *s, bool ok)
         if (!ok)
             sv_error(&c->rs, 500, NULL, "the database could not store this; send it again");
         c->waiting = false;
-        c->head_due = true;
         lws_callback_on_writable(wsi);
     }
     s->n_waiting = 0;
 }
 
-static int respond(struct lws *wsi, http_conn *c)
+/* Answers without reading the body that may follow: the connection closes after the reply, so
+ * the unread bytes are never taken for a request. */
+static int refuse(struct lws *wsi, http_conn *c)
+{
+    c->state = HC_REFUSED;
+    c->close_after = true;
+    return send_reply(wsi, c);
+}
+
+/* The request is whole: run its handler and send (or park) the reply. */
+static int answer(struct lws *wsi, http_conn *c)
 {
     sv_server *s = lws_context_user(lws_get_context(wsi));
-    if (c->too_big)
-        sv_error(&c->rs, 413, NULL, "the request body is larger than %zu bytes", c->limit);
-    else {
-        c->rq.body = c->body ? c->body : "";
-        c->rq.body_len = c->body_len;
-        sv_dispatch(s, c->route, &c->rq, &c->rs);
-        if (c->rs.deferred) {
-            c->responded = true; /* a body arriving now is not a new request */
-            return wait_for_commit(s, wsi, c);
-        }
+
+    c->state = HC_ANSWER;
+    c->rq.body = c->body ? c->body : "";
+    c->rq.body_len = c->body_len;
+    sv_dispatch(s, c->route, &c->rq, &c->rs);
+    if (c->rs.deferred)
+        return wait_for_commit(s, wsi, c);
+    if (c->had_body) {
+        lws_callback_on_writable(wsi);
+        return 0;
     }
-    return send_head(wsi, c);
+    return send_reply(wsi, c);
+}
+
+/* The declared body length: 0 and *n set, or -1 when the header is not a plain decimal number
+ * (a list, a sign, letters: requests that different parsers would frame differently). */
+static int content_length(struct lws *wsi, bool *present, unsigned long long *n)
+{
+    char v[32];
+    int len = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+
+    *present = len > 0;
+    *n = 0;
+    if (!*present)
+        return 0;
+    if (len >= (int)sizeof v - 1 || lws_hdr_copy(wsi, v, sizeof v, WSI_TOKEN_HTTP_CONTENT_LENGTH) != len)
+        return -1;
+    for (int i = 0; i < len; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return -1;
+        if (*n > (~0ull - 9) / 10)
+            return -1;
+        *n = *n * 10 + (unsigned long long)(v[i] - '0');
+    }
+    return 0;
 }
 
 static int on_request(struct lws *wsi, http_conn *c)
 {
-    char uri[512], clen[24];
+    sv_server *s = lws_context_user(lws_get_context(wsi));
+    char uri[512];
     const char *method;
     int status = 404;
+    bool has_len;
+    unsigned long long n;
 
+    if (c->state != HC_IDLE) {
+        /* A second request before the first is answered: pipelining (see hc_state). */
+        c->close_after = true;
+        return 0;
+    }
     conn_reset(c);
     method = method_of(wsi, uri, sizeof uri);
     if (!method) {
         sv_error(&c->rs, 405, NULL, "method not supported");
-        return send_head(wsi, c);
+        return refuse(wsi, c);
     }
     snprintf(c->method, sizeof c->method, "%s", method);
     c->rq.method = c->method;
     snprintf(c->rq.path, sizeof c->rq.path, "%s", uri);
     read_query(wsi, c->rq.query, sizeof c->rq.query);
     read_token(wsi, c->rq.token, sizeof c->rq.token);
-    lws_get_peer_simple(wsi, c->rq.peer, sizeof c->rq.peer);
+    cn_peer_key(lws_get_socket_fd(wsi), c->rq.peer, sizeof c->rq.peer);
     if (lws_hdr_copy(wsi, c->rq.host, sizeof c->rq.host, WSI_TOKEN_HOST) <= 0)
         c->rq.host[0] = '\0';
 
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
+        sv_error(&c->rs, 411, NULL, "send the body with a Content-Length, not chunked");
+        return refuse(wsi, c);
+    }
+    if (content_length(wsi, &has_len, &n)) {
+        sv_error(&c->rs, 400, NULL, "the Content-Length header is not a decimal number");
+        return refuse(wsi, c);
+    }
     c->route = sv_route_find(method, uri, &status);
     if (!c->route) {
         if (status == 405)
             sv_error(&c->rs, 405, NULL, "%s is not allowed on %s", method, uri);
         else
             sv_error(&c->rs, 404, NULL, "no such endpoint: %s", uri);
-        return send_head(wsi, c);
+        return n ? refuse(wsi, c) : send_reply(wsi, c);
     }
+    if (!n)
+        return answer(wsi, c);
+    /* Nothing of a body is read, let alone kept, for a caller who may not send it. */
+    if (sv_authorize(s, c->route, &c->rq, &c->rs))
+        return refuse(wsi, c);
     c->limit = c->route->max_body ? c->route->max_body : SV_MAX_BODY;
-    if (strcmp(method, "POST") != 0 && strcmp(method, "PUT") != 0)
-        return respond(wsi, c);
-    if (lws_hdr_copy(wsi, clen, sizeof clen, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0) {
-        unsigned long long n = strtoull(clen, NULL, 10);
-        if (n > c->limit) {
-            /* Refuse before reading; lws drops the connection after the reply because the
-             * unread body would otherwise be taken as the next request. */
-            c->too_big = true;
-            respond(wsi, c);
-            return 0;
-        }
-        if (n == 0)
-            return respond(wsi, c);
-    } else
-        return respond(wsi, c);
+    if (n > c->limit) {
+        sv_error(&c->rs, 413, NULL, "the request body is larger than %zu bytes", c->limit);
+        return refuse(wsi, c);
+    }
+    c->state = HC_BODY;
+    c->had_body = true;
     return 0; /* the body follows in LWS_CALLBACK_HTTP_BODY */
 }
 
-static int on_body(http_conn *c, const void *in, size_t len)
+static int on_body(struct lws *wsi, http_conn *c, const void *in, size_t len)
 {
-    if (c->too_big || c->responded)
+    if (c->state != HC_BODY) {
+        if (c->state == HC_IDLE)
+            return -1;
+        c->close_after = c->state == HC_ANSWER ? true : c->close_after;
         return 0;
+    }
     if (c->body_len + len > c->limit) {
-        c->too_big = true;
-        return 0;
+        sv_error(&c->rs, 413, NULL, "the request body is larger than %zu bytes", c->limit);
+        return refuse(wsi, c);
     }
     if (c->body_len + len + 1 > c->body_cap) {
         size_t cap = c->body_cap ? c->body_cap : 4096;
         while (cap < c->body_len + len + 1)
             cap *= 2;
+        if (cap > c->limit + 1)
+            cap = c->limit + 1;
         char *b = realloc(c->body, cap);
         if (!b)
             return -1;
@@ -256,37 +373,60 @@ static int on_body(http_conn *c, const void *in, size_t len)
     return 0;
 }
 
+static int on_body_done(struct lws *wsi, http_conn *c)
+{
+    if (c->state == HC_BODY && pipelined(c)) {
+        sv_error(&c->rs, 400, NULL, "send one request at a time on a connection");
+        return refuse(wsi, c);
+    }
+    if (c->state == HC_BODY)
+        return answer(wsi, c);
+    if (c->state == HC_ANSWER) {
+        /* Still waiting for the commit: answer that, then close. */
+        c->close_after = true;
+        return 0;
+    }
+    /* A completion out of turn: lws has buffered a further request (see hc_state) and would
+     * deliver this again at every turn of the loop, starving everyone else. */
+    return -1;
+}
+
 static int on_writable(struct lws *wsi, http_conn *c)
 {
-    enum { CHUNK = 32 * 1024 };
-    unsigned char buf[LWS_PRE + CHUNK];
-    size_t n = c->rs.len - c->sent;
-    bool last;
-
-    if (c->head_due) {
-        c->head_due = false;
-        return send_head(wsi, c);
-    }
-    if (!c->responded || c->waiting)
-        return 0;
-    if (n > CHUNK)
-        n = CHUNK;
-    last = c->sent + n == c->rs.len;
-    if (n)
-        memcpy(buf + LWS_PRE, c->rs.body + c->sent, n);
-    if (lws_write(wsi, buf + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) !=
-        (int)n)
+    if (c->state == HC_CLOSING)
         return -1;
-    c->sent += n;
-    if (!last) {
-        lws_callback_on_writable(wsi);
-        return 0;
-    }
-    bool close = c->too_big;
-    conn_reset(c);
-    if (close || lws_http_transaction_completed(wsi))
-        return -1;
+    if (c->state == HC_ANSWER && !c->waiting)
+        return send_reply(wsi, c);
     return 0;
+}
+
+/*
+ * Every accepted socket is counted against its address before lws reads from it (conns.h).
+ * lws asks about a socket (FILTER_NETWORK_CONNECTION, with the descriptor but before the
+ * connection's wsi exists) and then creates its wsi (WSI_CREATE, in the same call): the first
+ * decides, the second counts and ties the count to the wsi, so a socket refused or lost in
+ * between is never counted.
+ */
+static char pending_key[64];
+
+static int on_filter(sv_server *s, int fd)
+{
+    pending_key[0] = '\0';
+    if (!s->conns)
+        return 0;
+    cn_peer_key(fd, pending_key, sizeof pending_key);
+    if (cn_admit(s->conns, pending_key)) {
+        pending_key[0] = '\0';
+        return -1;
+    }
+    return 0;
+}
+
+static void on_created(sv_server *s, struct lws *wsi)
+{
+    if (pending_key[0] && s->conns)
+        cn_open(s->conns, wsi, pending_key);
+    pending_key[0] = '\0';
 }
 
 int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -295,18 +435,32 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     http_conn *c = user;
 
     switch (reason) {
+    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+        return on_filter(lws_context_user(lws_get_context(wsi)), (int)(lws_intptr_t)in);
+    case LWS_CALLBACK_WSI_CREATE:
+        on_created(lws_context_user(lws_get_context(wsi)), wsi);
+        return 0;
+    case LWS_CALLBACK_WSI_DESTROY: {
+        sv_server *s = lws_context_user(lws_get_context(wsi));
+        if (s->conns)
+            cn_close(s->conns, wsi);
+        return 0;
+    }
     case LWS_CALLBACK_HTTP:
         return on_request(wsi, c);
     case LWS_CALLBACK_HTTP_BODY:
-        return on_body(c, in, len);
+        return on_body(wsi, c, in, len);
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        if (c->responded)
-            return 0;
-        return respond(wsi, c);
+        return on_body_done(wsi, c);
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return on_writable(wsi, c);
-    case LWS_CALLBACK_CLOSED_HTTP:
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+        /* lws frees this state when it rebinds for a next request; one that comes while a
+         * reply still waits for the commit is pipelined past it: that connection ends. */
+        if (c && (c->state == HC_ANSWER || c->state == HC_CLOSING))
+            lws_set_timeout(wsi, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
+        /* fallthrough */
+    case LWS_CALLBACK_CLOSED_HTTP:
         if (c) {
             if (c->waiting)
                 unwait(lws_context_user(lws_get_context(wsi)), wsi);

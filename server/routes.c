@@ -141,22 +141,31 @@ int sv_sign_in(sv_server *s, const char *token, sv_principal *who, sv_response *
     return 0;
 }
 
+int sv_authorize(sv_server *s, const sv_route *route, sv_request *rq, sv_response *rs)
+{
+    int rc;
+    if ((rc = sv_sign_in(s, rq->token, &rq->who, rs)))
+        return rc;
+    if (route->roles != SV_EVERYONE && !(route->roles & SV_ROLE(rq->who.role))) {
+        if (rq->who.role == SV_ANON) {
+            sv_error(rs, 401, NULL, "sign in first (Authorization: Bearer <token>)");
+            return 401;
+        }
+        sv_error(rs, 403, NULL, "a %s may not %s %s", sv_role_name(rq->who.role), rq->method,
+                 route->pattern);
+        return 403;
+    }
+    return 0;
+}
+
 void sv_dispatch(sv_server *s, const sv_route *route, sv_request *rq, sv_response *rs)
 {
     sv_split_path(rq);
     /* Whatever is not a mark sees (and may write) only what is durable. */
     if (!route->batched)
         sv_batch_flush(s);
-    if (sv_sign_in(s, rq->token, &rq->who, rs))
+    if (sv_authorize(s, route, rq, rs))
         return;
-    if (route->roles != SV_EVERYONE && !(route->roles & SV_ROLE(rq->who.role))) {
-        if (rq->who.role == SV_ANON)
-            sv_error(rs, 401, NULL, "sign in first (Authorization: Bearer <token>)");
-        else
-            sv_error(rs, 403, NULL, "a %s may not %s %s", sv_role_name(rq->who.role),
-                     rq->method, route->pattern);
-        return;
-    }
     route->fn(s, rq, rs);
     if (!rs->status)
         sv_error(rs, 500, NULL, "the handler gave no answer");

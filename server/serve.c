@@ -3,6 +3,7 @@
  * account, the libwebsockets context (the /api/ callback mount and the judge-client/ file
  * mount on one port), and the event loop until SIGINT or SIGTERM.
  */
+#include "conns.h"
 #include "demo.h"
 #include "http.h"
 #include "server.h"
@@ -60,7 +61,8 @@ static int usage(void)
                     "[--static DIR]\n"
                     "                        [--ws-interval MS] [--ws-queue N] "
                     "[--ws-per-address N] [--ws-ping SECONDS]\n"
-                    "                        [--ws-sndbuf BYTES]\n");
+                    "                        [--ws-sndbuf BYTES] [--per-address N] "
+                    "[--max-connections N] [--http-timeout SECONDS]\n");
     return 2;
 }
 
@@ -109,12 +111,16 @@ int sv_serve_main(int argc, char **argv)
     struct lws_protocol_vhost_options pvo_default = {NULL, NULL, "default", "1"};
     struct lws_protocol_vhost_options pvo_live = {NULL, &pvo_default, "skillscore-live", ""};
     ws_options wso = {0};
-    unsigned ping = 30;
+    cn_limits cnl = {0};
+    unsigned ping = 30, http_timeout = 10;
     const ws_opt ws_opts[] = {{"--ws-interval", &wso.interval_ms, 0},
                               {"--ws-queue", &wso.queue_max, 1},
                               {"--ws-per-address", &wso.per_address, 1},
                               {"--ws-sndbuf", &wso.sndbuf, 1},
                               {"--ws-ping", &ping, 1},
+                              {"--per-address", &cnl.per_address, 1},
+                              {"--http-timeout", &http_timeout, 1},
+                              {"--max-connections", &cnl.total, 16},
                               {NULL, NULL, 0}};
     const ws_opt *opt;
     lws_retry_bo_t idle = {0};
@@ -181,7 +187,7 @@ int sv_serve_main(int argc, char **argv)
     protocols[1].callback = ws_callback;
     protocols[1].per_session_data_size = ws_conn_size();
     protocols[1].rx_buffer_size = 4096;
-    if (!(s.hub = ws_hub_new(&s, &wso))) {
+    if (!(s.hub = ws_hub_new(&s, &wso)) || !(s.conns = cn_new(&cnl))) {
         fprintf(stderr, "skillscore: out of memory\n");
         goto out;
     }
@@ -217,6 +223,12 @@ int sv_serve_main(int argc, char **argv)
     info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
     info.pvo = &pvo_live; /* /ws without a subprotocol header gets the live protocol */
     info.retry_and_idle_policy = &idle;
+    /* A connection that sends no complete head, or stalls inside a body, for http_timeout
+     * seconds is closed (slow clients pin a connection slot, not the server); an idle keep-alive
+     * connection after three times that. */
+    info.timeout_secs = http_timeout;
+    info.timeout_secs_ah_idle = http_timeout;
+    info.keepalive_timeout = (int)(3 * http_timeout);
     lws_set_log_level(LLL_ERR, NULL);
     running = lws_create_context(&info);
     if (!running) {
@@ -246,6 +258,8 @@ out:
     running = NULL;
     ws_hub_free(s.hub);
     s.hub = NULL;
+    cn_free(s.conns);
+    s.conns = NULL;
     free(s.waiting);
     sv_comp_free_all(&s);
     st_close(s.store);

@@ -86,6 +86,7 @@ typedef struct sv_server {
     void **waiting;
     size_t n_waiting, cap_waiting;
     struct ws_hub *hub;     /* live results subscribers (ws.c); NULL when not serving */
+    struct cn_table *conns; /* connections per address (conns.h); NULL when not serving */
 } sv_server;
 
 typedef void (*sv_handler)(sv_server *s, sv_request *rq, sv_response *rs);
@@ -106,7 +107,10 @@ void sv_split_path(sv_request *rq);
 /* Signs a token in: 0 with *who filled (role SV_ANON for an empty token), else the status
  * (401, 500) with rs filled. */
 int sv_sign_in(sv_server *s, const char *token, sv_principal *who, sv_response *rs);
-/* Signs the request in from its token, checks the route's roles, runs the handler. */
+/* Signs the request in from its token and checks the route's roles: 0, or the status with rs
+ * filled. Called before a body is read, and again by sv_dispatch. */
+int sv_authorize(sv_server *s, const sv_route *route, sv_request *rq, sv_response *rs);
+/* sv_authorize, then the handler. */
 void sv_dispatch(sv_server *s, const sv_route *route, sv_request *rq, sv_response *rs);
 
 /* Responses. sv_json takes ownership of v. */

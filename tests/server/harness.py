@@ -14,7 +14,7 @@ import uuid
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("SKILLSCORE_BIN", os.path.join(ROOT, "build", "asan", "skillscore"))
-CLI = os.path.join(ROOT, "build", "skillscore")
+CLI = os.environ.get("SKILLSCORE_CLI", os.path.join(ROOT, "build", "skillscore"))
 ADMIN_PASSWORD = "test-admin-pw"
 
 _results = {"passed": 0, "failed": 0}
@@ -27,7 +27,9 @@ def free_port():
 
 
 class Server:
-    def __init__(self, db=None, demo=False, env=None, args=None):
+    def __init__(self, db=None, demo=False, env=None, args=None, bin=None, preexec=None):
+        self.bin = bin or BIN
+        self.preexec = preexec
         self.dir = tempfile.mkdtemp(prefix="skillscore-test-")
         self.db = db or os.path.join(self.dir, "test.db")
         self.demo = demo
@@ -38,15 +40,25 @@ class Server:
         self.proc = None
         self.start()
 
-    def start(self):
+    def start(self, tries=5):
+        """Starts on a free port; another port is tried when this one was taken meanwhile."""
+        for attempt in range(tries):
+            try:
+                return self._start()
+            except RuntimeError as e:
+                if "cannot listen" not in str(e) or attempt == tries - 1:
+                    raise
+
+    def _start(self):
         self.port = free_port()
-        args = [BIN, "serve", "--db", self.db, "--port", str(self.port),
+        args = [self.bin, "serve", "--db", self.db, "--port", str(self.port),
                 "--static", os.path.join(ROOT, "judge-client")]
         if self.demo:
             args.append("--demo")
         args += self.extra
         self.log = open(os.path.join(self.dir, "server-%d.log" % self.port), "w+")
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=self.env,
+                                     preexec_fn=self.preexec)
         deadline = time.time() + 20
         while time.time() < deadline:
             if self.proc.poll() is not None:

@@ -43,7 +43,8 @@ def run(screens, judges, size, rate):
     doc = json.loads(subprocess.run([os.path.join(ROOT, "build", "gen")] + size + ["7"],
                                     capture_output=True, check=True).stdout)
     marks = doc.pop("marks")
-    srv = harness.Server(args=["--ws-per-address", str(screens + 100)])
+    srv = harness.Server(args=["--ws-per-address", str(screens + 100),
+                               "--per-address", str(screens + 300)])
     try:
         admin = srv.admin()
         comp = doc["competition"]["id"]

@@ -36,6 +36,10 @@
 
 /* Request bodies and files larger than this are refused before parsing. */
 #define CF_MAX_FILE_BYTES ((size_t)1 << 30)
+/* Every id (competition, event, criterion, entry, person, judge) is 1 to CF_ID_MAX bytes of
+ * UTF-8 without control characters or slashes, and is not "." or "..": ids name files, URL
+ * path segments and database keys. cf_id_check applies the rule wherever an id comes in. */
+#define CF_ID_MAX 63
 
 typedef struct cf_diag {
     char message[512];
@@ -190,5 +194,8 @@ void cf_results_free(cf_results *r);
 /* The results document as UTF-8 JSON text (2-space indent), newline-terminated. Caller frees.
  * NULL only when memory runs out. */
 char *cf_results_json(const cf_competition *c, const cf_results *r);
+
+/* NULL when id is a valid id (CF_ID_MAX), else why not (a static text). */
+const char *cf_id_check(const char *id);
 
 #endif

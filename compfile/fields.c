@@ -96,6 +96,31 @@ int rd_get_string(reader *r, json_t *obj, const char *key, const char *path, boo
     return *out ? 0 : rd_fail_oom(r);
 }
 
+const char *cf_id_check(const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0)
+        return "is empty";
+    if (n > CF_ID_MAX)
+        return "is longer than 63 bytes";
+    if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+        return "may not be \".\" or \"..\"";
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\')
+            return "may not hold control characters, \"/\" or \"\\\"";
+    return NULL;
+}
+
+int rd_get_id(reader *r, json_t *obj, const char *path, char **out)
+{
+    const char *why;
+    if (rd_get_string(r, obj, "id", path, true, out))
+        return -1;
+    if ((why = cf_id_check(*out)))
+        return rd_fail(r, "%s: field \"id\" %s", path, why);
+    return 0;
+}
+
 int rd_get_bool(reader *r, json_t *obj, const char *key, const char *path, bool dflt,
                     bool *out)
 {

@@ -56,6 +56,8 @@ int rd_want_object(reader *r, json_t *v, const char *path);
  * NULL). *out is malloc'd and owned by the caller. */
 int rd_get_string(reader *r, json_t *obj, const char *key, const char *path, bool required,
                   char **out);
+/* The required "id" field of obj, checked by cf_id_check. */
+int rd_get_id(reader *r, json_t *obj, const char *path, char **out);
 int rd_get_bool(reader *r, json_t *obj, const char *key, const char *path, bool dflt, bool *out);
 int rd_get_int(reader *r, json_t *obj, const char *key, const char *path, int64_t lo, int64_t hi,
                int64_t dflt, int64_t *out);

@@ -77,7 +77,7 @@ int rd_read_competition(reader *r)
     if (rd_want_object(r, o, "competition"))
         return -1;
     rd_check_keys(r, o, "competition", known);
-    if (rd_get_string(r, o, "id", "competition", true, &c->id) ||
+    if (rd_get_id(r, o, "competition", &c->id) ||
         rd_get_string(r, o, "name", "competition", true, &c->name) ||
         rd_get_string(r, o, "class", "competition", true, &cls) ||
         rd_get_string(r, o, "stage", "competition", false, &stage) ||
@@ -138,7 +138,7 @@ static int read_criteria(reader *r, cf_event *ev, json_t *arr, const char *path)
         json_t *o = json_array_get(arr, i);
         cf_criterion *cr = &ev->criteria[i];
         snprintf(p, sizeof p, "%s.criteria[%zu]", path, i);
-        if (rd_want_object(r, o, p) || rd_get_string(r, o, "id", p, true, &cr->id) ||
+        if (rd_want_object(r, o, p) || rd_get_id(r, o, p, &cr->id) ||
             rd_get_string(r, o, "name", p, false, &cr->name) ||
             rd_number_centi(r, json_object_get(o, "max"), p, "max", &cr->max))
             return -1;
@@ -298,7 +298,7 @@ static int read_event(reader *r, cf_event *ev, json_t *o, size_t i)
     if (rd_want_object(r, o, path))
         return -1;
     rd_check_keys(r, o, "events[]", known);
-    if (rd_get_string(r, o, "id", path, true, &ev->id) ||
+    if (rd_get_id(r, o, path, &ev->id) ||
         rd_get_string(r, o, "name", path, true, &ev->name))
         return -1;
     for (size_t j = 0; j < i; j++) {
@@ -396,7 +396,7 @@ static int read_member(reader *r, cf_member *m, sc_person *p, json_t *o, const c
     if (rd_want_object(r, o, path))
         return -1;
     rd_check_keys(r, o, "entries[].members[]", known);
-    if (rd_get_string(r, o, "id", path, true, &m->id) ||
+    if (rd_get_id(r, o, path, &m->id) ||
         rd_get_string(r, o, "name", path, true, &m->name) ||
         rd_get_string(r, o, "unit", path, false, &m->unit) ||
         rd_get_string(r, o, "id_number", path, false, &m->id_number) ||
@@ -429,7 +429,7 @@ static int read_entry(reader *r, cf_entry *en, json_t *o, size_t i)
     if (rd_want_object(r, o, path))
         return -1;
     rd_check_keys(r, o, "entries[]", known);
-    if (rd_get_string(r, o, "id", path, true, &en->id) ||
+    if (rd_get_id(r, o, path, &en->id) ||
         rd_get_string(r, o, "event", path, true, &event) ||
         rd_get_string(r, o, "group", path, false, &en->group) ||
         rd_get_string(r, o, "status", path, false, &status) ||

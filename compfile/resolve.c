@@ -136,6 +136,11 @@ static int resolve_marks(reader *r, const uint32_t *entry_of_sym)
             }
         }
         if (judge_of_sym[m->judge] == SI_NONE) {
+            const char *why = cf_id_check(si_str(&r->pool, m->judge));
+            if (why) {
+                rd_fail(r, "marks[%zu]: judge id %s", i, why);
+                goto out;
+            }
             char **judges = realloc(c->judges, (c->n_judges + 1) * sizeof *judges);
             if (!judges) {
                 rd_fail_oom(r);

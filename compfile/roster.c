@@ -23,7 +23,7 @@ static int read_judge(reader *r, cf_roster_judge *j, json_t *o, size_t i)
     if (rd_want_object(r, o, path))
         return -1;
     rd_check_keys(r, o, "judges[]", keys);
-    if (rd_get_string(r, o, "id", path, true, &j->id) ||
+    if (rd_get_id(r, o, path, &j->id) ||
         rd_get_string(r, o, "name", path, false, &j->name) ||
         rd_get_bool(r, o, "chief", path, false, &j->chief))
         return -1;

@@ -4,53 +4,96 @@
  * Organizer, arbitration and display accounts sign in with a name and password; judges with
  * their judge id (from the competition's judges list) and a PIN the organizer issued. A judge
  * listed as chief signs in as chief judge (裁判长) of their events. Every sign-in and PIN issue is
- * written to the audit log; failed sign-ins feed the throttle (auth.h) instead.
+ * written to the audit log; every sign-in asks the throttle first (throttle.h). A new PIN or
+ * password ends the account's sessions and enrolled devices and lifts its guard.
  */
 #include "server.h"
+#include "throttle.h"
+#include "ws.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static int throttled(sv_server *s, sv_response *rs, const char *account_key, const char *addr_key)
+/* How a sign-in went, for the throttle and the reply. */
+typedef struct signin {
+    char account[160];      /* "u:name" or "j:competition/judge"; "" when there is none */
+    bool enrolled;          /* the request carries a device token enrolled for the account */
+} signin;
+
+/* Asks the throttle (throttle.h) before a secret is checked: 0, or 1 with a 429 in rs. */
+static int throttled(sv_server *s, sv_request *rq, sv_response *rs, const signin *si)
 {
-    int64_t now = (int64_t)time(NULL);
-    int64_t wait = auth_throttle_wait(&s->throttle, account_key, now);
-    int64_t w2 = auth_throttle_wait(&s->throttle, addr_key, now);
-    if (w2 > wait)
-        wait = w2;
-    if (!wait)
+    int64_t wait;
+    th_verdict v = th_check(s->throttle, rq->peer, si->account[0] ? si->account : NULL,
+                            si->enrolled, (int64_t)time(NULL), &wait);
+    if (v == TH_GO)
         return 0;
     snprintf(rs->retry_after, sizeof rs->retry_after, "%lld", (long long)wait);
-    sv_error(rs, 429, NULL, "too many failed sign-ins; try again in %lld seconds",
-             (long long)wait);
+    if (v == TH_GUARDED)
+        sv_error(rs, 429, NULL, "this account had too many wrong sign-ins from elsewhere; sign "
+                 "in on a device that signed in to it before, or ask the organizer for a new PIN "
+                 "or password");
+    else
+        sv_error(rs, 429, NULL, "too many sign-ins from this address; try again in %lld seconds",
+                 (long long)wait);
     return 1;
 }
 
-static void failed(sv_server *s, sv_response *rs, const char *account_key, const char *addr_key,
-                   const char *what)
+/* The device token of the request, if any, checked against the account. */
+static int read_device(sv_server *s, json_t *body, signin *si, sv_response *rs)
 {
-    int64_t now = (int64_t)time(NULL);
-    auth_throttle_fail(&s->throttle, account_key, AUTH_MAX_FAILURES, now);
-    auth_throttle_fail(&s->throttle, addr_key, AUTH_MAX_ADDR_FAILURES, now);
-    sv_error(rs, 401, NULL, "%s", what);
+    json_t *d = json_object_get(body, "device");
+    unsigned char sha[32];
+    int rc;
+
+    si->enrolled = false;
+    if (!d || json_is_null(d) || !si->account[0])
+        return 0;
+    if (!json_is_string(d) || auth_token_sha(json_string_value(d), sha))
+        return 0; /* an unreadable device token is no enrolment, not an error */
+    rc = st_device_has(s->store, si->account, sha);
+    if (rc == ST_ERROR) {
+        sv_store_error(s, rs);
+        return -1;
+    }
+    si->enrolled = rc == ST_OK;
+    return 0;
 }
 
-/* Creates the session and answers with its token. */
-static void open_session(sv_server *s, sv_response *rs, sv_role role, const char *name,
-                         const char *comp)
+/* Checks the secret against hash (a stand-in hash when the account does not exist, so an unknown
+ * name costs the same time as a wrong secret), and counts a failure. true when it matches. */
+static bool secret_ok(sv_server *s, sv_request *rq, sv_response *rs, const signin *si,
+                      const char *hash, const char *secret, const char *wrong)
 {
-    char hex[AUTH_TOKEN_HEX];
-    unsigned char sha[32];
+    bool ok = auth_verify(hash ? hash : s->dummy_hash, secret) && hash;
+    if (!ok) {
+        th_failed(s->throttle, rq->peer, si->account[0] ? si->account : NULL,
+                  (int64_t)time(NULL));
+        sv_error(rs, 401, NULL, "%s", wrong);
+    }
+    return ok;
+}
+
+/* Creates the session and answers with its token, and a device token when this device is not
+ * enrolled for the account yet. */
+static void open_session(sv_server *s, sv_response *rs, const signin *si, sv_role role,
+                         const char *name, const char *comp)
+{
+    char hex[AUTH_TOKEN_HEX], dev[AUTH_TOKEN_HEX];
+    unsigned char sha[32], dsha[32];
     st_session se = {0};
 
     auth_new_token(hex, sha);
+    if (!si->enrolled)
+        auth_new_token(dev, dsha);
     snprintf(se.role, sizeof se.role, "%s", sv_role_name(role));
     snprintf(se.name, sizeof se.name, "%s", name);
     snprintf(se.competition, sizeof se.competition, "%s", comp ? comp : "");
     se.expires = (int64_t)time(NULL) + s->token_ttl;
     if (st_begin(s->store) || st_session_put(s->store, sha, &se) ||
+        (!si->enrolled && st_device_put(s->store, si->account, dsha)) ||
         sv_audit(s, name, "login", comp, json_pack("{s:s}", "role", se.role)) ||
         st_commit(s->store)) {
         st_rollback(s->store);
@@ -61,6 +104,8 @@ static void open_session(sv_server *s, sv_response *rs, sv_role role, const char
                           "expires_in", (json_int_t)s->token_ttl);
     if (o && comp)
         json_object_set_new(o, "competition", json_string(comp));
+    if (o && !si->enrolled)
+        json_object_set_new(o, "device", json_string(dev));
     sv_json(rs, 200, o);
 }
 
@@ -78,39 +123,38 @@ static const char *secret_field(json_t *body, const char *key, sv_response *rs)
 static void login_user(sv_server *s, sv_request *rq, sv_response *rs, json_t *body)
 {
     const char *user = sv_field_string(body, "user", rs), *password;
-    char key[96], addr[96], role[16];
+    char role[16];
     char *hash = NULL;
+    signin si = {0};
     int rc;
 
     if (!user || !(password = secret_field(body, "password", rs)))
-        return;
-    snprintf(key, sizeof key, "u:%s", user);
-    snprintf(addr, sizeof addr, "a:%s", rq->peer);
-    if (throttled(s, rs, key, addr))
         return;
     rc = st_user_get(s->store, user, role, &hash);
     if (rc == ST_ERROR) {
         sv_store_error(s, rs);
         return;
     }
-    if (rc == ST_NOTFOUND || !auth_verify(hash, password)) {
-        free(hash);
-        failed(s, rs, key, addr, "wrong user name or password");
-        return;
-    }
+    if (rc == ST_OK)
+        snprintf(si.account, sizeof si.account, "u:%s", user);
+    if (read_device(s, body, &si, rs) || throttled(s, rq, rs, &si))
+        goto out;
+    if (secret_ok(s, rq, rs, &si, hash, password, "wrong user name or password"))
+        open_session(s, rs, &si, sv_role_parse(role), user, NULL);
+out:
     free(hash);
-    auth_throttle_clear(&s->throttle, key);
-    open_session(s, rs, sv_role_parse(role), user, NULL);
 }
 
 static void login_judge(sv_server *s, sv_request *rq, sv_response *rs, json_t *body)
 {
     const char *judge = sv_field_string(body, "judge", rs), *pin, *comp_id;
-    char comps[8][64], key[160], addr[96];
+    char comps[8][64];
     char *hash = NULL;
     size_t n = 0;
-    sv_comp *c;
-    long ri;
+    sv_comp *c = NULL;
+    signin si = {0};
+    long ri = -1;
+    int rc = ST_NOTFOUND;
 
     if (!judge || !(pin = secret_field(body, "pin", rs)))
         return;
@@ -127,20 +171,20 @@ static void login_judge(sv_server *s, sv_request *rq, sv_response *rs, json_t *b
         }
         comp_id = n == 1 ? comps[0] : "";
     }
-    snprintf(key, sizeof key, "j:%s/%s", comp_id, judge);
-    snprintf(addr, sizeof addr, "a:%s", rq->peer);
-    if (throttled(s, rs, key, addr))
-        return;
     c = comp_id[0] ? sv_comp_get(s, comp_id) : NULL;
     ri = c ? cf_roster_index(c->def, judge) : -1;
-    if (ri < 0 || st_pin_get(s->store, comp_id, judge, &hash) || !auth_verify(hash, pin)) {
-        free(hash);
-        failed(s, rs, key, addr, "wrong judge code or PIN");
+    if (ri >= 0 && (rc = st_pin_get(s->store, comp_id, judge, &hash)) == ST_ERROR) {
+        sv_store_error(s, rs);
         return;
     }
+    if (rc == ST_OK)
+        snprintf(si.account, sizeof si.account, "j:%s/%s", comp_id, judge);
+    if (read_device(s, body, &si, rs) || throttled(s, rq, rs, &si))
+        goto out;
+    if (secret_ok(s, rq, rs, &si, rc == ST_OK ? hash : NULL, pin, "wrong judge code or PIN"))
+        open_session(s, rs, &si, c->def->roster[ri].chief ? SV_CHIEF : SV_JUDGE, judge, c->id);
+out:
     free(hash);
-    auth_throttle_clear(&s->throttle, key);
-    open_session(s, rs, c->def->roster[ri].chief ? SV_CHIEF : SV_JUDGE, judge, c->id);
 }
 
 void api_login(sv_server *s, sv_request *rq, sv_response *rs)
@@ -164,7 +208,22 @@ void api_logout(sv_server *s, sv_request *rq, sv_response *rs)
         sv_store_error(s, rs);
         return;
     }
+    ws_revalidate(s);
     sv_json(rs, 200, json_pack("{s:b}", "ok", 1));
+}
+
+/* New credentials for an account: inside the caller's transaction, its sessions and enrolled
+ * devices end. After the commit, call credentials_changed. */
+static int revoke_account(sv_server *s, const char *name, const char *comp, const char *account)
+{
+    return st_sessions_revoke(s->store, name, comp) || st_devices_revoke(s->store, account) ? -1
+                                                                                            : 0;
+}
+
+static void credentials_changed(sv_server *s, const char *account)
+{
+    th_forget_account(s->throttle, account);
+    ws_revalidate(s);
 }
 
 void api_me(sv_server *s, sv_request *rq, sv_response *rs)
@@ -191,7 +250,7 @@ void api_users_create(sv_server *s, sv_request *rq, sv_response *rs)
 {
     json_t *body = sv_body_object(rq, rs);
     const char *user, *role, *password;
-    char *hash = NULL;
+    char *hash = NULL, account[96];
 
     if (!body)
         return;
@@ -211,13 +270,16 @@ void api_users_create(sv_server *s, sv_request *rq, sv_response *rs)
         sv_error(rs, 500, NULL, "cannot hash the password");
         goto out;
     }
+    snprintf(account, sizeof account, "u:%s", user);
     if (st_begin(s->store) || st_user_put(s->store, user, role, hash) ||
+        revoke_account(s, user, "", account) ||
         sv_audit(s, rq->who.name, "user", NULL, json_pack("{s:s,s:s}", "user", user, "role", role)) ||
         st_commit(s->store)) {
         st_rollback(s->store);
         sv_store_error(s, rs);
         goto out;
     }
+    credentials_changed(s, account);
     sv_json(rs, 201, json_pack("{s:s,s:s}", "user", user, "role", role));
 out:
     free(hash);
@@ -228,7 +290,7 @@ void api_pin_issue(sv_server *s, sv_request *rq, sv_response *rs)
 {
     const char *comp_id = rq->seg[1], *judge = rq->seg[3];
     sv_comp *c = sv_comp_get(s, comp_id);
-    char pin[8], *hash = NULL;
+    char pin[8], *hash = NULL, account[160];
 
     if (!c) {
         sv_error(rs, 404, NULL, "no competition %s", comp_id);
@@ -243,14 +305,18 @@ void api_pin_issue(sv_server *s, sv_request *rq, sv_response *rs)
         sv_error(rs, 500, NULL, "cannot hash the PIN");
         return;
     }
+    snprintf(account, sizeof account, "j:%s/%s", comp_id, judge);
     if (st_begin(s->store) || st_pin_put(s->store, comp_id, judge, hash) ||
+        revoke_account(s, judge, comp_id, account) ||
         sv_audit(s, rq->who.name, "pin_reset", comp_id, json_pack("{s:s}", "judge", judge)) ||
         st_commit(s->store)) {
         st_rollback(s->store);
         sv_store_error(s, rs);
-    } else
+    } else {
+        credentials_changed(s, account);
         sv_json(rs, 201, json_pack("{s:s,s:s,s:s}", "competition", comp_id, "judge", judge, "pin",
                                    pin));
+    }
     free(hash);
 }
 

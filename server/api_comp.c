@@ -6,6 +6,7 @@
  * transaction with its audit row: a refused file changes nothing.
  */
 #include "audit.h"
+#include "live.h"
 #include "server.h"
 
 #include <stdio.h>
@@ -53,24 +54,6 @@ static int store_marks(sv_server *s, const cf_competition *c, const char *actor)
     return rc;
 }
 
-/* Ids longer than the store's columns are refused up front rather than cut. */
-static const char *too_long_id(const cf_competition *c)
-{
-    if (strlen(c->id) > 63)
-        return c->id;
-    for (size_t i = 0; i < c->n_entries; i++)
-        if (strlen(c->entries[i].id) > 63)
-            return c->entries[i].id;
-    for (size_t i = 0; i < c->n_judges; i++)
-        if (strlen(c->judges[i]) > 63)
-            return c->judges[i];
-    for (size_t e = 0; e < c->n_events; e++)
-        for (size_t k = 0; k < c->events[e].n_criteria; k++)
-            if (strlen(c->events[e].criteria[k].id) > 63)
-                return c->events[e].criteria[k].id;
-    return NULL;
-}
-
 void api_comp_import(sv_server *s, sv_request *rq, sv_response *rs)
 {
     warnings w = {json_array()};
@@ -80,14 +63,9 @@ void api_comp_import(sv_server *s, sv_request *rq, sv_response *rs)
     char *text = NULL, *existing = NULL;
     unsigned char sha[32];
     char sha_hex[AUD_HEX];
-    const char *long_id;
 
     if (cf_read(rq->body, rq->body_len, &c, &diag)) {
         sv_error(rs, 400, NULL, "%s", diag.message);
-        goto out;
-    }
-    if ((long_id = too_long_id(c))) {
-        sv_error(rs, 400, NULL, "id \"%.80s\" is longer than 63 bytes", long_id);
         goto out;
     }
     if (st_comp_doc(s->store, c->id, &existing) == ST_OK) {
@@ -230,21 +208,39 @@ void api_comp_results(sv_server *s, sv_request *rq, sv_response *rs)
     sv_comp *c = sv_path_comp(s, rq, rs);
     bool *mask = NULL, provisional = false;
     cf_diag diag = {0};
+    int view;
+    uint64_t seq;
+
     if (!c)
         return;
-    if (!sv_sees_all(&rq->who, c) && !(mask = sv_event_mask(s, c, true))) {
-        sv_store_error(s, rs);
+    view = sv_sees_all(&rq->who, c) ? 1 : 0;
+    seq = c->live ? lv_seq(c->live) : 0;
+    rs->cache = "hit";
+    if (!(c->live && c->results[view].text && c->results[view].seq == seq)) {
+        rs->cache = "miss";
+        if (!view && !(mask = sv_event_mask(s, c, true))) {
+            sv_store_error(s, rs);
+            return;
+        }
+        char *text = sv_results(s, c, mask, &provisional, &diag);
+        free(mask);
+        if (!text) {
+            sv_error(rs, 500, NULL, "cannot compute the results: %s", diag.message);
+            return;
+        }
+        free(c->results[view].text);
+        c->results[view].text = text;
+        c->results[view].seq = seq;
+        c->results[view].provisional = provisional;
+    }
+    rs->len = strlen(c->results[view].text);
+    if (!(rs->body = malloc(rs->len + 1))) {
+        sv_error(rs, 500, NULL, "out of memory");
         return;
     }
-    rs->body = sv_results(s, c, mask, &provisional, &diag);
-    free(mask);
-    if (!rs->body) {
-        sv_error(rs, 500, NULL, "cannot compute the results: %s", diag.message);
-        return;
-    }
-    rs->len = strlen(rs->body);
+    memcpy(rs->body, c->results[view].text, rs->len + 1);
     rs->status = 200;
-    rs->provisional = provisional;
+    rs->provisional = c->results[view].provisional;
 }
 
 static void audit_row(void *ctx, int64_t seq, const char *at, const char *actor,

@@ -152,9 +152,17 @@ void api_discrepancies(sv_server *s, sv_request *rq, sv_response *rs)
                             sc_centi_format(e->criteria[sl->criterion].max * e->discrepancy / 10000,
                                             thr),
                             "marks", sl->marks, "status", open ? "open" : "accepted"));
+        /* A chief judge marks blind too: numbers only, in number order. */
+        if (rq->who.role == SV_CHIEF)
+            json_object_del(json_array_get(list, json_array_size(list) - 1), "entry");
     }
     json_decref(numbers);
     scan_free(&x);
+    if (rq->who.role == SV_CHIEF && !sv_sort_by_number(list)) {
+        json_decref(list);
+        sv_error(rs, 500, NULL, "out of memory");
+        return;
+    }
     sv_json(rs, 200, json_pack("{s:s,s:o}", "event", e->id, "discrepancies", list));
 }
 
@@ -221,8 +229,11 @@ void api_discrepancy_accept(sv_server *s, sv_request *rq, sv_response *rs)
         sv_store_error(s, rs);
         goto out;
     }
-    sv_json(rs, 200, json_pack("{s:s,s:s,s:s}", "criterion", crit, "status", "accepted", "entry",
-                               entry));
+    sv_json(rs, 200, json_pack("{s:s,s:s,s:s}", "criterion", crit, "status", "accepted",
+                               rq->who.role == SV_CHIEF ? "number" : "entry",
+                               rq->who.role == SV_CHIEF ? json_string_value(json_object_get(
+                                                              body, "number"))
+                                                        : entry));
 out:
     scan_free(&x);
     json_decref(body);

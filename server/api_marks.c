@@ -11,6 +11,7 @@
 #include "live.h"
 #include "server.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,16 @@ long sv_body_entry(sv_server *s, sv_comp *c, const sv_principal *who, json_t *bo
     long ei;
 
     if (json_object_get(body, "entry")) {
-        const char *id = sv_field_string(body, "entry", rs);
+        const char *id;
+        /* Judges mark blind: an entry id in their request could be tried against the numbers
+         * they see until one is accepted, which would unmask the draw. */
+        if (who->role == SV_JUDGE || who->role == SV_CHIEF) {
+            sv_error(rs, 400, "entry", "judges name an entry by its number (工位号), field "
+                                       "\"number\", never by its id");
+            return -1;
+        }
+        if (!(id = sv_field_string(body, "entry", rs)))
+            return -1;
         if (!id)
             return -1;
         if ((ei = cf_entry_index(c->def, id)) < 0)
@@ -94,7 +104,8 @@ long sv_body_entry(sv_server *s, sv_comp *c, const sv_principal *who, json_t *bo
 
 /* What a mark or correction request says, checked against the competition. */
 typedef struct mark_req {
-    const char *uuid, *judge;
+    char uuid[37];          /* lower case: a resend in capitals is the same id */
+    const char *judge;
     long entry, criterion;
     sc_centi score;
     bool by_number;
@@ -146,18 +157,20 @@ static int read_mark_req(sv_server *s, sv_comp *c, sv_request *rq, json_t *body,
                          bool is_correction, sv_response *rs)
 {
     const sv_principal *who = &rq->who;
-    const char *crit;
+    const char *crit, *id;
     const cf_event *ev;
     long ri, ei = -1;
 
     memset(m, 0, sizeof *m);
-    if (!(m->uuid = sv_field_string(body, "id", rs)))
+    if (!(id = sv_field_string(body, "id", rs)))
         return -1;
-    if (!is_uuid(m->uuid)) {
+    if (!is_uuid(id)) {
         sv_error(rs, 400, "id", "id must be a UUID made by the client, like "
                                 "\"3f2b8c1e-0d4a-4e7b-9c61-2a5d8e9f0b13\"");
         return -1;
     }
+    for (size_t i = 0; i < 36; i++)
+        m->uuid[i] = (char)tolower((unsigned char)id[i]);
     if (who->role != SV_ADMIN && strcmp(who->competition, c->id) != 0) {
         sv_error(rs, 403, NULL, "you are signed in for competition %s, not %s", who->competition,
                  c->id);
@@ -395,8 +408,7 @@ static int by_number(const void *a, const void *b)
     return strcmp(x, y);
 }
 
-/* Sorts an array of sheet rows by "number" in place. false when memory runs out. */
-static bool sort_by_number(json_t *list)
+bool sv_sort_by_number(json_t *list)
 {
     size_t n = json_array_size(list);
     json_t **rows = malloc((n + 1) * sizeof *rows);
@@ -464,7 +476,7 @@ void api_sheet(sv_server *s, sv_request *rq, sv_response *rs)
         goto out;
     }
     /* Judges see rows in number order, so the order of entries in the file tells nothing. */
-    if (judge_view && !sort_by_number(list)) {
+    if (judge_view && !sv_sort_by_number(list)) {
         sv_error(rs, 500, NULL, "out of memory");
         goto out;
     }

@@ -19,6 +19,8 @@ static void comp_free(sv_comp *c)
     if (!c)
         return;
     lv_free(c->live);
+    free(c->results[0].text);
+    free(c->results[1].text);
     free(c->id);
     json_decref(c->doc);
     cf_free(c->def);

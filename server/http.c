@@ -147,6 +147,11 @@ static int put_head(struct lws *wsi, http_conn *c, unsigned char **p, unsigned c
                                         (const unsigned char *)disp, (int)n, p, end))
             return -1;
     }
+    if (rs->cache &&
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"x-skillscore-cache:",
+                                    (const unsigned char *)rs->cache, (int)strlen(rs->cache), p,
+                                    end))
+        return -1;
     if (rs->provisional &&
         lws_add_http_header_by_name(wsi, (const unsigned char *)"x-skillscore-provisional:",
                                     (const unsigned char *)"yes", 3, p, end))

@@ -138,6 +138,7 @@ int sv_sign_in(sv_server *s, const char *token, sv_principal *who, sv_response *
     who->role = sv_role_parse(se.role);
     snprintf(who->name, sizeof who->name, "%s", se.name);
     snprintf(who->competition, sizeof who->competition, "%s", se.competition);
+    who->expires = se.expires;
     return 0;
 }
 

@@ -5,12 +5,16 @@
  */
 #include "conns.h"
 #include "demo.h"
+#include "throttle.h"
 #include "http.h"
 #include "server.h"
 #include "ws.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <libwebsockets.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +70,26 @@ static int usage(void)
     return 2;
 }
 
+/* One server per database: two would interleave their cached state and corrupt the current
+ * marks. The lock is flock(2) on the database file itself, which SQLite's own (POSIX) locks do
+ * not see, so `backup` and `audit verify` can still read the file while it is served. The
+ * descriptor stays open, and the lock held, until the process ends. -1 after a message. */
+static int lock_database(const char *db)
+{
+    int fd = open(db, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        fprintf(stderr, "skillscore: %s: %s\n", db, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        fprintf(stderr, "skillscore: %s is being served by another skillscore; stop that one "
+                        "first (a standby keeps its own copy: serve --follow)\n", db);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 /* The first start of a database creates the organizer account. */
 static int first_admin(sv_server *s, bool demo)
 {
@@ -102,7 +126,7 @@ static int first_admin(sv_server *s, bool demo)
 int sv_serve_main(int argc, char **argv)
 {
     const char *db = "skillscore.db", *host = "127.0.0.1", *static_dir = "judge-client";
-    int port = 8080, rc = 1;
+    int port = 8080, rc = 1, lock_fd = -1;
     bool demo = false;
     char err[600];
     sv_server s;
@@ -165,9 +189,26 @@ int sv_serve_main(int argc, char **argv)
         fprintf(stderr, "skillscore: libsodium failed to start\n");
         return 1;
     }
+    {
+        /* Unknown accounts are checked against this, so they cost what a wrong secret costs. */
+        char pw[33];
+        auth_random_password(pw, 32);
+        s.dummy_hash = auth_hash(pw);
+    }
+    if (!(s.throttle = th_new()) || !s.dummy_hash) {
+        fprintf(stderr, "skillscore: out of memory\n");
+        goto out;
+    }
+    if ((lock_fd = lock_database(db)) < 0)
+        goto out;
     if (st_open(db, &s.store, err, sizeof err)) {
         fprintf(stderr, "skillscore: %s\n", err);
-        return 1;
+        goto out;
+    }
+    if (st_check(s.store)) {
+        fprintf(stderr, "skillscore: %s: %s; restore it from a backup (skillscore backup)\n", db,
+                st_errmsg(s.store));
+        goto out;
     }
     if (first_admin(&s, demo)) {
         fprintf(stderr, "skillscore: cannot create the organizer account: %s\n",
@@ -260,9 +301,13 @@ out:
     s.hub = NULL;
     cn_free(s.conns);
     s.conns = NULL;
+    th_free(s.throttle);
+    free(s.dummy_hash);
     free(s.waiting);
     sv_comp_free_all(&s);
     st_close(s.store);
+    if (lock_fd >= 0)
+        close(lock_fd);
     return rc;
 }
 

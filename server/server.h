@@ -35,6 +35,7 @@ typedef struct sv_principal {
     sv_role role;
     char name[64];          /* account name, or the judge's id */
     char competition[64];   /* judges and chief judges: their competition */
+    int64_t expires;        /* when the session ends (unix seconds); 0 for no session */
 } sv_principal;
 
 #define SV_MAX_SEGS 8
@@ -61,6 +62,7 @@ typedef struct sv_response {
     const char *ctype;
     char retry_after[16];
     bool provisional;
+    const char *cache;      /* "hit" or "miss" for a cached answer, else NULL */
     char filename[160];     /* when set: a download (Content-Disposition: attachment) */
     bool deferred;          /* the reply waits for the group commit (batch.c) */
 } sv_response;
@@ -71,12 +73,21 @@ typedef struct sv_comp {
     json_t *doc;            /* the stored document: the file as imported, without marks */
     cf_competition *def;    /* doc, read by cf_read */
     struct lv_comp *live;   /* live results (live.h), kept in step with every change */
+    /* GET …/results as last computed, per view (0 public, 1 everything), valid while the live
+     * seq has not moved: every change that alters results moves it, and a new document makes
+     * a new sv_comp. Anonymous screens polling results cost a copy, not a compute. */
+    struct {
+        char *text;
+        uint64_t seq;
+        bool provisional;
+    } results[2];
     struct sv_comp *next;
 } sv_comp;
 
 typedef struct sv_server {
     st_store *store;
-    auth_throttle throttle;
+    struct th_table *throttle; /* sign-ins (throttle.h) */
+    char *dummy_hash;       /* what an unknown account's secret is checked against */
     int64_t token_ttl;
     sv_comp *comps;
     const char *static_dir;
@@ -163,6 +174,9 @@ bool sv_sees_all(const sv_principal *who, const sv_comp *c);
 /* The roster index of a judge principal in c, or -1. */
 long sv_judge_index(const sv_principal *who, const sv_comp *c);
 
+/* Sorts an array of objects by their "number" (工位号) in place, undrawn ones last; false when
+ * memory runs out. What judges see comes in this order, never the order of the file. */
+bool sv_sort_by_number(json_t *list);
 /* The blind numbers of an event as a JSON object entry id -> number (empty when not drawn). */
 json_t *sv_numbers(sv_server *s, const char *comp, const char *event);
 /* The entry a request body names, by "entry" (id) or "number" (工位号, looked up in the given

@@ -52,11 +52,18 @@ static const char *const migrations[] = {
     "CREATE INDEX audit_comp ON audit(competition, seq);",
     /* 2: named values the server keeps, such as the certificate signing key */
     "CREATE TABLE settings(name TEXT PRIMARY KEY, value BLOB NOT NULL);",
+    /* 3: devices enrolled for an account (a tablet that signed in before): the SHA-256 of the
+     * device token the server gave it */
+    "CREATE TABLE devices(token_hash BLOB PRIMARY KEY, account TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE INDEX devices_account ON devices(account);"
+    "CREATE INDEX sessions_who ON sessions(name, competition);",
 };
 
 enum {
     Q_USER_PUT, Q_USER_GET, Q_USER_COUNT,
-    Q_SESSION_PUT, Q_SESSION_GET, Q_SESSION_DEL, Q_SESSION_PURGE,
+    Q_SESSION_PUT, Q_SESSION_GET, Q_SESSION_DEL, Q_SESSION_PURGE, Q_SESSION_REVOKE,
+    Q_DEVICE_PUT, Q_DEVICE_HAS, Q_DEVICE_REVOKE,
     Q_COMP_INSERT, Q_COMP_UPDATE, Q_COMP_DOC, Q_COMP_EACH,
     Q_PIN_PUT, Q_PIN_GET, Q_PIN_COMPS,
     Q_MARK_UUID, Q_MARK_CURRENT, Q_MARK_INSERT, Q_MARKS_CURRENT, Q_MARKS_HISTORY,
@@ -82,6 +89,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_SESSION_GET] = "SELECT role, name, competition, expires FROM sessions WHERE token_hash = ?1",
     [Q_SESSION_DEL] = "DELETE FROM sessions WHERE token_hash = ?1",
     [Q_SESSION_PURGE] = "DELETE FROM sessions WHERE expires < ?1",
+    [Q_SESSION_REVOKE] = "DELETE FROM sessions WHERE name = ?1 AND competition = ?2",
+    [Q_DEVICE_PUT] = "INSERT INTO devices(token_hash, account, created_at) VALUES (?1, ?2, ?3)",
+    [Q_DEVICE_HAS] = "SELECT 1 FROM devices WHERE token_hash = ?1 AND account = ?2",
+    [Q_DEVICE_REVOKE] = "DELETE FROM devices WHERE account = ?1",
     [Q_COMP_INSERT] = "INSERT INTO competitions(id, name, doc, created_at, updated_at) "
                       "VALUES (?1, ?2, ?3, ?4, ?4)",
     [Q_COMP_UPDATE] = "UPDATE competitions SET doc = ?2, updated_at = ?3 WHERE id = ?1",
@@ -300,11 +311,38 @@ int st_open(const char *path, st_store **out, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", path, s->err);
         goto fail;
     }
+    if (sqlite3_db_readonly(s->db, "main") == 1) {
+        snprintf(err, errlen, "%s: the database file is read-only; skillscore must be able to "
+                 "write to it (and to its folder, for the -wal and -shm files)", path);
+        goto fail;
+    }
     *out = s;
     return ST_OK;
 fail:
     st_close(s);
     return ST_ERROR;
+}
+
+int st_check(st_store *s)
+{
+    sqlite3_stmt *st;
+    int rc = ST_OK;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, "integrity check");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *line = (const char *)sqlite3_column_text(st, 0);
+        if (line && strcmp(line, "ok") != 0) {
+            fail(s, "the database failed its integrity check: %s", line);
+            sqlite3_finalize(st);
+            return ST_ERROR;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        rc = db_fail(s, "integrity check");
+    else
+        rc = ST_OK;
+    sqlite3_finalize(st);
+    return rc;
 }
 
 void st_close(st_store *s)
@@ -439,6 +477,53 @@ int st_session_delete(st_store *s, const unsigned char hash[32])
         return ST_ERROR;
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
     return exec_done(s, st, "logout");
+}
+
+int st_sessions_revoke(st_store *s, const char *name, const char *comp)
+{
+    sqlite3_stmt *st = q(s, Q_SESSION_REVOKE);
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, name);
+    bind_text(st, 2, comp);
+    return exec_done(s, st, "revoke sessions");
+}
+
+/* ---- enrolled devices ------------------------------------------------------------------------- */
+
+int st_device_put(st_store *s, const char *account, const unsigned char hash[32])
+{
+    sqlite3_stmt *st = q(s, Q_DEVICE_PUT);
+    char at[48];
+    if (!st)
+        return ST_ERROR;
+    now_iso(at);
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+    bind_text(st, 2, account);
+    bind_text(st, 3, at);
+    return exec_done(s, st, "device");
+}
+
+int st_device_has(st_store *s, const char *account, const unsigned char hash[32])
+{
+    sqlite3_stmt *st = q(s, Q_DEVICE_HAS);
+    int rc;
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+    bind_text(st, 2, account);
+    if ((rc = step_one(s, st, "device")) == ST_OK)
+        sqlite3_reset(st);
+    return rc;
+}
+
+int st_devices_revoke(st_store *s, const char *account)
+{
+    sqlite3_stmt *st = q(s, Q_DEVICE_REVOKE);
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, account);
+    return exec_done(s, st, "revoke devices");
 }
 
 /* ---- competitions ----------------------------------------------------------------------------- */

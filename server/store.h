@@ -31,6 +31,8 @@ int st_open(const char *path, st_store **out, char *err, size_t errlen);
 void st_close(st_store *s);
 const char *st_errmsg(st_store *s);
 int st_schema_version(st_store *s);
+/* SQLite's quick_check over the whole file: ST_OK, or ST_ERROR with the first problem. */
+int st_check(st_store *s);
 
 /* Transactions: BEGIN IMMEDIATE … COMMIT. Nested calls are not supported. */
 int st_begin(st_store *s);
@@ -58,6 +60,15 @@ typedef struct st_session {
 int st_session_put(st_store *s, const unsigned char hash[32], const st_session *se);
 int st_session_get(st_store *s, const unsigned char hash[32], st_session *se);
 int st_session_delete(st_store *s, const unsigned char hash[32]);
+/* Ends every session of name (competition comp for judges, "" for accounts). */
+int st_sessions_revoke(st_store *s, const char *name, const char *comp);
+
+/* ---- devices enrolled for an account ("u:name" or "j:competition/judge"), by the SHA-256 of
+ * the device token the server gave them at a sign-in (server/throttle.h says why) ---- */
+int st_device_put(st_store *s, const char *account, const unsigned char hash[32]);
+/* ST_OK when the device is enrolled for account, ST_NOTFOUND when not. */
+int st_device_has(st_store *s, const char *account, const unsigned char hash[32]);
+int st_devices_revoke(st_store *s, const char *account);
 
 /* ---- competitions: the imported document without its marks ---- */
 int st_comp_insert(st_store *s, const char *id, const char *name, const char *doc);

@@ -32,6 +32,9 @@ typedef struct ws_conn {
     char peer[64];
     bool counted;
     bool subscribed;        /* receives updates of comp */
+    bool signed_in;         /* subscribed with a token: the view lasts as long as the session */
+    unsigned char token_sha[32];
+    int64_t expires;
     char comp[64];
     lv_view view;
     ws_msg **q;             /* ring of queue_max */
@@ -179,6 +182,43 @@ static void enqueue(ws_hub *h, ws_conn *c, ws_msg *m)
         push_now(h, c, m);
 }
 
+/* ---- sessions ------------------------------------------------------------------------------- */
+
+static ws_msg *signed_out_msg(void)
+{
+    static const char text[] = "{\"type\":\"resync\",\"reason\":\"signed out: the session "
+                               "ended or expired; sign in and subscribe again\"}";
+    return msg_new(text, sizeof text - 1);
+}
+
+/* A screen whose session ended loses its view: it is told so and hears nothing more. */
+static void sign_out(ws_hub *h, ws_conn *c)
+{
+    ws_msg *m = signed_out_msg();
+    drop_queue(h, c);
+    c->subscribed = false;
+    c->signed_in = false;
+    if (m) {
+        push(h, c, m);
+        msg_unref(m);
+    }
+}
+
+void ws_revalidate(sv_server *s)
+{
+    ws_hub *h = s->hub;
+    int64_t now = (int64_t)time(NULL);
+    for (ws_conn *c = h ? h->conns : NULL; c; c = c->next) {
+        st_session se;
+        int rc;
+        if (!c->subscribed || !c->signed_in)
+            continue;
+        rc = st_session_get(s->store, c->token_sha, &se);
+        if (rc == ST_NOTFOUND || (rc == ST_OK && se.expires <= now))
+            sign_out(h, c);
+    }
+}
+
 /* ---- fan-out -------------------------------------------------------------------------------- */
 
 static void send_update(ws_hub *h, sv_comp *comp)
@@ -193,9 +233,12 @@ static void send_update(ws_hub *h, sv_comp *comp)
         m[v] = text[v] ? msg_new(text[v], len[v]) : NULL;
         free(text[v]);
     }
+    int64_t now = (int64_t)time(NULL);
     for (ws_conn *c = h->conns; c; c = c->next)
         if (c->subscribed && strcmp(c->comp, comp->id) == 0) {
-            if (m[c->view])
+            if (c->signed_in && c->expires <= now)
+                sign_out(h, c);
+            else if (m[c->view])
                 enqueue(h, c, m[c->view]);
             else /* out of memory for this update: the screen must start again */
                 tell_resync(h, c);
@@ -322,6 +365,8 @@ static void on_message(ws_hub *h, ws_conn *c)
     send_update(h, comp);
     drop_queue(h, c);
     c->view = sv_sees_all(&who, comp) ? LV_ALL : LV_PUBLIC;
+    c->signed_in = who.role != SV_ANON && auth_token_sha(json_string_value(tok), c->token_sha) == 0;
+    c->expires = who.expires;
     snprintf(c->comp, sizeof c->comp, "%s", id);
     if (!(snap = lv_snapshot(comp->live, c->view, &len))) {
         reply_error(h, c, "out of memory");

@@ -46,6 +46,9 @@ size_t ws_conn_size(void);
 /* After each turn of the loop (and after a commit): sends the updates that are due and
  * schedules the rest. */
 void ws_tick(struct sv_server *s);
+/* Sessions ended (sign-out, new credentials): every screen subscribed with a token whose
+ * session is gone or expired loses its view. */
+void ws_revalidate(struct sv_server *s);
 /* The competition's state was rebuilt (import, failed commit): its subscribers resync. */
 void ws_comp_reset(struct sv_server *s, const char *comp);
 

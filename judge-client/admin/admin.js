@@ -77,7 +77,7 @@
   async function signIn(body) {
     $('loginMsg').textContent = TA.working;
     let r;
-    try { r = await api('POST', '/api/login', body); } catch (e) { $('loginMsg').textContent = T.judge.needNetwork; return; }
+    try { r = await SS.signInAs(body.user ? 'user:' + body.user : 'judge:' + body.judge, body); } catch (e) { $('loginMsg').textContent = T.judge.needNetwork; return; }
     if (r.status !== 200 && r.status !== 201) {
       $('loginMsg').textContent = r.status === 401 ? TA.wrongLogin : errorText(T, r);
       return;

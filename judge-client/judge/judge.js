@@ -176,7 +176,7 @@
     try {
       let r;
       try {
-        r = await api('POST', '/api/login', { judge: code, pin, competition: c || undefined });
+        r = await SS.signInAs('judge:' + code, { judge: code, pin, competition: c || undefined });
       } catch (e) {
         msg.textContent = TJ.needNetwork;
         return;

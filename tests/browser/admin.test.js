@@ -30,6 +30,14 @@ async function signInChief(page, base, judge, pin, comp) {
 const go = (page, section) => page.click(`#nav [data-section="${section}"]`);
 const stateOf = (page, ev) => page.textContent(`#eventsTable tr[data-event="${ev}"] .badge`);
 const msg = (page) => page.textContent('#msg');
+// Waits for the page's message to read want; on timeout the error says what it read instead.
+async function waitMsg(page, want) {
+  try {
+    await page.waitForFunction((w) => document.getElementById('msg').textContent === w, want);
+  } catch (e) {
+    throw new Error('waited for message ' + JSON.stringify(want) + ', the page says ' + JSON.stringify(await msg(page)));
+  }
+}
 
 H.run(async (test) => {
   const srv = await H.startServer();
@@ -80,7 +88,7 @@ H.run(async (test) => {
       fs.writeFileSync(goodPath, JSON.stringify(good));
       await page.setInputFiles('#compFile', goodPath);
       await page.click('[data-act="compFile"]');
-      await page.waitForFunction(() => document.getElementById('msg').textContent === '已导入赛事 ADM');
+      await waitMsg(page, '已导入赛事 ADM');
       assert((await page.inputValue('#compSel')) === 'ADM', 'the new competition is selected');
 
       const csv = path.join(tmp, 'entries.csv');
@@ -88,7 +96,7 @@ H.run(async (test) => {
         'T1-2,T1,默认组,P2,选手二,女,,昆明机床厂,否,,否,\r\nT1-3,T1,默认组,P3,选手三,男,,昆明机床厂,否,中级工,否,\r\n');
       await page.setInputFiles('#csvFile', csv);
       await page.click('[data-act="csvFile"]');
-      await page.waitForFunction(() => document.getElementById('msg').textContent === '已导入报名表');
+      await waitMsg(page, '已导入报名表');
       await H.shot(page, 'admin-setup-1366x768');
       await go(page, 'events');
       await page.waitForSelector('#eventsTable tr[data-event="T1"]');

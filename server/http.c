@@ -10,6 +10,7 @@
 
 #include "conns.h"
 #include "server.h"
+#include "static.h"
 
 #include <libwebsockets.h>
 #include <ctype.h>
@@ -30,6 +31,7 @@ typedef enum hc_state {
     HC_REFUSED, /* answered before its body: what follows is not read, the connection closes */
     HC_ANSWER,  /* the handler ran; its reply waits for the group commit */
     HC_CLOSING, /* the reply is written; close once lws has sent it all */
+    HC_FILE,    /* lws is sending a page's file */
 } hc_state;
 
 typedef struct http_conn {
@@ -288,6 +290,40 @@ static int content_length(struct lws *wsi, bool *present, unsigned long long *n)
     return 0;
 }
 
+/* A GET that names no endpoint: a page's file (static.h), a folder without its slash (moved),
+ * or a 404. */
+static int serve_file(struct lws *wsi, http_conn *c, const char *uri)
+{
+    sv_server *s = lws_context_user(lws_get_context(wsi));
+    char file[1024], slashed[520];
+    const char *mime;
+    int n;
+
+    if (stf_resolve(s->static_dir, uri, file, sizeof file, &mime) == 0) {
+        c->state = HC_FILE;
+        n = lws_serve_http_file(wsi, file, mime, NULL, 0);
+        if (n < 0)
+            return -1;
+        if (n > 0) {
+            conn_reset(c);
+            return 0;
+        }
+        return 0;
+    }
+    snprintf(slashed, sizeof slashed, "%s/", uri);
+    if (uri[strlen(uri) - 1] != '/' &&
+        stf_resolve(s->static_dir, slashed, file, sizeof file, &mime) == 0) {
+        unsigned char buf[LWS_PRE + 1024], *p = buf + LWS_PRE;
+        int len = lws_http_redirect(wsi, 301, (const unsigned char *)slashed,
+                                    (int)strlen(slashed), &p, buf + sizeof buf);
+        if (len < 0)
+            return -1;
+        return lws_http_transaction_completed(wsi) ? -1 : 0;
+    }
+    sv_error(&c->rs, 404, NULL, "no such page or endpoint: %s", uri);
+    return send_reply(wsi, c);
+}
+
 static int on_request(struct lws *wsi, http_conn *c)
 {
     sv_server *s = lws_context_user(lws_get_context(wsi));
@@ -326,6 +362,9 @@ static int on_request(struct lws *wsi, http_conn *c)
         return refuse(wsi, c);
     }
     c->route = sv_route_find(method, uri, &status);
+    if (!c->route && status == 404 && strcmp(method, "GET") == 0 && !n &&
+        strncmp(uri, "/api/", 5) != 0)
+        return serve_file(wsi, c, uri);
     if (!c->route) {
         if (status == 405)
             sv_error(&c->rs, 405, NULL, "%s is not allowed on %s", method, uri);
@@ -459,6 +498,9 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
         return on_body_done(wsi, c);
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return on_writable(wsi, c);
+    case LWS_CALLBACK_HTTP_FILE_COMPLETION:
+        conn_reset(c);
+        return lws_http_transaction_completed(wsi) ? -1 : 0;
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
         /* lws frees this state when it rebinds for a next request; one that comes while a
          * reply still waits for the commit is pipelined past it: that connection ends. */

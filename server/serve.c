@@ -246,13 +246,12 @@ int sv_serve_main(int argc, char **argv)
     verify_mount.mountpoint = "/verify";
     verify_mount.mountpoint_len = 7;
     api_mount.mount_next = &verify_mount;
-    memset(&file_mount, 0, sizeof file_mount);
+    /* Pages are served by the same callback (static.c), which refuses symlinks and hidden
+     * names; lws's file mount would follow a symlink out of the folder. */
+    file_mount = api_mount;
     file_mount.mount_next = &api_mount;
     file_mount.mountpoint = "/";
     file_mount.mountpoint_len = 1;
-    file_mount.origin = static_dir;
-    file_mount.def = "index.html";
-    file_mount.origin_protocol = LWSMPRO_FILE;
 
     memset(&info, 0, sizeof info);
     info.port = port;

@@ -300,19 +300,21 @@
         const r = await call('POST', '/api/competitions', await f.text(), true);
         if (!r) return;
         if (r.status === 201) {
-          say(TA.importDone(r.doc.id), true);
+          // The page is rebuilt for the new competition first, so that nothing chosen after
+          // the message appears is lost to the rebuild.
           await loadCompList();
           $('compSel').value = r.doc.id;
           save('ss.admin.comp', r.doc.id);
           $('compSel').hidden = comps.length < 2;
           await loadComp();
+          say(TA.importDone(r.doc.id), true);
         } else say(errorText(T, r));
       }),
       comp ? fileForm('csvFile', TA.importCsv, '.csv,text/csv', async (f) => {
         say(TA.working, true);
         const r = await call('POST', C() + '/entries/import', await f.arrayBuffer(), true);
         if (!r) return;
-        if (r.status >= 200 && r.status < 300) { say(TA.csvDone, true); await loadComp(); } else say(errorText(T, r));
+        if (r.status >= 200 && r.status < 300) { await loadComp(); say(TA.csvDone, true); } else say(errorText(T, r));
       }) : null);
   }
 

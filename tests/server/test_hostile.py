@@ -538,5 +538,35 @@ def test_public_results_are_computed_once_per_change():
         srv.stop()
 
 
+
+@test
+def test_pages_never_follow_a_symlink_or_leave_their_folder():
+    """Issue 12 item 9: the static mount followed symlinks out of judge-client/."""
+    import shutil
+    import tempfile
+    root = tempfile.mkdtemp(prefix="skillscore-static-")
+    shutil.copytree(os.path.join(os.path.dirname(__file__), "..", "..", "judge-client"),
+                    os.path.join(root, "pages"))
+    pages = os.path.join(root, "pages")
+    with open(os.path.join(root, "secret.txt"), "w") as f:
+        f.write("TOP-SECRET-CONTENT")
+    os.symlink(os.path.join(root, "secret.txt"), os.path.join(pages, "leak.txt"))
+    os.symlink(root, os.path.join(pages, "up"))
+    srv = Server(demo=True, args=["--static", pages])
+    try:
+        for path, want in (("/", 200), ("/judge/", 200), ("/common/api.js", 200),
+                           ("/leak.txt", 404), ("/up/secret.txt", 404), ("/../secret.txt", 404),
+                           ("/%2e%2e/secret.txt", 404), ("/judge/../../secret.txt", 404)):
+            out, _ = raw(srv, b"GET " + path.encode() + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+                         timeout=1.0)
+            assert out.startswith(b"HTTP/1.1 %d" % want), (path, out[:120])
+            assert b"TOP-SECRET" not in out, path
+        out, _ = raw(srv, b"GET /judge HTTP/1.1\r\nHost: x\r\n\r\n", timeout=1.0)
+        assert out.startswith(b"HTTP/1.1 301") and b"/judge/" in out, out[:200]
+    finally:
+        srv.stop()
+        shutil.rmtree(root)
+
+
 if __name__ == "__main__":
     sys.exit(summary())

@@ -14,6 +14,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "../compfile/compfile.h"
 #include "../server/server.h"
+#include "../server/standby.h"
 #include "reports_cmd.h"
 #include "table.h"
 
@@ -29,6 +30,9 @@
 static const char usage[] =
     "usage: skillscore compute [--table] [--provisional] FILE|-\n"
     "       skillscore serve [--db FILE] [--host ADDR] [--port N] [--demo] [--static DIR]\n"
+    "       skillscore serve --follow URL --db FILE   (a standby of the server at URL)\n"
+    "       skillscore promote --db FILE\n"
+    "       skillscore backup --db FILE --out FILE\n"
     "       skillscore audit verify --db FILE\n"
     "       skillscore certificates FILE --out DIR [--db DB] [--base URL] [--pattern P]\n"
     "       skillscore sheets FILE --out DIR\n"
@@ -43,6 +47,11 @@ static const char usage[] =
     "    --host ADDR    address to listen on (default 127.0.0.1)\n"
     "    --port N       port (default 8080)\n"
     "    --demo         load the demo competition with demo accounts\n"
+    "    --follow URL   be a standby: keep a verified copy of the server at URL (signs in\n"
+    "                   as SKILLSCORE_FOLLOW_USER, default admin, with\n"
+    "                   SKILLSCORE_FOLLOW_PASSWORD); serves reads, refuses writes\n"
+    "  promote      make a standby's database the primary: the standby takes writes\n"
+    "  backup       copy a database while it is served, and verify the copy\n"
     "  audit verify  check the audit log's hash chain; exit 1 naming the first broken row\n"
     "  certificates  award and skill-level certificates as PDF, one per person and one for\n"
     "                printing; signed with the key in --db (the server's database)\n"
@@ -183,6 +192,10 @@ int main(int argc, char **argv)
         return cmd_compute(argc - 1, argv + 1);
     if (strcmp(argv[1], "serve") == 0)
         return sv_serve_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "promote") == 0)
+        return sb_promote_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "backup") == 0)
+        return sb_backup_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "audit") == 0)
         return sv_audit_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "certificates") == 0)

@@ -7,6 +7,7 @@
  */
 #include "http.h"
 #include "server.h"
+#include "standby.h"
 
 #include <stdio.h>
 
@@ -36,5 +37,5 @@ void sv_batch_flush(sv_server *s)
         while (s->comps)
             sv_comp_drop(s, s->comps->id);
     }
-    http_release(s, ok);
+    sb_committed(s, ok);
 }

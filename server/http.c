@@ -224,20 +224,23 @@ static int wait_for_commit(sv_server *s, struct lws *wsi, http_conn *c)
     }
     s->waiting[s->n_waiting++] = wsi;
     c->waiting = true;
+    c->rs.wait_since_us = sv_now_us();
     return 0;
 }
 
-void http_release(sv_server *s, bool ok)
+void http_wake(sv_server *s, bool (*ready)(sv_server *s, sv_response *rs, void *ctx), void *ctx)
 {
-    for (size_t i = 0; i < s->n_waiting; i++) {
+    for (size_t i = 0; i < s->n_waiting;) {
         struct lws *wsi = s->waiting[i];
         http_conn *c = lws_wsi_user(wsi);
-        if (!ok)
-            sv_error(&c->rs, 500, NULL, "the database could not store this; send it again");
+        if (!ready(s, &c->rs, ctx)) {
+            i++;
+            continue;
+        }
         c->waiting = false;
+        s->waiting[i] = s->waiting[--s->n_waiting];
         lws_callback_on_writable(wsi);
     }
-    s->n_waiting = 0;
 }
 
 /* Answers without reading the body that may follow: the connection closes after the reply, so

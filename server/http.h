@@ -13,7 +13,10 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 size_t http_conn_size(void);
 
 struct sv_server;
-/* Sends the replies that waited for the group commit: as they are when ok, else a 500. */
-void http_release(struct sv_server *s, bool ok);
+struct sv_response;
+/* Walks the parked replies (sv_response.deferred); for each, ready may change the reply and
+ * its wait, and returns true to send it now. */
+void http_wake(struct sv_server *s,
+               bool (*ready)(struct sv_server *s, struct sv_response *rs, void *ctx), void *ctx);
 
 #endif

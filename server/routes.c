@@ -7,6 +7,7 @@
  * a judge only in their own competition and events, a chief judge only for their events.
  */
 #include "server.h"
+#include "standby.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,6 +49,9 @@ static const sv_route routes[] = {
      R(CHIEF), 0, false},
     {"GET", "/api/competitions/*/reports/*", api_report, R(ADMIN) | R(ARBITRATION), 0, false},
     {"GET", "/verify/*", api_verify, SV_EVERYONE, 0, false},
+    {"GET", "/api/replication", api_replication, R(ADMIN), 0, false},
+    {"GET", "/api/standby", api_standby_status, SV_EVERYONE, 0, false},
+    {"GET", "/api/backup", api_backup, R(ADMIN), 0, false},
 };
 
 static const char *const role_names[] = {"", "admin", "chief", "judge", "arbitration", "display"};
@@ -165,6 +169,11 @@ void sv_dispatch(sv_server *s, const sv_route *route, sv_request *rq, sv_respons
     /* Whatever is not a mark sees (and may write) only what is durable. */
     if (!route->batched)
         sv_batch_flush(s);
+    if (sb_read_only(s) && strcmp(rq->method, "GET") != 0) {
+        sv_error(rs, 503, NULL, "this server is a standby and takes no writes; promote it "
+                                "(skillscore promote) to take over from the primary");
+        return;
+    }
     if (sv_authorize(s, route, rq, rs))
         return;
     route->fn(s, rq, rs);
@@ -172,8 +181,18 @@ void sv_dispatch(sv_server *s, const sv_route *route, sv_request *rq, sv_respons
         sv_error(rs, 500, NULL, "the handler gave no answer");
     /* Any answer given inside the shared transaction, a resend's 200 included, may rest on rows
      * not yet durable: it waits for the commit. */
-    if (route->batched && s->batch_open)
+    if (route->batched && s->batch_open) {
         rs->deferred = true;
+        rs->wait = SV_WAIT_COMMIT;
+    } else if (strcmp(rq->method, "GET") != 0)
+        sb_hold_write(s, rs); /* any other write is acknowledged once the standby has it */
+}
+
+int64_t sv_now_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
 /* ---- replies ----------------------------------------------------------------------------------- */

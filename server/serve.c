@@ -5,6 +5,7 @@
  */
 #include "conns.h"
 #include "demo.h"
+#include "standby.h"
 #include "throttle.h"
 #include "http.h"
 #include "server.h"
@@ -22,7 +23,7 @@
 
 static volatile sig_atomic_t interrupted;
 static struct lws_context *running;
-static lws_sorted_usec_list_t hub_sul;
+static lws_sorted_usec_list_t hub_sul, standby_sul;
 static sv_server *hub_server;
 
 static void on_signal(int sig)
@@ -38,6 +39,9 @@ static void on_hub_timer(lws_sorted_usec_list_t *sul)
     (void)sul;
     ws_timer(hub_server);
 }
+
+/* Nothing to do but wake the loop: sb_tick runs after every turn. */
+static void on_standby_timer(lws_sorted_usec_list_t *sul) { (void)sul; }
 
 static void schedule_hub(void *ctx, int64_t us)
 {
@@ -66,7 +70,8 @@ static int usage(void)
                     "                        [--ws-interval MS] [--ws-queue N] "
                     "[--ws-per-address N] [--ws-ping SECONDS]\n"
                     "                        [--ws-sndbuf BYTES] [--per-address N] "
-                    "[--max-connections N] [--http-timeout SECONDS]\n");
+                    "[--max-connections N] [--http-timeout SECONDS]\n"
+                    "                        [--follow URL] [--sync-timeout MS]\n");
     return 2;
 }
 
@@ -137,6 +142,7 @@ int sv_serve_main(int argc, char **argv)
     ws_options wso = {0};
     cn_limits cnl = {0};
     unsigned ping = 30, http_timeout = 10;
+    sb_options sbo = {0};
     const ws_opt ws_opts[] = {{"--ws-interval", &wso.interval_ms, 0},
                               {"--ws-queue", &wso.queue_max, 1},
                               {"--ws-per-address", &wso.per_address, 1},
@@ -144,6 +150,7 @@ int sv_serve_main(int argc, char **argv)
                               {"--ws-ping", &ping, 1},
                               {"--per-address", &cnl.per_address, 1},
                               {"--http-timeout", &http_timeout, 1},
+                              {"--sync-timeout", &sbo.sync_timeout_ms, 1},
                               {"--max-connections", &cnl.total, 16},
                               {NULL, NULL, 0}};
     const ws_opt *opt;
@@ -163,6 +170,8 @@ int sv_serve_main(int argc, char **argv)
             host = argv[++i];
         else if (i + 1 < argc && strcmp(a, "--static") == 0)
             static_dir = argv[++i];
+        else if (i + 1 < argc && strcmp(a, "--follow") == 0)
+            sbo.follow = argv[++i];
         else if (i + 1 < argc && (opt = ws_option(ws_opts, a))) {
             char *end;
             long v = strtol(argv[++i], &end, 10);
@@ -210,7 +219,13 @@ int sv_serve_main(int argc, char **argv)
                 st_errmsg(s.store));
         goto out;
     }
-    if (first_admin(&s, demo)) {
+    sbo.db = db;
+    if (!(s.standby = sb_new(&s, &sbo)))
+        goto out;
+    /* A standby takes its accounts and competitions from the primary. */
+    if (sb_read_only(&s))
+        demo = false;
+    else if (first_admin(&s, demo)) {
         fprintf(stderr, "skillscore: cannot create the organizer account: %s\n",
                 st_errmsg(s.store));
         goto out;
@@ -277,6 +292,7 @@ int sv_serve_main(int argc, char **argv)
     }
     hub_server = &s;
     ws_hub_set_timer(s.hub, schedule_hub, running);
+    sb_set_loop(s.standby, running);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     printf("skillscore: serving http://%s:%d/ (database %s)\n", host, port, db);
@@ -288,11 +304,16 @@ int sv_serve_main(int argc, char **argv)
             break;
         /* The end of a turn: what arrived in it becomes durable together, then is shown. */
         sv_batch_flush(&s);
+        int64_t again = sb_tick(&s);
+        if (again)
+            lws_sul_schedule(running, 0, &standby_sul, on_standby_timer, (lws_usec_t)again);
         ws_tick(&s);
     }
     sv_batch_flush(&s);
     rc = 0;
 out:
+    sb_free(s.standby); /* joins the follower before the loop it wakes goes */
+    s.standby = NULL;
     if (running)
         lws_context_destroy(running);
     running = NULL;

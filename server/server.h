@@ -64,8 +64,14 @@ typedef struct sv_response {
     bool provisional;
     const char *cache;      /* "hit" or "miss" for a cached answer, else NULL */
     char filename[160];     /* when set: a download (Content-Disposition: attachment) */
-    bool deferred;          /* the reply waits for the group commit (batch.c) */
+    bool deferred;          /* the reply is parked until wait says it may go (http.h) */
+    int wait;               /* SV_WAIT_* */
+    int64_t wait_seq;       /* STANDBY: the replog seq to be applied; POLL: the seq asked after */
+    int64_t wait_since_us;  /* when it was parked (monotonic) */
 } sv_response;
+
+/* What a parked reply waits for. */
+enum { SV_WAIT_COMMIT, SV_WAIT_STANDBY, SV_WAIT_POLL };
 
 /* A competition as the server holds it between requests. */
 typedef struct sv_comp {
@@ -92,10 +98,12 @@ typedef struct sv_server {
     sv_comp *comps;
     const char *static_dir;
     /* Group commit (batch.c): marks of one turn of the event loop share a transaction, and the
-     * connections in waiting (struct lws *) get their replies once it is durable. */
+     * connections in waiting (struct lws *) get their replies once it is durable — and, with a
+     * standby attached, once the standby has it too (standby.h). */
     bool batch_open;
     void **waiting;
     size_t n_waiting, cap_waiting;
+    struct sb_state *standby; /* replication, both sides (standby.h) */
     struct ws_hub *hub;     /* live results subscribers (ws.c); NULL when not serving */
     struct cn_table *conns; /* connections per address (conns.h); NULL when not serving */
 } sv_server;
@@ -123,6 +131,9 @@ int sv_sign_in(sv_server *s, const char *token, sv_principal *who, sv_response *
 int sv_authorize(sv_server *s, const sv_route *route, sv_request *rq, sv_response *rs);
 /* sv_authorize, then the handler. */
 void sv_dispatch(sv_server *s, const sv_route *route, sv_request *rq, sv_response *rs);
+
+/* Microseconds on the monotonic clock. */
+int64_t sv_now_us(void);
 
 /* Responses. sv_json takes ownership of v. */
 void sv_json(sv_response *rs, int status, json_t *v);

@@ -5,6 +5,8 @@
 #include "store.h"
 
 #include "audit.h"
+#include "replog.h"
+#include "store_priv.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -58,6 +60,10 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL);"
     "CREATE INDEX devices_account ON devices(account);"
     "CREATE INDEX sessions_who ON sessions(name, competition);",
+    /* 4: the replication log (replog.h) and a standby's own state, which is never logged */
+    "CREATE TABLE replog(seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL,"
+    "  op TEXT NOT NULL, row TEXT NOT NULL);"
+    "CREATE TABLE standby(k TEXT PRIMARY KEY, v TEXT NOT NULL);",
 };
 
 enum {
@@ -72,7 +78,7 @@ enum {
     Q_ACCEPT_PUT, Q_ACCEPT_GET,
     Q_AUDIT_LAST, Q_AUDIT_INSERT, Q_AUDIT_ALL, Q_AUDIT_COMP, Q_AUDIT_EACH,
     Q_SETTING_GET, Q_SETTING_ADD,
-    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
+    Q_REPLOG_COMMIT, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
     Q_COUNT
 };
 
@@ -142,6 +148,7 @@ static const char *const sql[Q_COUNT] = {
                      "ORDER BY seq DESC LIMIT ?1",
     [Q_SETTING_GET] = "SELECT value FROM settings WHERE name = ?1",
     [Q_SETTING_ADD] = "INSERT INTO settings(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
+    [Q_REPLOG_COMMIT] = "INSERT INTO replog(tbl, op, row) VALUES ('', 'commit', '{}')",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
@@ -156,8 +163,9 @@ struct st_store {
     char err[512];
 };
 
-static int fail(st_store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(st_store *s, const char *fmt, ...)
+sqlite3 *st_sqlite(st_store *s) { return s->db; }
+
+int st_fail(st_store *s, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -168,7 +176,7 @@ static int fail(st_store *s, const char *fmt, ...)
 
 static int db_fail(st_store *s, const char *what)
 {
-    return fail(s, "%s: %s", what, sqlite3_errmsg(s->db));
+    return st_fail(s, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
 const char *st_errmsg(st_store *s) { return s->err; }
@@ -211,7 +219,7 @@ static int exec_done(st_store *s, sqlite3_stmt *st, const char *what)
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc == SQLITE_CONSTRAINT) {
-        fail(s, "%s: %s", what, sqlite3_errmsg(s->db));
+        st_fail(s, "%s: %s", what, sqlite3_errmsg(s->db));
         return ST_EXISTS;
     }
     return rc == SQLITE_DONE ? ST_OK : db_fail(s, what);
@@ -242,6 +250,40 @@ static int step_one(st_store *s, sqlite3_stmt *st, const char *what)
 
 /* ---- open and migrate ------------------------------------------------------------------------- */
 
+/* ss_unhex(text): the bytes a hex text stands for (SQLite 3.40 has hex() but no unhex()); the
+ * replication log carries BLOB columns as hex. NULL for NULL or text that is not hex. */
+static void unhex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const unsigned char *t = sqlite3_value_text(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]);
+    unsigned char *out;
+    (void)argc;
+    if (!t || n % 2) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (!(out = sqlite3_malloc(n / 2 + 1))) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    for (int i = 0; i < n / 2; i++) {
+        int v = 0;
+        for (int k = 0; k < 2; k++) {
+            unsigned char ch = t[2 * i + k];
+            int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                    : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+            if (d < 0) {
+                sqlite3_free(out);
+                sqlite3_result_null(ctx);
+                return;
+            }
+            v = v * 16 + d;
+        }
+        out[i] = (unsigned char)v;
+    }
+    sqlite3_result_blob(ctx, out, n / 2, sqlite3_free);
+}
+
 static int migrate(st_store *s)
 {
     int version = st_schema_version(s);
@@ -250,7 +292,7 @@ static int migrate(st_store *s)
     if (version < 0)
         return ST_ERROR;
     if (version > target)
-        return fail(s, "the database has schema version %d; this skillscore knows up to %d",
+        return st_fail(s, "the database has schema version %d; this skillscore knows up to %d",
                     version, target);
     for (; version < target; version++) {
         char pragma[48];
@@ -307,8 +349,10 @@ int st_open(const char *path, st_store **out, char *err, size_t errlen)
         sqlite3_free(msg);
         goto fail;
     }
-    if (migrate(s)) {
-        snprintf(err, errlen, "%s: %s", path, s->err);
+    if (sqlite3_create_function(s->db, "ss_unhex", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                unhex, NULL, NULL) != SQLITE_OK ||
+        migrate(s) || rl_install(s)) {
+        snprintf(err, errlen, "%s: %s", path, s->err[0] ? s->err : sqlite3_errmsg(s->db));
         goto fail;
     }
     if (sqlite3_db_readonly(s->db, "main") == 1) {
@@ -332,7 +376,7 @@ int st_check(st_store *s)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *line = (const char *)sqlite3_column_text(st, 0);
         if (line && strcmp(line, "ok") != 0) {
-            fail(s, "the database failed its integrity check: %s", line);
+            st_fail(s, "the database failed its integrity check: %s", line);
             sqlite3_finalize(st);
             return ST_ERROR;
         }
@@ -343,6 +387,32 @@ int st_check(st_store *s)
         rc = ST_OK;
     sqlite3_finalize(st);
     return rc;
+}
+
+int st_backup(st_store *s, const char *path)
+{
+    sqlite3 *to = NULL;
+    sqlite3_backup *b;
+    int rc;
+
+    if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        st_fail(s, "%s: %s", path, to ? sqlite3_errmsg(to) : "cannot open");
+        sqlite3_close(to);
+        return ST_ERROR;
+    }
+    if (!(b = sqlite3_backup_init(to, "main", s->db, "main"))) {
+        st_fail(s, "%s: %s", path, sqlite3_errmsg(to));
+        sqlite3_close(to);
+        return ST_ERROR;
+    }
+    /* All pages in one step: the source is read in one transaction, so the copy is consistent
+     * with itself even while the server goes on writing. */
+    rc = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE)
+        st_fail(s, "%s: %s", path, sqlite3_errstr(rc));
+    sqlite3_close(to);
+    return rc == SQLITE_DONE ? ST_OK : ST_ERROR;
 }
 
 void st_close(st_store *s)
@@ -363,7 +433,11 @@ int st_begin(st_store *s)
 
 int st_commit(st_store *s)
 {
-    sqlite3_stmt *st = q(s, Q_COMMIT);
+    /* The marker tells a standby where this transaction ends (replog.h). */
+    sqlite3_stmt *st = q(s, Q_REPLOG_COMMIT);
+    if (!st || exec_done(s, st, "commit"))
+        return ST_ERROR;
+    st = q(s, Q_COMMIT);
     return st ? exec_done(s, st, "commit") : ST_ERROR;
 }
 
@@ -422,7 +496,7 @@ int st_user_get(st_store *s, const char *name, char role[16], char **pw_hash)
     copy_col(st, 0, role, 16);
     *pw_hash = dup_col(st, 1);
     sqlite3_reset(st);
-    return *pw_hash ? ST_OK : fail(s, "out of memory");
+    return *pw_hash ? ST_OK : st_fail(s, "out of memory");
 }
 
 int st_user_count(st_store *s, long *n)
@@ -566,7 +640,7 @@ int st_comp_doc(st_store *s, const char *id, char **doc)
         return rc;
     *doc = dup_col(st, 0);
     sqlite3_reset(st);
-    return *doc ? ST_OK : fail(s, "out of memory");
+    return *doc ? ST_OK : st_fail(s, "out of memory");
 }
 
 int st_comp_each(st_store *s, void (*fn)(void *ctx, const char *id, const char *name), void *ctx)
@@ -610,7 +684,7 @@ int st_setting_get(st_store *s, const char *name, unsigned char *buf, size_t cap
     n = sqlite3_column_bytes(st, 0);
     if (n < 0 || (size_t)n > cap) {
         sqlite3_reset(st);
-        return fail(s, "setting %s is larger than expected", name);
+        return st_fail(s, "setting %s is larger than expected", name);
     }
     memcpy(buf, sqlite3_column_blob(st, 0), (size_t)n);
     *len = (size_t)n;
@@ -640,7 +714,7 @@ int st_pin_get(st_store *s, const char *comp, const char *judge, char **pin_hash
         return rc;
     *pin_hash = dup_col(st, 0);
     sqlite3_reset(st);
-    return *pin_hash ? ST_OK : fail(s, "out of memory");
+    return *pin_hash ? ST_OK : st_fail(s, "out of memory");
 }
 
 int st_pin_competitions(st_store *s, const char *judge, char comps[][64], size_t max, size_t *n)
@@ -907,7 +981,7 @@ int st_audit(st_store *s, const char *actor, const char *action, const char *com
     now_iso(at);
     comp = comp ? comp : "";
     if (aud_hash(prev, seq, at, actor, action, comp, detail, hash))
-        return fail(s, "audit: SHA-256 failed");
+        return st_fail(s, "audit: SHA-256 failed");
     if (!(st = q(s, Q_AUDIT_INSERT)))
         return ST_ERROR;
     sqlite3_bind_int64(st, 1, seq);
@@ -964,21 +1038,21 @@ int st_audit_verify(st_store *s, long *rows, int64_t *bad)
         if (seq != expect_seq) {
             *bad = expect_seq;
             sqlite3_reset(st);
-            return fail(s, "row %lld is missing (the next row is %lld)", (long long)expect_seq,
+            return st_fail(s, "row %lld is missing (the next row is %lld)", (long long)expect_seq,
                         (long long)seq);
         }
         if (strcmp(col[5], prev) != 0) {
             *bad = seq;
             sqlite3_reset(st);
-            return fail(s, "row %lld does not link to the row before it", (long long)seq);
+            return st_fail(s, "row %lld does not link to the row before it", (long long)seq);
         }
         if (aud_hash(prev, seq, col[0], col[1], col[2], col[3], col[4], want)) {
             sqlite3_reset(st);
-            return fail(s, "SHA-256 failed");
+            return st_fail(s, "SHA-256 failed");
         }
         if (strcmp(want, col[6]) != 0) {
             /* The message first: resetting the statement frees the column text. */
-            fail(s, "row %lld (%s by %s at %s) was changed: its hash does not match",
+            st_fail(s, "row %lld (%s by %s at %s) was changed: its hash does not match",
                  (long long)seq, col[2], col[1], col[0]);
             *bad = seq;
             sqlite3_reset(st);

@@ -31,6 +31,9 @@ int st_open(const char *path, st_store **out, char *err, size_t errlen);
 void st_close(st_store *s);
 const char *st_errmsg(st_store *s);
 int st_schema_version(st_store *s);
+/* A consistent copy of the whole database into a new file at path (SQLite's online backup), while
+ * others go on writing. */
+int st_backup(st_store *s, const char *path);
 /* SQLite's quick_check over the whole file: ST_OK, or ST_ERROR with the first problem. */
 int st_check(st_store *s);
 

@@ -404,11 +404,13 @@
   async function renderDownloads() {
     const rows = [[TA.results, C() + '/results', comp.id + '-results.json']];
     if (session.role === 'admin') rows.push([TA.exportFile, C() + '/export', comp.id + '-export.json']);
+    if (session.role === 'admin') rows.push([TA.backup, '/api/backup', 'skillscore-' + new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '') + '.db']);
     for (const [label, file] of TA.reports) rows.push([label, C() + '/reports/' + file, comp.id + '-' + file]);
     return el('div', {}, el('h2', {}, TA.nav.downloads), el('div', { class: 'card' },
       el('table', { class: 'grid' }, rows.map(([label, path, name]) => el('tr', {}, el('td', {}, label),
         el('td', {}, el('button', { type: 'button', 'data-download': name, onclick: () => download(path, name) }, TA.download))))),
-      el('p', { class: 'muted' }, TA.provisional), el('p', { class: 'muted' }, TA.reportsNote)));
+      el('p', { class: 'muted' }, TA.provisional), el('p', { class: 'muted' }, TA.reportsNote),
+      session.role === 'admin' ? el('p', { class: 'muted' }, TA.backupNote) : null));
   }
 
   async function renderAudit() {

@@ -76,6 +76,8 @@ window.T = {
     reports: [['获奖证书与职业技能等级证书（PDF，供打印）', 'certificates.pdf'], ['成绩公示表（PDF）', 'results.pdf'],
       ['职业技能等级晋升名册（PDF）', 'promotions.pdf'], ['奖金发放表（PDF）', 'cash.pdf']],
     reportsNote: 'PDF 只包含已锁定赛项的最终成绩；证书上的二维码指向本服务器的验证页面。',
+    backup: '数据库备份（全部数据，已校验）',
+    backupNote: '备份在比赛进行中也可随时下载：服务器先复制数据库并校验审计链，再提供下载。请存到另一台设备上。',
     // audit
     at: '时间', actor: '操作人', action: '操作', detail: '内容',
     working: '处理中…',

@@ -7,10 +7,14 @@
  * written to the audit log; every sign-in asks the throttle first (throttle.h). A new PIN or
  * password ends the account's sessions and enrolled devices and lifts its guard.
  */
+#include "http.h"
+#include "jobs.h"
 #include "server.h"
+#include "standby.h"
 #include "throttle.h"
 #include "ws.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,20 +66,6 @@ static int read_device(sv_server *s, json_t *body, signin *si, sv_response *rs)
     return 0;
 }
 
-/* Checks the secret against hash (a stand-in hash when the account does not exist, so an unknown
- * name costs the same time as a wrong secret), and counts a failure. true when it matches. */
-static bool secret_ok(sv_server *s, sv_request *rq, sv_response *rs, const signin *si,
-                      const char *hash, const char *secret, const char *wrong)
-{
-    bool ok = auth_verify(hash ? hash : s->dummy_hash, secret) && hash;
-    if (!ok) {
-        th_failed(s->throttle, rq->peer, si->account[0] ? si->account : NULL,
-                  (int64_t)time(NULL));
-        sv_error(rs, 401, NULL, "%s", wrong);
-    }
-    return ok;
-}
-
 /* Creates the session and answers with its token, and a device token when this device is not
  * enrolled for the account yet. */
 static void open_session(sv_server *s, sv_response *rs, const signin *si, sv_role role,
@@ -109,6 +99,96 @@ static void open_session(sv_server *s, sv_response *rs, const signin *si, sv_rol
     sv_json(rs, 200, o);
 }
 
+/* A secret being checked on a worker thread (jobs.h). */
+typedef struct secret_check {
+    char *hash;             /* the account's hash, or a copy of the stand-in */
+    bool real;              /* the account exists */
+    char secret[256];
+    bool ok;
+    signin si;
+    char addr[64], name[64], comp[64];
+    sv_role role;
+    const char *wrong;
+} secret_check;
+
+static void check_work(void *arg)
+{
+    secret_check *k = arg;
+    k->ok = auth_verify(k->hash, k->secret) && k->real;
+    sodium_memzero(k->secret, sizeof k->secret);
+}
+
+typedef struct check_done {
+    uint64_t id;
+    secret_check *k;
+    bool done;
+} check_done;
+
+/* The parked sign-in of this job gets its answer. */
+static bool check_reply(sv_server *s, sv_response *rs, void *ctx)
+{
+    const check_done *d = ctx;
+    if (rs->wait != SV_WAIT_JOB || rs->wait_seq != (int64_t)d->id)
+        return false;
+    rs->deferred = false;
+    if (!d->done)
+        sv_error(rs, 503, NULL, "the server is stopping; sign in again in a moment");
+    else if (!d->k->ok)
+        sv_error(rs, 401, NULL, "%s", d->k->wrong);
+    else
+        open_session(s, rs, &d->k->si, d->k->role, d->k->name, d->k->comp[0] ? d->k->comp : NULL);
+    sb_hold_write(s, rs); /* a new session is a write: it may wait for the standby */
+    return !rs->deferred;
+}
+
+static void check_finish(sv_server *s, uint64_t id, void *arg, bool done)
+{
+    secret_check *k = arg;
+    /* Counted even when the caller has hung up: closing early must not dodge the throttle. */
+    if (done && !k->ok)
+        th_failed(s->throttle, k->addr, k->si.account[0] ? k->si.account : NULL,
+                  (int64_t)time(NULL));
+    http_wake(s, check_reply, &(check_done){id, k, done});
+    free(k->hash);
+    free(k);
+}
+
+/* Checks secret against hash (a stand-in hash when the account does not exist, so an unknown
+ * name costs what a wrong secret costs) on a worker thread; the reply is parked until then. */
+static void check_secret(sv_server *s, sv_request *rq, sv_response *rs, const signin *si,
+                         const char *hash, const char *secret, const char *wrong, sv_role role,
+                         const char *name, const char *comp)
+{
+    secret_check *k = calloc(1, sizeof *k);
+    uint64_t id;
+
+    if (!k || strlen(secret) >= sizeof k->secret || !(k->hash = strdup(hash ? hash : s->dummy_hash))) {
+        free(k);
+        sv_error(rs, 400, NULL, "%s", wrong);
+        return;
+    }
+    k->real = hash != NULL;
+    snprintf(k->secret, sizeof k->secret, "%s", secret);
+    k->si = *si;
+    snprintf(k->addr, sizeof k->addr, "%s", rq->peer);
+    snprintf(k->name, sizeof k->name, "%s", name);
+    snprintf(k->comp, sizeof k->comp, "%s", comp ? comp : "");
+    k->role = role;
+    k->wrong = wrong;
+    if (!(id = jb_submit(s->jobs, check_work, check_finish, k))) {
+        sodium_memzero(k->secret, sizeof k->secret);
+        free(k->hash);
+        free(k);
+        snprintf(rs->retry_after, sizeof rs->retry_after, "1");
+        sv_error(rs, 503, NULL, "too many sign-ins at once; try again in a second");
+        return;
+    }
+    rs->status = 200;
+    rs->deferred = true;
+    rs->wait = SV_WAIT_JOB;
+    rs->wait_seq = (int64_t)id;
+}
+
 /* A password or PIN field: any string, empty included (it just will not match). */
 static const char *secret_field(json_t *body, const char *key, sv_response *rs)
 {
@@ -139,8 +219,8 @@ static void login_user(sv_server *s, sv_request *rq, sv_response *rs, json_t *bo
         snprintf(si.account, sizeof si.account, "u:%s", user);
     if (read_device(s, body, &si, rs) || throttled(s, rq, rs, &si))
         goto out;
-    if (secret_ok(s, rq, rs, &si, hash, password, "wrong user name or password"))
-        open_session(s, rs, &si, sv_role_parse(role), user, NULL);
+    check_secret(s, rq, rs, &si, rc == ST_OK ? hash : NULL, password,
+                 "wrong user name or password", sv_role_parse(role), user, NULL);
 out:
     free(hash);
 }
@@ -181,8 +261,9 @@ static void login_judge(sv_server *s, sv_request *rq, sv_response *rs, json_t *b
         snprintf(si.account, sizeof si.account, "j:%s/%s", comp_id, judge);
     if (read_device(s, body, &si, rs) || throttled(s, rq, rs, &si))
         goto out;
-    if (secret_ok(s, rq, rs, &si, rc == ST_OK ? hash : NULL, pin, "wrong judge code or PIN"))
-        open_session(s, rs, &si, c->def->roster[ri].chief ? SV_CHIEF : SV_JUDGE, judge, c->id);
+    check_secret(s, rq, rs, &si, rc == ST_OK ? hash : NULL, pin, "wrong judge code or PIN",
+                 ri >= 0 && c->def->roster[ri].chief ? SV_CHIEF : SV_JUDGE, judge,
+                 c ? c->id : NULL);
 out:
     free(hash);
 }

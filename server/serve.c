@@ -5,6 +5,7 @@
  */
 #include "conns.h"
 #include "demo.h"
+#include "jobs.h"
 #include "standby.h"
 #include "throttle.h"
 #include "http.h"
@@ -204,7 +205,7 @@ int sv_serve_main(int argc, char **argv)
         auth_random_password(pw, 32);
         s.dummy_hash = auth_hash(pw);
     }
-    if (!(s.throttle = th_new()) || !s.dummy_hash) {
+    if (!(s.throttle = th_new()) || !s.dummy_hash || !(s.jobs = jb_new(0, 64))) {
         fprintf(stderr, "skillscore: out of memory\n");
         goto out;
     }
@@ -293,6 +294,7 @@ int sv_serve_main(int argc, char **argv)
     hub_server = &s;
     ws_hub_set_timer(s.hub, schedule_hub, running);
     sb_set_loop(s.standby, running);
+    jb_set_loop(s.jobs, running);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     printf("skillscore: serving http://%s:%d/ (database %s)\n", host, port, db);
@@ -304,6 +306,7 @@ int sv_serve_main(int argc, char **argv)
             break;
         /* The end of a turn: what arrived in it becomes durable together, then is shown. */
         sv_batch_flush(&s);
+        jb_tick(s.jobs, &s);
         int64_t again = sb_tick(&s);
         if (again)
             lws_sul_schedule(running, 0, &standby_sul, on_standby_timer, (lws_usec_t)again);
@@ -313,6 +316,9 @@ int sv_serve_main(int argc, char **argv)
     rc = 0;
 out:
     sb_free(s.standby); /* joins the follower before the loop it wakes goes */
+    s.standby = NULL;
+    jb_free(s.jobs, &s);
+    s.jobs = NULL;
     s.standby = NULL;
     if (running)
         lws_context_destroy(running);

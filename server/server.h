@@ -66,12 +66,13 @@ typedef struct sv_response {
     char filename[160];     /* when set: a download (Content-Disposition: attachment) */
     bool deferred;          /* the reply is parked until wait says it may go (http.h) */
     int wait;               /* SV_WAIT_* */
-    int64_t wait_seq;       /* STANDBY: the replog seq to be applied; POLL: the seq asked after */
+    int64_t wait_seq;       /* STANDBY: the replog seq to be applied; POLL: the seq asked
+                             * after; JOB: the job's id */
     int64_t wait_since_us;  /* when it was parked (monotonic) */
 } sv_response;
 
 /* What a parked reply waits for. */
-enum { SV_WAIT_COMMIT, SV_WAIT_STANDBY, SV_WAIT_POLL };
+enum { SV_WAIT_COMMIT, SV_WAIT_STANDBY, SV_WAIT_POLL, SV_WAIT_JOB };
 
 /* A competition as the server holds it between requests. */
 typedef struct sv_comp {
@@ -104,6 +105,7 @@ typedef struct sv_server {
     void **waiting;
     size_t n_waiting, cap_waiting;
     struct sb_state *standby; /* replication, both sides (standby.h) */
+    struct jb_pool *jobs;   /* work off the loop: sign-ins' hashes (jobs.h) */
     struct ws_hub *hub;     /* live results subscribers (ws.c); NULL when not serving */
     struct cn_table *conns; /* connections per address (conns.h); NULL when not serving */
 } sv_server;

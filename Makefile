@@ -22,6 +22,10 @@ CLI_SRC      := $(wildcard cli/*.c)
 SERVER_SRC   := $(wildcard server/*.c)
 REPORTS_SRC  := $(wildcard reports/*.c)
 LIB_SRC      := $(SCORING_SRC) $(COMPFILE_SRC)
+# The engine is held to more than the rest: no implicit conversions, no VLAs, no float
+# comparisons, ISO C only; and scripts/check_pure.sh refuses any I/O, allocation or global in it.
+SCORING_FLAGS := -Wpedantic -Wconversion -Wsign-conversion -Wcast-qual -Wvla -Wfloat-equal \
+                 -Wdouble-promotion -Wmissing-prototypes -Wredundant-decls
 HEADERS      := $(wildcard scoring/*.h compfile/*.h cli/*.h server/*.h reports/*.h tests/*.h)
 APP_SRC      := $(CLI_SRC) $(SERVER_SRC) $(REPORTS_SRC)
 
@@ -37,6 +41,15 @@ deps:
 # ---- release build ------------------------------------------------------------------------
 # Each object depends on the headers it includes (-MMD), not on every header.
 DEPFLAGS = -MMD -MP
+# The engine as a static library of its own, compiled with its own flags.
+$(B)/obj/scoring/%.o: scoring/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(SCORING_FLAGS) $(DEPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/libscoring.a: $(patsubst %.c,$(B)/obj/%.o,$(SCORING_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(DEPFLAGS) $(CFLAGS) $(JANSSON_CFLAGS) $(SERVER_CFLAGS) -c $< -o $@
@@ -46,17 +59,26 @@ $(B)/demo_blob.o: data/demo/competition.json
 	@mkdir -p $(B)
 	ld -r -b binary -z noexecstack -o $@ data/demo/competition.json
 
-$(B)/skillscore: $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC) $(APP_SRC)) $(B)/demo_blob.o
+$(B)/skillscore: $(patsubst %.c,$(B)/obj/%.o,$(COMPFILE_SRC) $(APP_SRC)) $(B)/demo_blob.o \
+                $(B)/libscoring.a
 	$(CC) $(CFLAGS) $(LDFLAGS_BIN) $^ $(SERVER_LIBS) $(JANSSON_LIBS) -o $@
 
 # ---- sanitizer build, for the tests ---------------------------------------------------------
+$(B)/asan/scoring/%.o: scoring/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(SCORING_FLAGS) $(DEPFLAGS) -O1 -g $(SAN) -c $< -o $@
+
+$(B)/asan/libscoring.a: $(patsubst %.c,$(B)/asan/%.o,$(SCORING_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
 $(B)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(DEPFLAGS) -O1 -g $(SAN) $(JANSSON_CFLAGS) $(SERVER_CFLAGS) -c $< -o $@
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
-ASAN_LIB := $(patsubst %.c,$(B)/asan/%.o,$(LIB_SRC))
+ASAN_LIB := $(patsubst %.c,$(B)/asan/%.o,$(COMPFILE_SRC)) $(B)/asan/libscoring.a
 
 $(B)/asan/skillscore: $(ASAN_LIB) $(patsubst %.c,$(B)/asan/%.o,$(APP_SRC)) $(B)/demo_blob.o
 	$(CC) $(SAN) $(LDFLAGS_BIN) $^ $(SERVER_LIBS) $(JANSSON_LIBS) -o $@
@@ -68,7 +90,8 @@ TEST_BINS := $(patsubst tests/%.c,$(B)/asan/%,$(wildcard tests/test_*.c))
 
 test:
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory $(B)/skillscore $(B)/asan/skillscore $(B)/gen $(TEST_BINS)
+	@$(MAKE) --no-print-directory $(B)/skillscore $(B)/asan/skillscore $(B)/gen $(TEST_BINS) \
+	    $(B)/libscoring.a
 	@tests/run.sh
 
 # ---- the demo: a fresh database each time, on http://127.0.0.1:$(PORT)/ -----------------------
@@ -107,10 +130,10 @@ $(B)/fuzz_read: tests/fuzz/fuzz_read.c $(LIB_SRC) $(HEADERS)
 	clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined $(JANSSON_CFLAGS) \
 	    tests/fuzz/fuzz_read.c $(LIB_SRC) $(JANSSON_LIBS) -o $@
 
-$(B)/fuzz_csv: tests/fuzz/fuzz_csv.c server/csv.c server/csv.h
+$(B)/fuzz_csv: tests/fuzz/fuzz_csv.c server/csv.c server/csv.h compfile/vec.c compfile/vec.h
 	@mkdir -p $(B)
 	clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined \
-	    tests/fuzz/fuzz_csv.c server/csv.c -o $@
+	    tests/fuzz/fuzz_csv.c server/csv.c compfile/vec.c -o $@
 
 $(B)/fuzz_pattern: tests/fuzz/fuzz_pattern.c reports/certs.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(B)

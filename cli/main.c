@@ -13,6 +13,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "../compfile/compfile.h"
+#include "../compfile/vec.h"
 #include "../server/server.h"
 #include "../server/standby.h"
 #include "reports_cmd.h"
@@ -75,14 +76,9 @@ static char *slurp(FILE *f, size_t *len)
         n += got;
         if (got == 0)
             break;
-        if (n == cap) {
-            char *more = cap > CF_MAX_FILE_BYTES ? NULL : realloc(buf, cap * 2);
-            if (!more) {
-                free(buf);
-                return NULL;
-            }
-            buf = more;
-            cap *= 2;
+        if (n == cap && (cap > CF_MAX_FILE_BYTES || VEC_RESERVE(buf, cap, cap + 1, cap))) {
+            free(buf);
+            return NULL;
         }
     }
     if (buf && ferror(f)) {

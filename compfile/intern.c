@@ -3,6 +3,7 @@
  * kept at most half full, so a lookup touches one or two slots.
  */
 #include "intern.h"
+#include "vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -82,23 +83,13 @@ uint32_t si_intern(si_pool *pool, const char *s, size_t len)
             return SI_NONE;
     }
     if (pool->count == pool->offset_cap) {
-        uint32_t cap = pool->offset_cap ? pool->offset_cap * 2 : 64;
-        size_t *offset = realloc(pool->offset, cap * sizeof *offset);
-        if (!offset)
+        size_t cap = pool->offset_cap;
+        if (VEC_RESERVE(pool->offset, cap, (size_t)pool->count + 1, 64))
             return SI_NONE;
-        pool->offset = offset;
-        pool->offset_cap = cap;
+        pool->offset_cap = (uint32_t)cap;
     }
-    if (pool->arena_len + len + 1 > pool->arena_cap) {
-        size_t cap = pool->arena_cap ? pool->arena_cap : 1024;
-        while (cap < pool->arena_len + len + 1)
-            cap *= 2;
-        char *arena = realloc(pool->arena, cap);
-        if (!arena)
-            return SI_NONE;
-        pool->arena = arena;
-        pool->arena_cap = cap;
-    }
+    if (VEC_RESERVE(pool->arena, pool->arena_cap, pool->arena_len + len + 1, 1024))
+        return SI_NONE;
     memcpy(pool->arena + pool->arena_len, s, len);
     pool->arena[pool->arena_len + len] = '\0';
     sym = pool->count++;

@@ -17,6 +17,7 @@
  * and runs again, and nothing half-read is ever returned.
  */
 #include "reader.h"
+#include "vec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,14 +118,8 @@ static int store_mark(reader *r, const cf_mark *m, size_t index)
 {
     if (index > UINT32_MAX - 1)
         return rd_fail(r, "marks[%zu]: too many marks", index);
-    if (r->n_marks == r->cap_marks) {
-        size_t cap = r->cap_marks ? r->cap_marks * 2 : 1024;
-        cf_mark *marks = realloc(r->marks, cap * sizeof *marks);
-        if (!marks)
-            return rd_fail_oom(r);
-        r->marks = marks;
-        r->cap_marks = cap;
-    }
+    if (VEC_RESERVE(r->marks, r->cap_marks, r->n_marks + 1, 1024))
+        return rd_fail_oom(r);
     r->marks[r->n_marks] = *m;
     r->marks[r->n_marks++].index = (uint32_t)index;
     return 0;
@@ -163,14 +158,8 @@ static int take_theory(reader *r, json_t *v, size_t index)
         return rd_fail(r, "%s: score %s is above the theory maximum 100", path,
                     sc_centi_format_short(t.score, (char[24]){0}));
     t.index = (uint32_t)index;
-    if (r->n_theory == r->cap_theory) {
-        size_t cap = r->cap_theory ? r->cap_theory * 2 : 256;
-        raw_theory *th = realloc(r->theory, cap * sizeof *th);
-        if (!th)
-            return rd_fail_oom(r);
-        r->theory = th;
-        r->cap_theory = cap;
-    }
+    if (VEC_RESERVE(r->theory, r->cap_theory, r->n_theory + 1, 256))
+        return rd_fail_oom(r);
     r->theory[r->n_theory++] = t;
     return 0;
 }

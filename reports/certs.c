@@ -8,6 +8,8 @@
  */
 #include "reports.h"
 
+#include "../compfile/vec.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -140,14 +142,8 @@ static long next_seq(counter **tab, size_t *n, size_t *cap, const char *key)
     for (size_t i = 0; i < *n; i++)
         if (strcmp((*tab)[i].key, key) == 0)
             return ++(*tab)[i].n;
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        counter *t = realloc(*tab, nc * sizeof *t);
-        if (!t)
-            return -1;
-        *tab = t;
-        *cap = nc;
-    }
+    if (VEC_RESERVE(*tab, *cap, *n + 1, 16))
+        return -1;
     snprintf((*tab)[*n].key, sizeof (*tab)[*n].key, "%s", key);
     (*tab)[*n].n = 1;
     return (*tab)[(*n)++].n;
@@ -155,14 +151,8 @@ static long next_seq(counter **tab, size_t *n, size_t *cap, const char *key)
 
 static int push(rp_certs *out, size_t *cap, const rp_cert *k)
 {
-    if (out->n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 64;
-        rp_cert *t = realloc(out->items, nc * sizeof *t);
-        if (!t)
-            return -1;
-        out->items = t;
-        *cap = nc;
-    }
+    if (VEC_RESERVE(out->items, *cap, out->n + 1, 64))
+        return -1;
     out->items[out->n++] = *k;
     return 0;
 }

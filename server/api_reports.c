@@ -12,6 +12,7 @@
  * changed on arbitration stops verifying.
  */
 #include "server.h"
+#include "throttle.h"
 
 #include "../reports/reports.h"
 
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int sv_cert_key(st_store *st, unsigned char key[RP_KEY_BYTES])
 {
@@ -215,6 +217,16 @@ void api_verify(sv_server *s, sv_request *rq, sv_response *rs)
     json_t *facts = NULL;
     int verdict;
 
+    int64_t wait;
+
+    /* Anyone may ask, and an answer rebuilds certificates: each address gets the sign-in
+     * throttle's bucket of its own (a phone scans a few codes, not hundreds). */
+    if (th_check(s->verify_throttle, rq->peer, NULL, false, (int64_t)time(NULL), &wait)) {
+        snprintf(rs->retry_after, sizeof rs->retry_after, "%lld", (long long)wait);
+        sv_error(rs, 429, NULL, "too many certificate checks from this address; try again in "
+                 "%lld seconds", (long long)wait);
+        return;
+    }
     query_param(rq->query, "sig", sig, sizeof sig);
     query_param(rq->query, "format", format, sizeof format);
     verdict = sv_verify(s, number, sig, &facts, err, sizeof err);

@@ -3,6 +3,8 @@
  */
 #include "csv.h"
 
+#include "../compfile/vec.h"
+
 #include <errno.h>
 #include <iconv.h>
 #include <stdbool.h>
@@ -99,14 +101,8 @@ typedef struct builder {
 
 static int put_char(builder *b, char c)
 {
-    if (b->len + 2 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        char *f = realloc(b->field, cap);
-        if (!f)
-            return -1;
-        b->field = f;
-        b->cap = cap;
-    }
+    if (VEC_RESERVE(b->field, b->cap, b->len + 2, 64))
+        return -1;
     b->field[b->len++] = c;
     b->field[b->len] = '\0';
     return 0;
@@ -115,14 +111,8 @@ static int put_char(builder *b, char c)
 static int end_field(builder *b)
 {
     char *copy;
-    if (b->row.n + 1 > b->row_cap) {
-        size_t cap = b->row_cap ? b->row_cap * 2 : 16;
-        char **f = realloc(b->row.fields, cap * sizeof *f);
-        if (!f)
-            return -1;
-        b->row.fields = f;
-        b->row_cap = cap;
-    }
+    if (VEC_RESERVE(b->row.fields, b->row_cap, b->row.n + 1, 16))
+        return -1;
     if (!(copy = strndup(b->field ? b->field : "", b->len)))
         return -1;
     b->row.fields[b->row.n++] = copy;
@@ -147,15 +137,9 @@ static int end_row(builder *b, csv_table *t, size_t *cap)
     if (empty) {
         free_row(&b->row);
     } else {
-        if (t->n + 1 > *cap) {
-            size_t c = *cap ? *cap * 2 : 64;
-            csv_row *rows = realloc(t->rows, c * sizeof *rows);
-            if (!rows) {
-                free_row(&b->row);
-                return -1;
-            }
-            t->rows = rows;
-            *cap = c;
+        if (VEC_RESERVE(t->rows, *cap, t->n + 1, 64)) {
+            free_row(&b->row);
+            return -1;
         }
         t->rows[t->n++] = b->row;
     }

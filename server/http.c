@@ -8,6 +8,7 @@
  */
 #include "http.h"
 
+#include "../compfile/vec.h"
 #include "conns.h"
 #include "server.h"
 #include "static.h"
@@ -214,14 +215,8 @@ static void unwait(sv_server *s, struct lws *wsi)
 
 static int wait_for_commit(sv_server *s, struct lws *wsi, http_conn *c)
 {
-    if (s->n_waiting == s->cap_waiting) {
-        size_t cap = s->cap_waiting ? s->cap_waiting * 2 : 64;
-        void **w = realloc(s->waiting, cap * sizeof *w);
-        if (!w)
-            return -1;
-        s->waiting = w;
-        s->cap_waiting = cap;
-    }
+    if (VEC_RESERVE(s->waiting, s->cap_waiting, s->n_waiting + 1, 64))
+        return -1;
     s->waiting[s->n_waiting++] = wsi;
     c->waiting = true;
     c->rs.wait_since_us = sv_now_us();

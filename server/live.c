@@ -9,6 +9,8 @@
  */
 #include "live.h"
 
+#include "../compfile/vec.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,60 +57,27 @@ struct lv_comp {
     uint64_t seq, sent_seq;
 };
 
-/* ---- a small text builder ----------------------------------------------------------------------- */
+/* ---- text ------------------------------------------------------------------------------------ */
 
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool failed;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *q = realloc(b->p, cap);
-        if (!q) {
-            b->failed = true;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-/* Appends v as compact JSON and drops v. */
-static void sb_json(sbuf *b, json_t *v, bool open_object)
+/* Appends v as compact JSON and drops v; open_object leaves an object open ("{…") so that
+ * fields can follow. */
+static void text_json(vec_text *b, json_t *v, bool open_object)
 {
     char *t = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(v);
     if (!t) {
-        b->failed = true;
+        b->oom = 1;
         return;
     }
-    /* open_object leaves the object open ("{…") so that fields can follow. */
-    sb_add(b, t, strlen(t) - (open_object ? 1 : 0));
+    vec_text_put(b, t, strlen(t) - (open_object ? 1 : 0));
     free(t);
 }
 
-static char *sb_take(sbuf *b, size_t *len)
+static char *text_take(vec_text *b, size_t *len)
 {
-    if (b->failed) {
-        free(b->p);
-        return NULL;
-    }
     if (len)
         *len = b->len;
-    return b->p;
+    return vec_text_take(b);
 }
 
 /* ---- marks ---------------------------------------------------------------------------------- */
@@ -131,14 +100,8 @@ static long judge_intern(lv_comp *lc, const char *judge)
     for (size_t j = 0; j < lc->n_judges; j++)
         if (strcmp(lc->judges[j], judge) == 0)
             return (long)j;
-    if (lc->n_judges == lc->cap_judges) {
-        size_t cap = lc->cap_judges ? lc->cap_judges * 2 : 16;
-        char **p = realloc(lc->judges, cap * sizeof *p);
-        if (!p)
-            return -1;
-        lc->judges = p;
-        lc->cap_judges = cap;
-    }
+    if (VEC_RESERVE(lc->judges, lc->cap_judges, lc->n_judges + 1, 16))
+        return -1;
     if (!(lc->judges[lc->n_judges] = strdup(judge)))
         return -1;
     return (long)lc->n_judges++;
@@ -156,12 +119,10 @@ static int slot_put(lv_comp *lc, size_t slot, const char *judge, sc_centi score)
             return 0;
         }
     if (s->n == s->cap) {
-        uint32_t cap = s->cap ? s->cap * 2 : 4;
-        lv_jmark *m = realloc(s->m, cap * sizeof *m);
-        if (!m)
+        size_t cap = s->cap; /* kept as uint32_t: a slot per entry and criterion adds up */
+        if (VEC_RESERVE(s->m, cap, (size_t)s->n + 1, 4))
             return -1;
-        s->m = m;
-        s->cap = cap;
+        s->cap = (uint32_t)cap;
     }
     s->m[s->n].judge = (uint32_t)j;
     s->m[s->n].score = score;
@@ -278,7 +239,7 @@ static const char *state_name(const lv_comp *lc, size_t event)
 }
 
 /* Appends group g as the view sees it; all rows, or the changed ones. */
-static void group_text(const lv_comp *lc, const lv_group *g, lv_view view, bool all, sbuf *b)
+static void group_text(const lv_comp *lc, const lv_group *g, lv_view view, bool all, vec_text *b)
 {
     const cf_event *ev = &lc->def->events[g->event];
     bool hidden = view == LV_PUBLIC && public_hidden(lc, g);
@@ -289,19 +250,19 @@ static void group_text(const lv_comp *lc, const lv_group *g, lv_view view, bool 
         json_object_set_new(h, "hidden", json_true());
     if (h && g->error && view == LV_ALL)
         json_object_set_new(h, "error", json_string(g->error));
-    sb_json(b, h, true);
-    sb_str(b, ",\"rows\":[");
+    text_json(b, h, true);
+    vec_text_puts(b, ",\"rows\":[");
     bool first = true;
     for (size_t p = 0; !hidden && p < g->n; p++) {
         size_t k = g->order[p];
         if (!g->rows[view][k] || (!all && !g->changed[view][k]))
             continue;
         if (!first)
-            sb_str(b, ",");
-        sb_str(b, g->rows[view][k]);
+            vec_text_puts(b, ",");
+        vec_text_puts(b, g->rows[view][k]);
         first = false;
     }
-    sb_str(b, "]}");
+    vec_text_puts(b, "]}");
 }
 
 /* ---- building ------------------------------------------------------------------------------- */
@@ -573,22 +534,22 @@ bool lv_take_update(lv_comp *lc, char *msg[LV_VIEWS], size_t len[LV_VIEWS])
         if (lc->groups[g].dirty && recompute(lc, &lc->groups[g]))
             lc->groups[g].full = true; /* out of memory mid-way: send what there is, whole */
     for (int v = 0; v < LV_VIEWS; v++) {
-        sbuf b = {0};
+        vec_text b = {0};
         json_t *h = json_pack("{s:s,s:s,s:I,s:I}", "type", "update", "competition", lc->id,
                               "from", (json_int_t)(lc->sent_seq + 1), "seq", (json_int_t)lc->seq);
         bool first = true;
-        sb_json(&b, h, true);
-        sb_str(&b, ",\"rankings\":[");
+        text_json(&b, h, true);
+        vec_text_puts(&b, ",\"rankings\":[");
         for (size_t g = 0; g < lc->n_groups; g++) {
             if (!lc->groups[g].pending)
                 continue;
             if (!first)
-                sb_str(&b, ",");
+                vec_text_puts(&b, ",");
             group_text(lc, &lc->groups[g], (lv_view)v, lc->groups[g].full, &b);
             first = false;
         }
-        sb_str(&b, "]}");
-        msg[v] = sb_take(&b, &len[v]);
+        vec_text_puts(&b, "]}");
+        msg[v] = text_take(&b, &len[v]);
     }
     for (size_t g = 0; g < lc->n_groups; g++) {
         lv_group *gr = &lc->groups[g];
@@ -604,16 +565,16 @@ bool lv_take_update(lv_comp *lc, char *msg[LV_VIEWS], size_t len[LV_VIEWS])
 
 char *lv_snapshot(const lv_comp *lc, lv_view view, size_t *len)
 {
-    sbuf b = {0};
+    vec_text b = {0};
     json_t *h = json_pack("{s:s,s:s,s:I}", "type", "results", "competition", lc->id, "seq",
                           (json_int_t)lc->seq);
-    sb_json(&b, h, true);
-    sb_str(&b, ",\"results\":{\"format\":\"skillscore-live/1\",\"rankings\":[");
+    text_json(&b, h, true);
+    vec_text_puts(&b, ",\"results\":{\"format\":\"skillscore-live/1\",\"rankings\":[");
     for (size_t g = 0; g < lc->n_groups; g++) {
         if (g)
-            sb_str(&b, ",");
+            vec_text_puts(&b, ",");
         group_text(lc, &lc->groups[g], view, true, &b);
     }
-    sb_str(&b, "]}}");
-    return sb_take(&b, len);
+    vec_text_puts(&b, "]}}");
+    return text_take(&b, len);
 }

@@ -205,7 +205,8 @@ int sv_serve_main(int argc, char **argv)
         auth_random_password(pw, 32);
         s.dummy_hash = auth_hash(pw);
     }
-    if (!(s.throttle = th_new()) || !s.dummy_hash || !(s.jobs = jb_new(0, 64))) {
+    if (!(s.throttle = th_new()) || !(s.verify_throttle = th_new()) || !s.dummy_hash ||
+        !(s.jobs = jb_new(0, 64))) {
         fprintf(stderr, "skillscore: out of memory\n");
         goto out;
     }
@@ -328,6 +329,7 @@ out:
     cn_free(s.conns);
     s.conns = NULL;
     th_free(s.throttle);
+    th_free(s.verify_throttle);
     free(s.dummy_hash);
     free(s.waiting);
     sv_comp_free_all(&s);

@@ -94,6 +94,7 @@ typedef struct sv_comp {
 typedef struct sv_server {
     st_store *store;
     struct th_table *throttle; /* sign-ins (throttle.h) */
+    struct th_table *verify_throttle; /* certificate checks, anonymous and costly */
     char *dummy_hash;       /* what an unknown account's secret is checked against */
     int64_t token_ttl;
     sv_comp *comps;

@@ -5,6 +5,7 @@
  */
 #include "standby.h"
 
+#include "../compfile/vec.h"
 #include "http.h"
 #include "replog.h"
 #include "server.h"
@@ -46,51 +47,25 @@ static void wake(sb_state *b)
 
 /* ---- primary: serving the log ----------------------------------------------------------------- */
 
+/* One page of the log being written out, and where its last whole transaction ends. */
 typedef struct page {
-    char *text;
-    size_t len, cap;
+    vec_text t;
     int64_t last_commit;    /* seq of the last commit marker taken */
     size_t len_at_commit;   /* text length right after it */
     size_t rows;
-    bool oom;
 } page;
-
-static void put(page *p, const char *t, size_t n)
-{
-    if (p->oom)
-        return;
-    if (p->len + n + 1 > p->cap) {
-        size_t cap = p->cap ? p->cap : 4096;
-        while (cap < p->len + n + 1)
-            cap *= 2;
-        char *x = realloc(p->text, cap);
-        if (!x) {
-            p->oom = true;
-            return;
-        }
-        p->text = x;
-        p->cap = cap;
-    }
-    memcpy(p->text + p->len, t, n);
-    p->len += n;
-    p->text[p->len] = '\0';
-}
 
 static int take_row(void *ctx, int64_t seq, const char *tbl, const char *op, const char *row)
 {
     page *p = ctx;
-    char head[160];
-    int n = snprintf(head, sizeof head, "%s[%lld,\"%s\",\"%s\",", p->rows ? "," : "",
-                     (long long)seq, tbl, op);
-    put(p, head, (size_t)n);
-    put(p, row, strlen(row));
-    put(p, "]", 1);
+    vec_text_printf(&p->t, "%s[%lld,\"%s\",\"%s\",%s]", p->rows ? "," : "", (long long)seq, tbl,
+                    op, row);
     p->rows++;
     if (strcmp(op, "commit") == 0) {
         p->last_commit = seq;
-        p->len_at_commit = p->len;
+        p->len_at_commit = p->t.len;
     }
-    return p->oom;
+    return p->t.oom;
 }
 
 /* The rows after `after`, whole transactions only, as the reply body; NULL with *empty when
@@ -98,14 +73,14 @@ static int take_row(void *ctx, int64_t seq, const char *tbl, const char *op, con
 static char *rows_after(sv_server *s, int64_t after, int64_t head, bool *empty)
 {
     page p = {0};
-    char tail[64];
     *empty = false;
     for (long limit = BATCH_ROWS;; limit *= 4) {
-        p.len = p.rows = p.len_at_commit = 0;
+        vec_text_free(&p.t);
+        p.rows = p.len_at_commit = 0;
         p.last_commit = 0;
-        put(&p, "{\"rows\":[", 9);
-        if (rl_each(s->store, after, limit, take_row, &p) || p.oom) {
-            free(p.text);
+        vec_text_puts(&p.t, "{\"rows\":[");
+        if (rl_each(s->store, after, limit, take_row, &p) || p.t.oom) {
+            vec_text_free(&p.t);
             return NULL;
         }
         /* A transaction longer than the page: read on until its end. */
@@ -113,19 +88,14 @@ static char *rows_after(sv_server *s, int64_t after, int64_t head, bool *empty)
             break;
     }
     if (!p.last_commit) {
-        free(p.text);
+        vec_text_free(&p.t);
         *empty = true;
         return NULL;
     }
-    p.len = p.len_at_commit;
-    snprintf(tail, sizeof tail, "],\"last\":%lld,\"head\":%lld}", (long long)p.last_commit,
-             (long long)head);
-    put(&p, tail, strlen(tail));
-    if (p.oom) {
-        free(p.text);
-        return NULL;
-    }
-    return p.text;
+    p.t.len = p.len_at_commit; /* whole transactions only */
+    vec_text_printf(&p.t, "],\"last\":%lld,\"head\":%lld}", (long long)p.last_commit,
+                    (long long)head);
+    return vec_text_take(&p.t);
 }
 
 static void reply_text(sv_response *rs, char *text)
@@ -361,23 +331,11 @@ void api_standby_status(sv_server *s, sv_request *rq, sv_response *rs)
 
 /* ---- standby: the follower thread ------------------------------------------------------------- */
 
-typedef struct buf {
-    char *p;
-    size_t n;
-} buf;
-
 static size_t on_data(char *d, size_t size, size_t nmemb, void *ctx)
 {
-    buf *b = ctx;
-    size_t n = size * nmemb;
-    char *x = realloc(b->p, b->n + n + 1);
-    if (!x)
-        return 0;
-    memcpy(x + b->n, d, n);
-    b->p = x;
-    b->n += n;
-    b->p[b->n] = '\0';
-    return n;
+    vec_text *b = ctx;
+    vec_text_put(b, d, size * nmemb);
+    return b->oom ? 0 : size * nmemb;
 }
 
 /* Stops a transfer as soon as the server is stopping. */
@@ -389,15 +347,13 @@ static int on_progress(void *ctx, curl_off_t a, curl_off_t b, curl_off_t c, curl
 
 /* One HTTP exchange with the primary; the status, or -1 when it could not be reached. */
 static long http(sb_state *b, CURL *h, const char *url, const char *token, const char *post,
-                 buf *out)
+                 vec_text *out)
 {
     struct curl_slist *hdr = NULL;
     char auth[128];
     long status = -1;
 
-    free(out->p);
-    out->p = NULL;
-    out->n = 0;
+    vec_text_free(out);
     curl_easy_reset(h);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
@@ -434,7 +390,7 @@ static void sign_in(sb_state *b, CURL *h, const char *base, char token[80], char
 {
     const char *user = getenv("SKILLSCORE_FOLLOW_USER"), *pw = getenv("SKILLSCORE_FOLLOW_PASSWORD");
     char url[600];
-    buf out = {0};
+    vec_text out = {0};
     json_t *body, *doc;
     char *text;
 
@@ -460,7 +416,7 @@ static void sign_in(sb_state *b, CURL *h, const char *base, char token[80], char
             "SKILLSCORE_FOLLOW_USER and SKILLSCORE_FOLLOW_PASSWORD to an organizer account",
             base, st < 0 ? "not reachable" : out.p ? out.p : "no answer");
     json_decref(doc);
-    free(out.p);
+    vec_text_free(&out);
 }
 
 /* Applies one page of the log in one transaction: its last seq, or -1 (said why). */
@@ -508,7 +464,7 @@ static void *follow(void *arg)
     st_store *st = NULL;
     CURL *h = curl_easy_init();
     char err[600], token[80] = "", device[80] = "", url[700], state[64];
-    buf out = {0};
+    vec_text out = {0};
 
     if (!h || st_open(b->o.db, &st, err, sizeof err)) {
         say("skillscore: standby: %s%s", h ? err : "cannot start libcurl", "");
@@ -560,7 +516,7 @@ static void *follow(void *arg)
     }
 out:
     wake(b);
-    free(out.p);
+    vec_text_free(&out);
     if (h)
         curl_easy_cleanup(h);
     st_close(st);

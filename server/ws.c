@@ -10,6 +10,7 @@
 
 #include "live.h"
 #include "server.h"
+#include "strmap.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -45,19 +46,13 @@ typedef struct ws_conn {
     bool broken;            /* a direct write failed: close at the next writable */
 } ws_conn;
 
-typedef struct ws_peer {
-    char addr[64];
-    unsigned n;
-} ws_peer;
-
 struct ws_hub {
     sv_server *s;
     ws_options o;
     void (*schedule)(void *ctx, int64_t us);
     void *schedule_ctx;
     ws_conn *conns;
-    ws_peer *peers;
-    size_t n_peers, cap_peers;
+    sm_map *peers;          /* address -> unsigned, its open live connections */
     bool scheduled;
     int64_t next_us;        /* updates are not sent again before this (monotonic) */
     ws_msg *resync;
@@ -105,7 +100,9 @@ ws_hub *ws_hub_new(sv_server *s, const ws_options *o)
         h->o.per_address = 200;
     if (!h->o.sndbuf)
         h->o.sndbuf = 256 * 1024;
-    if (!(h->resync = msg_new(resync, sizeof resync - 1))) {
+    if (!(h->resync = msg_new(resync, sizeof resync - 1)) ||
+        !(h->peers = sm_new(sizeof(unsigned)))) {
+        msg_unref(h->resync);
         free(h);
         return NULL;
     }
@@ -117,7 +114,7 @@ void ws_hub_free(ws_hub *h)
     if (!h)
         return;
     msg_unref(h->resync);
-    free(h->peers);
+    sm_free(h->peers);
     free(h);
 }
 
@@ -379,36 +376,15 @@ out:
     json_decref(msg);
 }
 
-static ws_peer *peer_of(ws_hub *h, const char *addr, bool add)
-{
-    for (size_t i = 0; i < h->n_peers; i++)
-        if (strcmp(h->peers[i].addr, addr) == 0)
-            return &h->peers[i];
-    if (!add)
-        return NULL;
-    if (h->n_peers == h->cap_peers) {
-        size_t cap = h->cap_peers ? h->cap_peers * 2 : 16;
-        ws_peer *p = realloc(h->peers, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        h->peers = p;
-        h->cap_peers = cap;
-    }
-    ws_peer *p = &h->peers[h->n_peers++];
-    snprintf(p->addr, sizeof p->addr, "%s", addr);
-    p->n = 0;
-    return p;
-}
-
 static int on_open(ws_hub *h, struct lws *wsi, ws_conn *c)
 {
-    ws_peer *p;
+    unsigned *p;
 
     memset(c, 0, sizeof *c);
     c->wsi = wsi;
     lws_get_peer_simple(wsi, c->peer, sizeof c->peer);
-    p = peer_of(h, c->peer, true);
-    if (!p || p->n >= h->o.per_address) {
+    p = sm_put(h->peers, c->peer, NULL);
+    if (!p || *p >= h->o.per_address) {
         static const char why[] = "too many connections from this address";
         lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)why,
                          sizeof why - 1);
@@ -421,7 +397,7 @@ static int on_open(ws_hub *h, struct lws *wsi, ws_conn *c)
         if (fd >= 0)
             setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
     }
-    p->n++;
+    ++*p;
     c->counted = true;
     c->next = h->conns;
     if (h->conns)
@@ -434,9 +410,9 @@ static void on_close(ws_hub *h, ws_conn *c)
 {
     if (!c->counted)
         return;
-    ws_peer *p = peer_of(h, c->peer, false);
-    if (p && p->n)
-        p->n--;
+    unsigned *p = sm_get(h->peers, c->peer);
+    if (p && *p && --*p == 0)
+        sm_del(h->peers, c->peer);
     if (c->prev)
         c->prev->next = c->next;
     else

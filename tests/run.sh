@@ -34,6 +34,7 @@ suite() { # name command...
 for t in build/asan/test_*; do
   suite "$(basename "$t")" "$t"
 done
+suite purity tests/test_pure.sh
 suite cli tests/test_cli.sh
 suite server python3 tests/server/test_server.py
 suite live python3 tests/server/test_live.py

@@ -2,7 +2,8 @@
 # the demo. See README.md.
 
 CC      ?= gcc
-CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_DEFAULT_SOURCE
+# Project headers are named from the root: #include "server/core/server.h".
+CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_DEFAULT_SOURCE -I.
 JANSSON_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
 JANSSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lm
 # The server's libraries; pkg-config runs when the variable is used, after scripts/deps.sh.
@@ -19,14 +20,14 @@ SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 SCORING_SRC  := $(wildcard scoring/*.c)
 COMPFILE_SRC := $(wildcard compfile/*.c)
 CLI_SRC      := $(wildcard cli/*.c)
-SERVER_SRC   := $(wildcard server/*.c)
+SERVER_SRC   := $(wildcard server/*.c server/*/*.c)
 REPORTS_SRC  := $(wildcard reports/*.c)
 LIB_SRC      := $(SCORING_SRC) $(COMPFILE_SRC)
 # The engine is held to more than the rest: no implicit conversions, no VLAs, no float
 # comparisons, ISO C only; and scripts/check_pure.sh refuses any I/O, allocation or global in it.
 SCORING_FLAGS := -Wpedantic -Wconversion -Wsign-conversion -Wcast-qual -Wvla -Wfloat-equal \
                  -Wdouble-promotion -Wmissing-prototypes -Wredundant-decls
-HEADERS      := $(wildcard scoring/*.h compfile/*.h cli/*.h server/*.h reports/*.h tests/*.h)
+HEADERS      := $(wildcard scoring/*.h compfile/*.h cli/*.h server/*/*.h reports/*.h tests/*.h)
 APP_SRC      := $(CLI_SRC) $(SERVER_SRC) $(REPORTS_SRC)
 
 B := build
@@ -130,10 +131,10 @@ $(B)/fuzz_read: tests/fuzz/fuzz_read.c $(LIB_SRC) $(HEADERS)
 	clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined $(JANSSON_CFLAGS) \
 	    tests/fuzz/fuzz_read.c $(LIB_SRC) $(JANSSON_LIBS) -o $@
 
-$(B)/fuzz_csv: tests/fuzz/fuzz_csv.c server/csv.c server/csv.h compfile/vec.c compfile/vec.h
+$(B)/fuzz_csv: tests/fuzz/fuzz_csv.c server/lib/csv.c server/lib/csv.h compfile/vec.c compfile/vec.h
 	@mkdir -p $(B)
 	clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined \
-	    tests/fuzz/fuzz_csv.c server/csv.c compfile/vec.c -o $@
+	    tests/fuzz/fuzz_csv.c server/lib/csv.c compfile/vec.c -o $@
 
 $(B)/fuzz_pattern: tests/fuzz/fuzz_pattern.c reports/certs.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(B)

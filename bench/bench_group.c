@@ -8,7 +8,7 @@
  * time per recompute, plus the cost of writing that group's results document.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "../compfile/compfile.h"
+#include "compfile/compfile.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,10 +12,10 @@
  * 1 anything else (out of memory, unreadable file).
  */
 #define _POSIX_C_SOURCE 200809L
-#include "../compfile/compfile.h"
-#include "../compfile/vec.h"
-#include "../server/server.h"
-#include "../server/standby.h"
+#include "compfile/compfile.h"
+#include "compfile/vec.h"
+#include "server/core/server.h"
+#include "server/core/standby.h"
 #include "reports_cmd.h"
 #include "table.h"
 

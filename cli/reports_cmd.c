@@ -9,8 +9,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "reports_cmd.h"
 
-#include "../reports/reports.h"
-#include "../server/server.h"
+#include "reports/reports.h"
+#include "server/core/server.h"
 
 #include <errno.h>
 #include <pthread.h>

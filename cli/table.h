@@ -4,7 +4,7 @@
 #ifndef SKILLSCORE_TABLE_H
 #define SKILLSCORE_TABLE_H
 
-#include "../compfile/compfile.h"
+#include "compfile/compfile.h"
 
 #include <stdio.h>
 

@@ -26,7 +26,7 @@
 #ifndef SKILLSCORE_COMPFILE_H
 #define SKILLSCORE_COMPFILE_H
 
-#include "../scoring/scoring.h"
+#include "scoring/scoring.h"
 
 #include <stddef.h>
 #include <stdint.h>

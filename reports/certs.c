@@ -8,7 +8,7 @@
  */
 #include "reports.h"
 
-#include "../compfile/vec.h"
+#include "compfile/vec.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

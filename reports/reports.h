@@ -34,7 +34,7 @@
 #ifndef SKILLSCORE_REPORTS_H
 #define SKILLSCORE_REPORTS_H
 
-#include "../compfile/compfile.h"
+#include "compfile/compfile.h"
 
 #include <jansson.h>
 

@@ -3,14 +3,14 @@
  * account, the libwebsockets context (the /api/ callback mount and the judge-client/ file
  * mount on one port), and the event loop until SIGINT or SIGTERM.
  */
-#include "conns.h"
-#include "demo.h"
-#include "jobs.h"
-#include "standby.h"
-#include "throttle.h"
-#include "http.h"
-#include "server.h"
-#include "ws.h"
+#include "server/net/conns.h"
+#include "server/api/demo.h"
+#include "server/core/jobs.h"
+#include "server/core/standby.h"
+#include "server/sec/throttle.h"
+#include "server/net/http.h"
+#include "server/core/server.h"
+#include "server/net/ws.h"
 
 #include <errno.h>
 #include <fcntl.h>

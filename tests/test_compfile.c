@@ -4,7 +4,7 @@
  * Property tests shuffle the arrays of the demo competition (entries, marks, theory) and the
  * order of the top-level members, and check the results document stays byte-for-byte the same.
  */
-#include "../compfile/compfile.h"
+#include "compfile/compfile.h"
 #include "check.h"
 
 #include <jansson.h>

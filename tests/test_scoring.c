@@ -5,7 +5,7 @@
  * article (管理办法 = 云人社通〔2022〕48号; notice = the 2023-04-10 promotion notice, section 二;
  * item28 = 云政发〔2021〕28号 技能云南 item 28). Expected values are worked by hand in the comments.
  */
-#include "../scoring/scoring.h"
+#include "scoring/scoring.h"
 #include "check.h"
 
 /* ---- a small (event, group) builder ------------------------------------------------------- */

@@ -3,7 +3,7 @@
  * table or a message out, never a crash, a leak or undefined behaviour. Each parsed field must
  * be valid C text no longer than the input converted.
  */
-#include "../../server/csv.h"
+#include "server/lib/csv.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * as competition.certificate_pattern over the golden basic competition. Either a message, or a
  * list whose numbers are unique, NUL-terminated and each verifies with its own signature.
  */
-#include "../../reports/reports.h"
+#include "reports/reports.h"
 
 #include <stdint.h>
 #include <stdio.h>

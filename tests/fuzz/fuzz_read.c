@@ -3,7 +3,7 @@
  * competition or a message out, never a crash, a leak or undefined behaviour. Inputs that read
  * are also computed and written, so the engine and the results writer are fuzzed too.
  */
-#include "../../compfile/compfile.h"
+#include "compfile/compfile.h"
 
 #include <stdlib.h>
 

@@ -1,0 +1,314 @@
+/*
+ * api_reports.c — PDFs for the organizer pages and the certificate check anyone can make.
+ *
+ *   GET /api/competitions/{id}/reports/{certificates|results|promotions|cash}.pdf
+ *   GET /verify/{number}?sig=…   (an HTML page for a phone that scanned the QR code; add
+ *                                 &format=json for the facts as JSON)
+ *
+ * Certificates and sheets cover the events that are locked: their results are final. The
+ * signing key is made on first use and kept in the database (settings "cert_key"); it never
+ * leaves the server. A certificate is genuine when rebuilding the certificates from the stored
+ * results gives the same number with the same signature, so a certificate whose results were
+ * changed on arbitration stops verifying.
+ */
+#include "server/core/server.h"
+#include "server/sec/throttle.h"
+
+#include "reports/reports.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int sv_cert_key(st_store *st, unsigned char key[RP_KEY_BYTES])
+{
+    unsigned char fresh[RP_KEY_BYTES];
+    size_t len = 0;
+    int rc = st_setting_get(st, "cert_key", key, RP_KEY_BYTES, &len);
+    if (rc == ST_OK && len == RP_KEY_BYTES)
+        return 0;
+    if (rc != ST_NOTFOUND)
+        return -1;
+    randombytes_buf(fresh, sizeof fresh);
+    if (st_begin(st) || st_setting_add(st, "cert_key", fresh, sizeof fresh) || st_commit(st)) {
+        st_rollback(st);
+        return -1;
+    }
+    sodium_memzero(fresh, sizeof fresh);
+    return st_setting_get(st, "cert_key", key, RP_KEY_BYTES, &len) == ST_OK &&
+                   len == RP_KEY_BYTES
+               ? 0
+               : -1;
+}
+
+void sv_final_free(sv_final *f)
+{
+    rp_certs_free(&f->certs);
+    cf_results_free(f->r);
+    cf_free(f->c);
+    free(f->include);
+    memset(f, 0, sizeof *f);
+}
+
+int sv_final_build(sv_server *s, sv_comp *c, const unsigned char key[RP_KEY_BYTES], sv_final *f,
+                   char *err, size_t errcap)
+{
+    cf_diag diag = {0};
+    bool provisional;
+
+    memset(f, 0, sizeof *f);
+    if (sv_compute(s, c, &f->c, &f->r, &provisional, &diag)) {
+        snprintf(err, errcap, "cannot compute %s: %s", c->id, diag.message);
+        return -1;
+    }
+    /* Locked events are complete, so their groups are final even when others are not. */
+    if (!(f->include = sv_event_mask(s, c, false))) {
+        snprintf(err, errcap, "cannot read the events' state: %s", st_errmsg(s->store));
+        goto fail;
+    }
+    if (rp_certs_build(f->c, f->r, f->include, NULL, key, &f->certs, err, errcap))
+        goto fail;
+    return 0;
+fail:
+    sv_final_free(f);
+    return -1;
+}
+
+typedef struct each_ctx {
+    char (*ids)[64];
+    size_t n, cap;
+} each_ctx;
+
+static void collect_id(void *ctx, const char *id, const char *name)
+{
+    each_ctx *x = ctx;
+    (void)name;
+    if (x->n < x->cap)
+        snprintf(x->ids[x->n++], 64, "%s", id);
+}
+
+int sv_verify(sv_server *s, const char *number, const char *sig, json_t **facts, char *err,
+              size_t errcap)
+{
+    unsigned char key[RP_KEY_BYTES];
+    char ids[64][64];
+    each_ctx x = {ids, 0, 64};
+    int verdict = RP_UNKNOWN;
+
+    *facts = NULL;
+    if (sv_cert_key(s->store, key) || st_comp_each(s->store, collect_id, &x)) {
+        snprintf(err, errcap, "%s", st_errmsg(s->store));
+        return -1;
+    }
+    for (size_t i = 0; i < x.n && verdict == RP_UNKNOWN; i++) {
+        sv_comp *c = sv_comp_get(s, ids[i]);
+        sv_final f;
+        const rp_cert *k;
+        if (!c || sv_final_build(s, c, key, &f, err, errcap)) {
+            sodium_memzero(key, sizeof key);
+            return -1;
+        }
+        verdict = rp_verify(&f.certs, number, sig, &k);
+        if (verdict == RP_GENUINE)
+            *facts = rp_cert_facts(f.c, f.r, k);
+        sv_final_free(&f);
+    }
+    sodium_memzero(key, sizeof key);
+    return verdict;
+}
+
+/* ---- GET /verify/{number}?sig=… ------------------------------------------------------------- */
+
+static void query_param(const char *query, const char *name, char *out, size_t cap)
+{
+    size_t n = strlen(name);
+    out[0] = '\0';
+    for (const char *p = query; p && *p;) {
+        const char *amp = strchr(p, '&');
+        size_t len = amp ? (size_t)(amp - p) : strlen(p);
+        if (len > n && strncmp(p, name, n) == 0 && p[n] == '=') {
+            snprintf(out, cap, "%.*s", (int)(len - n - 1), p + n + 1);
+            return;
+        }
+        p = amp ? amp + 1 : NULL;
+    }
+}
+
+static void html_escaped(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+static void verify_page(sv_response *rs, int verdict, const char *number, json_t *facts)
+{
+    static const char *const rows[][2] = {
+        {"number", "证书编号"}, {"name", "姓名"}, {"unit", "工作单位"},
+        {"competition_name", "竞赛"}, {"event_name", "赛项"}, {"occupation", "职业（工种）"},
+        {"group", "组别"}, {"rank", "名次"}, {"award", "奖项"}, {"level", "晋升等级"},
+        {"issuer", "发证单位"}, {"date", "日期"},
+    };
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        sv_error(rs, 500, NULL, "out of memory");
+        return;
+    }
+    fputs("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+          "<title>证书验证</title><style>body{font:18px/1.6 sans-serif;margin:0;background:#f3f5f8;"
+          "color:#15213b}main{max-width:560px;margin:24px auto;padding:0 16px}"
+          ".v{padding:16px 20px;border-radius:12px;font-weight:700;font-size:22px}"
+          ".ok{background:#dcfce7;color:#166534}.bad{background:#fee2e2;color:#b91c1c}"
+          "table{width:100%;border-collapse:collapse;background:#fff;margin-top:16px}"
+          "th,td{text-align:left;padding:8px 12px;border-bottom:1px solid #d3d9e2}"
+          "th{width:34%;color:#4a5568}</style></head><body><main><h1>证书验证</h1>", f);
+    if (verdict == RP_GENUINE) {
+        json_t *kind = json_object_get(facts, "kind");
+        fprintf(f, "<p class=\"v ok\" id=\"verdict\">✓ 真实有效：本证书（%s）由本系统签发，内容如下。</p><table>",
+                strcmp(json_string_value(kind), "award") == 0 ? "获奖证书" : "职业技能等级证书");
+        for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+            json_t *v = json_object_get(facts, rows[i][0]);
+            char num[32];
+            const char *text = json_is_integer(v) ? (snprintf(num, sizeof num, "%lld",
+                                                              (long long)json_integer_value(v)),
+                                                     num)
+                                                  : json_string_value(v);
+            if (!text)
+                continue;
+            fprintf(f, "<tr><th>%s</th><td>", rows[i][1]);
+            html_escaped(f, text);
+            fputs("</td></tr>", f);
+        }
+        fputs("</table>", f);
+    } else {
+        fputs("<p class=\"v bad\" id=\"verdict\">✗ 不是有效证书：", f);
+        fputs(verdict == RP_FORGED ? "验证码与证书编号不符。" : "没有这个证书编号。", f);
+        fputs("</p><p>证书编号：", f);
+        html_escaped(f, number);
+        fputs("</p><p>请核对证书上的编号和验证码，或联系竞赛组委会办公室。</p>", f);
+    }
+    fputs("</main></body></html>\n", f);
+    if (fclose(f)) {
+        free(buf);
+        sv_error(rs, 500, NULL, "out of memory");
+        return;
+    }
+    rs->status = verdict == RP_GENUINE ? 200 : 404;
+    rs->body = buf;
+    rs->len = len;
+    rs->ctype = "text/html; charset=utf-8";
+}
+
+void api_verify(sv_server *s, sv_request *rq, sv_response *rs)
+{
+    char sig[80], format[16], err[300];
+    const char *number = rq->seg[1];
+    json_t *facts = NULL;
+    int verdict;
+
+    int64_t wait;
+
+    /* Anyone may ask, and an answer rebuilds certificates: each address gets the sign-in
+     * throttle's bucket of its own (a phone scans a few codes, not hundreds). */
+    if (th_check(s->verify_throttle, rq->peer, NULL, false, (int64_t)time(NULL), &wait)) {
+        snprintf(rs->retry_after, sizeof rs->retry_after, "%lld", (long long)wait);
+        sv_error(rs, 429, NULL, "too many certificate checks from this address; try again in "
+                 "%lld seconds", (long long)wait);
+        return;
+    }
+    query_param(rq->query, "sig", sig, sizeof sig);
+    query_param(rq->query, "format", format, sizeof format);
+    verdict = sv_verify(s, number, sig, &facts, err, sizeof err);
+    if (verdict < 0) {
+        sv_error(rs, 500, NULL, "cannot verify: %s", err);
+        return;
+    }
+    if (strcmp(format, "json") == 0) {
+        if (verdict == RP_GENUINE)
+            sv_json(rs, 200, json_pack("{s:b,s:o}", "genuine", 1, "certificate", facts));
+        else
+            sv_json(rs, 404, json_pack("{s:b,s:s,s:s}", "genuine", 0, "number", number, "error",
+                                       verdict == RP_FORGED
+                                           ? "the signature does not match this number"
+                                           : "no certificate has this number"));
+        return;
+    }
+    verify_page(rs, verdict, number, facts);
+    json_decref(facts);
+}
+
+/* ---- GET /api/competitions/{id}/reports/{name}.pdf ------------------------------------------ */
+
+void api_report(sv_server *s, sv_request *rq, sv_response *rs)
+{
+    sv_comp *c = sv_path_comp(s, rq, rs);
+    const char *name = rq->seg[3];
+    unsigned char key[RP_KEY_BYTES], *pdf = NULL;
+    size_t len = 0;
+    char err[400], base[160];
+    sv_final f;
+    int rc;
+
+    if (!c)
+        return;
+    if (strcmp(name, "certificates.pdf") && strcmp(name, "results.pdf") &&
+        strcmp(name, "promotions.pdf") && strcmp(name, "cash.pdf")) {
+        sv_error(rs, 404, NULL, "no report %s (certificates.pdf, results.pdf, promotions.pdf, "
+                                "cash.pdf)", name);
+        return;
+    }
+    if (sv_cert_key(s->store, key) || sv_final_build(s, c, key, &f, err, sizeof err)) {
+        sodium_memzero(key, sizeof key);
+        sv_error(rs, 500, NULL, "cannot build the report: %s", err);
+        return;
+    }
+    sodium_memzero(key, sizeof key);
+    bool any = false;
+    for (size_t e = 0; e < f.c->n_events; e++)
+        any |= f.include[e];
+    if (!any) {
+        sv_final_free(&f);
+        sv_error(rs, 409, NULL, "no event of %s is locked yet; reports cover locked events", c->id);
+        return;
+    }
+    snprintf(base, sizeof base, "http://%s", rq->host[0] ? rq->host : "127.0.0.1:8080");
+    rp_opts o = {.font_path = getenv("SKILLSCORE_FONT"), .verify_base = base};
+    if (name[0] == 'c' && name[1] == 'e') {
+        const rp_cert **list = malloc((f.certs.n + 1) * sizeof *list);
+        if (!list) {
+            sv_final_free(&f);
+            sv_error(rs, 500, NULL, "out of memory");
+            return;
+        }
+        for (size_t i = 0; i < f.certs.n; i++)
+            list[i] = &f.certs.items[i];
+        rc = rp_certificates_pdf(f.c, f.r, list, f.certs.n, &o, &pdf, &len, err, sizeof err);
+        free(list);
+    } else if (name[0] == 'r')
+        rc = rp_results_pdf(f.c, f.r, f.include, &o, &pdf, &len, err, sizeof err);
+    else if (name[0] == 'p')
+        rc = rp_promotions_pdf(f.c, f.r, &f.certs, &o, &pdf, &len, err, sizeof err);
+    else
+        rc = rp_cash_pdf(f.c, f.r, f.include, &o, &pdf, &len, err, sizeof err);
+    sv_final_free(&f);
+    if (rc) {
+        sv_error(rs, 500, NULL, "cannot write the PDF: %s", err);
+        return;
+    }
+    snprintf(rs->filename, sizeof rs->filename, "%s-%s", c->id, name);
+    rs->status = 200;
+    rs->body = (char *)pdf;
+    rs->len = len;
+    rs->ctype = "application/pdf";
+}

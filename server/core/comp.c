@@ -1,0 +1,263 @@
+/*
+ * comp.c — competitions as the server holds them: the stored document, read once by cf_read()
+ * and kept until it changes, and the two documents built from it with the current marks, the
+ * export and the results.
+ *
+ * The results are computed from the export's bytes with the same three calls the CLI makes
+ * (cf_read, cf_compute, cf_results_json), so the server cannot drift from `skillscore compute`.
+ */
+#include "server/core/live.h"
+#include "server/core/server.h"
+#include "server/net/ws.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void comp_free(sv_comp *c)
+{
+    if (!c)
+        return;
+    lv_free(c->live);
+    free(c->results[0].text);
+    free(c->results[1].text);
+    free(c->id);
+    json_decref(c->doc);
+    cf_free(c->def);
+    free(c);
+}
+
+/* c->live from the store; 0, or -1 (logged) with c->live NULL. */
+static int build_live(sv_server *s, sv_comp *c)
+{
+    char err[256];
+    if (!(c->live = lv_build(s->store, c->id, c->def, err, sizeof err))) {
+        fprintf(stderr, "skillscore: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+sv_comp *sv_comp_get(sv_server *s, const char *id)
+{
+    sv_comp *c;
+    char *text = NULL;
+    json_error_t jerr;
+    cf_diag diag = {0};
+
+    for (c = s->comps; c; c = c->next)
+        if (strcmp(c->id, id) == 0)
+            return c;
+    if (st_comp_doc(s->store, id, &text))
+        return NULL;
+    c = calloc(1, sizeof *c);
+    if (!c)
+        goto fail;
+    c->id = strdup(id);
+    c->doc = json_loads(text, 0, &jerr);
+    if (!c->id || !c->doc || cf_read(text, strlen(text), &c->def, &diag)) {
+        fprintf(stderr, "skillscore: stored competition %s does not read back: %s\n", id,
+                diag.message[0] ? diag.message : jerr.text);
+        goto fail;
+    }
+    free(text);
+    text = NULL;
+    if (build_live(s, c))
+        goto fail;
+    c->next = s->comps;
+    s->comps = c;
+    return c;
+fail:
+    free(text);
+    comp_free(c);
+    return NULL;
+}
+
+void sv_comp_drop(sv_server *s, const char *id)
+{
+    for (sv_comp **p = &s->comps; *p; p = &(*p)->next)
+        if (strcmp((*p)->id, id) == 0) {
+            sv_comp *c = *p;
+            *p = c->next;
+            ws_comp_reset(s, c->id);
+            comp_free(c);
+            return;
+        }
+}
+
+void sv_comp_free_all(sv_server *s)
+{
+    while (s->comps) {
+        sv_comp *c = s->comps;
+        s->comps = c->next;
+        comp_free(c);
+    }
+}
+
+static int add_mark(void *ctx, const st_mark *m)
+{
+    json_t *arr = ctx, *score;
+    if (m->score % 100 == 0)
+        score = json_integer(m->score / 100);
+    else
+        score = json_real((double)m->score / 100.0);
+    return json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:o}", "entry", m->entry,
+                                                "criterion", m->criterion, "judge", m->judge,
+                                                "score", score));
+}
+
+char *sv_export(sv_server *s, sv_comp *c, size_t *len)
+{
+    json_t *doc = json_deep_copy(c->doc), *marks = json_array();
+    char *text = NULL;
+
+    if (!doc || !marks || st_marks_current(s->store, c->id, add_mark, marks))
+        goto out;
+    /* Keep the file's key order, marks after entries as in the format's example. */
+    json_object_del(doc, "marks");
+    if (json_object_set(doc, "marks", marks))
+        goto out;
+    /* 15 significant digits print a two-decimal score as its shortest text (27.5, not
+     * 27.499999999999999), which the reader takes back exactly. */
+    text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+    if (text) {
+        size_t n = strlen(text);
+        char *t = realloc(text, n + 2);
+        if (t) {
+            text = t;
+            text[n] = '\n';
+            text[n + 1] = '\0';
+            *len = n + 1;
+        } else {
+            free(text);
+            text = NULL;
+        }
+    }
+out:
+    json_decref(doc);
+    json_decref(marks);
+    return text;
+}
+
+int sv_compute(sv_server *s, sv_comp *c, cf_competition **full, cf_results **r, bool *provisional,
+               cf_diag *diag)
+{
+    size_t len = 0;
+    char *text = sv_export(s, c, &len);
+
+    *full = NULL;
+    *r = NULL;
+    *provisional = false;
+    if (!text) {
+        snprintf(diag->message, sizeof diag->message, "cannot build the export: %s",
+                 st_errmsg(s->store));
+        return -1;
+    }
+    if (cf_read(text, len, full, diag))
+        goto fail;
+    free(text);
+    text = NULL;
+    if (cf_compute(*full, 0, r, diag)) {
+        *provisional = true;
+        if (cf_compute(*full, SC_ALLOW_INCOMPLETE, r, diag))
+            goto fail;
+    }
+    return 0;
+fail:
+    free(text);
+    cf_free(*full);
+    *full = NULL;
+    return -1;
+}
+
+bool *sv_event_mask(sv_server *s, const sv_comp *c, bool published)
+{
+    bool *mask = calloc(c->def->n_events + 1, sizeof *mask);
+    if (!mask)
+        return NULL;
+    for (size_t e = 0; e < c->def->n_events; e++) {
+        st_event_state st;
+        if (st_event_get(s->store, c->id, c->def->events[e].id, &st)) {
+            free(mask);
+            return NULL;
+        }
+        mask[e] = published ? st.published : st.locked;
+    }
+    return mask;
+}
+
+int sv_comp_save_doc(sv_server *s, sv_comp *c, const char *text, const char *actor,
+                     const char *action, json_t *detail)
+{
+    if (st_begin(s->store)) {
+        json_decref(detail);
+        return -1;
+    }
+    if (st_comp_update_doc(s->store, c->id, text)) {
+        json_decref(detail);
+        st_rollback(s->store);
+        return -1;
+    }
+    if (sv_audit(s, actor, action, c->id, detail) || st_commit(s->store)) {
+        st_rollback(s->store);
+        return -1;
+    }
+    sv_comp_drop(s, c->id);
+    return 0;
+}
+
+char *sv_results(sv_server *s, sv_comp *c, const bool *events_mask, bool *provisional,
+                 cf_diag *diag)
+{
+    char *json = NULL;
+    cf_competition *full = NULL;
+    cf_results *r = NULL;
+
+    if (sv_compute(s, c, &full, &r, provisional, diag))
+        return NULL;
+    if (events_mask) {
+        size_t kept = 0;
+        for (size_t g = 0; g < r->n_groups; g++)
+            if (events_mask[r->groups[g].event])
+                r->groups[kept++] = r->groups[g];
+        r->n_groups = kept;
+        /* What is left is published, hence locked and complete: final either way. */
+        if (*provisional) {
+            bool pending = false;
+            for (size_t g = 0; g < r->n_groups; g++)
+                pending |= r->groups[g].summary.incomplete > 0;
+            *provisional = pending;
+        }
+    }
+    json = cf_results_json(full, r);
+    cf_results_free(r);
+    cf_free(full);
+    return json;
+}
+
+void sv_live_event(sv_server *s, sv_comp *c, size_t event)
+{
+    if (c->live && !lv_event_changed(c->live, s->store, event)) {
+        /* The store could not be read: build this competition's live state again, and its
+         * screens start over (c itself stays, for the caller). */
+        lv_free(c->live);
+        build_live(s, c);
+        ws_comp_reset(s, c->id);
+        return;
+    }
+    ws_tick(s);
+}
+
+bool sv_sees_all(const sv_principal *who, const sv_comp *c)
+{
+    if (who->role == SV_ADMIN || who->role == SV_ARBITRATION)
+        return true;
+    return who->role == SV_CHIEF && strcmp(who->competition, c->id) == 0;
+}
+
+long sv_judge_index(const sv_principal *who, const sv_comp *c)
+{
+    if ((who->role != SV_JUDGE && who->role != SV_CHIEF) || strcmp(who->competition, c->id) != 0)
+        return -1;
+    return cf_roster_index(c->def, who->name);
+}

@@ -1,0 +1,580 @@
+/*
+ * live.c — the live results of one competition; see live.h.
+ *
+ * A group's rows are rendered as compact JSON once per view when the group is recomputed and
+ * kept; an update carries the rows whose text changed, so what a mark costs on the wire is the
+ * rows it moved, not the group. Groups are kept in the results document's order (event id, then
+ * group name, bytes), entries inside a group in ascending index, which is the order
+ * cf_compute_entries needs for its tie order to match `skillscore compute`.
+ */
+#include "server/core/live.h"
+
+#include "compfile/vec.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct lv_jmark {
+    uint32_t judge; /* index into lc->judges */
+    sc_centi score;
+} lv_jmark;
+
+typedef struct lv_slot {
+    uint32_t n, cap;
+    lv_jmark *m;
+} lv_slot;
+
+typedef struct lv_group {
+    size_t event;
+    const char *group;
+    size_t *entries;        /* ascending entry indices */
+    size_t n;
+    size_t *order;          /* results order: positions into entries */
+    char **rows[LV_VIEWS];  /* per position in entries */
+    bool *changed[LV_VIEWS];
+    bool dirty;             /* marks changed: recompute before sending */
+    bool pending;           /* goes into the next update */
+    bool full;              /* the next update carries every row */
+    bool complete;
+    char *error;            /* the engine's message when the last compute failed */
+} lv_group;
+
+struct lv_comp {
+    const char *id;
+    const cf_competition *def;
+    lv_slot *slots;
+    char **judges;
+    size_t n_judges, cap_judges;
+    lv_group *groups;
+    size_t n_groups;
+    size_t *group_of;       /* entry -> group */
+    size_t *pos_in_group;   /* entry -> position in its group's entries */
+    struct sort_ctx *by_id; /* entries sorted by id: marks and numbers name entries by id */
+    char **numbers;         /* entry -> blind number, or NULL */
+    bool *locked, *published, *drawn; /* per event */
+    uint64_t seq, sent_seq;
+};
+
+/* ---- text ------------------------------------------------------------------------------------ */
+
+/* Appends v as compact JSON and drops v; open_object leaves an object open ("{…") so that
+ * fields can follow. */
+static void text_json(vec_text *b, json_t *v, bool open_object)
+{
+    char *t = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(v);
+    if (!t) {
+        b->oom = 1;
+        return;
+    }
+    vec_text_put(b, t, strlen(t) - (open_object ? 1 : 0));
+    free(t);
+}
+
+static char *text_take(vec_text *b, size_t *len)
+{
+    if (len)
+        *len = b->len;
+    return vec_text_take(b);
+}
+
+/* ---- marks ---------------------------------------------------------------------------------- */
+
+static size_t slot_count(const void *ctx, size_t slot)
+{
+    const lv_comp *lc = ctx;
+    return lc->slots[slot].n;
+}
+
+static void slot_copy(const void *ctx, size_t slot, sc_centi *dst)
+{
+    const lv_comp *lc = ctx;
+    for (uint32_t i = 0; i < lc->slots[slot].n; i++)
+        dst[i] = lc->slots[slot].m[i].score;
+}
+
+static long judge_intern(lv_comp *lc, const char *judge)
+{
+    for (size_t j = 0; j < lc->n_judges; j++)
+        if (strcmp(lc->judges[j], judge) == 0)
+            return (long)j;
+    if (VEC_RESERVE(lc->judges, lc->cap_judges, lc->n_judges + 1, 16))
+        return -1;
+    if (!(lc->judges[lc->n_judges] = strdup(judge)))
+        return -1;
+    return (long)lc->n_judges++;
+}
+
+static int slot_put(lv_comp *lc, size_t slot, const char *judge, sc_centi score)
+{
+    lv_slot *s = &lc->slots[slot];
+    long j = judge_intern(lc, judge);
+    if (j < 0)
+        return -1;
+    for (uint32_t i = 0; i < s->n; i++)
+        if (s->m[i].judge == (uint32_t)j) {
+            s->m[i].score = score;
+            return 0;
+        }
+    if (s->n == s->cap) {
+        size_t cap = s->cap; /* kept as uint32_t: a slot per entry and criterion adds up */
+        if (VEC_RESERVE(s->m, cap, (size_t)s->n + 1, 4))
+            return -1;
+        s->cap = (uint32_t)cap;
+    }
+    s->m[s->n].judge = (uint32_t)j;
+    s->m[s->n].score = score;
+    s->n++;
+    return 0;
+}
+
+/* ---- rows ----------------------------------------------------------------------------------- */
+
+static json_t *score_json(bool present, sc_centi v)
+{
+    char buf[24];
+    return present ? json_string(sc_centi_format(v, buf)) : json_null();
+}
+
+static json_t *names_json(const cf_entry *en)
+{
+    char buf[1024];
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t m = 0; m < en->n_members; m++) {
+        int n = snprintf(buf + at, sizeof buf - at, "%s%s", m ? "、" : "", en->members[m].name);
+        if (n < 0 || (size_t)n >= sizeof buf - at)
+            break;
+        at += (size_t)n;
+    }
+    return json_string(buf);
+}
+
+static char *render_row(const lv_comp *lc, const cf_entry *en, size_t entry, const sc_entry_out *o,
+                        size_t pos, lv_view view)
+{
+    bool published = lc->published[en->event];
+    bool named = view == LV_ALL || published;
+    bool ranked = o->outcome == SC_OUT_RANKED;
+    const char *number = lc->numbers[entry];
+    const char *award = sc_award_name(o->award);
+    json_t *r = json_object();
+    char *text;
+
+    json_object_set_new(r, "key", json_string(named ? en->id : number ? number : ""));
+    json_object_set_new(r, "pos", json_integer((json_int_t)pos));
+    if (named)
+        json_object_set_new(r, "entry", json_string(en->id));
+    json_object_set_new(r, "number", number ? json_string(number) : json_null());
+    if (named) {
+        json_object_set_new(r, "name", names_json(en));
+        json_object_set_new(r, "unit", en->n_members && en->members[0].unit
+                                           ? json_string(en->members[0].unit)
+                                           : json_null());
+    }
+    json_object_set_new(r, "status", json_string(sc_status_key(en->status)));
+    json_object_set_new(r, "rank", ranked ? json_integer(o->rank) : json_null());
+    json_object_set_new(r, "theory", score_json(ranked && o->has_theory, o->theory));
+    json_object_set_new(r, "practical", score_json(ranked, o->practical));
+    json_object_set_new(r, "total", score_json(ranked, o->total));
+    json_object_set_new(r, "award", award ? json_string(award) : json_null());
+    if (o->outcome == SC_OUT_INCOMPLETE)
+        json_object_set_new(r, "pending", json_true());
+    text = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(r);
+    return text;
+}
+
+/* Whether the public may see any row of the group: not before the numbers hide who is who. */
+static bool public_hidden(const lv_comp *lc, const lv_group *g)
+{
+    return !lc->published[g->event] && !lc->drawn[g->event];
+}
+
+/* Recomputes g and renders its rows; a row whose text changed is flagged. */
+static int recompute(lv_comp *lc, lv_group *g)
+{
+    cf_marks_source src = {slot_count, slot_copy, lc};
+    cf_results *r = NULL;
+    cf_diag diag = {0};
+
+    g->dirty = false;
+    free(g->error);
+    g->error = NULL;
+    if (cf_compute_entries(lc->def, &src, g->entries, g->n, SC_ALLOW_INCOMPLETE, &r, &diag)) {
+        g->error = strdup(diag.message);
+        return g->error ? 0 : -1;
+    }
+    g->complete = true;
+    for (size_t p = 0; r->n_groups && p < r->groups[0].n; p++) {
+        const sc_entry_out *o = &r->groups[0].entries[p];
+        size_t k = lc->pos_in_group[o->entry];
+        g->order[p] = k;
+        if (o->outcome == SC_OUT_INCOMPLETE)
+            g->complete = false;
+        for (int v = 0; v < LV_VIEWS; v++) {
+            char *row = render_row(lc, &lc->def->entries[o->entry], o->entry, o, p, (lv_view)v);
+            if (!row) {
+                cf_results_free(r);
+                return -1;
+            }
+            if (g->rows[v][k] && strcmp(g->rows[v][k], row) == 0) {
+                free(row);
+                continue;
+            }
+            free(g->rows[v][k]);
+            g->rows[v][k] = row;
+            g->changed[v][k] = true;
+        }
+    }
+    cf_results_free(r);
+    return 0;
+}
+
+static const char *state_name(const lv_comp *lc, size_t event)
+{
+    return lc->published[event] ? "published" : lc->locked[event] ? "locked" : "open";
+}
+
+/* Appends group g as the view sees it; all rows, or the changed ones. */
+static void group_text(const lv_comp *lc, const lv_group *g, lv_view view, bool all, vec_text *b)
+{
+    const cf_event *ev = &lc->def->events[g->event];
+    bool hidden = view == LV_PUBLIC && public_hidden(lc, g);
+    json_t *h = json_pack("{s:s,s:s,s:s,s:s,s:b,s:I,s:b}", "event", ev->id, "event_name",
+                          ev->name, "group", g->group, "state", state_name(lc, g->event),
+                          "complete", g->complete, "n", (json_int_t)g->n, "full", all);
+    if (h && hidden)
+        json_object_set_new(h, "hidden", json_true());
+    if (h && g->error && view == LV_ALL)
+        json_object_set_new(h, "error", json_string(g->error));
+    text_json(b, h, true);
+    vec_text_puts(b, ",\"rows\":[");
+    bool first = true;
+    for (size_t p = 0; !hidden && p < g->n; p++) {
+        size_t k = g->order[p];
+        if (!g->rows[view][k] || (!all && !g->changed[view][k]))
+            continue;
+        if (!first)
+            vec_text_puts(b, ",");
+        vec_text_puts(b, g->rows[view][k]);
+        first = false;
+    }
+    vec_text_puts(b, "]}");
+}
+
+/* ---- building ------------------------------------------------------------------------------- */
+
+typedef struct sort_ctx {
+    const cf_competition *c;
+    size_t i;
+} sort_ctx;
+
+static int by_group(const void *pa, const void *pb)
+{
+    const sort_ctx *a = pa, *b = pb;
+    const cf_entry *x = &a->c->entries[a->i], *y = &b->c->entries[b->i];
+    int d = strcmp(a->c->events[x->event].id, a->c->events[y->event].id);
+    if (!d)
+        d = strcmp(x->group, y->group);
+    if (!d)
+        d = (a->i > b->i) - (a->i < b->i);
+    return d;
+}
+
+static int by_entry_id(const void *pa, const void *pb)
+{
+    const sort_ctx *a = pa, *b = pb;
+    return strcmp(a->c->entries[a->i].id, b->c->entries[b->i].id);
+}
+
+/* The entry with this id, by binary search in lc->by_id; -1 when absent. */
+static long entry_lookup(const lv_comp *lc, const char *id)
+{
+    size_t lo = 0, hi = lc->def->n_entries;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int d = strcmp(lc->def->entries[lc->by_id[mid].i].id, id);
+        if (d == 0)
+            return (long)lc->by_id[mid].i;
+        if (d < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+typedef struct load_ctx {
+    lv_comp *lc;
+    int failed;
+} load_ctx;
+
+static int load_mark(void *ctx, const st_mark *m)
+{
+    load_ctx *x = ctx;
+    long e = entry_lookup(x->lc, m->entry), k;
+    if (e < 0)
+        return 0; /* an entry no longer in the file: not part of any ranking */
+    k = cf_criterion_index(&x->lc->def->events[x->lc->def->entries[e].event], m->criterion);
+    if (k < 0)
+        return 0;
+    if (slot_put(x->lc, x->lc->def->entries[e].first_slot + (size_t)k, m->judge, m->score)) {
+        x->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static void load_number(void *ctx, const char *entry, const char *number)
+{
+    load_ctx *x = ctx;
+    long e = entry_lookup(x->lc, entry);
+    if (e < 0)
+        return;
+    free(x->lc->numbers[e]);
+    if (!(x->lc->numbers[e] = strdup(number)))
+        x->failed = 1;
+}
+
+static int load_event(lv_comp *lc, st_store *st, size_t event)
+{
+    st_event_state es;
+    load_ctx nx = {lc, 0};
+    const char *id = lc->def->events[event].id;
+
+    if (st_event_get(st, lc->id, id, &es))
+        return -1;
+    lc->locked[event] = es.locked;
+    lc->published[event] = es.published;
+    lc->drawn[event] = es.drawn;
+    for (size_t e = 0; e < lc->def->n_entries; e++)
+        if (lc->def->entries[e].event == event) {
+            free(lc->numbers[e]);
+            lc->numbers[e] = NULL;
+        }
+    if (st_numbers(st, lc->id, id, load_number, &nx) || nx.failed)
+        return -1;
+    return 0;
+}
+
+static sort_ctx *ids_sorted(const cf_competition *c)
+{
+    sort_ctx *ids = malloc((c->n_entries + 1) * sizeof *ids);
+    if (!ids)
+        return NULL;
+    for (size_t i = 0; i < c->n_entries; i++)
+        ids[i] = (sort_ctx){c, i};
+    qsort(ids, c->n_entries, sizeof *ids, by_entry_id);
+    return ids;
+}
+
+static int make_groups(lv_comp *lc)
+{
+    const cf_competition *c = lc->def;
+    sort_ctx *keys = malloc((c->n_entries + 1) * sizeof *keys);
+    int rc = -1;
+
+    if (!keys)
+        return -1;
+    for (size_t i = 0; i < c->n_entries; i++)
+        keys[i] = (sort_ctx){c, i};
+    qsort(keys, c->n_entries, sizeof *keys, by_group);
+    lc->groups = calloc(c->n_entries + 1, sizeof *lc->groups);
+    if (!lc->groups)
+        goto out;
+    for (size_t start = 0; start < c->n_entries;) {
+        size_t end = start + 1;
+        const cf_entry *first = &c->entries[keys[start].i];
+        while (end < c->n_entries && c->entries[keys[end].i].event == first->event &&
+               strcmp(c->entries[keys[end].i].group, first->group) == 0)
+            end++;
+        lv_group *g = &lc->groups[lc->n_groups++];
+        g->event = first->event;
+        g->group = first->group;
+        g->n = end - start;
+        g->entries = malloc(g->n * sizeof *g->entries);
+        g->order = calloc(g->n, sizeof *g->order);
+        for (int v = 0; v < LV_VIEWS; v++) {
+            g->rows[v] = calloc(g->n, sizeof *g->rows[v]);
+            g->changed[v] = calloc(g->n, sizeof *g->changed[v]);
+            if (!g->rows[v] || !g->changed[v])
+                goto out;
+        }
+        if (!g->entries || !g->order)
+            goto out;
+        for (size_t k = 0; k < g->n; k++) {
+            size_t e = keys[start + k].i;
+            g->entries[k] = e;
+            g->order[k] = k;
+            lc->group_of[e] = (size_t)(g - lc->groups);
+            lc->pos_in_group[e] = k;
+        }
+        g->dirty = true;
+        start = end;
+    }
+    rc = 0;
+out:
+    free(keys);
+    return rc;
+}
+
+lv_comp *lv_build(st_store *st, const char *id, const cf_competition *def, char *err,
+                  size_t errlen)
+{
+    lv_comp *lc = calloc(1, sizeof *lc);
+    size_t ne = def->n_entries + 1, nv = def->n_events + 1;
+
+    if (!lc)
+        goto oom;
+    lc->id = id;
+    lc->def = def;
+    lc->slots = calloc(def->n_slots + 1, sizeof *lc->slots);
+    lc->group_of = calloc(ne, sizeof *lc->group_of);
+    lc->pos_in_group = calloc(ne, sizeof *lc->pos_in_group);
+    lc->numbers = calloc(ne, sizeof *lc->numbers);
+    lc->locked = calloc(nv, sizeof(bool));
+    lc->published = calloc(nv, sizeof(bool));
+    lc->drawn = calloc(nv, sizeof(bool));
+    lc->by_id = ids_sorted(def);
+    if (!lc->slots || !lc->group_of || !lc->pos_in_group || !lc->numbers || !lc->locked ||
+        !lc->published || !lc->drawn || !lc->by_id || make_groups(lc))
+        goto oom;
+    load_ctx lx = {lc, 0};
+    if (st_marks_current(st, id, load_mark, &lx) || lx.failed)
+        goto store;
+    for (size_t e = 0; e < def->n_events; e++)
+        if (load_event(lc, st, e))
+            goto store;
+    for (size_t g = 0; g < lc->n_groups; g++) {
+        if (recompute(lc, &lc->groups[g]))
+            goto oom;
+        for (int v = 0; v < LV_VIEWS; v++)
+            memset(lc->groups[g].changed[v], 0, lc->groups[g].n * sizeof(bool));
+    }
+    return lc;
+store:
+    snprintf(err, errlen, "live results of %s: %s", id, st_errmsg(st));
+    goto fail;
+oom:
+    snprintf(err, errlen, "live results of %s: out of memory", id);
+fail:
+    lv_free(lc);
+    return NULL;
+}
+
+void lv_free(lv_comp *lc)
+{
+    if (!lc)
+        return;
+    for (size_t s = 0; lc->slots && s < lc->def->n_slots; s++)
+        free(lc->slots[s].m);
+    free(lc->slots);
+    for (size_t j = 0; j < lc->n_judges; j++)
+        free(lc->judges[j]);
+    free(lc->judges);
+    for (size_t g = 0; g < lc->n_groups; g++) {
+        lv_group *gr = &lc->groups[g];
+        for (int v = 0; v < LV_VIEWS; v++) {
+            for (size_t k = 0; gr->rows[v] && k < gr->n; k++)
+                free(gr->rows[v][k]);
+            free(gr->rows[v]);
+            free(gr->changed[v]);
+        }
+        free(gr->entries);
+        free(gr->order);
+        free(gr->error);
+    }
+    free(lc->groups);
+    for (size_t e = 0; lc->numbers && e < lc->def->n_entries; e++)
+        free(lc->numbers[e]);
+    free(lc->numbers);
+    free(lc->group_of);
+    free(lc->pos_in_group);
+    free(lc->by_id);
+    free(lc->locked);
+    free(lc->published);
+    free(lc->drawn);
+    free(lc);
+}
+
+/* ---- changes -------------------------------------------------------------------------------- */
+
+uint64_t lv_mark(lv_comp *lc, size_t entry, size_t criterion, const char *judge,
+                 sc_centi score)
+{
+    lv_group *g = &lc->groups[lc->group_of[entry]];
+    if (slot_put(lc, lc->def->entries[entry].first_slot + criterion, judge, score))
+        return 0;
+    g->dirty = g->pending = true;
+    return ++lc->seq;
+}
+
+uint64_t lv_event_changed(lv_comp *lc, st_store *st, size_t event)
+{
+    if (load_event(lc, st, event))
+        return 0;
+    for (size_t g = 0; g < lc->n_groups; g++)
+        if (lc->groups[g].event == event)
+            lc->groups[g].dirty = lc->groups[g].pending = lc->groups[g].full = true;
+    return ++lc->seq;
+}
+
+uint64_t lv_seq(const lv_comp *lc) { return lc->seq; }
+
+bool lv_dirty(const lv_comp *lc) { return lc->seq != lc->sent_seq; }
+
+bool lv_take_update(lv_comp *lc, char *msg[LV_VIEWS], size_t len[LV_VIEWS])
+{
+    if (!lv_dirty(lc))
+        return false;
+    for (size_t g = 0; g < lc->n_groups; g++)
+        if (lc->groups[g].dirty && recompute(lc, &lc->groups[g]))
+            lc->groups[g].full = true; /* out of memory mid-way: send what there is, whole */
+    for (int v = 0; v < LV_VIEWS; v++) {
+        vec_text b = {0};
+        json_t *h = json_pack("{s:s,s:s,s:I,s:I}", "type", "update", "competition", lc->id,
+                              "from", (json_int_t)(lc->sent_seq + 1), "seq", (json_int_t)lc->seq);
+        bool first = true;
+        text_json(&b, h, true);
+        vec_text_puts(&b, ",\"rankings\":[");
+        for (size_t g = 0; g < lc->n_groups; g++) {
+            if (!lc->groups[g].pending)
+                continue;
+            if (!first)
+                vec_text_puts(&b, ",");
+            group_text(lc, &lc->groups[g], (lv_view)v, lc->groups[g].full, &b);
+            first = false;
+        }
+        vec_text_puts(&b, "]}");
+        msg[v] = text_take(&b, &len[v]);
+    }
+    for (size_t g = 0; g < lc->n_groups; g++) {
+        lv_group *gr = &lc->groups[g];
+        if (!gr->pending)
+            continue;
+        gr->pending = gr->full = false;
+        for (int v = 0; v < LV_VIEWS; v++)
+            memset(gr->changed[v], 0, gr->n * sizeof(bool));
+    }
+    lc->sent_seq = lc->seq;
+    return true;
+}
+
+char *lv_snapshot(const lv_comp *lc, lv_view view, size_t *len)
+{
+    vec_text b = {0};
+    json_t *h = json_pack("{s:s,s:s,s:I}", "type", "results", "competition", lc->id, "seq",
+                          (json_int_t)lc->seq);
+    text_json(&b, h, true);
+    vec_text_puts(&b, ",\"results\":{\"format\":\"skillscore-live/1\",\"rankings\":[");
+    for (size_t g = 0; g < lc->n_groups; g++) {
+        if (g)
+            vec_text_puts(&b, ",");
+        group_text(lc, &lc->groups[g], view, true, &b);
+    }
+    vec_text_puts(&b, "]}}");
+    return text_take(&b, len);
+}

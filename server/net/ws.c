@@ -1,0 +1,488 @@
+/*
+ * ws.c — the /ws protocol: see ws.h.
+ *
+ * One update is rendered once per view (live.c) and shared by every screen of that view; a
+ * connection's queue holds pointers, so 5,000 screens cost 5,000 pointers per update, not 5,000
+ * copies. lws_write needs LWS_PRE bytes before the payload for the frame header; a server does
+ * not mask, so the payload itself is never written to and one buffer serves every connection.
+ */
+#include "server/net/ws.h"
+
+#include "server/core/live.h"
+#include "server/core/server.h"
+#include "server/lib/strmap.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define WS_MAX_IN 4096
+
+typedef struct ws_msg {
+    unsigned refs;
+    size_t len;
+    unsigned char data[]; /* LWS_PRE bytes, then the text */
+} ws_msg;
+
+typedef struct ws_conn {
+    struct lws *wsi;
+    struct ws_conn *prev, *next;
+    char peer[64];
+    bool counted;
+    bool subscribed;        /* receives updates of comp */
+    bool signed_in;         /* subscribed with a token: the view lasts as long as the session */
+    unsigned char token_sha[32];
+    int64_t expires;
+    char comp[64];
+    lv_view view;
+    ws_msg **q;             /* ring of queue_max */
+    size_t head, n;
+    char in[WS_MAX_IN + 1];
+    size_t in_len;
+    bool in_too_big;
+    bool broken;            /* a direct write failed: close at the next writable */
+} ws_conn;
+
+struct ws_hub {
+    sv_server *s;
+    ws_options o;
+    void (*schedule)(void *ctx, int64_t us);
+    void *schedule_ctx;
+    ws_conn *conns;
+    sm_map *peers;          /* address -> unsigned, its open live connections */
+    bool scheduled;
+    int64_t next_us;        /* updates are not sent again before this (monotonic) */
+    ws_msg *resync;
+};
+
+static int64_t now_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+static ws_msg *msg_new(const char *text, size_t len)
+{
+    ws_msg *m = malloc(sizeof *m + LWS_PRE + len + 1);
+    if (!m)
+        return NULL;
+    m->refs = 1;
+    m->len = len;
+    memcpy(m->data + LWS_PRE, text, len);
+    m->data[LWS_PRE + len] = '\0';
+    return m;
+}
+
+static void msg_unref(ws_msg *m)
+{
+    if (m && --m->refs == 0)
+        free(m);
+}
+
+ws_hub *ws_hub_new(sv_server *s, const ws_options *o)
+{
+    static const char resync[] = "{\"type\":\"resync\",\"reason\":\"this screen fell behind or "
+                                 "the competition was reloaded; subscribe again\"}";
+    ws_hub *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->s = s;
+    h->o = *o;
+    if (!h->o.interval_ms)
+        h->o.interval_ms = 10;
+    if (!h->o.queue_max)
+        h->o.queue_max = 64;
+    if (!h->o.per_address)
+        h->o.per_address = 200;
+    if (!h->o.sndbuf)
+        h->o.sndbuf = 256 * 1024;
+    if (!(h->resync = msg_new(resync, sizeof resync - 1)) ||
+        !(h->peers = sm_new(sizeof(unsigned)))) {
+        msg_unref(h->resync);
+        free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void ws_hub_free(ws_hub *h)
+{
+    if (!h)
+        return;
+    msg_unref(h->resync);
+    sm_free(h->peers);
+    free(h);
+}
+
+void ws_hub_set_timer(ws_hub *h, void (*schedule)(void *ctx, int64_t us), void *ctx)
+{
+    h->schedule = schedule;
+    h->schedule_ctx = ctx;
+}
+
+size_t ws_conn_size(void) { return sizeof(ws_conn); }
+
+/* ---- queues --------------------------------------------------------------------------------- */
+
+static void push(ws_hub *h, ws_conn *c, ws_msg *m)
+{
+    c->q[(c->head + c->n) % (h->o.queue_max + 1)] = m;
+    m->refs++;
+    c->n++;
+    lws_callback_on_writable(c->wsi);
+}
+
+/* An update to a screen with nothing queued goes out at once: with thousands of screens, asking
+ * lws for a writable callback each would cost every one a poll change and a second turn. */
+static void push_now(ws_hub *h, ws_conn *c, ws_msg *m)
+{
+    if (c->n || c->broken || lws_send_pipe_choked(c->wsi)) {
+        push(h, c, m);
+        return;
+    }
+    if (lws_write(c->wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT) < 0) {
+        c->broken = true;
+        lws_callback_on_writable(c->wsi);
+    }
+}
+
+static void drop_queue(ws_hub *h, ws_conn *c)
+{
+    while (c->n) {
+        msg_unref(c->q[c->head]);
+        c->head = (c->head + 1) % (h->o.queue_max + 1);
+        c->n--;
+    }
+    c->head = 0;
+}
+
+/* The screen loses what waits for it and hears nothing more until it subscribes again. */
+static void tell_resync(ws_hub *h, ws_conn *c)
+{
+    drop_queue(h, c);
+    c->subscribed = false;
+    push(h, c, h->resync);
+}
+
+/* Queues an update; a connection already queue_max behind is told to resync instead. */
+static void enqueue(ws_hub *h, ws_conn *c, ws_msg *m)
+{
+    if (!c->subscribed || !m)
+        return;
+    if (c->n >= h->o.queue_max)
+        tell_resync(h, c);
+    else
+        push_now(h, c, m);
+}
+
+/* ---- sessions ------------------------------------------------------------------------------- */
+
+static ws_msg *signed_out_msg(void)
+{
+    static const char text[] = "{\"type\":\"resync\",\"reason\":\"signed out: the session "
+                               "ended or expired; sign in and subscribe again\"}";
+    return msg_new(text, sizeof text - 1);
+}
+
+/* A screen whose session ended loses its view: it is told so and hears nothing more. */
+static void sign_out(ws_hub *h, ws_conn *c)
+{
+    ws_msg *m = signed_out_msg();
+    drop_queue(h, c);
+    c->subscribed = false;
+    c->signed_in = false;
+    if (m) {
+        push(h, c, m);
+        msg_unref(m);
+    }
+}
+
+void ws_revalidate(sv_server *s)
+{
+    ws_hub *h = s->hub;
+    int64_t now = (int64_t)time(NULL);
+    for (ws_conn *c = h ? h->conns : NULL; c; c = c->next) {
+        st_session se;
+        int rc;
+        if (!c->subscribed || !c->signed_in)
+            continue;
+        rc = st_session_get(s->store, c->token_sha, &se);
+        if (rc == ST_NOTFOUND || (rc == ST_OK && se.expires <= now))
+            sign_out(h, c);
+    }
+}
+
+/* ---- fan-out -------------------------------------------------------------------------------- */
+
+static void send_update(ws_hub *h, sv_comp *comp)
+{
+    char *text[LV_VIEWS] = {0};
+    size_t len[LV_VIEWS] = {0};
+    ws_msg *m[LV_VIEWS] = {0};
+
+    if (!comp->live || !lv_take_update(comp->live, text, len))
+        return;
+    for (int v = 0; v < LV_VIEWS; v++) {
+        m[v] = text[v] ? msg_new(text[v], len[v]) : NULL;
+        free(text[v]);
+    }
+    int64_t now = (int64_t)time(NULL);
+    for (ws_conn *c = h->conns; c; c = c->next)
+        if (c->subscribed && strcmp(c->comp, comp->id) == 0) {
+            if (c->signed_in && c->expires <= now)
+                sign_out(h, c);
+            else if (m[c->view])
+                enqueue(h, c, m[c->view]);
+            else /* out of memory for this update: the screen must start again */
+                tell_resync(h, c);
+        }
+    for (int v = 0; v < LV_VIEWS; v++)
+        msg_unref(m[v]);
+}
+
+/* Sends every competition's pending update. A fan-out to many screens takes time of its own
+ * (about 6 µs of kernel time per screen on loopback); the next one waits at least twice as long,
+ * so screens never take more than a third of the loop from the marks, and a burst is gathered
+ * into one update instead of queueing up. */
+static void send_all(ws_hub *h)
+{
+    int64_t start = now_us(), took, gap;
+    for (sv_comp *c = h->s->comps; c; c = c->next)
+        send_update(h, c);
+    took = now_us() - start;
+    gap = (int64_t)h->o.interval_ms * 1000 - took;
+    h->next_us = now_us() + (gap > 2 * took ? gap : 2 * took);
+}
+
+void ws_timer(sv_server *s)
+{
+    ws_hub *h = s->hub;
+    if (!h)
+        return;
+    h->scheduled = false;
+    sv_batch_flush(h->s); /* never show a mark before it is durable */
+    send_all(h);
+}
+
+void ws_tick(sv_server *s)
+{
+    ws_hub *h = s->hub;
+    bool due = false;
+    int64_t wait;
+
+    if (!h || s->batch_open)
+        return;
+    for (sv_comp *c = s->comps; c && !due; c = c->next)
+        due = c->live && lv_dirty(c->live);
+    if (!due)
+        return;
+    wait = h->next_us - now_us();
+    if (wait <= 0) {
+        send_all(h);
+        return;
+    }
+    if (!h->scheduled && h->schedule) {
+        h->schedule(h->schedule_ctx, wait);
+        h->scheduled = true;
+    }
+}
+
+void ws_comp_reset(sv_server *s, const char *comp)
+{
+    ws_hub *h = s->hub;
+    for (ws_conn *c = h ? h->conns : NULL; c; c = c->next)
+        if (c->subscribed && strcmp(c->comp, comp) == 0)
+            tell_resync(h, c);
+}
+
+/* ---- one connection ------------------------------------------------------------------------- */
+
+static void reply_text(ws_hub *h, ws_conn *c, const char *text, size_t len)
+{
+    ws_msg *m = msg_new(text, len);
+    if (!m)
+        return;
+    if (c->n < h->o.queue_max)
+        push(h, c, m);
+    msg_unref(m);
+}
+
+static void reply_error(ws_hub *h, ws_conn *c, const char *msg)
+{
+    json_t *o = json_pack("{s:s,s:s}", "type", "error", "error", msg);
+    char *t = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (t)
+        reply_text(h, c, t, strlen(t));
+    free(t);
+    json_decref(o);
+}
+
+static void on_message(ws_hub *h, ws_conn *c)
+{
+    sv_server *s = h->s;
+    json_error_t jerr;
+    json_t *msg = json_loadb(c->in, c->in_len, JSON_REJECT_DUPLICATES, &jerr), *tok;
+    const char *id;
+    sv_principal who;
+    sv_response rs = {0};
+    sv_comp *comp;
+    char *snap;
+    size_t len;
+
+    if (!msg || !json_is_object(msg) || !json_is_string(json_object_get(msg, "subscribe"))) {
+        reply_error(h, c, "send {\"subscribe\": \"<competition id>\", \"token\": \"<optional>\"}");
+        goto out;
+    }
+    id = json_string_value(json_object_get(msg, "subscribe"));
+    tok = json_object_get(msg, "token");
+    if (tok && !json_is_string(tok) && !json_is_null(tok)) {
+        reply_error(h, c, "token must be a string");
+        goto out;
+    }
+    if (sv_sign_in(s, json_is_string(tok) ? json_string_value(tok) : "", &who, &rs)) {
+        json_t *e = rs.body ? json_loads(rs.body, 0, NULL) : NULL;
+        reply_error(h, c, e ? json_string_value(json_object_get(e, "error")) : "sign in again");
+        json_decref(e);
+        free(rs.body);
+        goto out;
+    }
+    /* A snapshot shows durable marks only; a failed commit also drops the cached competitions,
+     * so the lookup comes after it. */
+    sv_batch_flush(s);
+    if (strlen(id) >= sizeof c->comp || !(comp = sv_comp_get(s, id)) || !comp->live) {
+        reply_error(h, c, "no such competition");
+        goto out;
+    }
+    /* Changes not yet sent go to the screens that have the older state first, so the snapshot's
+     * seq is exactly where this screen's updates start. */
+    send_update(h, comp);
+    drop_queue(h, c);
+    c->view = sv_sees_all(&who, comp) ? LV_ALL : LV_PUBLIC;
+    c->signed_in = who.role != SV_ANON && auth_token_sha(json_string_value(tok), c->token_sha) == 0;
+    c->expires = who.expires;
+    snprintf(c->comp, sizeof c->comp, "%s", id);
+    if (!(snap = lv_snapshot(comp->live, c->view, &len))) {
+        reply_error(h, c, "out of memory");
+        goto out;
+    }
+    reply_text(h, c, snap, len);
+    free(snap);
+    c->subscribed = true;
+out:
+    json_decref(msg);
+}
+
+static int on_open(ws_hub *h, struct lws *wsi, ws_conn *c)
+{
+    unsigned *p;
+
+    memset(c, 0, sizeof *c);
+    c->wsi = wsi;
+    lws_get_peer_simple(wsi, c->peer, sizeof c->peer);
+    p = sm_put(h->peers, c->peer, NULL);
+    if (!p || *p >= h->o.per_address) {
+        static const char why[] = "too many connections from this address";
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)why,
+                         sizeof why - 1);
+        return -1;
+    }
+    if (!(c->q = calloc(h->o.queue_max + 1, sizeof *c->q)))
+        return -1;
+    {
+        int fd = (int)lws_get_socket_fd(wsi), sz = (int)h->o.sndbuf;
+        if (fd >= 0)
+            setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
+    }
+    ++*p;
+    c->counted = true;
+    c->next = h->conns;
+    if (h->conns)
+        h->conns->prev = c;
+    h->conns = c;
+    return 0;
+}
+
+static void on_close(ws_hub *h, ws_conn *c)
+{
+    if (!c->counted)
+        return;
+    unsigned *p = sm_get(h->peers, c->peer);
+    if (p && *p && --*p == 0)
+        sm_del(h->peers, c->peer);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        h->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    drop_queue(h, c);
+    free(c->q);
+    c->q = NULL;
+    c->counted = false;
+}
+
+static int on_writable(ws_hub *h, ws_conn *c)
+{
+    ws_msg *m;
+    int n;
+
+    if (c->broken)
+        return -1;
+    if (!c->n)
+        return 0;
+    m = c->q[c->head];
+    c->head = (c->head + 1) % (h->o.queue_max + 1);
+    c->n--;
+    n = lws_write(c->wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT);
+    msg_unref(m);
+    if (n < 0)
+        return -1;
+    if (c->n)
+        lws_callback_on_writable(c->wsi);
+    return 0;
+}
+
+int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                size_t len)
+{
+    sv_server *s = lws_context_user(lws_get_context(wsi));
+    ws_hub *h = s ? s->hub : NULL;
+    ws_conn *c = user;
+
+    if (!h)
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
+    switch (reason) {
+    case LWS_CALLBACK_ESTABLISHED:
+        return on_open(h, wsi, c);
+    case LWS_CALLBACK_CLOSED:
+        on_close(h, c);
+        return 0;
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+        return on_writable(h, c);
+    case LWS_CALLBACK_RECEIVE:
+        if (c->in_len + len > WS_MAX_IN)
+            c->in_too_big = true;
+        else {
+            memcpy(c->in + c->in_len, in, len);
+            c->in_len += len;
+        }
+        if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
+            return 0;
+        if (c->in_too_big)
+            reply_error(h, c, "messages to the server are at most 4096 bytes");
+        else {
+            c->in[c->in_len] = '\0';
+            on_message(h, c);
+        }
+        c->in_len = 0;
+        c->in_too_big = false;
+        return 0;
+    default:
+        break;
+    }
+    return lws_callback_http_dummy(wsi, reason, user, in, len);
+}

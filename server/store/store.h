@@ -1,0 +1,153 @@
+/*
+ * store.h — everything skillscore keeps on disk, in one SQLite file (prefix st_).
+ *
+ * The store owns every SQL statement of the server; handlers never see SQL. The database runs in
+ * WAL mode with synchronous=FULL and foreign keys on, so a change that st_commit() returned 0 for
+ * survives a power cut. The schema is versioned with PRAGMA user_version and migrated forward on
+ * open, one numbered step at a time, inside a transaction.
+ *
+ * Marks are append-only: a correction is a new row whose `supersedes` names the row it replaces;
+ * the current mark of (entry, criterion, judge) is the row nothing supersedes. Every change is
+ * written together with its audit row (audit.h) in the same transaction.
+ *
+ * Errors: functions return 0 on success, ST_NOTFOUND when a looked-up row is absent, ST_EXISTS on a
+ * uniqueness conflict and ST_ERROR otherwise (st_errmsg() tells why). Strings returned through
+ * char ** are malloc'd and owned by the caller.
+ */
+#ifndef SKILLSCORE_STORE_H
+#define SKILLSCORE_STORE_H
+
+#include "scoring/scoring.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { ST_OK = 0, ST_ERROR = -1, ST_NOTFOUND = -2, ST_EXISTS = -3 };
+
+typedef struct st_store st_store;
+
+int st_open(const char *path, st_store **out, char *err, size_t errlen);
+void st_close(st_store *s);
+const char *st_errmsg(st_store *s);
+int st_schema_version(st_store *s);
+/* A consistent copy of the whole database into a new file at path (SQLite's online backup), while
+ * others go on writing. */
+int st_backup(st_store *s, const char *path);
+/* SQLite's quick_check over the whole file: ST_OK, or ST_ERROR with the first problem. */
+int st_check(st_store *s);
+
+/* Transactions: BEGIN IMMEDIATE … COMMIT. Nested calls are not supported. */
+int st_begin(st_store *s);
+int st_commit(st_store *s);
+void st_rollback(st_store *s);
+bool st_in_transaction(st_store *s);
+/* One request's writes inside a group commit (server/batch.c): SAVEPOINT, then RELEASE on
+ * success or st_rollback_to (which undoes the request's writes only and ends the savepoint). */
+int st_savepoint(st_store *s);
+int st_release(st_store *s);
+void st_rollback_to(st_store *s);
+
+/* ---- accounts (organizer, arbitration, display) ---- */
+int st_user_put(st_store *s, const char *name, const char *role, const char *pw_hash);
+int st_user_get(st_store *s, const char *name, char role[16], char **pw_hash);
+int st_user_count(st_store *s, long *n);
+
+/* ---- sessions: the SHA-256 of a bearer token, never the token ---- */
+typedef struct st_session {
+    char role[16];          /* admin, chief, judge, arbitration, display */
+    char name[64];          /* account name or judge id */
+    char competition[64];   /* judges only; "" otherwise */
+    int64_t expires;        /* unix seconds */
+} st_session;
+int st_session_put(st_store *s, const unsigned char hash[32], const st_session *se);
+int st_session_get(st_store *s, const unsigned char hash[32], st_session *se);
+int st_session_delete(st_store *s, const unsigned char hash[32]);
+/* Ends every session of name (competition comp for judges, "" for accounts). */
+int st_sessions_revoke(st_store *s, const char *name, const char *comp);
+
+/* ---- devices enrolled for an account ("u:name" or "j:competition/judge"), by the SHA-256 of
+ * the device token the server gave them at a sign-in (server/throttle.h says why) ---- */
+int st_device_put(st_store *s, const char *account, const unsigned char hash[32]);
+/* ST_OK when the device is enrolled for account, ST_NOTFOUND when not. */
+int st_device_has(st_store *s, const char *account, const unsigned char hash[32]);
+int st_devices_revoke(st_store *s, const char *account);
+
+/* ---- competitions: the imported document without its marks ---- */
+int st_comp_insert(st_store *s, const char *id, const char *name, const char *doc);
+int st_comp_update_doc(st_store *s, const char *id, const char *doc);
+int st_comp_doc(st_store *s, const char *id, char **doc);
+/* Calls fn once per competition, ordered by id. */
+int st_comp_each(st_store *s, void (*fn)(void *ctx, const char *id, const char *name), void *ctx);
+
+/* ---- judges' PINs ---- */
+int st_pin_put(st_store *s, const char *comp, const char *judge, const char *pin_hash);
+int st_pin_get(st_store *s, const char *comp, const char *judge, char **pin_hash);
+/* The competitions in which judge has a PIN; *n of them, up to max, copied into comps. */
+int st_pin_competitions(st_store *s, const char *judge, char comps[][64], size_t max, size_t *n);
+
+/* ---- settings: named values the server keeps ---- */
+/* The value of name copied into buf (at most cap bytes), *len its size; ST_NOTFOUND if unset. */
+int st_setting_get(st_store *s, const char *name, unsigned char *buf, size_t cap, size_t *len);
+/* Sets name unless it is set already (the first writer wins; read it back after). */
+int st_setting_add(st_store *s, const char *name, const unsigned char *value, size_t len);
+
+/* ---- marks ---- */
+typedef struct st_mark {
+    int64_t seq;            /* row id, increasing */
+    char uuid[64];          /* the client's id; "import:N" for marks that came in the file */
+    char entry[64], criterion[64], judge[64];
+    sc_centi score;
+    char actor[64];         /* who sent it: the judge, or the organizer keying a paper sheet */
+    bool on_behalf;
+    int64_t supersedes;     /* 0 for a first mark */
+    char reason[256];       /* corrections only */
+    char at[48];
+} st_mark;
+int st_mark_by_uuid(st_store *s, const char *comp, const char *uuid, st_mark *m);
+int st_mark_current(st_store *s, const char *comp, const char *entry, const char *criterion,
+                    const char *judge, st_mark *m);
+/* Inserts m (m->seq is set). ST_EXISTS when the uuid is already used in comp. */
+int st_mark_insert(st_store *s, const char *comp, st_mark *m);
+/* Current marks of comp in seq order; fn returns nonzero to stop. */
+int st_marks_current(st_store *s, const char *comp, int (*fn)(void *ctx, const st_mark *m),
+                     void *ctx);
+/* Every row of (entry, criterion), superseded ones too, in seq order. */
+int st_marks_history(st_store *s, const char *comp, const char *entry, const char *criterion,
+                     int (*fn)(void *ctx, const st_mark *m), void *ctx);
+
+/* ---- per-event state ---- */
+typedef struct st_event_state {
+    bool locked, published, drawn;
+} st_event_state;
+int st_event_get(st_store *s, const char *comp, const char *event, st_event_state *st);
+int st_event_put(st_store *s, const char *comp, const char *event, const st_event_state *st);
+
+/* ---- blind numbers (工位号) ---- */
+int st_number_put(st_store *s, const char *comp, const char *event, const char *entry,
+                  const char *number);
+int st_number_entry(st_store *s, const char *comp, const char *event, const char *number,
+                    char entry[64]);
+int st_numbers(st_store *s, const char *comp, const char *event,
+               void (*fn)(void *ctx, const char *entry, const char *number), void *ctx);
+
+/* ---- accepted discrepancies: accepted while no mark of the slot is newer than upto_seq ---- */
+int st_accept_put(st_store *s, const char *comp, const char *entry, const char *criterion,
+                  int64_t upto_seq, const char *by, const char *reason);
+int st_accept_get(st_store *s, const char *comp, const char *entry, const char *criterion,
+                  int64_t *upto_seq);
+
+/* ---- audit log (hash chain, see audit.h) ---- */
+/* Appends one row, chained to the last. detail is JSON text. Call inside a transaction. */
+int st_audit(st_store *s, const char *actor, const char *action, const char *comp,
+             const char *detail);
+/* Rows of comp (all when comp is NULL), newest first, at most limit. */
+int st_audit_each(st_store *s, const char *comp, long limit,
+                  void (*fn)(void *ctx, int64_t seq, const char *at, const char *actor,
+                             const char *action, const char *comp, const char *detail),
+                  void *ctx);
+/* Recomputes the chain. 0 when intact (*rows counted); otherwise ST_ERROR with *bad set to the
+ * first row whose hash or link is wrong and why in st_errmsg(). */
+int st_audit_verify(st_store *s, long *rows, int64_t *bad);
+
+#endif

@@ -14,8 +14,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "compfile/compfile.h"
 #include "compfile/vec.h"
-#include "server/core/server.h"
+#include "server/serve.h"
 #include "server/core/standby.h"
+#include "cli/read.h"
 #include "reports_cmd.h"
 #include "table.h"
 
@@ -26,7 +27,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define EXIT_BAD_INPUT 2
 
 static const char usage[] =
     "usage: skillscore compute [--table] [--provisional] FILE|-\n"
@@ -59,58 +59,6 @@ static const char usage[] =
     "  sheets        成绩公示表, 晋升名册 and 奖金发放表 as PDF\n"
     "  verify        check a certificate's QR link against the server's database\n";
 
-/* Reads all of f into a malloc'd buffer: a regular file in one read of its size, a pipe in
- * doubling chunks. */
-static char *slurp(FILE *f, size_t *len)
-{
-    struct stat st;
-    size_t cap = 1 << 16, n = 0;
-    char *buf;
-
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
-        (size_t)st.st_size <= CF_MAX_FILE_BYTES)
-        cap = (size_t)st.st_size + 1; /* + 1: the read that sees end of file */
-    buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-        if (n == cap && (cap > CF_MAX_FILE_BYTES || VEC_RESERVE(buf, cap, cap + 1, cap))) {
-            free(buf);
-            return NULL;
-        }
-    }
-    if (buf && ferror(f)) {
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
-char *cli_read(const char *path, size_t *len, int *status)
-{
-    char *buf;
-    if (strcmp(path, "-") == 0)
-        buf = slurp(stdin, len);
-    else {
-        FILE *f = fopen(path, "rb");
-        if (!f) {
-            fprintf(stderr, "skillscore: %s: %s\n", path, strerror(errno));
-            *status = EXIT_BAD_INPUT;
-            return NULL;
-        }
-        buf = slurp(f, len);
-        fclose(f);
-    }
-    if (!buf) {
-        fprintf(stderr, "skillscore: %s: could not read the file (too large or unreadable)\n",
-                path);
-        *status = 1;
-    }
-    return buf;
-}
 
 static void print_warning(void *ctx, const char *msg)
 {

@@ -7,10 +7,11 @@
  * certificates state final results only.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "cli/read.h"
 #include "reports_cmd.h"
 
 #include "reports/reports.h"
-#include "server/core/server.h"
+#include "server/core/register.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -22,7 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXIT_BAD_INPUT 2
 
 typedef struct opts {
     const char *file, *out, *db, *base, *pattern, *against;

@@ -16,8 +16,4 @@ int cmd_certificates(int argc, char **argv);
 int cmd_sheets(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 
-/* From main.c: the whole of path ("-" for stdin), malloc'd; NULL with a message on stderr and
- * *status set to the exit status (2: cannot open, 1: cannot read). */
-char *cli_read(const char *path, size_t *len, int *status);
-
 #endif

@@ -3,10 +3,15 @@
  * account, the libwebsockets context (the /api/ callback mount and the judge-client/ file
  * mount on one port), and the event loop until SIGINT or SIGTERM.
  */
+#include "server/serve.h"
+
+#include "server/core/batch.h"
+#include "server/core/comp.h"
 #include "server/net/conns.h"
 #include "server/api/demo.h"
 #include "server/core/jobs.h"
 #include "server/core/standby.h"
+#include "server/sec/auth.h"
 #include "server/sec/throttle.h"
 #include "server/net/http.h"
 #include "server/core/server.h"
@@ -161,6 +166,12 @@ int sv_serve_main(int argc, char **argv)
     const char *ttl = getenv("SKILLSCORE_TOKEN_TTL");
 
     memset(&s, 0, sizeof s);
+    /* The hub ties the rooms: the core releases parked replies and tells the live screens
+     * through these, without knowing the transport. */
+    pk_init(&s.parked, http_release);
+    s.hooks.comp_reset = ws_comp_reset;
+    s.hooks.live_changed = ws_tick;
+    s.hooks.sessions_changed = ws_revalidate;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--demo") == 0)
@@ -331,7 +342,7 @@ out:
     th_free(s.throttle);
     th_free(s.verify_throttle);
     free(s.dummy_hash);
-    free(s.waiting);
+    pk_free(&s.parked);
     sv_comp_free_all(&s);
     st_close(s.store);
     if (lock_fd >= 0)

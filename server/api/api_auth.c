@@ -7,12 +7,12 @@
  * written to the audit log; every sign-in asks the throttle first (throttle.h). A new PIN or
  * password ends the account's sessions and enrolled devices and lifts its guard.
  */
-#include "server/net/http.h"
 #include "server/core/jobs.h"
+#include "server/sec/auth.h"
+#include "server/api/api.h"
 #include "server/core/server.h"
 #include "server/core/standby.h"
 #include "server/sec/throttle.h"
-#include "server/net/ws.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -148,7 +148,7 @@ static void check_finish(sv_server *s, uint64_t id, void *arg, bool done)
     if (done && !k->ok)
         th_failed(s->throttle, k->addr, k->si.account[0] ? k->si.account : NULL,
                   (int64_t)time(NULL));
-    http_wake(s, check_reply, &(check_done){id, k, done});
+    pk_wake(s, check_reply, &(check_done){id, k, done});
     free(k->hash);
     free(k);
 }
@@ -234,7 +234,7 @@ static void login_judge(sv_server *s, sv_request *rq, sv_response *rs, json_t *b
     sv_comp *c = NULL;
     signin si = {0};
     long ri = -1;
-    int rc = ST_NOTFOUND;
+    int rc = ST_NOTFOUND, crc;
 
     if (!judge || !(pin = secret_field(body, "pin", rs)))
         return;
@@ -251,7 +251,10 @@ static void login_judge(sv_server *s, sv_request *rq, sv_response *rs, json_t *b
         }
         comp_id = n == 1 ? comps[0] : "";
     }
-    c = comp_id[0] ? sv_comp_get(s, comp_id) : NULL;
+    if (comp_id[0] && (crc = sv_comp_get(s, comp_id, &c)) && crc != SV_ENOENT) {
+        sv_error(rs, 500, NULL, "competition %s cannot be loaded: %s", comp_id, sv_strerror(crc));
+        return;
+    }
     ri = c ? cf_roster_index(c->def, judge) : -1;
     if (ri >= 0 && (rc = st_pin_get(s->store, comp_id, judge, &hash)) == ST_ERROR) {
         sv_store_error(s, rs);
@@ -289,7 +292,8 @@ void api_logout(sv_server *s, sv_request *rq, sv_response *rs)
         sv_store_error(s, rs);
         return;
     }
-    ws_revalidate(s);
+    if (s->hooks.sessions_changed)
+        s->hooks.sessions_changed(s);
     sv_json(rs, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -304,15 +308,16 @@ static int revoke_account(sv_server *s, const char *name, const char *comp, cons
 static void credentials_changed(sv_server *s, const char *account)
 {
     th_forget_account(s->throttle, account);
-    ws_revalidate(s);
+    if (s->hooks.sessions_changed)
+        s->hooks.sessions_changed(s);
 }
 
 void api_me(sv_server *s, sv_request *rq, sv_response *rs)
 {
     json_t *o = json_pack("{s:s,s:s}", "role", sv_role_name(rq->who.role), "name", rq->who.name);
     if (rq->who.competition[0]) {
-        sv_comp *c = sv_comp_get(s, rq->who.competition);
-        long ri = c ? sv_judge_index(&rq->who, c) : -1;
+        sv_comp *c = NULL;
+        long ri = sv_comp_get(s, rq->who.competition, &c) ? -1 : sv_judge_index(&rq->who, c);
         json_object_set_new(o, "competition", json_string(rq->who.competition));
         if (ri >= 0) {
             json_t *evs = json_array();
@@ -370,13 +375,11 @@ out:
 void api_pin_issue(sv_server *s, sv_request *rq, sv_response *rs)
 {
     const char *comp_id = rq->seg[1], *judge = rq->seg[3];
-    sv_comp *c = sv_comp_get(s, comp_id);
+    sv_comp *c = sv_path_comp(s, rq, rs);
     char pin[8], *hash = NULL, account[160];
 
-    if (!c) {
-        sv_error(rs, 404, NULL, "no competition %s", comp_id);
+    if (!c)
         return;
-    }
     if (cf_roster_index(c->def, judge) < 0) {
         sv_error(rs, 404, NULL, "judge %s is not on the judges list of %s", judge, comp_id);
         return;

@@ -7,6 +7,7 @@
  */
 #include "server/store/audit.h"
 #include "server/core/live.h"
+#include "server/api/api.h"
 #include "server/core/server.h"
 
 #include <stdio.h>
@@ -132,10 +133,16 @@ void api_comp_list(sv_server *s, sv_request *rq, sv_response *rs)
 
 sv_comp *sv_path_comp(sv_server *s, sv_request *rq, sv_response *rs)
 {
-    sv_comp *c = sv_comp_get(s, rq->seg[1]);
-    if (!c)
+    sv_comp *c;
+    int rc = sv_comp_get(s, rq->seg[1], &c);
+    if (rc == SV_ENOENT)
         sv_error(rs, 404, NULL, "no competition %s", rq->seg[1]);
-    return c;
+    else if (rc == SV_EDB)
+        sv_store_error(s, rs);
+    else if (rc)
+        sv_error(rs, 500, NULL, "competition %s cannot be loaded: %s", rq->seg[1],
+                 sv_strerror(rc));
+    return rc ? NULL : c;
 }
 
 void api_comp_get(sv_server *s, sv_request *rq, sv_response *rs)

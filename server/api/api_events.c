@@ -7,7 +7,9 @@
  * until the chief judge corrects a mark or accepts the spread with a reason; an acceptance covers
  * the marks as they were, so a later mark or correction on that slot opens it again.
  */
+#include "server/api/api.h"
 #include "server/core/server.h"
+#include "server/sec/auth.h"
 
 #include <stdio.h>
 #include <stdlib.h>

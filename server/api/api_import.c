@@ -11,6 +11,7 @@
  */
 #include "server/store/audit.h"
 #include "server/lib/csv.h"
+#include "server/api/api.h"
 #include "server/core/server.h"
 #include "server/lib/strmap.h"
 

@@ -9,6 +9,8 @@
  * correction with a reason, which appends a row that supersedes the old one.
  */
 #include "server/core/live.h"
+#include "server/api/api.h"
+#include "server/core/batch.h"
 #include "server/core/server.h"
 
 #include <ctype.h>

@@ -11,6 +11,8 @@
  * results gives the same number with the same signature, so a certificate whose results were
  * changed on arbitration stops verifying.
  */
+#include "server/api/api.h"
+#include "server/core/register.h"
 #include "server/core/server.h"
 #include "server/sec/throttle.h"
 
@@ -103,10 +105,13 @@ int sv_verify(sv_server *s, const char *number, const char *sig, json_t **facts,
         return -1;
     }
     for (size_t i = 0; i < x.n && verdict == RP_UNKNOWN; i++) {
-        sv_comp *c = sv_comp_get(s, ids[i]);
+        sv_comp *c;
         sv_final f;
         const rp_cert *k;
-        if (!c || sv_final_build(s, c, key, &f, err, errcap)) {
+        int rc = sv_comp_get(s, ids[i], &c);
+        if (rc)
+            snprintf(err, errcap, "competition %s: %s", ids[i], sv_strerror(rc));
+        if (rc || sv_final_build(s, c, key, &f, err, errcap)) {
             sodium_memzero(key, sizeof key);
             return -1;
         }

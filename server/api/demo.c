@@ -4,6 +4,9 @@
  */
 #include "server/api/demo.h"
 
+#include "server/api/api.h"
+#include "server/sec/auth.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +88,7 @@ int demo_load(sv_server *s)
     if (add_user(s, "zhongcai", "arbitration", DEMO_ARBITRATION_PASSWORD) ||
         add_user(s, "display", "display", DEMO_DISPLAY_PASSWORD))
         goto out;
-    if (!(c = sv_comp_get(s, "YN2026")))
+    if (sv_comp_get(s, "YN2026", &c))
         goto out;
     for (size_t e = 0; e < c->def->n_events; e++) {
         snprintf(path, sizeof path, "/api/competitions/YN2026/events/%s/draw", c->def->events[e].id);

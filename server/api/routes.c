@@ -1,12 +1,14 @@
 /*
  * routes.c — the API's table of endpoints, who may call each, and the plumbing every handler
- * shares: signing the caller in from the bearer token and writing JSON replies.
+ * shares: checking the caller's role, reading the body and its fields.
  *
  * The role check here is the coarse one (may this kind of account call this endpoint at all:
  * 401 without a valid token, 403 otherwise). Handlers make the fine checks that need data:
  * a judge only in their own competition and events, a chief judge only for their events.
  */
+#include "server/api/api.h"
 #include "server/core/server.h"
+#include "server/core/batch.h"
 #include "server/core/standby.h"
 
 #include <stdarg.h>
@@ -54,18 +56,6 @@ static const sv_route routes[] = {
     {"GET", "/api/backup", api_backup, R(ADMIN), 0, false},
 };
 
-static const char *const role_names[] = {"", "admin", "chief", "judge", "arbitration", "display"};
-
-const char *sv_role_name(sv_role r) { return role_names[r]; }
-
-sv_role sv_role_parse(const char *s)
-{
-    for (size_t i = 1; i < sizeof role_names / sizeof *role_names; i++)
-        if (strcmp(s, role_names[i]) == 0)
-            return (sv_role)i;
-    return SV_ANON;
-}
-
 /* Whether path matches pattern segment by segment; '*' matches one non-empty segment. */
 static bool matches(const char *pattern, const char *path)
 {
@@ -112,45 +102,17 @@ void sv_split_path(sv_request *rq)
     }
 }
 
-int sv_sign_in(sv_server *s, const char *token, sv_principal *who, sv_response *rs)
+int sv_authorize(sv_server *s, const sv_route *route, sv_request *rq, sv_response *rs)
 {
-    unsigned char sha[32];
-    st_session se;
-    int rc;
-
-    memset(who, 0, sizeof *who);
-    who->role = SV_ANON;
-    if (!token[0])
-        return 0;
-    if (auth_token_sha(token, sha)) {
-        sv_error(rs, 401, NULL, "the bearer token is malformed; sign in again");
-        return 401;
-    }
-    rc = st_session_get(s->store, sha, &se);
-    if (rc == ST_NOTFOUND) {
-        sv_error(rs, 401, NULL, "the token is unknown or signed out; sign in again");
-        return 401;
-    }
-    if (rc) {
+    int rc = sv_sign_in(s, rq->token, &rq->who);
+    if (rc == SV_EDB) {
         sv_store_error(s, rs);
         return 500;
     }
-    if (se.expires <= (int64_t)time(NULL)) {
-        sv_error(rs, 401, NULL, "the token has expired; sign in again");
+    if (rc) {
+        sv_error(rs, 401, NULL, "%s; sign in again", sv_strerror(rc));
         return 401;
     }
-    who->role = sv_role_parse(se.role);
-    snprintf(who->name, sizeof who->name, "%s", se.name);
-    snprintf(who->competition, sizeof who->competition, "%s", se.competition);
-    who->expires = se.expires;
-    return 0;
-}
-
-int sv_authorize(sv_server *s, const sv_route *route, sv_request *rq, sv_response *rs)
-{
-    int rc;
-    if ((rc = sv_sign_in(s, rq->token, &rq->who, rs)))
-        return rc;
     if (route->roles != SV_EVERYONE && !(route->roles & SV_ROLE(rq->who.role))) {
         if (rq->who.role == SV_ANON) {
             sv_error(rs, 401, NULL, "sign in first (Authorization: Bearer <token>)");
@@ -188,50 +150,6 @@ void sv_dispatch(sv_server *s, const sv_route *route, sv_request *rq, sv_respons
         sb_hold_write(s, rs); /* any other write is acknowledged once the standby has it */
 }
 
-int64_t sv_now_us(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
-
-/* ---- replies ----------------------------------------------------------------------------------- */
-
-void sv_json(sv_response *rs, int status, json_t *v)
-{
-    free(rs->body);
-    rs->body = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(v);
-    if (!rs->body) {
-        rs->status = 500;
-        rs->body = strdup("{\"error\":\"out of memory\"}");
-    } else
-        rs->status = status;
-    rs->len = rs->body ? strlen(rs->body) : 0;
-    rs->ctype = NULL;
-}
-
-void sv_error(sv_response *rs, int status, const char *field, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    json_t *o;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    o = json_pack("{s:s}", "error", msg);
-    if (o && field)
-        json_object_set_new(o, "field", json_string(field));
-    sv_json(rs, status, o);
-}
-
-void sv_store_error(sv_server *s, sv_response *rs)
-{
-    fprintf(stderr, "skillscore: store: %s\n", st_errmsg(s->store));
-    sv_error(rs, 500, NULL, "the database failed: %s", st_errmsg(s->store));
-}
-
 json_t *sv_body_object(sv_request *rq, sv_response *rs)
 {
     json_error_t err;
@@ -265,13 +183,4 @@ const char *sv_field_string(json_t *o, const char *key, sv_response *rs)
         return NULL;
     }
     return json_string_value(v);
-}
-
-int sv_audit(sv_server *s, const char *actor, const char *action, const char *comp, json_t *detail)
-{
-    char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_PRESERVE_ORDER) : strdup("{}");
-    int rc = text ? st_audit(s->store, actor, action, comp, text) : ST_ERROR;
-    free(text);
-    json_decref(detail);
-    return rc;
 }

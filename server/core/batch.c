@@ -5,7 +5,9 @@
  * (a refused mark undoes only itself), and no reply leaves before the COMMIT that makes its mark
  * durable. The loop commits at the end of every turn, so a lone mark waits for nothing.
  */
-#include "server/net/http.h"
+#include "server/core/batch.h"
+
+#include "server/core/comp.h"
 #include "server/core/server.h"
 #include "server/core/standby.h"
 

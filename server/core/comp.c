@@ -7,8 +7,9 @@
  * (cf_read, cf_compute, cf_results_json), so the server cannot drift from `skillscore compute`.
  */
 #include "server/core/live.h"
+#include "server/core/comp.h"
+
 #include "server/core/server.h"
-#include "server/net/ws.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,39 +39,46 @@ static int build_live(sv_server *s, sv_comp *c)
     return 0;
 }
 
-sv_comp *sv_comp_get(sv_server *s, const char *id)
+int sv_comp_get(sv_server *s, const char *id, sv_comp **out)
 {
-    sv_comp *c;
+    sv_comp *c = NULL;
     char *text = NULL;
     json_error_t jerr;
     cf_diag diag = {0};
+    int rc;
 
+    *out = NULL;
     for (c = s->comps; c; c = c->next)
-        if (strcmp(c->id, id) == 0)
-            return c;
-    if (st_comp_doc(s->store, id, &text))
-        return NULL;
-    c = calloc(1, sizeof *c);
-    if (!c)
+        if (strcmp(c->id, id) == 0) {
+            *out = c;
+            return SV_OK;
+        }
+    if ((rc = st_comp_doc(s->store, id, &text)))
+        return rc == ST_NOTFOUND ? SV_ENOENT : SV_EDB;
+    rc = SV_ENOMEM;
+    if (!(c = calloc(1, sizeof *c)) || !(c->id = strdup(id)))
         goto fail;
-    c->id = strdup(id);
     c->doc = json_loads(text, 0, &jerr);
-    if (!c->id || !c->doc || cf_read(text, strlen(text), &c->def, &diag)) {
+    if (!c->doc || cf_read(text, strlen(text), &c->def, &diag)) {
         fprintf(stderr, "skillscore: stored competition %s does not read back: %s\n", id,
                 diag.message[0] ? diag.message : jerr.text);
+        rc = SV_EBADDOC;
         goto fail;
     }
     free(text);
     text = NULL;
-    if (build_live(s, c))
+    if (build_live(s, c)) {
+        rc = SV_EDB;
         goto fail;
+    }
     c->next = s->comps;
     s->comps = c;
-    return c;
+    *out = c;
+    return SV_OK;
 fail:
     free(text);
     comp_free(c);
-    return NULL;
+    return rc;
 }
 
 void sv_comp_drop(sv_server *s, const char *id)
@@ -79,7 +87,8 @@ void sv_comp_drop(sv_server *s, const char *id)
         if (strcmp((*p)->id, id) == 0) {
             sv_comp *c = *p;
             *p = c->next;
-            ws_comp_reset(s, c->id);
+            if (s->hooks.comp_reset)
+            s->hooks.comp_reset(s, c->id);
             comp_free(c);
             return;
         }
@@ -242,10 +251,12 @@ void sv_live_event(sv_server *s, sv_comp *c, size_t event)
          * screens start over (c itself stays, for the caller). */
         lv_free(c->live);
         build_live(s, c);
-        ws_comp_reset(s, c->id);
+        if (s->hooks.comp_reset)
+            s->hooks.comp_reset(s, c->id);
         return;
     }
-    ws_tick(s);
+    if (s->hooks.live_changed)
+        s->hooks.live_changed(s);
 }
 
 bool sv_sees_all(const sv_principal *who, const sv_comp *c)

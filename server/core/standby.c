@@ -6,8 +6,9 @@
 #include "server/core/standby.h"
 
 #include "compfile/vec.h"
-#include "server/net/http.h"
-#include "server/store/replog.h"
+#include "server/core/comp.h"
+#include "server/core/parked.h"
+#include "server/store/store.h"
 #include "server/core/server.h"
 
 #include <curl/curl.h>
@@ -79,7 +80,7 @@ static char *rows_after(sv_server *s, int64_t after, int64_t head, bool *empty)
         p.rows = p.len_at_commit = 0;
         p.last_commit = 0;
         vec_text_puts(&p.t, "{\"rows\":[");
-        if (rl_each(s->store, after, limit, take_row, &p) || p.t.oom) {
+        if (st_replog_each(s->store, after, limit, take_row, &p) || p.t.oom) {
             vec_text_free(&p.t);
             return NULL;
         }
@@ -135,7 +136,7 @@ void api_replication(sv_server *s, sv_request *rq, sv_response *rs)
         sv_error(rs, 400, "after", "ask with ?after=N, the last seq applied (0 at first)");
         return;
     }
-    if (rl_head(s->store, &head)) {
+    if (st_replog_head(s->store, &head)) {
         sv_store_error(s, rs);
         return;
     }
@@ -152,7 +153,7 @@ void api_replication(sv_server *s, sv_request *rq, sv_response *rs)
         fprintf(stderr, "skillscore: standby caught up at %lld; writes now wait for it\n",
                 (long long)head);
     }
-    http_wake(s, acked_ready, &(wake_ctx){.b = b});
+    pk_wake(s, acked_ready, &(wake_ctx){.b = b});
     text = rows_after(s, after, head, &empty);
     if (text) {
         reply_text(rs, text);
@@ -239,9 +240,9 @@ void sb_committed(sv_server *s, bool ok)
 {
     sb_state *b = s->standby;
     wake_ctx w = {.b = b, .ok = ok};
-    if (b && b->attached && rl_head(s->store, &w.head))
+    if (b && b->attached && st_replog_head(s->store, &w.head))
         b->attached = false; /* the log cannot be read: acknowledge on this disk alone */
-    http_wake(s, commit_ready, &w);
+    pk_wake(s, commit_ready, &w);
 }
 
 void sb_hold_write(sv_server *s, sv_response *rs)
@@ -249,7 +250,7 @@ void sb_hold_write(sv_server *s, sv_response *rs)
     sb_state *b = s->standby;
     int64_t head;
     if (!b || !b->attached || rs->deferred || rs->status < 200 || rs->status >= 300 ||
-        rl_head(s->store, &head) || head <= b->acked)
+        st_replog_head(s->store, &head) || head <= b->acked)
         return;
     rs->deferred = true;
     rs->wait = SV_WAIT_STANDBY;
@@ -286,24 +287,24 @@ int64_t sb_tick(sv_server *s)
             sv_comp_drop(s, s->comps->id);
         fprintf(stderr, "skillscore: promoted: this server is the primary now and takes writes\n");
     }
-    if (!s->n_waiting)
+    if (!pk_count(s))
         return 0;
     w.ok = false;
-    http_wake(s, any_poll, &w);
-    if (w.ok && !rl_head(s->store, &w.head))
-        http_wake(s, poll_ready, &w);
+    pk_wake(s, any_poll, &w);
+    if (w.ok && !st_replog_head(s->store, &w.head))
+        pk_wake(s, poll_ready, &w);
     w.ok = true;
-    http_wake(s, any_overdue, &w);
+    pk_wake(s, any_overdue, &w);
     if (!w.ok) {
         fprintf(stderr, "skillscore: the standby did not confirm within %u ms; writes are "
                         "acknowledged on this disk alone until it catches up\n",
                 b->o.sync_timeout_ms);
         b->attached = false;
-        http_wake(s, overdue, &w);
+        pk_wake(s, overdue, &w);
     }
     /* Long polls and writes waiting for the standby are looked at again soon, even when the
      * network is quiet. */
-    http_wake(s, any_parked, &parked);
+    pk_wake(s, any_parked, &parked);
     return parked ? 50 * 1000 : 0;
 }
 
@@ -316,7 +317,7 @@ void api_standby_status(sv_server *s, sv_request *rq, sv_response *rs)
     sb_state *b = s->standby;
     int64_t head = 0;
     (void)rq;
-    if (rl_head(s->store, &head)) {
+    if (st_replog_head(s->store, &head)) {
         sv_store_error(s, rs);
         return;
     }
@@ -442,13 +443,13 @@ static int64_t apply_page(st_store *st, json_t *doc)
             continue;
         if (!(row = json_dumps(json_array_get(r, 3), JSON_COMPACT)))
             goto fail_rb;
-        rc = rl_apply(st, tbl, op, row);
+        rc = st_replog_apply(st, tbl, op, row);
         free(row);
         if (rc)
             goto fail_rb;
     }
     snprintf(seqtext, sizeof seqtext, "%lld", (long long)last);
-    if (rl_state_put(st, "applied", seqtext) || st_commit(st))
+    if (st_standby_put(st, "applied", seqtext) || st_commit(st))
         goto fail_rb;
     return last;
 fail_rb:
@@ -472,11 +473,11 @@ static void *follow(void *arg)
     }
     while (!atomic_load(&b->stop)) {
         int64_t applied = 0;
-        if (rl_state_get(st, "promoted", state, sizeof state) == ST_OK) {
+        if (st_standby_get(st, "promoted", state, sizeof state) == ST_OK) {
             atomic_store(&b->promoted, true);
             break;
         }
-        if (rl_state_get(st, "applied", state, sizeof state) == ST_OK)
+        if (st_standby_get(st, "applied", state, sizeof state) == ST_OK)
             applied = atoll(state);
         atomic_store(&b->applied, applied);
         if (!token[0]) {
@@ -534,7 +535,7 @@ sb_state *sb_new(sv_server *s, const sb_options *o)
         b->o.sync_timeout_ms = 2000;
     if (o->follow) {
         char state[64];
-        if (rl_state_get(s->store, "promoted", state, sizeof state) == ST_OK) {
+        if (st_standby_get(s->store, "promoted", state, sizeof state) == ST_OK) {
             fprintf(stderr, "skillscore: %s was promoted at %s; serving it as the primary, not "
                             "following %s\n", o->db, state, o->follow);
             return b;
@@ -647,8 +648,8 @@ int sb_promote_main(int argc, char **argv)
         return 2;
     }
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    rl_state_get(st, "applied", applied, sizeof applied);
-    if (rl_state_put(st, "promoted", when)) {
+    st_standby_get(st, "applied", applied, sizeof applied);
+    if (st_standby_put(st, "promoted", when)) {
         fprintf(stderr, "skillscore: %s\n", st_errmsg(st));
         st_close(st);
         return 1;

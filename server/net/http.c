@@ -8,8 +8,9 @@
  */
 #include "server/net/http.h"
 
-#include "compfile/vec.h"
 #include "server/net/conns.h"
+#include "server/api/api.h"
+#include "server/core/parked.h"
 #include "server/core/server.h"
 #include "server/net/static.h"
 
@@ -44,7 +45,7 @@ typedef struct http_conn {
     char *body;
     size_t body_len, body_cap, limit;
     bool close_after;       /* pipelined or refused: close once the reply is out */
-    bool waiting;           /* in s->waiting until the group commit */
+    bool waiting;           /* parked (parked.h) until its wait is over */
     bool had_body;          /* the request declared a body (see send_reply) */
 } http_conn;
 
@@ -204,38 +205,20 @@ static int send_reply(struct lws *wsi, http_conn *c)
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
-static void unwait(sv_server *s, struct lws *wsi)
-{
-    for (size_t i = 0; i < s->n_waiting; i++)
-        if (s->waiting[i] == wsi) {
-            s->waiting[i] = s->waiting[--s->n_waiting];
-            return;
-        }
-}
-
 static int wait_for_commit(sv_server *s, struct lws *wsi, http_conn *c)
 {
-    if (VEC_RESERVE(s->waiting, s->cap_waiting, s->n_waiting + 1, 64))
+    if (pk_park(&s->parked, wsi, &c->rs))
         return -1;
-    s->waiting[s->n_waiting++] = wsi;
     c->waiting = true;
-    c->rs.wait_since_us = sv_now_us();
     return 0;
 }
 
-void http_wake(sv_server *s, bool (*ready)(sv_server *s, sv_response *rs, void *ctx), void *ctx)
+void http_release(void *conn)
 {
-    for (size_t i = 0; i < s->n_waiting;) {
-        struct lws *wsi = s->waiting[i];
-        http_conn *c = lws_wsi_user(wsi);
-        if (!ready(s, &c->rs, ctx)) {
-            i++;
-            continue;
-        }
-        c->waiting = false;
-        s->waiting[i] = s->waiting[--s->n_waiting];
-        lws_callback_on_writable(wsi);
-    }
+    struct lws *wsi = conn;
+    http_conn *c = lws_wsi_user(wsi);
+    c->waiting = false;
+    lws_callback_on_writable(wsi);
 }
 
 /* Answers without reading the body that may follow: the connection closes after the reply, so
@@ -507,8 +490,10 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
         /* fallthrough */
     case LWS_CALLBACK_CLOSED_HTTP:
         if (c) {
-            if (c->waiting)
-                unwait(lws_context_user(lws_get_context(wsi)), wsi);
+            if (c->waiting) {
+                sv_server *s = lws_context_user(lws_get_context(wsi));
+                pk_forget(&s->parked, wsi);
+            }
             conn_reset(c);
         }
         return 0;

@@ -12,11 +12,8 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 /* Per-connection state size, for the protocol table. */
 size_t http_conn_size(void);
 
-struct sv_server;
-struct sv_response;
-/* Walks the parked replies (sv_response.deferred); for each, ready may change the reply and
- * its wait, and returns true to send it now. */
-void http_wake(struct sv_server *s,
-               bool (*ready)(struct sv_server *s, struct sv_response *rs, void *ctx), void *ctx);
+/* The release function of the parked replies (parked.h): the connection (a struct lws *) sends
+ * its reply at the next writable. */
+void http_release(void *conn);
 
 #endif

@@ -9,8 +9,11 @@
 #include "server/net/ws.h"
 
 #include "server/core/live.h"
+#include "server/core/batch.h"
+#include "server/core/comp.h"
 #include "server/core/server.h"
 #include "server/lib/strmap.h"
+#include "server/sec/auth.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -328,8 +331,8 @@ static void on_message(ws_hub *h, ws_conn *c)
     json_t *msg = json_loadb(c->in, c->in_len, JSON_REJECT_DUPLICATES, &jerr), *tok;
     const char *id;
     sv_principal who;
-    sv_response rs = {0};
-    sv_comp *comp;
+    sv_comp *comp = NULL;
+    int rc = SV_OK;
     char *snap;
     size_t len;
 
@@ -343,18 +346,19 @@ static void on_message(ws_hub *h, ws_conn *c)
         reply_error(h, c, "token must be a string");
         goto out;
     }
-    if (sv_sign_in(s, json_is_string(tok) ? json_string_value(tok) : "", &who, &rs)) {
-        json_t *e = rs.body ? json_loads(rs.body, 0, NULL) : NULL;
-        reply_error(h, c, e ? json_string_value(json_object_get(e, "error")) : "sign in again");
-        json_decref(e);
-        free(rs.body);
+    if ((rc = sv_sign_in(s, json_is_string(tok) ? json_string_value(tok) : "", &who))) {
+        char why[160];
+        snprintf(why, sizeof why, "%s; sign in again", sv_strerror(rc));
+        reply_error(h, c, why);
         goto out;
     }
     /* A snapshot shows durable marks only; a failed commit also drops the cached competitions,
      * so the lookup comes after it. */
     sv_batch_flush(s);
-    if (strlen(id) >= sizeof c->comp || !(comp = sv_comp_get(s, id)) || !comp->live) {
-        reply_error(h, c, "no such competition");
+    if (strlen(id) >= sizeof c->comp || (rc = sv_comp_get(s, id, &comp)) || !comp->live) {
+        reply_error(h, c, strlen(id) >= sizeof c->comp || rc == SV_ENOENT
+                              ? "no such competition"
+                              : "the server cannot load this competition now; try again");
         goto out;
     }
     /* Changes not yet sent go to the screens that have the older state first, so the snapshot's

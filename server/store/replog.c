@@ -6,7 +6,7 @@
 #include "server/store/replog.h"
 
 #include "server/store/audit.h"
-#include "server/store/store_priv.h"
+#include "server/store/store.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,13 +19,23 @@ static const char *const tables[] = {"users",      "sessions", "devices", "compe
                                      "accepted",   "audit",    "settings"};
 #define N_TABLES (sizeof tables / sizeof *tables)
 
+static int fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, cap, fmt, ap);
+    va_end(ap);
+    return ST_ERROR;
+}
+
 typedef struct column {
     char name[64];
     bool blob, pk;
 } column;
 
 /* The columns of table t; *n of them (at most cap). */
-static int columns_of(st_store *s, const char *t, column *cols, size_t cap, size_t *n)
+static int columns_of(sqlite3 *db, char *err, size_t cap, const char *t, column *cols, size_t max, size_t *n)
 {
     sqlite3_stmt *st;
     char sql[128];
@@ -33,9 +43,9 @@ static int columns_of(st_store *s, const char *t, column *cols, size_t cap, size
 
     *n = 0;
     snprintf(sql, sizeof sql, "PRAGMA table_info(%s)", t);
-    if (sqlite3_prepare_v2(st_sqlite(s), sql, -1, &st, NULL) != SQLITE_OK)
-        return st_fail(s, "replog: %s", sqlite3_errmsg(st_sqlite(s)));
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap) {
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail(err, cap, "replog: %s", sqlite3_errmsg(db));
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
         const char *name = (const char *)sqlite3_column_text(st, 1);
         const char *type = (const char *)sqlite3_column_text(st, 2);
         snprintf(cols[*n].name, sizeof cols[*n].name, "%s", name ? name : "");
@@ -44,7 +54,7 @@ static int columns_of(st_store *s, const char *t, column *cols, size_t cap, size
         (*n)++;
     }
     sqlite3_finalize(st);
-    return *n ? ST_OK : st_fail(s, "replog: table %s has no columns", t);
+    return *n ? ST_OK : fail(err, cap, "replog: table %s has no columns", t);
 }
 
 /* A growing SQL text; the sizes here are a few hundred bytes. */
@@ -85,7 +95,7 @@ static void row_json(sqlbuf *b, const column *c, size_t n, const char *which, bo
     add(b, ")");
 }
 
-int rl_install(st_store *s)
+int rl_install(sqlite3 *db, char *err, size_t cap)
 {
     static const struct {
         const char *suffix, *event, *op, *which;
@@ -97,7 +107,7 @@ int rl_install(st_store *s)
     size_t n;
 
     for (size_t t = 0; t < N_TABLES; t++) {
-        if (columns_of(s, tables[t], cols, 32, &n))
+        if (columns_of(db, err, cap, tables[t], cols, 32, &n))
             return ST_ERROR;
         for (size_t k = 0; k < 3; k++) {
             sqlbuf b = {0};
@@ -108,39 +118,39 @@ int rl_install(st_store *s)
             row_json(&b, cols, n, kinds[k].which, kinds[k].keys);
             add(&b, "); END;");
             if (b.over)
-                return st_fail(s, "replog: the trigger of %s is too long", tables[t]);
-            if (sqlite3_exec(st_sqlite(s), b.text, NULL, NULL, NULL) != SQLITE_OK)
-                return st_fail(s, "replog: %s", sqlite3_errmsg(st_sqlite(s)));
+                return fail(err, cap, "replog: the trigger of %s is too long", tables[t]);
+            if (sqlite3_exec(db, b.text, NULL, NULL, NULL) != SQLITE_OK)
+                return fail(err, cap, "replog: %s", sqlite3_errmsg(db));
         }
     }
     return ST_OK;
 }
 
-int rl_head(st_store *s, int64_t *seq)
+int rl_head(sqlite3 *db, char *err, size_t cap, int64_t *seq)
 {
     sqlite3_stmt *st;
     int rc;
     *seq = 0;
-    if (sqlite3_prepare_v2(st_sqlite(s), "SELECT coalesce(max(seq), 0) FROM replog", -1, &st,
+    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(seq), 0) FROM replog", -1, &st,
                            NULL) != SQLITE_OK)
-        return st_fail(s, "replog: %s", sqlite3_errmsg(st_sqlite(s)));
+        return fail(err, cap, "replog: %s", sqlite3_errmsg(db));
     if ((rc = sqlite3_step(st)) == SQLITE_ROW)
         *seq = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? ST_OK : st_fail(s, "replog: %s", sqlite3_errmsg(st_sqlite(s)));
+    return rc == SQLITE_ROW ? ST_OK : fail(err, cap, "replog: %s", sqlite3_errmsg(db));
 }
 
-int rl_each(st_store *s, int64_t after, long limit,
+int rl_each(sqlite3 *db, char *err, size_t cap, int64_t after, long limit,
             int (*fn)(void *ctx, int64_t seq, const char *tbl, const char *op, const char *row),
             void *ctx)
 {
     sqlite3_stmt *st;
     int rc;
-    if (sqlite3_prepare_v2(st_sqlite(s),
+    if (sqlite3_prepare_v2(db,
                            "SELECT seq, tbl, op, row FROM replog WHERE seq > ?1 ORDER BY seq "
                            "LIMIT ?2",
                            -1, &st, NULL) != SQLITE_OK)
-        return st_fail(s, "replog: %s", sqlite3_errmsg(st_sqlite(s)));
+        return fail(err, cap, "replog: %s", sqlite3_errmsg(db));
     sqlite3_bind_int64(st, 1, after);
     sqlite3_bind_int64(st, 2, limit);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -150,11 +160,11 @@ int rl_each(st_store *s, int64_t after, long limit,
     sqlite3_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE
                ? ST_OK
-               : st_fail(s, "replog: %s", sqlite3_errmsg(st_sqlite(s)));
+               : fail(err, cap, "replog: %s", sqlite3_errmsg(db));
 }
 
 /* An audit row just applied must chain to the row before it, as `audit verify` would check. */
-static int check_audit(st_store *s, const char *row)
+static int check_audit(sqlite3 *db, char *err, size_t cap, const char *row)
 {
     sqlite3_stmt *st;
     const char *sql = "SELECT a.seq, a.at, a.actor, a.action, a.competition, a.detail, a.prev, "
@@ -163,8 +173,8 @@ static int check_audit(st_store *s, const char *row)
     char want[AUD_HEX];
     int rc = ST_ERROR;
 
-    if (sqlite3_prepare_v2(st_sqlite(s), sql, -1, &st, NULL) != SQLITE_OK)
-        return st_fail(s, "replog: %s", sqlite3_errmsg(st_sqlite(s)));
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail(err, cap, "replog: %s", sqlite3_errmsg(db));
     sqlite3_bind_text(st, 1, row, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, AUD_GENESIS, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) {
@@ -175,20 +185,20 @@ static int check_audit(st_store *s, const char *row)
         for (int i = 1; i < 9; i++)
             c[i] = c[i] ? c[i] : "";
         if (strcmp(c[6], c[8]) != 0)
-            st_fail(s, "the standby's copy does not chain: audit row %lld does not link to the "
+            fail(err, cap, "the standby's copy does not chain: audit row %lld does not link to the "
                        "row before it", (long long)seq);
         else if (aud_hash(c[6], seq, c[1], c[2], c[3], c[4], c[5], want) || strcmp(want, c[7]))
-            st_fail(s, "the standby's copy does not chain: audit row %lld does not match its "
+            fail(err, cap, "the standby's copy does not chain: audit row %lld does not match its "
                        "hash", (long long)seq);
         else
             rc = ST_OK;
     } else
-        st_fail(s, "replog: the audit row just applied is missing");
+        fail(err, cap, "replog: the audit row just applied is missing");
     sqlite3_finalize(st);
     return rc;
 }
 
-int rl_apply(st_store *s, const char *tbl, const char *op, const char *row)
+int rl_apply(sqlite3 *db, char *err, size_t cap, const char *tbl, const char *op, const char *row)
 {
     column cols[32];
     size_t n, t;
@@ -200,8 +210,8 @@ int rl_apply(st_store *s, const char *tbl, const char *op, const char *row)
     for (t = 0; t < N_TABLES && strcmp(tables[t], tbl) != 0; t++)
         ;
     if (t == N_TABLES || (!del && strcmp(op, "put") != 0))
-        return st_fail(s, "replog: no table %s or operation %s", tbl, op);
-    if (columns_of(s, tbl, cols, 32, &n))
+        return fail(err, cap, "replog: no table %s or operation %s", tbl, op);
+    if (columns_of(db, err, cap, tbl, cols, 32, &n))
         return ST_ERROR;
     if (del) {
         add(&b, "DELETE FROM %s WHERE ", tbl);
@@ -237,46 +247,46 @@ int rl_apply(st_store *s, const char *tbl, const char *op, const char *row)
             b.n -= strlen(" DO UPDATE SET "), b.text[b.n] = '\0', add(&b, " DO NOTHING");
     }
     if (b.over)
-        return st_fail(s, "replog: the statement for %s is too long", tbl);
-    if (sqlite3_prepare_v2(st_sqlite(s), b.text, -1, &st, NULL) != SQLITE_OK)
-        return st_fail(s, "replog: %s: %s", tbl, sqlite3_errmsg(st_sqlite(s)));
+        return fail(err, cap, "replog: the statement for %s is too long", tbl);
+    if (sqlite3_prepare_v2(db, b.text, -1, &st, NULL) != SQLITE_OK)
+        return fail(err, cap, "replog: %s: %s", tbl, sqlite3_errmsg(db));
     sqlite3_bind_text(st, 1, row, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return st_fail(s, "replog: applying a row of %s: %s", tbl, sqlite3_errmsg(st_sqlite(s)));
-    return !del && strcmp(tbl, "audit") == 0 ? check_audit(s, row) : ST_OK;
+        return fail(err, cap, "replog: applying a row of %s: %s", tbl, sqlite3_errmsg(db));
+    return !del && strcmp(tbl, "audit") == 0 ? check_audit(db, err, cap, row) : ST_OK;
 }
 
-int rl_state_get(st_store *s, const char *key, char *out, size_t cap)
+int rl_state_get(sqlite3 *db, char *err, size_t cap, const char *key, char *out, size_t outcap)
 {
     sqlite3_stmt *st;
     int rc;
-    if (sqlite3_prepare_v2(st_sqlite(s), "SELECT v FROM standby WHERE k = ?1", -1, &st, NULL) !=
+    if (sqlite3_prepare_v2(db, "SELECT v FROM standby WHERE k = ?1", -1, &st, NULL) !=
         SQLITE_OK)
-        return st_fail(s, "standby: %s", sqlite3_errmsg(st_sqlite(s)));
+        return fail(err, cap, "standby: %s", sqlite3_errmsg(db));
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(out, outcap, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     if (rc == SQLITE_ROW)
         return ST_OK;
-    return rc == SQLITE_DONE ? ST_NOTFOUND : st_fail(s, "standby: %s", sqlite3_errmsg(st_sqlite(s)));
+    return rc == SQLITE_DONE ? ST_NOTFOUND : fail(err, cap, "standby: %s", sqlite3_errmsg(db));
 }
 
-int rl_state_put(st_store *s, const char *key, const char *value)
+int rl_state_put(sqlite3 *db, char *err, size_t cap, const char *key, const char *value)
 {
     sqlite3_stmt *st;
     int rc;
-    if (sqlite3_prepare_v2(st_sqlite(s),
+    if (sqlite3_prepare_v2(db,
                            "INSERT INTO standby(k, v) VALUES (?1, ?2) "
                            "ON CONFLICT(k) DO UPDATE SET v = ?2",
                            -1, &st, NULL) != SQLITE_OK)
-        return st_fail(s, "standby: %s", sqlite3_errmsg(st_sqlite(s)));
+        return fail(err, cap, "standby: %s", sqlite3_errmsg(db));
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? ST_OK : st_fail(s, "standby: %s", sqlite3_errmsg(st_sqlite(s)));
+    return rc == SQLITE_DONE ? ST_OK : fail(err, cap, "standby: %s", sqlite3_errmsg(db));
 }

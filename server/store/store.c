@@ -6,7 +6,6 @@
 
 #include "server/store/audit.h"
 #include "server/store/replog.h"
-#include "server/store/store_priv.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -163,9 +162,8 @@ struct st_store {
     char err[512];
 };
 
-sqlite3 *st_sqlite(st_store *s) { return s->db; }
-
-int st_fail(st_store *s, const char *fmt, ...)
+static int st_fail(st_store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int st_fail(st_store *s, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -351,7 +349,7 @@ int st_open(const char *path, st_store **out, char *err, size_t errlen)
     }
     if (sqlite3_create_function(s->db, "ss_unhex", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                 unhex, NULL, NULL) != SQLITE_OK ||
-        migrate(s) || rl_install(s)) {
+        migrate(s) || rl_install(s->db, s->err, sizeof s->err)) {
         snprintf(err, errlen, "%s: %s", path, s->err[0] ? s->err : sqlite3_errmsg(s->db));
         goto fail;
     }
@@ -1064,4 +1062,31 @@ int st_audit_verify(st_store *s, long *rows, int64_t *bad)
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? ST_OK : db_fail(s, "audit");
+}
+
+/* ---- the replication log (replog.h) ------------------------------------------------------------ */
+
+int st_replog_head(st_store *s, int64_t *seq) { return rl_head(s->db, s->err, sizeof s->err, seq); }
+
+int st_replog_each(st_store *s, int64_t after, long limit,
+                   int (*fn)(void *ctx, int64_t seq, const char *tbl, const char *op,
+                             const char *row),
+                   void *ctx)
+{
+    return rl_each(s->db, s->err, sizeof s->err, after, limit, fn, ctx);
+}
+
+int st_replog_apply(st_store *s, const char *tbl, const char *op, const char *row)
+{
+    return rl_apply(s->db, s->err, sizeof s->err, tbl, op, row);
+}
+
+int st_standby_get(st_store *s, const char *key, char *out, size_t cap)
+{
+    return rl_state_get(s->db, s->err, sizeof s->err, key, out, cap);
+}
+
+int st_standby_put(st_store *s, const char *key, const char *value)
+{
+    return rl_state_put(s->db, s->err, sizeof s->err, key, value);
 }

@@ -150,4 +150,18 @@ int st_audit_each(st_store *s, const char *comp, long limit,
  * first row whose hash or link is wrong and why in st_errmsg(). */
 int st_audit_verify(st_store *s, long *rows, int64_t *bad);
 
+/* ---- the replication log: every write, in order, for a standby (replog.h says how) ---- */
+int st_replog_head(st_store *s, int64_t *seq);
+/* The rows after `after` in order, at most limit; fn returns nonzero to stop early. */
+int st_replog_each(st_store *s, int64_t after, long limit,
+                   int (*fn)(void *ctx, int64_t seq, const char *tbl, const char *op,
+                             const char *row),
+                   void *ctx);
+/* Applies a row of another server's log, inside the caller's transaction; an audit row must
+ * chain to the one before it. */
+int st_replog_apply(st_store *s, const char *tbl, const char *op, const char *row);
+/* A standby's own state, never logged: "applied", "promoted". ST_NOTFOUND when unset. */
+int st_standby_get(st_store *s, const char *key, char *out, size_t cap);
+int st_standby_put(st_store *s, const char *key, const char *value);
+
 #endif

@@ -119,7 +119,7 @@ static int load_key(const char *db, unsigned char key[RP_KEY_BYTES])
         fprintf(stderr, "skillscore: %s\n", err);
         return -1;
     }
-    int rc = sv_cert_key(st, key);
+    int rc = rg_key(st, key);
     if (rc)
         fprintf(stderr, "skillscore: %s: cannot read the signing key: %s\n", db, st_errmsg(st));
     st_close(st);
@@ -412,14 +412,13 @@ int cmd_verify(int argc, char **argv)
         cf_results_free(r);
         cf_free(c);
     } else {
-        sv_server s = {0};
-        if (st_open(o.db, &s.store, err, sizeof err)) {
+        st_store *st = NULL;
+        if (st_open(o.db, &st, err, sizeof err)) {
             fprintf(stderr, "skillscore: %s\n", err);
             return 1;
         }
-        verdict = sv_verify(&s, number, sig, &facts, err, sizeof err);
-        sv_comp_free_all(&s);
-        st_close(s.store);
+        verdict = rg_verify(st, number, sig, &facts, err, sizeof err);
+        st_close(st);
         if (verdict < 0) {
             fprintf(stderr, "skillscore: %s\n", err);
             return 1;

@@ -68,13 +68,7 @@ static void fill_row(const cf_competition *c, const sc_entry_out *o, row *rw)
         snprintf(buf, sizeof buf, "待定");
     rw->cell[COL_RANK] = fmt_dup(buf);
     rw->cell[COL_ENTRY] = fmt_dup(en->id);
-    buf[0] = '\0';
-    for (size_t m = 0; m < en->n_members; m++) {
-        if (m)
-            append(buf, sizeof buf, "、");
-        append(buf, sizeof buf, en->members[m].name);
-    }
-    rw->cell[COL_NAME] = fmt_dup(buf);
+    rw->cell[COL_NAME] = fmt_dup(cf_member_names(en, buf, sizeof buf));
     rw->cell[COL_THEORY] = fmt_dup(ranked && o->has_theory ? sc_centi_format(o->theory, num) : "-");
     rw->cell[COL_PRACTICAL] = fmt_dup(ranked ? sc_centi_format(o->practical, num) : "-");
     rw->cell[COL_TOTAL] = fmt_dup(ranked ? sc_centi_format(o->total, num) : "-");

@@ -143,6 +143,21 @@ void cf_free(cf_competition *c);
 enum { CF_NUM_NEGATIVE = -1, CF_NUM_TOO_LARGE = -2, CF_NUM_DECIMALS = -3 };
 int cf_centi_from_double(double d, sc_centi *out);
 
+/* A team's names joined with 、 (one name for a single entry), and its members' units, each
+ * once, joined the same way; into out of cap bytes, cut at a whole character when too long.
+ * Returns out. The one place a team is written as one line. */
+char *cf_member_names(const cf_entry *en, char *out, size_t cap);
+char *cf_member_units(const cf_entry *en, char *out, size_t cap);
+
+/* The entries for which keep is true (every entry when keep is NULL) in the order of the results
+ * document: by (event id, group name), then file order, in *idx (*n of them); group g is
+ * idx[(*starts)[g] .. (*starts)[g + 1]), *n_groups of them. The one place entries are grouped.
+ * Caller frees *idx and *starts. 0, or -1 when memory runs out. */
+int cf_group_entries(const cf_competition *c,
+                     bool (*keep)(const cf_competition *c, size_t entry, const void *ctx),
+                     const void *ctx, size_t **idx, size_t *n, size_t **starts,
+                     size_t *n_groups);
+
 /* Lookups by id; -1 when absent. Linear: for tools, not for inner loops. */
 long cf_event_index(const cf_competition *c, const char *id);
 long cf_entry_index(const cf_competition *c, const char *id);
@@ -150,6 +165,10 @@ long cf_criterion_index(const cf_event *e, const char *id);
 long cf_roster_index(const cf_competition *c, const char *id);
 /* Whether roster judge j may mark event ev. */
 bool cf_roster_judges_event(const cf_roster_judge *j, size_t ev);
+/* The judges-list rule, the one place it is written: with a list, only a listed judge of the
+ * entry's event may mark; without one, anyone. CF_JUDGE_OK, or why not. */
+enum { CF_JUDGE_OK = 0, CF_JUDGE_NOT_LISTED = -1, CF_JUDGE_NOT_OF_EVENT = -2 };
+int cf_judge_may_mark(const cf_competition *c, const char *judge, size_t ev);
 
 typedef struct cf_group_result {
     size_t event;            /* index into events */

@@ -4,6 +4,7 @@
 #include "compfile.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static void free_event(cf_event *ev)
@@ -108,4 +109,40 @@ bool cf_roster_judges_event(const cf_roster_judge *j, size_t ev)
         if (j->events[i] == ev)
             return true;
     return false;
+}
+
+/* Appends piece (after 、 unless first) to out, whole or not at all. */
+static void join(char *out, size_t cap, size_t *at, const char *piece)
+{
+    static const char sep[] = "、";
+    size_t need = (*at ? sizeof sep - 1 : 0) + strlen(piece);
+    if (*at + need + 1 > cap)
+        return;
+    *at += (size_t)snprintf(out + *at, cap - *at, "%s%s", *at ? sep : "", piece);
+}
+
+char *cf_member_names(const cf_entry *en, char *out, size_t cap)
+{
+    size_t at = 0;
+    if (cap)
+        out[0] = '\0';
+    for (size_t i = 0; i < en->n_members && cap; i++)
+        join(out, cap, &at, en->members[i].name);
+    return out;
+}
+
+char *cf_member_units(const cf_entry *en, char *out, size_t cap)
+{
+    size_t at = 0;
+    if (cap)
+        out[0] = '\0';
+    for (size_t i = 0; i < en->n_members && cap; i++) {
+        const char *u = en->members[i].unit;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = en->members[j].unit && strcmp(en->members[j].unit, u ? u : "") == 0;
+        if (u && *u && !seen)
+            join(out, cap, &at, u);
+    }
+    return out;
 }

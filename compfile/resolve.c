@@ -7,6 +7,7 @@
  * one-judge-one-mark rule (rules.md §2) is checked.
  */
 #include "reader.h"
+#include "vec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,123 +54,126 @@ out:
 }
 
 /* Resolves the marks' symbols in place, then counting-sorts them by (entry, criterion). */
-static int resolve_marks(reader *r, const uint32_t *entry_of_sym)
+/* Slots, one per (entry, criterion), numbered entry by entry. */
+static void number_slots(cf_competition *c)
 {
-    cf_competition *c = r->c;
-    uint32_t *judge_of_sym = NULL, *crit_sym = NULL;
-    size_t *count = NULL, *crit_base = NULL, n_crit_syms = 0;
-    cf_mark *sorted = NULL;
-    int rc = -1;
-
     c->n_slots = 0;
     for (size_t i = 0; i < c->n_entries; i++) {
         c->entries[i].first_slot = c->n_slots;
         c->n_slots += c->events[c->entries[i].event].n_criteria;
     }
-    /* Criterion ids as symbols, event by event, so that a mark's criterion is found by
-     * comparing integers; an id no mark uses is not in the pool (SI_NONE) and matches none. */
+}
+
+/* Criterion ids as symbols, event by event (event e's start at base[e]), so that a mark's
+ * criterion is found by comparing integers; an id no mark uses is not in the pool (SI_NONE)
+ * and matches none. */
+typedef struct crit_syms {
+    uint32_t *sym;
+    size_t *base;
+} crit_syms;
+
+static int criterion_symbols(reader *r, crit_syms *cs)
+{
+    const cf_competition *c = r->c;
+    size_t n = 0;
     for (size_t e = 0; e < c->n_events; e++)
-        n_crit_syms += c->events[e].n_criteria;
-    crit_sym = malloc((n_crit_syms + 1) * sizeof *crit_sym);
-    crit_base = malloc((c->n_events + 1) * sizeof *crit_base);
-    if (!crit_sym || !crit_base) {
-        rd_fail_oom(r);
-        goto out;
-    }
+        n += c->events[e].n_criteria;
+    cs->sym = malloc((n + 1) * sizeof *cs->sym);
+    cs->base = malloc((c->n_events + 1) * sizeof *cs->base);
+    if (!cs->sym || !cs->base)
+        return rd_fail_oom(r);
     for (size_t e = 0, at = 0; e < c->n_events; e++) {
-        crit_base[e] = at;
+        cs->base[e] = at;
         for (size_t k = 0; k < c->events[e].n_criteria; k++, at++) {
             const char *id = c->events[e].criteria[k].id;
-            crit_sym[at] = si_find(&r->pool, id, strlen(id));
+            cs->sym[at] = si_find(&r->pool, id, strlen(id));
         }
     }
-    judge_of_sym = malloc((r->pool.count + 1) * sizeof *judge_of_sym);
-    c->slot_start = calloc(c->n_slots + 2, sizeof *c->slot_start);
-    count = c->slot_start;
-    if (!judge_of_sym || !count) {
-        rd_fail_oom(r);
-        goto out;
-    }
-    memset(judge_of_sym, 0xff, (r->pool.count + 1) * sizeof *judge_of_sym);
+    return 0;
+}
 
-    for (size_t i = 0; i < r->n_marks; i++) {
-        cf_mark *m = &r->marks[i];
-        uint32_t e = entry_of_sym[m->entry];
-        if (e == SI_NONE) {
-            rd_fail(r, "marks[%zu]: entry \"%s\" is not defined in entries", i,
-                 si_str(&r->pool, m->entry));
-            goto out;
-        }
-        size_t ev_index = c->entries[e].event;
-        const cf_event *ev = &c->events[ev_index];
-        const uint32_t *syms = crit_sym + crit_base[ev_index];
-        long k = -1;
-        for (size_t j = 0; j < ev->n_criteria; j++) {
-            if (syms[j] == m->criterion) {
-                k = (long)j;
-                break;
-            }
-        }
-        if (k < 0) {
-            rd_fail(r, "marks[%zu]: criterion \"%s\" is not a criterion of event %s (entry %s)", i,
-                 si_str(&r->pool, m->criterion), ev->id, c->entries[e].id);
-            goto out;
-        }
-        if (m->score > ev->criteria[k].max) {
-            char s[24], mx[24];
-            rd_fail(r, "marks[%zu]: score %s is above criterion %s's maximum %s", i,
-                 sc_centi_format_short(m->score, s), ev->criteria[k].id,
-                 sc_centi_format_short(ev->criteria[k].max, mx));
-            goto out;
-        }
-        if (c->has_roster) {
-            const char *jid = si_str(&r->pool, m->judge);
-            long ri = cf_roster_index(c, jid);
-            if (ri < 0) {
-                rd_fail(r, "marks[%zu]: judge \"%s\" is not on the judges list", i, jid);
-                goto out;
-            }
-            if (!cf_roster_judges_event(&c->roster[ri], ev_index)) {
-                rd_fail(r, "marks[%zu]: judge %s is not a judge of event %s (entry %s)", i, jid,
-                        ev->id, c->entries[e].id);
-                goto out;
-            }
-        }
-        if (judge_of_sym[m->judge] == SI_NONE) {
-            const char *why = cf_id_check(si_str(&r->pool, m->judge));
-            if (why) {
-                rd_fail(r, "marks[%zu]: judge id %s", i, why);
-                goto out;
-            }
-            char **judges = realloc(c->judges, (c->n_judges + 1) * sizeof *judges);
-            if (!judges) {
-                rd_fail_oom(r);
-                goto out;
-            }
-            c->judges = judges;
-            c->judges[c->n_judges] = rd_strdup(si_str(&r->pool, m->judge));
-            if (!c->judges[c->n_judges]) {
-                rd_fail_oom(r);
-                goto out;
-            }
-            judge_of_sym[m->judge] = (uint32_t)c->n_judges++;
-        }
-        m->entry = e;
-        m->criterion = (uint32_t)k;
-        m->judge = judge_of_sym[m->judge];
-        count[c->entries[e].first_slot + (size_t)k + 1]++;
+/* State of resolving the marks: symbols to indices, and the slot counts. */
+typedef struct resolving {
+    const uint32_t *entry_of_sym;
+    crit_syms cs;
+    uint32_t *judge_of_sym;     /* SI_NONE until the judge is first seen */
+    size_t judges_cap;
+    size_t *count;              /* per slot + 1: marks, then where the slot starts */
+} resolving;
+
+/* The judge of a mark as an index into c->judges, added when first seen. */
+static long judge_index(reader *r, resolving *rv, const cf_mark *m, size_t i)
+{
+    cf_competition *c = r->c;
+    const char *jid = si_str(&r->pool, m->judge), *why;
+    if (rv->judge_of_sym[m->judge] != SI_NONE)
+        return rv->judge_of_sym[m->judge];
+    if ((why = cf_id_check(jid)))
+        return rd_fail(r, "marks[%zu]: judge id %s", i, why);
+    if (VEC_RESERVE(c->judges, rv->judges_cap, c->n_judges + 1, 16) ||
+        !(c->judges[c->n_judges] = rd_strdup(jid)))
+        return rd_fail_oom(r);
+    rv->judge_of_sym[m->judge] = (uint32_t)c->n_judges;
+    return (long)c->n_judges++;
+}
+
+/* Checks mark i against the competition and rewrites its symbols as indices. */
+static int resolve_one(reader *r, resolving *rv, size_t i)
+{
+    cf_competition *c = r->c;
+    cf_mark *m = &r->marks[i];
+    uint32_t e = rv->entry_of_sym[m->entry];
+    size_t ev_index;
+    const cf_event *ev;
+    long k = -1, j;
+
+    if (e == SI_NONE)
+        return rd_fail(r, "marks[%zu]: entry \"%s\" is not defined in entries", i,
+                       si_str(&r->pool, m->entry));
+    ev_index = c->entries[e].event;
+    ev = &c->events[ev_index];
+    for (size_t x = 0; x < ev->n_criteria && k < 0; x++)
+        if (rv->cs.sym[rv->cs.base[ev_index] + x] == m->criterion)
+            k = (long)x;
+    if (k < 0)
+        return rd_fail(r, "marks[%zu]: criterion \"%s\" is not a criterion of event %s (entry %s)",
+                       i, si_str(&r->pool, m->criterion), ev->id, c->entries[e].id);
+    if (m->score > ev->criteria[k].max) {
+        char sc[24], mx[24];
+        return rd_fail(r, "marks[%zu]: score %s is above criterion %s's maximum %s", i,
+                       sc_centi_format_short(m->score, sc), ev->criteria[k].id,
+                       sc_centi_format_short(ev->criteria[k].max, mx));
     }
-    for (size_t s = 1; s <= c->n_slots; s++)
-        count[s] += count[s - 1];
+    switch (cf_judge_may_mark(c, si_str(&r->pool, m->judge), ev_index)) {
+    case CF_JUDGE_NOT_LISTED:
+        return rd_fail(r, "marks[%zu]: judge \"%s\" is not on the judges list", i,
+                       si_str(&r->pool, m->judge));
+    case CF_JUDGE_NOT_OF_EVENT:
+        return rd_fail(r, "marks[%zu]: judge %s is not a judge of event %s (entry %s)", i,
+                       si_str(&r->pool, m->judge), ev->id, c->entries[e].id);
+    }
+    if ((j = judge_index(r, rv, m, i)) < 0)
+        return -1;
+    m->entry = e;
+    m->criterion = (uint32_t)k;
+    m->judge = (uint32_t)j;
+    rv->count[c->entries[e].first_slot + (size_t)k + 1]++;
+    return 0;
+}
+
+/* Counting sort of the marks into their slots; c->slot_start (the counts) becomes the starts. */
+static int sort_into_slots(reader *r, size_t *count)
+{
+    cf_competition *c = r->c;
+    cf_mark *sorted = malloc((r->n_marks + 1) * sizeof *sorted);
+    if (!sorted)
+        return rd_fail_oom(r);
+    for (size_t sl = 1; sl <= c->n_slots; sl++)
+        count[sl] += count[sl - 1];
     /* count[s] is now where slot s starts; fill, moving each start forward, then shift back. */
-    sorted = malloc((r->n_marks + 1) * sizeof *sorted);
-    if (!sorted) {
-        rd_fail_oom(r);
-        goto out;
-    }
     for (size_t i = 0; i < r->n_marks; i++) {
-        size_t s = c->entries[r->marks[i].entry].first_slot + r->marks[i].criterion;
-        sorted[count[s]++] = r->marks[i];
+        size_t sl = c->entries[r->marks[i].entry].first_slot + r->marks[i].criterion;
+        sorted[count[sl]++] = r->marks[i];
     }
     memmove(count + 1, count, c->n_slots * sizeof *count);
     count[0] = 0;
@@ -177,28 +181,53 @@ static int resolve_marks(reader *r, const uint32_t *entry_of_sym)
     r->marks = NULL;
     c->marks = sorted;
     c->n_marks = r->n_marks;
+    return 0;
+}
 
-    /* One judge, one mark per criterion per entry (rules.md §2); slots hold a few marks. */
-    for (size_t s = 0; s < c->n_slots; s++) {
-        for (size_t i = c->slot_start[s]; i < c->slot_start[s + 1]; i++) {
-            for (size_t j = c->slot_start[s]; j < i; j++) {
-                if (sorted[i].judge == sorted[j].judge) {
-                    const cf_entry *en = &c->entries[sorted[i].entry];
-                    rd_fail(r, "marks[%u]: judge %s already marked entry %s criterion %s in "
-                            "marks[%u]; a second mark needs a correction", sorted[i].index,
-                         c->judges[sorted[i].judge], en->id,
-                         c->events[en->event].criteria[sorted[i].criterion].id,
-                         sorted[j].index);
-                    goto out;
+/* One judge, one mark per criterion per entry (rules.md §2); slots hold a few marks. */
+static int one_mark_per_judge(reader *r)
+{
+    const cf_competition *c = r->c;
+    const cf_mark *m = c->marks;
+    for (size_t sl = 0; sl < c->n_slots; sl++)
+        for (size_t i = c->slot_start[sl]; i < c->slot_start[sl + 1]; i++)
+            for (size_t j = c->slot_start[sl]; j < i; j++)
+                if (m[i].judge == m[j].judge) {
+                    const cf_entry *en = &c->entries[m[i].entry];
+                    return rd_fail(r, "marks[%u]: judge %s already marked entry %s criterion %s "
+                                   "in marks[%u]; a second mark needs a correction", m[i].index,
+                                   c->judges[m[i].judge], en->id,
+                                   c->events[en->event].criteria[m[i].criterion].id, m[j].index);
                 }
-            }
-        }
+    return 0;
+}
+
+static int resolve_marks(reader *r, const uint32_t *entry_of_sym)
+{
+    cf_competition *c = r->c;
+    resolving rv = {.entry_of_sym = entry_of_sym};
+    int rc = -1;
+
+    number_slots(c);
+    if (criterion_symbols(r, &rv.cs))
+        goto out;
+    rv.judge_of_sym = malloc((r->pool.count + 1) * sizeof *rv.judge_of_sym);
+    rv.count = c->slot_start = calloc(c->n_slots + 2, sizeof *c->slot_start);
+    if (!rv.judge_of_sym || !rv.count) {
+        rd_fail_oom(r);
+        goto out;
     }
+    memset(rv.judge_of_sym, 0xff, (r->pool.count + 1) * sizeof *rv.judge_of_sym);
+    for (size_t i = 0; i < r->n_marks; i++)
+        if (resolve_one(r, &rv, i))
+            goto out;
+    if (sort_into_slots(r, rv.count) || one_mark_per_judge(r))
+        goto out;
     rc = 0;
 out:
-    free(judge_of_sym);
-    free(crit_sym);
-    free(crit_base);
+    free(rv.judge_of_sym);
+    free(rv.cs.sym);
+    free(rv.cs.base);
     return rc;
 }
 

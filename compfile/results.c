@@ -155,45 +155,63 @@ out:
     return rc;
 }
 
+int cf_group_entries(const cf_competition *c,
+                     bool (*keep)(const cf_competition *c, size_t entry, const void *ctx),
+                     const void *ctx, size_t **idx, size_t *n, size_t **starts,
+                     size_t *n_groups)
+{
+    group_key *keys = calloc(c->n_entries + 1, sizeof *keys);
+    size_t k = 0, g = 0;
+
+    *idx = calloc(c->n_entries + 1, sizeof **idx);
+    *starts = calloc(c->n_entries + 2, sizeof **starts);
+    *n = *n_groups = 0;
+    if (!keys || !*idx || !*starts) {
+        free(keys);
+        free(*idx);
+        free(*starts);
+        *idx = *starts = NULL;
+        return -1;
+    }
+    for (size_t i = 0; i < c->n_entries; i++)
+        if (!keep || keep(c, i, ctx))
+            keys[k++] = (group_key){c, i};
+    qsort(keys, k, sizeof *keys, compare_keys);
+    for (size_t i = 0; i < k; i++) {
+        (*idx)[i] = keys[i].entry;
+        if (i == 0 || compare_group(c, (*idx)[i - 1], (*idx)[i]) != 0)
+            (*starts)[g++] = i;
+    }
+    (*starts)[g] = k;
+    *n = k;
+    *n_groups = g;
+    free(keys);
+    return 0;
+}
+
 /* Computes the groups formed by the entries for which keep(c, i, ctx) is true. */
 static int compute_where(const cf_competition *c, unsigned flags,
                          bool (*keep)(const cf_competition *, size_t, const void *),
                          const void *ctx, cf_results **out, cf_diag *diag)
 {
     cf_results *r = calloc(1, sizeof *r);
-    group_key *keys = calloc(c->n_entries + 1, sizeof *keys);
-    size_t *idx = calloc(c->n_entries + 1, sizeof *idx);
-    size_t n = 0;
+    size_t *idx = NULL, *starts = NULL, n = 0, n_groups = 0;
     int rc = -1;
     const cf_marks_source file_marks = {file_count, file_copy, c};
 
     *out = NULL;
     diag->message[0] = '\0';
-    if (!r || !keys || !idx)
+    if (!r || cf_group_entries(c, keep, ctx, &idx, &n, &starts, &n_groups))
         goto oom;
-    for (size_t i = 0; i < c->n_entries; i++) {
-        if (keep(c, i, ctx)) {
-            keys[n].c = c;
-            keys[n].entry = i;
-            n++;
-        }
-    }
-    qsort(keys, n, sizeof *keys, compare_keys);
     r->outs = calloc(n + 1, sizeof *r->outs);
-    r->groups = calloc(n + 1, sizeof *r->groups);
+    r->groups = calloc(n_groups + 1, sizeof *r->groups);
     if (!r->outs || !r->groups)
         goto oom;
-    for (size_t i = 0; i < n; i++)
-        idx[i] = keys[i].entry;
-    for (size_t start = 0; start < n;) {
-        size_t end = start + 1;
-        while (end < n && compare_group(c, idx[start], idx[end]) == 0)
-            end++;
-        if (compute_one(c, &file_marks, idx + start, end - start, flags,
-                        &r->groups[r->n_groups], r->outs + start, diag))
+    for (size_t g = 0; g < n_groups; g++) {
+        if (compute_one(c, &file_marks, idx + starts[g], starts[g + 1] - starts[g], flags,
+                        &r->groups[r->n_groups], r->outs + starts[g], diag))
             goto out;
         r->n_groups++;
-        start = end;
     }
     *out = r;
     r = NULL;
@@ -203,8 +221,8 @@ oom:
     snprintf(diag->message, sizeof diag->message, "out of memory");
 out:
     cf_results_free(r);
-    free(keys);
     free(idx);
+    free(starts);
     return rc;
 }
 

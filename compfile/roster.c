@@ -74,3 +74,13 @@ int rd_read_roster(reader *r)
     }
     return 0;
 }
+
+int cf_judge_may_mark(const cf_competition *c, const char *judge, size_t ev)
+{
+    long ri;
+    if (!c->has_roster)
+        return CF_JUDGE_OK;
+    if ((ri = cf_roster_index(c, judge)) < 0)
+        return CF_JUDGE_NOT_LISTED;
+    return cf_roster_judges_event(&c->roster[ri], ev) ? CF_JUDGE_OK : CF_JUDGE_NOT_OF_EVENT;
+}

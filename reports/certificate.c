@@ -129,9 +129,7 @@ static void page_for(pdf_doc *d, const cf_competition *c, const cf_results *r, c
     }
     if (en->n_members > 1) {
         size_t n = (size_t)snprintf(text, sizeof text, "团队成员：");
-        for (size_t i = 0; i < en->n_members && n < sizeof text; i++)
-            n += (size_t)snprintf(text + n, sizeof text - n, "%s%s", i ? "、" : "",
-                                  en->members[i].name);
+        cf_member_names(en, text + n, sizeof text - n);
         fy = paragraph(d, p, text, fx, fy, fw, 12, 8, 2, PDF_LEFT);
     }
     snprintf(text, sizeof text, "证书编号：%s", k->number);

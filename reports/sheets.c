@@ -35,14 +35,8 @@ static const char *score(char *buf, bool ok, sc_centi v)
 /* Members' names joined with 、, and their units (distinct, in order). */
 static void names_units(const cf_entry *en, char *names, size_t nc, char *units, size_t uc)
 {
-    size_t n = 0, u = 0;
-    names[0] = units[0] = '\0';
-    for (size_t i = 0; i < en->n_members; i++) {
-        const cf_member *m = &en->members[i];
-        n += (size_t)snprintf(names + n, n < nc ? nc - n : 0, "%s%s", i ? "、" : "", m->name);
-        if (m->unit && !strstr(units, m->unit))
-            u += (size_t)snprintf(units + u, u < uc ? uc - u : 0, "%s%s", u ? "、" : "", m->unit);
-    }
+    cf_member_names(en, names, nc);
+    cf_member_units(en, units, uc);
 }
 
 static const char *status_text(const sc_entry_out *o)

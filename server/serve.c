@@ -134,57 +134,47 @@ static int first_admin(sv_server *s, bool demo)
     return 0;
 }
 
-int sv_serve_main(int argc, char **argv)
+/* What `skillscore serve` was asked for. */
+typedef struct serve_opts {
+    const char *db, *host, *static_dir;
+    int port;
+    bool demo;
+    ws_options ws;
+    cn_limits conns;
+    sb_options standby;
+    unsigned ping, http_timeout;
+} serve_opts;
+
+/* Reads the options: 0, or the exit status after a message. */
+static int parse_options(int argc, char **argv, serve_opts *o)
 {
-    const char *db = "skillscore.db", *host = "127.0.0.1", *static_dir = "judge-client";
-    int port = 8080, rc = 1, lock_fd = -1;
-    bool demo = false;
-    char err[600];
-    sv_server s;
-    struct lws_context_creation_info info;
-    struct lws_protocols protocols[3];
-    struct lws_protocol_vhost_options pvo_default = {NULL, NULL, "default", "1"};
-    struct lws_protocol_vhost_options pvo_live = {NULL, &pvo_default, "skillscore-live", ""};
-    ws_options wso = {0};
-    cn_limits cnl = {0};
-    unsigned ping = 30, http_timeout = 10;
-    sb_options sbo = {0};
-    const ws_opt ws_opts[] = {{"--ws-interval", &wso.interval_ms, 0},
-                              {"--ws-queue", &wso.queue_max, 1},
-                              {"--ws-per-address", &wso.per_address, 1},
-                              {"--ws-sndbuf", &wso.sndbuf, 1},
-                              {"--ws-ping", &ping, 1},
-                              {"--per-address", &cnl.per_address, 1},
-                              {"--http-timeout", &http_timeout, 1},
-                              {"--sync-timeout", &sbo.sync_timeout_ms, 1},
-                              {"--max-connections", &cnl.total, 16},
-                              {NULL, NULL, 0}};
+    const ws_opt nums[] = {{"--ws-interval", &o->ws.interval_ms, 0},
+                           {"--ws-queue", &o->ws.queue_max, 1},
+                           {"--ws-per-address", &o->ws.per_address, 1},
+                           {"--ws-sndbuf", &o->ws.sndbuf, 1},
+                           {"--ws-ping", &o->ping, 1},
+                           {"--per-address", &o->conns.per_address, 1},
+                           {"--http-timeout", &o->http_timeout, 1},
+                           {"--sync-timeout", &o->standby.sync_timeout_ms, 1},
+                           {"--max-connections", &o->conns.total, 16},
+                           {NULL, NULL, 0}};
     const ws_opt *opt;
-    lws_retry_bo_t idle = {0};
 
-    struct lws_http_mount api_mount, verify_mount, file_mount;
-    const char *ttl = getenv("SKILLSCORE_TOKEN_TTL");
-
-    memset(&s, 0, sizeof s);
-    /* The hub ties the rooms: the core releases parked replies and tells the live screens
-     * through these, without knowing the transport. */
-    pk_init(&s.parked, http_release);
-    s.hooks.comp_reset = ws_comp_reset;
-    s.hooks.live_changed = ws_tick;
-    s.hooks.sessions_changed = ws_revalidate;
+    *o = (serve_opts){.db = "skillscore.db", .host = "127.0.0.1", .static_dir = "judge-client",
+                      .port = 8080, .ping = 30, .http_timeout = 10};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--demo") == 0)
-            demo = true;
+            o->demo = true;
         else if (i + 1 < argc && strcmp(a, "--db") == 0)
-            db = argv[++i];
+            o->db = argv[++i];
         else if (i + 1 < argc && strcmp(a, "--host") == 0)
-            host = argv[++i];
+            o->host = argv[++i];
         else if (i + 1 < argc && strcmp(a, "--static") == 0)
-            static_dir = argv[++i];
+            o->static_dir = argv[++i];
         else if (i + 1 < argc && strcmp(a, "--follow") == 0)
-            sbo.follow = argv[++i];
-        else if (i + 1 < argc && (opt = ws_option(ws_opts, a))) {
+            o->standby.follow = argv[++i];
+        else if (i + 1 < argc && (opt = ws_option(nums, a))) {
             char *end;
             long v = strtol(argv[++i], &end, 10);
             if (*end || v < opt->min || v > 100000000) {
@@ -200,53 +190,80 @@ int sv_serve_main(int argc, char **argv)
                 fprintf(stderr, "skillscore: --port: %s is not a port number\n", argv[i]);
                 return 2;
             }
-            port = (int)p;
+            o->port = (int)p;
         } else
             return usage();
     }
-    s.token_ttl = ttl && atoll(ttl) > 0 ? atoll(ttl) : 12 * 3600;
-    s.static_dir = static_dir;
+    o->standby.db = o->db;
+    return 0;
+}
+
+/* Everything but the network: the tables, the store (locked, checked), the standby, the first
+ * account and the demo. 0, or -1 after a message. */
+static int open_server(sv_server *s, const serve_opts *o, int *lock_fd)
+{
+    const char *ttl = getenv("SKILLSCORE_TOKEN_TTL");
+    char err[600], pw[33];
+
+    /* The hub ties the rooms: the core releases parked replies and tells the live screens
+     * through these, without knowing the transport. */
+    pk_init(&s->parked, http_release);
+    s->hooks.comp_reset = ws_comp_reset;
+    s->hooks.live_changed = ws_tick;
+    s->hooks.sessions_changed = ws_revalidate;
+    s->token_ttl = ttl && atoll(ttl) > 0 ? atoll(ttl) : 12 * 3600;
+    s->static_dir = o->static_dir;
     if (auth_init()) {
         fprintf(stderr, "skillscore: libsodium failed to start\n");
-        return 1;
+        return -1;
     }
-    {
-        /* Unknown accounts are checked against this, so they cost what a wrong secret costs. */
-        char pw[33];
-        auth_random_password(pw, 32);
-        s.dummy_hash = auth_hash(pw);
-    }
-    if (!(s.throttle = th_new()) || !(s.verify_throttle = th_new()) || !s.dummy_hash ||
-        !(s.jobs = jb_new(0, 64))) {
+    /* Unknown accounts are checked against this, so they cost what a wrong secret costs. */
+    auth_random_password(pw, 32);
+    s->dummy_hash = auth_hash(pw);
+    if (!(s->throttle = th_new()) || !(s->verify_throttle = th_new()) || !s->dummy_hash ||
+        !(s->jobs = jb_new(0, 64)) || !(s->hub = ws_hub_new(s, &o->ws)) ||
+        !(s->conns = cn_new(&o->conns))) {
         fprintf(stderr, "skillscore: out of memory\n");
-        goto out;
+        return -1;
     }
-    if ((lock_fd = lock_database(db)) < 0)
-        goto out;
-    if (st_open(db, &s.store, err, sizeof err)) {
+    if ((*lock_fd = lock_database(o->db)) < 0)
+        return -1;
+    if (st_open(o->db, &s->store, err, sizeof err)) {
         fprintf(stderr, "skillscore: %s\n", err);
-        goto out;
+        return -1;
     }
-    if (st_check(s.store)) {
-        fprintf(stderr, "skillscore: %s: %s; restore it from a backup (skillscore backup)\n", db,
-                st_errmsg(s.store));
-        goto out;
+    if (st_check(s->store)) {
+        fprintf(stderr, "skillscore: %s: %s; restore it from a backup (skillscore backup)\n",
+                o->db, st_errmsg(s->store));
+        return -1;
     }
-    sbo.db = db;
-    if (!(s.standby = sb_new(&s, &sbo)))
-        goto out;
+    if (!(s->standby = sb_new(s, &o->standby)))
+        return -1;
     /* A standby takes its accounts and competitions from the primary. */
-    if (sb_read_only(&s))
-        demo = false;
-    else if (first_admin(&s, demo)) {
+    if (sb_read_only(s))
+        return 0;
+    if (first_admin(s, o->demo)) {
         fprintf(stderr, "skillscore: cannot create the organizer account: %s\n",
-                st_errmsg(s.store));
-        goto out;
+                st_errmsg(s->store));
+        return -1;
     }
-    if (demo && demo_load(&s)) {
+    if (o->demo && demo_load(s)) {
         fprintf(stderr, "skillscore: cannot load the demo competition\n");
-        goto out;
+        return -1;
     }
+    return 0;
+}
+
+/* The lws context: /api and /verify to the API, / to the pages, /ws to live results. */
+static struct lws_context *make_context(sv_server *s, const serve_opts *o)
+{
+    static struct lws_protocols protocols[3];
+    static struct lws_protocol_vhost_options pvo_default = {NULL, NULL, "default", "1"};
+    static struct lws_protocol_vhost_options pvo_live = {NULL, &pvo_default, "skillscore-live",
+                                                         ""};
+    static struct lws_http_mount api_mount, verify_mount, file_mount;
+    static lws_retry_bo_t idle;
+    struct lws_context_creation_info info;
 
     memset(protocols, 0, sizeof protocols);
     protocols[0].name = "http";
@@ -256,14 +273,10 @@ int sv_serve_main(int argc, char **argv)
     protocols[1].callback = ws_callback;
     protocols[1].per_session_data_size = ws_conn_size();
     protocols[1].rx_buffer_size = 4096;
-    if (!(s.hub = ws_hub_new(&s, &wso)) || !(s.conns = cn_new(&cnl))) {
-        fprintf(stderr, "skillscore: out of memory\n");
-        goto out;
-    }
     /* Dead screens are found by ping: a connection quiet for ping seconds is pinged, and one
      * that has not answered for twice that is closed. */
-    idle.secs_since_valid_ping = (uint16_t)ping;
-    idle.secs_since_valid_hangup = (uint16_t)(2 * ping + 1);
+    idle.secs_since_valid_ping = (uint16_t)o->ping;
+    idle.secs_since_valid_hangup = (uint16_t)(2 * o->ping + 1);
     memset(&api_mount, 0, sizeof api_mount);
     api_mount.mountpoint = "/api";
     api_mount.mountpoint_len = 4;
@@ -282,11 +295,11 @@ int sv_serve_main(int argc, char **argv)
     file_mount.mountpoint_len = 1;
 
     memset(&info, 0, sizeof info);
-    info.port = port;
-    info.iface = host;
+    info.port = o->port;
+    info.iface = o->host;
     info.protocols = protocols;
     info.mounts = &file_mount;
-    info.user = &s;
+    info.user = s;
     info.vhost_name = "skillscore";
     info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
     info.pvo = &pvo_live; /* /ws without a subprotocol header gets the live protocol */
@@ -294,13 +307,65 @@ int sv_serve_main(int argc, char **argv)
     /* A connection that sends no complete head, or stalls inside a body, for http_timeout
      * seconds is closed (slow clients pin a connection slot, not the server); an idle keep-alive
      * connection after three times that. */
-    info.timeout_secs = http_timeout;
-    info.timeout_secs_ah_idle = http_timeout;
-    info.keepalive_timeout = (int)(3 * http_timeout);
+    info.timeout_secs = o->http_timeout;
+    info.timeout_secs_ah_idle = o->http_timeout;
+    info.keepalive_timeout = (int)(3 * o->http_timeout);
     lws_set_log_level(LLL_ERR, NULL);
-    running = lws_create_context(&info);
-    if (!running) {
-        fprintf(stderr, "skillscore: cannot listen on %s:%d\n", host, port);
+    return lws_create_context(&info);
+}
+
+/* Turns of the loop until SIGINT or SIGTERM. */
+static void run_loop(sv_server *s)
+{
+    while (!interrupted) {
+        if (lws_service(running, 0) < 0)
+            break;
+        /* The end of a turn: what arrived in it becomes durable together, then is shown. */
+        sv_batch_flush(s);
+        jb_tick(s->jobs, s);
+        int64_t again = sb_tick(s);
+        if (again)
+            lws_sul_schedule(running, 0, &standby_sul, on_standby_timer, (lws_usec_t)again);
+        ws_tick(s);
+    }
+    sv_batch_flush(s);
+}
+
+static void close_server(sv_server *s, int lock_fd)
+{
+    sb_free(s->standby); /* joins the follower before the loop it wakes goes */
+    s->standby = NULL;
+    jb_free(s->jobs, s);
+    s->jobs = NULL;
+    if (running)
+        lws_context_destroy(running);
+    running = NULL;
+    ws_hub_free(s->hub);
+    cn_free(s->conns);
+    th_free(s->throttle);
+    th_free(s->verify_throttle);
+    free(s->dummy_hash);
+    pk_free(&s->parked);
+    sv_comp_free_all(s);
+    st_close(s->store);
+    if (lock_fd >= 0)
+        close(lock_fd);
+}
+
+int sv_serve_main(int argc, char **argv)
+{
+    serve_opts o;
+    sv_server s;
+    int rc = parse_options(argc, argv, &o), lock_fd = -1;
+
+    if (rc)
+        return rc;
+    memset(&s, 0, sizeof s);
+    rc = 1;
+    if (open_server(&s, &o, &lock_fd))
+        goto out;
+    if (!(running = make_context(&s, &o))) {
+        fprintf(stderr, "skillscore: cannot listen on %s:%d\n", o.host, o.port);
         goto out;
     }
     hub_server = &s;
@@ -309,44 +374,14 @@ int sv_serve_main(int argc, char **argv)
     jb_set_loop(s.jobs, running);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    printf("skillscore: serving http://%s:%d/ (database %s)\n", host, port, db);
-    if (demo)
-        demo_print(host, port);
+    printf("skillscore: serving http://%s:%d/ (database %s)\n", o.host, o.port, o.db);
+    if (o.demo && !sb_read_only(&s))
+        demo_print(o.host, o.port);
     fflush(stdout);
-    while (!interrupted) {
-        if (lws_service(running, 0) < 0)
-            break;
-        /* The end of a turn: what arrived in it becomes durable together, then is shown. */
-        sv_batch_flush(&s);
-        jb_tick(s.jobs, &s);
-        int64_t again = sb_tick(&s);
-        if (again)
-            lws_sul_schedule(running, 0, &standby_sul, on_standby_timer, (lws_usec_t)again);
-        ws_tick(&s);
-    }
-    sv_batch_flush(&s);
+    run_loop(&s);
     rc = 0;
 out:
-    sb_free(s.standby); /* joins the follower before the loop it wakes goes */
-    s.standby = NULL;
-    jb_free(s.jobs, &s);
-    s.jobs = NULL;
-    s.standby = NULL;
-    if (running)
-        lws_context_destroy(running);
-    running = NULL;
-    ws_hub_free(s.hub);
-    s.hub = NULL;
-    cn_free(s.conns);
-    s.conns = NULL;
-    th_free(s.throttle);
-    th_free(s.verify_throttle);
-    free(s.dummy_hash);
-    pk_free(&s.parked);
-    sv_comp_free_all(&s);
-    st_close(s.store);
-    if (lock_fd >= 0)
-        close(lock_fd);
+    close_server(&s, lock_fd);
     return rc;
 }
 

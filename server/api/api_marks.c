@@ -161,7 +161,7 @@ static int read_mark_req(sv_server *s, sv_comp *c, sv_request *rq, json_t *body,
     const sv_principal *who = &rq->who;
     const char *crit, *id;
     const cf_event *ev;
-    long ri, ei = -1;
+    long ei = -1;
 
     memset(m, 0, sizeof *m);
     if (!(id = sv_field_string(body, "id", rs)))
@@ -205,17 +205,14 @@ static int read_mark_req(sv_server *s, sv_comp *c, sv_request *rq, json_t *body,
         return -1;
     }
     ev = &c->def->events[c->def->entries[m->entry].event];
-    if (c->def->has_roster) {
-        ri = cf_roster_index(c->def, m->judge);
-        if (ri < 0) {
-            sv_error(rs, 400, "judge", "judge %s is not on the judges list", m->judge);
-            return -1;
-        }
-        if (!cf_roster_judges_event(&c->def->roster[ri], c->def->entries[m->entry].event)) {
-            sv_error(rs, who->role == SV_ADMIN ? 400 : 403, "judge",
-                     "judge %s is not a judge of event %s", m->judge, ev->id);
-            return -1;
-        }
+    switch (cf_judge_may_mark(c->def, m->judge, c->def->entries[m->entry].event)) {
+    case CF_JUDGE_NOT_LISTED:
+        sv_error(rs, 400, "judge", "judge %s is not on the judges list", m->judge);
+        return -1;
+    case CF_JUDGE_NOT_OF_EVENT:
+        sv_error(rs, who->role == SV_ADMIN ? 400 : 403, "judge",
+                 "judge %s is not a judge of event %s", m->judge, ev->id);
+        return -1;
     }
     if (!(crit = sv_field_string(body, "criterion", rs)))
         return -1;
@@ -244,25 +241,129 @@ static json_t *mark_json(const sv_comp *c, const st_mark *row, const sv_principa
     return o;
 }
 
+/* The row a checked request would store. */
+static void row_of(const sv_comp *c, const sv_request *rq, const mark_req *m, st_mark *row)
+{
+    const cf_entry *en = &c->def->entries[m->entry];
+    const cf_event *ev = &c->def->events[en->event];
+    memset(row, 0, sizeof *row);
+    snprintf(row->uuid, sizeof row->uuid, "%s", m->uuid);
+    snprintf(row->entry, sizeof row->entry, "%s", en->id);
+    snprintf(row->criterion, sizeof row->criterion, "%s", ev->criteria[m->criterion].id);
+    snprintf(row->judge, sizeof row->judge, "%s", m->judge);
+    snprintf(row->actor, sizeof row->actor, "%s", rq->who.name);
+    snprintf(row->reason, sizeof row->reason, "%s", m->reason ? m->reason : "");
+    row->score = m->score;
+    row->on_behalf = strcmp(rq->who.name, m->judge) != 0;
+}
+
+/* A resend of a stored request is answered from the store, whatever happened since: true when
+ * rs holds that answer (or a store error). */
+static bool answered_as_resend(sv_server *s, const sv_comp *c, const sv_request *rq,
+                               const mark_req *m, const st_mark *row, bool is_correction,
+                               sv_response *rs)
+{
+    st_mark old;
+    int rc = st_mark_by_uuid(s->store, c->id, m->uuid, &old);
+    if (rc == ST_NOTFOUND)
+        return false;
+    if (rc != ST_OK)
+        sv_store_error(s, rs);
+    else if (strcmp(old.entry, row->entry) == 0 && strcmp(old.criterion, row->criterion) == 0 &&
+             strcmp(old.judge, row->judge) == 0 && old.score == row->score &&
+             (old.supersedes != 0) == is_correction)
+        sv_json(rs, 200, mark_json(c, &old, &rq->who, m->by_number, 200));
+    else
+        sv_error(rs, 409, "id", "id %s was already used for a different %s", m->uuid,
+                 old.supersedes ? "correction" : "mark");
+    return true;
+}
+
+/* May this mark or correction be stored now: the event open, the caller allowed, the slot empty
+ * (a mark) or filled (a correction, whose current row lands in *cur). 0, or -1 after a reply. */
+static int slot_allows(sv_server *s, const sv_comp *c, const sv_request *rq, const mark_req *m,
+                       const st_mark *row, bool is_correction, st_mark *cur, sv_response *rs)
+{
+    const cf_entry *en = &c->def->entries[m->entry];
+    const cf_event *ev = &c->def->events[en->event];
+    st_event_state es;
+    int rc;
+
+    if (st_event_get(s->store, c->id, ev->id, &es)) {
+        sv_store_error(s, rs);
+        return -1;
+    }
+    if (es.locked) {
+        sv_error(rs, 409, NULL, "event %s is locked; arbitration must unlock it first", ev->id);
+        return -1;
+    }
+    if (is_correction && rq->who.role != SV_ADMIN && strcmp(m->judge, rq->who.name) != 0) {
+        long ri = sv_judge_index(&rq->who, c);
+        if (rq->who.role != SV_CHIEF || ri < 0 ||
+            !cf_roster_judges_event(&c->def->roster[ri], en->event)) {
+            sv_error(rs, 403, "judge", "only the judge, the chief judge of %s or the organizer "
+                                       "may correct this mark", ev->id);
+            return -1;
+        }
+    }
+    rc = st_mark_current(s->store, c->id, row->entry, row->criterion, row->judge, cur);
+    if (rc == ST_ERROR) {
+        sv_store_error(s, rs);
+        return -1;
+    }
+    if (!is_correction && rc == ST_OK) {
+        sv_error(rs, 409, "criterion", "judge %s has already marked this entry on criterion %s; "
+                 "send a correction with a reason to change it", row->judge, row->criterion);
+        return -1;
+    }
+    if (is_correction && rc == ST_NOTFOUND) {
+        sv_error(rs, 409, "criterion", "there is no mark to correct yet; send it as a mark");
+        return -1;
+    }
+    return 0;
+}
+
+/* Stores the row with its audit row in its own savepoint of the group commit. 0, or -1 after a
+ * reply. */
+static int store_row(sv_server *s, const sv_comp *c, const sv_request *rq, const st_mark *cur,
+                     st_mark *row, bool is_correction, sv_response *rs)
+{
+    char sc[24], was[24];
+    json_t *detail = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "id", row->uuid, "entry", row->entry,
+                               "criterion", row->criterion, "judge", row->judge, "score",
+                               sc_centi_format(row->score, sc), "on_behalf", row->on_behalf);
+    if (is_correction) {
+        row->supersedes = cur->seq;
+        json_object_set_new(detail, "was", json_string(sc_centi_format(cur->score, was)));
+        json_object_set_new(detail, "reason", json_string(row->reason));
+    }
+    if (sv_batch_join(s)) {
+        json_decref(detail);
+        sv_store_error(s, rs);
+        return -1;
+    }
+    if (st_savepoint(s->store) || st_mark_insert(s->store, c->id, row) ||
+        sv_audit(s, rq->who.name, is_correction ? "correction" : "mark", c->id, detail) ||
+        st_release(s->store)) {
+        st_rollback_to(s->store);
+        sv_store_error(s, rs);
+        return -1;
+    }
+    return 0;
+}
+
 /* Shared by marks and corrections: is_correction picks which. */
 static void post_mark(sv_server *s, sv_request *rq, sv_response *rs, bool is_correction)
 {
     sv_comp *c = sv_path_comp(s, rq, rs);
-    json_t *body = NULL;
+    json_t *body = NULL, *reply;
     mark_req m;
-    st_mark row = {0}, old = {0}, cur = {0};
-    st_event_state es;
-    const cf_entry *en;
-    const cf_event *ev;
+    st_mark row, cur = {0};
     uint64_t live_seq;
-    int rc;
 
-    if (!c || !(body = sv_body_object(rq, rs)))
+    if (!c || !(body = sv_body_object(rq, rs)) ||
+        read_mark_req(s, c, rq, body, &m, is_correction, rs))
         goto out;
-    if (read_mark_req(s, c, rq, body, &m, is_correction, rs))
-        goto out;
-    en = &c->def->entries[m.entry];
-    ev = &c->def->events[en->event];
     if (is_correction) {
         json_t *r = json_object_get(body, "reason");
         if (!json_is_string(r) || json_string_length(r) < 2 || json_string_length(r) > 250) {
@@ -271,91 +372,15 @@ static void post_mark(sv_server *s, sv_request *rq, sv_response *rs, bool is_cor
         }
         m.reason = json_string_value(r);
     }
-    snprintf(row.uuid, sizeof row.uuid, "%s", m.uuid);
-    snprintf(row.entry, sizeof row.entry, "%s", en->id);
-    snprintf(row.criterion, sizeof row.criterion, "%s", ev->criteria[m.criterion].id);
-    snprintf(row.judge, sizeof row.judge, "%s", m.judge);
-    snprintf(row.actor, sizeof row.actor, "%s", rq->who.name);
-    snprintf(row.reason, sizeof row.reason, "%s", m.reason ? m.reason : "");
-    row.score = m.score;
-    row.on_behalf = strcmp(rq->who.name, m.judge) != 0;
-
-    /* A resend of a stored request is answered from the store, whatever happened since. */
-    rc = st_mark_by_uuid(s->store, c->id, m.uuid, &old);
-    if (rc == ST_OK) {
-        bool same = strcmp(old.entry, row.entry) == 0 && strcmp(old.criterion, row.criterion) == 0 &&
-                    strcmp(old.judge, row.judge) == 0 && old.score == row.score &&
-                    (old.supersedes != 0) == is_correction;
-        if (same)
-            sv_json(rs, 200, mark_json(c, &old, &rq->who, m.by_number, 200));
-        else
-            sv_error(rs, 409, "id", "id %s was already used for a different %s", m.uuid,
-                     old.supersedes ? "correction" : "mark");
+    row_of(c, rq, &m, &row);
+    if (answered_as_resend(s, c, rq, &m, &row, is_correction, rs) ||
+        slot_allows(s, c, rq, &m, &row, is_correction, &cur, rs) ||
+        store_row(s, c, rq, &cur, &row, is_correction, rs))
         goto out;
-    }
-    if (rc != ST_NOTFOUND) {
-        sv_store_error(s, rs);
-        goto out;
-    }
-    if (st_event_get(s->store, c->id, ev->id, &es)) {
-        sv_store_error(s, rs);
-        goto out;
-    }
-    if (es.locked) {
-        sv_error(rs, 409, NULL, "event %s is locked; arbitration must unlock it first", ev->id);
-        goto out;
-    }
-    if (is_correction && rq->who.role != SV_ADMIN && strcmp(m.judge, rq->who.name) != 0) {
-        long ri = sv_judge_index(&rq->who, c);
-        if (rq->who.role != SV_CHIEF || ri < 0 ||
-            !cf_roster_judges_event(&c->def->roster[ri], en->event)) {
-            sv_error(rs, 403, "judge", "only the judge, the chief judge of %s or the organizer "
-                                       "may correct this mark", ev->id);
-            goto out;
-        }
-    }
-    rc = st_mark_current(s->store, c->id, row.entry, row.criterion, row.judge, &cur);
-    if (rc == ST_ERROR) {
-        sv_store_error(s, rs);
-        goto out;
-    }
-    if (!is_correction && rc == ST_OK) {
-        sv_error(rs, 409, "criterion", "judge %s has already marked this entry on criterion %s; "
-                 "send a correction with a reason to change it", row.judge, row.criterion);
-        goto out;
-    }
-    if (is_correction && rc == ST_NOTFOUND) {
-        sv_error(rs, 409, "criterion", "there is no mark to correct yet; send it as a mark");
-        goto out;
-    }
-    if (is_correction)
-        row.supersedes = cur.seq;
-    {
-        char sc[24], was[24];
-        json_t *detail = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "id", row.uuid, "entry", row.entry,
-                                   "criterion", row.criterion, "judge", row.judge, "score",
-                                   sc_centi_format(row.score, sc), "on_behalf", row.on_behalf);
-        if (is_correction) {
-            json_object_set_new(detail, "was", json_string(sc_centi_format(cur.score, was)));
-            json_object_set_new(detail, "reason", json_string(row.reason));
-        }
-        if (sv_batch_join(s)) {
-            json_decref(detail);
-            sv_store_error(s, rs);
-            goto out;
-        }
-        if (st_savepoint(s->store) || st_mark_insert(s->store, c->id, &row) ||
-            sv_audit(s, rq->who.name, is_correction ? "correction" : "mark", c->id, detail) ||
-            st_release(s->store)) {
-            st_rollback_to(s->store);
-            sv_store_error(s, rs);
-            goto out;
-        }
-    }
     live_seq = c->live ? lv_mark(c->live, (size_t)m.entry, (size_t)m.criterion, row.judge,
                                  row.score)
                        : 0;
-    json_t *reply = mark_json(c, &row, &rq->who, m.by_number, 201);
+    reply = mark_json(c, &row, &rq->who, m.by_number, 201);
     if (live_seq)
         json_object_set_new(reply, "live_seq", json_integer((json_int_t)live_seq));
     sv_json(rs, 201, reply);

@@ -1,5 +1,6 @@
 /*
- * api_reports.c — PDFs for the organizer pages and the certificate check anyone can make.
+ * api_reports.c — PDFs for the organizer pages and the certificate check anyone can make; the
+ * certificates themselves come from core/register.h.
  *
  *   GET /api/competitions/{id}/reports/{certificates|results|promotions|cash}.pdf
  *   GET /verify/{number}?sig=…   (an HTML page for a phone that scanned the QR code; add
@@ -23,106 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-int sv_cert_key(st_store *st, unsigned char key[RP_KEY_BYTES])
-{
-    unsigned char fresh[RP_KEY_BYTES];
-    size_t len = 0;
-    int rc = st_setting_get(st, "cert_key", key, RP_KEY_BYTES, &len);
-    if (rc == ST_OK && len == RP_KEY_BYTES)
-        return 0;
-    if (rc != ST_NOTFOUND)
-        return -1;
-    randombytes_buf(fresh, sizeof fresh);
-    if (st_begin(st) || st_setting_add(st, "cert_key", fresh, sizeof fresh) || st_commit(st)) {
-        st_rollback(st);
-        return -1;
-    }
-    sodium_memzero(fresh, sizeof fresh);
-    return st_setting_get(st, "cert_key", key, RP_KEY_BYTES, &len) == ST_OK &&
-                   len == RP_KEY_BYTES
-               ? 0
-               : -1;
-}
-
-void sv_final_free(sv_final *f)
-{
-    rp_certs_free(&f->certs);
-    cf_results_free(f->r);
-    cf_free(f->c);
-    free(f->include);
-    memset(f, 0, sizeof *f);
-}
-
-int sv_final_build(sv_server *s, sv_comp *c, const unsigned char key[RP_KEY_BYTES], sv_final *f,
-                   char *err, size_t errcap)
-{
-    cf_diag diag = {0};
-    bool provisional;
-
-    memset(f, 0, sizeof *f);
-    if (sv_compute(s, c, &f->c, &f->r, &provisional, &diag)) {
-        snprintf(err, errcap, "cannot compute %s: %s", c->id, diag.message);
-        return -1;
-    }
-    /* Locked events are complete, so their groups are final even when others are not. */
-    if (!(f->include = sv_event_mask(s, c, false))) {
-        snprintf(err, errcap, "cannot read the events' state: %s", st_errmsg(s->store));
-        goto fail;
-    }
-    if (rp_certs_build(f->c, f->r, f->include, NULL, key, &f->certs, err, errcap))
-        goto fail;
-    return 0;
-fail:
-    sv_final_free(f);
-    return -1;
-}
-
-typedef struct each_ctx {
-    char (*ids)[64];
-    size_t n, cap;
-} each_ctx;
-
-static void collect_id(void *ctx, const char *id, const char *name)
-{
-    each_ctx *x = ctx;
-    (void)name;
-    if (x->n < x->cap)
-        snprintf(x->ids[x->n++], 64, "%s", id);
-}
-
-int sv_verify(sv_server *s, const char *number, const char *sig, json_t **facts, char *err,
-              size_t errcap)
-{
-    unsigned char key[RP_KEY_BYTES];
-    char ids[64][64];
-    each_ctx x = {ids, 0, 64};
-    int verdict = RP_UNKNOWN;
-
-    *facts = NULL;
-    if (sv_cert_key(s->store, key) || st_comp_each(s->store, collect_id, &x)) {
-        snprintf(err, errcap, "%s", st_errmsg(s->store));
-        return -1;
-    }
-    for (size_t i = 0; i < x.n && verdict == RP_UNKNOWN; i++) {
-        sv_comp *c;
-        sv_final f;
-        const rp_cert *k;
-        int rc = sv_comp_get(s, ids[i], &c);
-        if (rc)
-            snprintf(err, errcap, "competition %s: %s", ids[i], sv_strerror(rc));
-        if (rc || sv_final_build(s, c, key, &f, err, errcap)) {
-            sodium_memzero(key, sizeof key);
-            return -1;
-        }
-        verdict = rp_verify(&f.certs, number, sig, &k);
-        if (verdict == RP_GENUINE)
-            *facts = rp_cert_facts(f.c, f.r, k);
-        sv_final_free(&f);
-    }
-    sodium_memzero(key, sizeof key);
-    return verdict;
-}
 
 /* ---- GET /verify/{number}?sig=… ------------------------------------------------------------- */
 
@@ -234,7 +135,7 @@ void api_verify(sv_server *s, sv_request *rq, sv_response *rs)
     }
     query_param(rq->query, "sig", sig, sizeof sig);
     query_param(rq->query, "format", format, sizeof format);
-    verdict = sv_verify(s, number, sig, &facts, err, sizeof err);
+    verdict = rg_verify(s->store, number, sig, &facts, err, sizeof err);
     if (verdict < 0) {
         sv_error(rs, 500, NULL, "cannot verify: %s", err);
         return;
@@ -262,7 +163,7 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
     unsigned char key[RP_KEY_BYTES], *pdf = NULL;
     size_t len = 0;
     char err[400], base[160];
-    sv_final f;
+    rg_final f;
     int rc;
 
     if (!c)
@@ -273,7 +174,7 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
                                 "cash.pdf)", name);
         return;
     }
-    if (sv_cert_key(s->store, key) || sv_final_build(s, c, key, &f, err, sizeof err)) {
+    if (rg_key(s->store, key) || rg_final_build(s->store, c->id, c->doc, key, &f, err, sizeof err)) {
         sodium_memzero(key, sizeof key);
         sv_error(rs, 500, NULL, "cannot build the report: %s", err);
         return;
@@ -283,7 +184,7 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
     for (size_t e = 0; e < f.c->n_events; e++)
         any |= f.include[e];
     if (!any) {
-        sv_final_free(&f);
+        rg_final_free(&f);
         sv_error(rs, 409, NULL, "no event of %s is locked yet; reports cover locked events", c->id);
         return;
     }
@@ -292,7 +193,7 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
     if (name[0] == 'c' && name[1] == 'e') {
         const rp_cert **list = malloc((f.certs.n + 1) * sizeof *list);
         if (!list) {
-            sv_final_free(&f);
+            rg_final_free(&f);
             sv_error(rs, 500, NULL, "out of memory");
             return;
         }
@@ -306,7 +207,7 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
         rc = rp_promotions_pdf(f.c, f.r, &f.certs, &o, &pdf, &len, err, sizeof err);
     else
         rc = rp_cash_pdf(f.c, f.r, f.include, &o, &pdf, &len, err, sizeof err);
-    sv_final_free(&f);
+    rg_final_free(&f);
     if (rc) {
         sv_error(rs, 500, NULL, "cannot write the PDF: %s", err);
         return;

@@ -141,15 +141,7 @@ static json_t *score_json(bool present, sc_centi v)
 static json_t *names_json(const cf_entry *en)
 {
     char buf[1024];
-    size_t at = 0;
-    buf[0] = '\0';
-    for (size_t m = 0; m < en->n_members; m++) {
-        int n = snprintf(buf + at, sizeof buf - at, "%s%s", m ? "、" : "", en->members[m].name);
-        if (n < 0 || (size_t)n >= sizeof buf - at)
-            break;
-        at += (size_t)n;
-    }
-    return json_string(buf);
+    return json_string(cf_member_names(en, buf, sizeof buf));
 }
 
 static char *render_row(const lv_comp *lc, const cf_entry *en, size_t entry, const sc_entry_out *o,
@@ -272,18 +264,6 @@ typedef struct sort_ctx {
     size_t i;
 } sort_ctx;
 
-static int by_group(const void *pa, const void *pb)
-{
-    const sort_ctx *a = pa, *b = pb;
-    const cf_entry *x = &a->c->entries[a->i], *y = &b->c->entries[b->i];
-    int d = strcmp(a->c->events[x->event].id, a->c->events[y->event].id);
-    if (!d)
-        d = strcmp(x->group, y->group);
-    if (!d)
-        d = (a->i > b->i) - (a->i < b->i);
-    return d;
-}
-
 static int by_entry_id(const void *pa, const void *pb)
 {
     const sort_ctx *a = pa, *b = pb;
@@ -374,23 +354,17 @@ static sort_ctx *ids_sorted(const cf_competition *c)
 static int make_groups(lv_comp *lc)
 {
     const cf_competition *c = lc->def;
-    sort_ctx *keys = malloc((c->n_entries + 1) * sizeof *keys);
+    size_t *idx = NULL, *starts = NULL, n = 0, n_groups = 0;
     int rc = -1;
 
-    if (!keys)
+    if (cf_group_entries(c, NULL, NULL, &idx, &n, &starts, &n_groups))
         return -1;
-    for (size_t i = 0; i < c->n_entries; i++)
-        keys[i] = (sort_ctx){c, i};
-    qsort(keys, c->n_entries, sizeof *keys, by_group);
-    lc->groups = calloc(c->n_entries + 1, sizeof *lc->groups);
+    lc->groups = calloc(n_groups + 1, sizeof *lc->groups);
     if (!lc->groups)
         goto out;
-    for (size_t start = 0; start < c->n_entries;) {
-        size_t end = start + 1;
-        const cf_entry *first = &c->entries[keys[start].i];
-        while (end < c->n_entries && c->entries[keys[end].i].event == first->event &&
-               strcmp(c->entries[keys[end].i].group, first->group) == 0)
-            end++;
+    for (size_t gi = 0; gi < n_groups; gi++) {
+        size_t start = starts[gi], end = starts[gi + 1];
+        const cf_entry *first = &c->entries[idx[start]];
         lv_group *g = &lc->groups[lc->n_groups++];
         g->event = first->event;
         g->group = first->group;
@@ -406,18 +380,18 @@ static int make_groups(lv_comp *lc)
         if (!g->entries || !g->order)
             goto out;
         for (size_t k = 0; k < g->n; k++) {
-            size_t e = keys[start + k].i;
+            size_t e = idx[start + k];
             g->entries[k] = e;
             g->order[k] = k;
             lc->group_of[e] = (size_t)(g - lc->groups);
             lc->pos_in_group[e] = k;
         }
         g->dirty = true;
-        start = end;
     }
     rc = 0;
 out:
-    free(keys);
+    free(idx);
+    free(starts);
     return rc;
 }
 

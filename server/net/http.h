@@ -1,5 +1,6 @@
 /*
- * http.h — the libwebsockets protocol callback that serves /api/ (see http.c).
+ * http.h — HTTP/1.1 on libwebsockets (prefix http_): the API under /api/ and /verify/, and the
+ * pages of judge-client/, one request at a time per connection (see http.c).
  */
 #ifndef SKILLSCORE_HTTP_H
 #define SKILLSCORE_HTTP_H

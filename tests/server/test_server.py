@@ -582,5 +582,24 @@ def test_entries_import_from_csv_in_utf8_with_bom_and_in_gb18030():
         srv.stop()
 
 
+
+@test
+def test_a_database_failure_is_a_500_with_its_cause_never_a_404():
+    """Issue 13: sv_comp_get returned NULL for missing, database error and unreadable alike, so a
+    database failure reached the client as 404 "no competition"."""
+    srv = Server(demo=True)
+    try:
+        assert srv.json("GET", "/api/competitions/NOPE")[0] == 404
+        db = sqlite3.connect(srv.db)
+        db.execute("ALTER TABLE competitions RENAME TO competitions_gone")
+        db.commit()
+        db.close()
+        status, doc = srv.json("GET", "/api/competitions/NOPE")
+        assert status == 500 and "database" in doc["error"], (status, doc)
+        assert "store:" in srv.output(), srv.output()[-300:]
+    finally:
+        srv.stop()
+
+
 if __name__ == "__main__":
     sys.exit(summary())

@@ -169,6 +169,9 @@ bool cf_roster_judges_event(const cf_roster_judge *j, size_t ev);
  * entry's event may mark; without one, anyone. CF_JUDGE_OK, or why not. */
 enum { CF_JUDGE_OK = 0, CF_JUDGE_NOT_LISTED = -1, CF_JUDGE_NOT_OF_EVENT = -2 };
 int cf_judge_may_mark(const cf_competition *c, const char *judge, size_t ev);
+/* The marks each (entry, criterion) of event ev needs before the entry is complete: every listed
+ * judge of the event; one for a single consensus mark or without a judges list. */
+size_t cf_marks_required(const cf_competition *c, size_t ev);
 
 typedef struct cf_group_result {
     size_t event;            /* index into events */

@@ -84,3 +84,12 @@ int cf_judge_may_mark(const cf_competition *c, const char *judge, size_t ev)
         return CF_JUDGE_NOT_LISTED;
     return cf_roster_judges_event(&c->roster[ri], ev) ? CF_JUDGE_OK : CF_JUDGE_NOT_OF_EVENT;
 }
+
+size_t cf_marks_required(const cf_competition *c, size_t ev)
+{
+    size_t n = 0;
+    if (c->has_roster && c->events[ev].rules.aggregation != SC_AGG_SINGLE)
+        for (size_t j = 0; j < c->n_roster; j++)
+            n += cf_roster_judges_event(&c->roster[j], ev);
+    return n ? n : 1;
+}

@@ -125,12 +125,15 @@
       cell(tr, 'unit', r.unit || '');
       cell(tr, 'num', r.theory);
       cell(tr, 'num', r.practical);
-      cell(tr, 'num total', r.pending ? '评分中' : r.total);
-      cell(tr, 'award', r.award || '');
+      // Before publication the server sends a total only for a complete entry, ranked among the
+      // complete ones and marked provisional; others show how far the judges are (docs/live.md).
+      cell(tr, 'num total', r.pending ? '评分中' + (r.progress ? ' ' + r.progress.done + '/' + r.progress.of : '') : r.total);
+      cell(tr, 'award' + (!r.award && r.provisional ? ' provisional' : ''), r.award || (r.provisional ? '暂定' : ''));
       body.appendChild(tr);
     }
     $('page').textContent = page.n > 1 ? '第 ' + (page.p + 1) + ' / ' + page.n + ' 页' : '';
-    $('seq').textContent = '更新序号 ' + seq;
+    // The change counter helps staff, not the hall: shown only with ?debug=1.
+    $('seq').textContent = q.get('debug') ? '更新序号 ' + seq : '';
   }
 
   function rotate() {

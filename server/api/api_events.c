@@ -327,16 +327,11 @@ fail:
 static int lock_blocker(sv_server *s, sv_comp *c, size_t event, char *why, size_t cap)
 {
     const cf_event *ev = &c->def->events[event];
-    size_t n_required = 0;
+    size_t n_required = cf_marks_required(c->def, event);
     scan x;
     int rc = ST_OK;
 
     why[0] = '\0';
-    if (c->def->has_roster && ev->rules.aggregation != SC_AGG_SINGLE)
-        for (size_t j = 0; j < c->def->n_roster; j++)
-            n_required += cf_roster_judges_event(&c->def->roster[j], event);
-    if (!n_required)
-        n_required = 1;
     if (scan_event(s, c, event, &x)) {
         scan_free(&x);
         return ST_ERROR;
@@ -391,6 +386,33 @@ static int lock_blocker(sv_server *s, sv_comp *c, size_t event, char *why, size_
     return rc;
 }
 
+/* Only the chief judge locks, and a chief judges blind: every entry id of the event in a message
+ * to them becomes its number (工位号). */
+static void blind_ids(sv_server *s, sv_comp *c, size_t event, char *text, size_t cap)
+{
+    json_t *numbers = sv_numbers(s, c->id, c->def->events[event].id);
+    unsigned replaced = 0;
+    for (size_t i = 0; numbers && i < c->def->n_entries && replaced < 8; i++) {
+        const cf_entry *en = &c->def->entries[i];
+        const char *num = json_string_value(json_object_get(numbers, en->id)), *at;
+        char out[600], with[64];
+        if (en->event != event || !(at = strstr(text, en->id)))
+            continue;
+        snprintf(with, sizeof with, "number %s", num ? num : "?");
+        /* "entry E02-W01" reads "number 07"; a bare id is replaced by the number alone. */
+        size_t pre = (size_t)(at - text);
+        if (pre >= 6 && strncmp(at - 6, "entry ", 6) == 0)
+            pre -= 6;
+        else
+            snprintf(with, sizeof with, "%s", num ? num : "?");
+        snprintf(out, sizeof out, "%.*s%s%s", (int)pre, text, with, at + strlen(en->id));
+        snprintf(text, cap, "%s", out);
+        replaced++;
+        i = (size_t)-1; /* start again: the text may name another entry */
+    }
+    json_decref(numbers);
+}
+
 void api_lock(sv_server *s, sv_request *rq, sv_response *rs)
 {
     sv_comp *c;
@@ -413,6 +435,7 @@ void api_lock(sv_server *s, sv_request *rq, sv_response *rs)
         return;
     }
     if (why[0]) {
+        blind_ids(s, c, (size_t)ev, why, sizeof why);
         sv_error(rs, 409, NULL, "event %s cannot be locked: %s", rq->seg[3], why);
         return;
     }

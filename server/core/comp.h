@@ -56,7 +56,8 @@ char *sv_results(sv_server *s, sv_comp *c, const bool *events_mask, bool *provis
                  cf_diag *diag);
 /* After an event's lock, unlock, publication or draw has been committed: live results follow. */
 void sv_live_event(sv_server *s, sv_comp *c, size_t event);
-/* Whether who may see everything of c (organizer, arbitration, a chief judge of c). */
+/* Whether who may see everything of c: names and entry ids before publication (organizer and
+ * arbitration; never a judge or chief judge, who mark blind). */
 bool sv_sees_all(const sv_principal *who, const sv_comp *c);
 /* The roster index of a judge principal in c, or -1. */
 long sv_judge_index(const sv_principal *who, const sv_comp *c);

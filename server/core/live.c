@@ -31,7 +31,7 @@ typedef struct lv_group {
     const char *group;
     size_t *entries;        /* ascending entry indices */
     size_t n;
-    size_t *order;          /* results order: positions into entries */
+    size_t *order[LV_VIEWS]; /* per view, the order of its rows: positions into entries */
     char **rows[LV_VIEWS];  /* per position in entries */
     bool *changed[LV_VIEWS];
     bool dirty;             /* marks changed: recompute before sending */
@@ -144,14 +144,41 @@ static json_t *names_json(const cf_entry *en)
     return json_string(cf_member_names(en, buf, sizeof buf));
 }
 
+/* How far an entry is marked: the fewest marks on any of its criteria (capped at what each
+ * needs), against what each needs (cf_marks_required). */
+static void progress(const lv_comp *lc, const cf_entry *en, size_t *done, size_t *of)
+{
+    const cf_event *ev = &lc->def->events[en->event];
+    size_t need = cf_marks_required(lc->def, en->event), least = need;
+    for (size_t k = 0; k < ev->n_criteria; k++)
+        if (lc->slots[en->first_slot + k].n < least)
+            least = lc->slots[en->first_slot + k].n;
+    *done = least;
+    *of = need;
+}
+
+/* Complete: every criterion has every mark it needs, and the theory score where it counts.
+ * Before publication the public sees a total only for complete entries (docs/live.md). */
+static bool complete(const lv_comp *lc, const cf_entry *en)
+{
+    size_t done, of;
+    if (en->status != SC_STATUS_OK)
+        return true;
+    progress(lc, en, &done, &of);
+    return done >= of && (lc->def->events[en->event].rules.w_theory == 0 || en->has_theory);
+}
+
+/* One row as view sees it. o is the entry's outcome, NULL for an incomplete entry before
+ * publication on the public view (then only its progress shows). fair marks a public row
+ * before publication: ranked among the complete entries only, provisional, no award. */
 static char *render_row(const lv_comp *lc, const cf_entry *en, size_t entry, const sc_entry_out *o,
-                        size_t pos, lv_view view)
+                        size_t pos, lv_view view, bool fair)
 {
     bool published = lc->published[en->event];
     bool named = view == LV_ALL || published;
-    bool ranked = o->outcome == SC_OUT_RANKED;
+    bool ranked = o && o->outcome == SC_OUT_RANKED;
     const char *number = lc->numbers[entry];
-    const char *award = sc_award_name(o->award);
+    const char *award = o && !fair ? sc_award_name(o->award) : NULL;
     json_t *r = json_object();
     char *text;
 
@@ -168,12 +195,19 @@ static char *render_row(const lv_comp *lc, const cf_entry *en, size_t entry, con
     }
     json_object_set_new(r, "status", json_string(sc_status_key(en->status)));
     json_object_set_new(r, "rank", ranked ? json_integer(o->rank) : json_null());
-    json_object_set_new(r, "theory", score_json(ranked && o->has_theory, o->theory));
-    json_object_set_new(r, "practical", score_json(ranked, o->practical));
-    json_object_set_new(r, "total", score_json(ranked, o->total));
+    json_object_set_new(r, "theory", score_json(ranked && o->has_theory, o ? o->theory : 0));
+    json_object_set_new(r, "practical", score_json(ranked, o ? o->practical : 0));
+    json_object_set_new(r, "total", score_json(ranked, o ? o->total : 0));
     json_object_set_new(r, "award", award ? json_string(award) : json_null());
-    if (o->outcome == SC_OUT_INCOMPLETE)
+    if (fair && ranked)
+        json_object_set_new(r, "provisional", json_true());
+    if (!o || o->outcome == SC_OUT_INCOMPLETE) {
+        size_t done, of;
+        progress(lc, en, &done, &of);
         json_object_set_new(r, "pending", json_true());
+        json_object_set_new(r, "progress", json_pack("{s:I,s:I}", "done", (json_int_t)done,
+                                                     "of", (json_int_t)of));
+    }
     text = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(r);
     return text;
@@ -185,12 +219,83 @@ static bool public_hidden(const lv_comp *lc, const lv_group *g)
     return !lc->published[g->event] && !lc->drawn[g->event];
 }
 
+/* Keeps a rendered row, flagging it when its text changed. false when memory ran out. */
+static bool keep_row(lv_group *g, lv_view v, size_t k, char *row)
+{
+    if (!row)
+        return false;
+    if (g->rows[v][k] && strcmp(g->rows[v][k], row) == 0) {
+        free(row);
+        return true;
+    }
+    free(g->rows[v][k]);
+    g->rows[v][k] = row;
+    g->changed[v][k] = true;
+    return true;
+}
+
+typedef struct numbered {
+    const char *number;     /* NULL before the draw */
+    size_t k;               /* position in the group's entries */
+} numbered;
+
+static int by_number(const void *pa, const void *pb)
+{
+    const numbered *x = pa, *y = pb;
+    if (!x->number || !y->number)
+        return !x->number - !y->number;
+    return strcmp(x->number, y->number);
+}
+
+/* The public rows before publication: in number order, ranked among the complete entries only,
+ * provisional, no award; an incomplete entry shows its progress, never a partial total. */
+static int render_fair(lv_comp *lc, lv_group *g)
+{
+    cf_marks_source src = {slot_count, slot_copy, lc};
+    size_t *sub = malloc((g->n + 1) * sizeof *sub), ns = 0;
+    const sc_entry_out **out = calloc(g->n + 1, sizeof *out);
+    numbered *order = malloc((g->n + 1) * sizeof *order);
+    cf_results *r = NULL;
+    cf_diag diag = {0};
+    int rc = -1;
+
+    if (!sub || !out || !order)
+        goto done;
+    for (size_t k = 0; k < g->n; k++)
+        if (complete(lc, &lc->def->entries[g->entries[k]]))
+            sub[ns++] = g->entries[k];
+    if (ns && cf_compute_entries(lc->def, &src, sub, ns, SC_ALLOW_INCOMPLETE, &r, &diag) == 0)
+        for (size_t p = 0; r->n_groups && p < r->groups[0].n; p++)
+            out[lc->pos_in_group[r->groups[0].entries[p].entry]] = &r->groups[0].entries[p];
+    /* Numbers share one width, so text order is numeric order. */
+    for (size_t k = 0; k < g->n; k++)
+        order[k] = (numbered){lc->numbers[g->entries[k]], k};
+    qsort(order, g->n, sizeof *order, by_number);
+    for (size_t p = 0; p < g->n; p++)
+        g->order[LV_PUBLIC][p] = order[p].k;
+    for (size_t p = 0; p < g->n; p++) {
+        size_t k = g->order[LV_PUBLIC][p];
+        if (!keep_row(g, LV_PUBLIC, k,
+                      render_row(lc, &lc->def->entries[g->entries[k]], g->entries[k], out[k], p,
+                                 LV_PUBLIC, true)))
+            goto done;
+    }
+    rc = 0;
+done:
+    cf_results_free(r);
+    free(sub);
+    free(out);
+    free(order);
+    return rc;
+}
+
 /* Recomputes g and renders its rows; a row whose text changed is flagged. */
 static int recompute(lv_comp *lc, lv_group *g)
 {
     cf_marks_source src = {slot_count, slot_copy, lc};
     cf_results *r = NULL;
     cf_diag diag = {0};
+    bool published = lc->published[g->event];
 
     g->dirty = false;
     free(g->error);
@@ -200,29 +305,27 @@ static int recompute(lv_comp *lc, lv_group *g)
         return g->error ? 0 : -1;
     }
     g->complete = true;
+    for (size_t k = 0; k < g->n; k++)
+        g->complete &= complete(lc, &lc->def->entries[g->entries[k]]);
     for (size_t p = 0; r->n_groups && p < r->groups[0].n; p++) {
         const sc_entry_out *o = &r->groups[0].entries[p];
         size_t k = lc->pos_in_group[o->entry];
-        g->order[p] = k;
-        if (o->outcome == SC_OUT_INCOMPLETE)
-            g->complete = false;
+        g->order[LV_ALL][p] = k;
+        if (published)
+            g->order[LV_PUBLIC][p] = k;
         for (int v = 0; v < LV_VIEWS; v++) {
-            char *row = render_row(lc, &lc->def->entries[o->entry], o->entry, o, p, (lv_view)v);
-            if (!row) {
+            if (v == LV_PUBLIC && !published)
+                continue;
+            if (!keep_row(g, (lv_view)v, k,
+                          render_row(lc, &lc->def->entries[o->entry], o->entry, o, p, (lv_view)v,
+                                     false))) {
                 cf_results_free(r);
                 return -1;
             }
-            if (g->rows[v][k] && strcmp(g->rows[v][k], row) == 0) {
-                free(row);
-                continue;
-            }
-            free(g->rows[v][k]);
-            g->rows[v][k] = row;
-            g->changed[v][k] = true;
         }
     }
     cf_results_free(r);
-    return 0;
+    return published ? 0 : render_fair(lc, g);
 }
 
 static const char *state_name(const lv_comp *lc, size_t event)
@@ -246,7 +349,7 @@ static void group_text(const lv_comp *lc, const lv_group *g, lv_view view, bool 
     vec_text_puts(b, ",\"rows\":[");
     bool first = true;
     for (size_t p = 0; !hidden && p < g->n; p++) {
-        size_t k = g->order[p];
+        size_t k = g->order[view][p];
         if (!g->rows[view][k] || (!all && !g->changed[view][k]))
             continue;
         if (!first)
@@ -370,19 +473,20 @@ static int make_groups(lv_comp *lc)
         g->group = first->group;
         g->n = end - start;
         g->entries = malloc(g->n * sizeof *g->entries);
-        g->order = calloc(g->n, sizeof *g->order);
+        g->order[LV_ALL] = calloc(g->n, sizeof *g->order[LV_ALL]);
+        g->order[LV_PUBLIC] = calloc(g->n, sizeof *g->order[LV_PUBLIC]);
         for (int v = 0; v < LV_VIEWS; v++) {
             g->rows[v] = calloc(g->n, sizeof *g->rows[v]);
             g->changed[v] = calloc(g->n, sizeof *g->changed[v]);
             if (!g->rows[v] || !g->changed[v])
                 goto out;
         }
-        if (!g->entries || !g->order)
+        if (!g->entries || !g->order[LV_ALL] || !g->order[LV_PUBLIC])
             goto out;
         for (size_t k = 0; k < g->n; k++) {
             size_t e = idx[start + k];
             g->entries[k] = e;
-            g->order[k] = k;
+            g->order[LV_ALL][k] = g->order[LV_PUBLIC][k] = k;
             lc->group_of[e] = (size_t)(g - lc->groups);
             lc->pos_in_group[e] = k;
         }
@@ -458,7 +562,8 @@ void lv_free(lv_comp *lc)
             free(gr->changed[v]);
         }
         free(gr->entries);
-        free(gr->order);
+        free(gr->order[LV_ALL]);
+        free(gr->order[LV_PUBLIC]);
         free(gr->error);
     }
     free(lc->groups);

@@ -91,11 +91,14 @@ def test_subscribe_gives_a_snapshot_and_each_mark_reaches_every_screen_with_seq_
                 msg = s.ws.recv(5)
                 assert msg["from"] == msg["seq"] == base + i + 1, msg
                 s.apply(msg)
-        # With every criterion in, the entry is ranked: the same rank and total everywhere.
+        # One judge of five has marked every criterion: the organizer sees that judge's
+        # provisional figures, the hall only the progress, never a partial total (issue 14).
         want = results_by_entry(srv, admin)[entry]
         assert want[2] is not None, want
         public = {r["number"]: r for r in screens[0].rows("E02", group)}
-        assert (public[num]["rank"], public[num]["total"]) == (want[2], want[3])
+        assert (public[num]["rank"], public[num]["total"], public[num]["award"]) == \
+            (None, None, None), public[num]
+        assert public[num]["progress"] == {"done": 1, "of": 5}, public[num]
         assert "name" not in public[num] and "entry" not in public[num]
         full = {r["entry"]: r for r in screens[2].rows("E02", group)}
         assert (full[entry]["rank"], full[entry]["total"], full[entry]["award"]) == want[2:]
@@ -127,11 +130,16 @@ def test_every_screen_ends_with_the_results_of_the_server_after_a_whole_event_is
                 seen[r["entry"]] = True
         assert sorted(seen) == sorted(want)
         assert sum(1 for w in want.values() if w[2] is not None) > 50
+        # The hall: every entry complete, so ranked as the organizer sees it, but provisional
+        # and without awards until publication, and in number order (issue 14).
         for ev_grp, g in screens[0].groups.items():
             if ev_grp[0] == "E02":
-                for r in g["rows"].values():
+                rows = sorted(g["rows"].values(), key=lambda r: r["pos"])
+                assert [r["number"] for r in rows] == sorted(r["number"] for r in rows)
+                for r in rows:
                     entry = next(e for e, n in numbers.items() if n == r["number"])
-                    assert want[entry][2:] == (r["rank"], r["total"], r["award"]), r
+                    assert want[entry][2:4] == (r["rank"], r["total"]), r
+                    assert r["award"] is None and bool(r.get("provisional")) == (r["rank"] is not None), r
     finally:
         srv.stop()
 
@@ -284,6 +292,65 @@ def test_bad_subscriptions_get_an_error_and_the_connection_stays_usable():
             assert msg["type"] == "error" and words in msg["error"], (bad, msg)
         ws.send({"subscribe": "YN2026"})
         assert ws.recv(5)["type"] == "results"
+    finally:
+        srv.stop()
+
+
+
+@test
+def test_the_hall_sees_no_partial_total_no_early_award_and_numbers_in_order():
+    """Issue 14: after one judge of five had marked, the projector showed that judge's own marks as
+    the entry's total, ranked, with a medal; rows came in registration order. Before publication
+    a display, an anonymous screen and a chief judge now see a total only for a complete entry
+    (every listed judge on every criterion), ranked among the complete ones as provisional, no
+    award, rows by 工位号, and no entry id anywhere."""
+    srv = Server(demo=True)
+    try:
+        admin = srv.admin()
+        chief = srv.login(judge="J06", pin=demo_pin("J06"))
+        screens = [Screen(srv), Screen(srv, srv.login("display", "demo-display")),
+                   Screen(srv, chief)]
+        numbers = sheet_numbers(srv, admin, "E02")
+        doc = demo_doc()
+        ok = {e["id"] for e in doc["entries"] if e["event"] == "E02" and e["status"] == "ok"}
+        e02 = [m for m in doc["marks"] if m["entry"] in ok]
+        entries = sorted(ok)
+        whole = set(entries[:4])            # every judge marks these
+        one_judge = set(entries[4:8])       # only J07 marks these
+        sent = [m for m in e02 if m["entry"] in whole or
+                (m["entry"] in one_judge and m["judge"] == "J07")]
+        last = post_marks_as_judges(srv, sent, numbers)
+        raw = []
+        for sc in screens:
+            while sc.seq < last:
+                msg = sc.ws.recv(10)
+                raw.append(json.dumps(msg, ensure_ascii=False))
+                sc.apply(msg)
+        by_number = {n: e for e, n in numbers.items()}
+        for sc in screens:
+            for (ev, grp), g in sc.groups.items():
+                if ev != "E02":
+                    continue
+                rows = sorted(g["rows"].values(), key=lambda r: r["pos"])
+                assert [r["number"] for r in rows] == sorted(r["number"] for r in rows), rows
+                for r in rows:
+                    entry = by_number[r["number"]]
+                    assert r["award"] is None, r
+                    assert "entry" not in r and "name" not in r and "unit" not in r, r
+                    if entry in whole:
+                        assert r["total"] is not None and r["provisional"] is True, r
+                    elif r["status"] == "ok":
+                        assert r["total"] is None and r["rank"] is None, r
+                        assert r["progress"]["of"] == 5, r
+                        assert r["progress"]["done"] == (1 if entry in one_judge else 0), r
+                ranked = sorted(r["rank"] for r in rows if r["rank"] is not None)
+                assert ranked == list(range(1, len(ranked) + 1)), ranked
+        text = "".join(raw)
+        for e in doc["entries"]:
+            if e["event"] == "E02":
+                assert e["id"] not in text, e["id"]
+        for award in ("金牌", "银牌", "铜牌", "一等奖", "二等奖", "三等奖", "优胜奖"):
+            assert award not in text, award
     finally:
         srv.stop()
 

@@ -50,7 +50,7 @@ H.run(async (test) => {
     const nums = await H.numbers(srv, admin, 'E02');
     const tablet = await H.newPage(browser, 1024, 768);
 
-    await test('a judge marks an entry on a 1024×768 tablet and a display shows the new ranking within one second', async () => {
+    await test('a judge marks an entry on a 1024×768 tablet and a display shows the progress within one second', async () => {
       const { number, entry } = nums[0];
       const group = H.demo.entries.find((e) => e.id === entry).group;
       const display = await H.newPage(browser, 1920, 1080);
@@ -66,16 +66,16 @@ H.run(async (test) => {
       await H.shot(tablet, 'judge-review-1024x768');
       const t0 = Date.now();
       await tablet.click('#dialogOk');
+      // One judge of five has marked: the hall sees how far the judges are, never this judge's
+      // marks as a total (docs/live.md); the organizer's results carry the provisional total.
       await display.waitForFunction((n) => [...document.querySelectorAll('#board tbody tr')]
-        .some((tr) => tr.cells[1].textContent === '工位 ' + n && tr.cells[0].textContent === '1'), number, { timeout: 1000 });
+        .some((tr) => tr.cells[1].textContent === '工位 ' + n && tr.cells[5].textContent === '评分中 1/5'), number, { timeout: 1000 });
       const took = Date.now() - t0;
       assert(took <= 1000, 'took ' + took + ' ms');
-      // The display's total is the server's total for that entry.
-      const shown = await display.evaluate((n) => [...document.querySelectorAll('#board tbody tr')]
-        .find((tr) => tr.cells[1].textContent === '工位 ' + n).cells[5].textContent, number);
+      const shownText = await display.evaluate(() => document.querySelector('#board').innerText);
       const results = (await api(srv, 'GET', C + '/results', null, admin)).doc;
       const row = results.rankings.find((g) => g.event === 'E02' && g.group === group).entries.find((e) => e.entry === entry);
-      assert(shown === row.total, 'display ' + shown + ' vs results ' + row.total);
+      assert(row.total && !shownText.includes(row.total), 'the hall must not see the partial total ' + row.total);
       await tablet.waitForFunction(() => document.querySelectorAll('#criteria li[data-state="saved"]').length === 4, null, { timeout: 5000 });
       await H.shot(tablet, 'judge-saved-1024x768');
       const s = await stored(srv, admin, entry, 'J07');

@@ -41,6 +41,12 @@ const char *sv_field_string(json_t *o, const char *key, sv_response *rs);
  * event, or in the events of a judge principal when event is (size_t)-1). -1 after a 400. */
 long sv_body_entry(sv_server *s, sv_comp *c, const sv_principal *who, json_t *body,
                    size_t event, sv_response *rs);
+/* Stores a mark as judge's, checked and stored as a posted mark is (the event open, the slot
+ * empty, with its audit row, in the group commit) and answered 201 in rs; used for marks keyed
+ * from paper sheets. 0, or -1 after a reply. */
+int api_mark_store(sv_server *s, sv_comp *c, const sv_request *rq, const char *uuid, long entry,
+                   long criterion, const char *judge, sc_centi score, bool by_number,
+                   sv_response *rs);
 /* The event named by path segment 3, or -1 after a 404. */
 long sv_path_event(sv_comp *c, sv_request *rq, sv_response *rs);
 /* The competition named by path segment 1, or NULL after a 404 (or a 500 when the store
@@ -74,6 +80,11 @@ void api_entries_import(sv_server *, sv_request *, sv_response *);
 void api_verify(sv_server *, sv_request *, sv_response *);
 void api_report(sv_server *, sv_request *, sv_response *);
 
+void api_entry_status(sv_server *, sv_request *, sv_response *);
+void api_entry_time(sv_server *, sv_request *, sv_response *);
+void api_theory_import(sv_server *, sv_request *, sv_response *);
+void api_theory_key(sv_server *, sv_request *, sv_response *);
+void api_paper_key(sv_server *, sv_request *, sv_response *);
 void api_replication(sv_server *, sv_request *, sv_response *);
 void api_standby_status(sv_server *, sv_request *, sv_response *);
 void api_backup(sv_server *, sv_request *, sv_response *);

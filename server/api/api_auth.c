@@ -342,9 +342,10 @@ void api_users_create(sv_server *s, sv_request *rq, sv_response *rs)
         return;
     if (!(user = sv_field_string(body, "user", rs)) || !(role = sv_field_string(body, "role", rs)))
         goto out;
-    if (strcmp(role, "admin") && strcmp(role, "arbitration") && strcmp(role, "display")) {
-        sv_error(rs, 400, "role", "role must be admin, arbitration or display (judges sign in "
-                                  "with a PIN)");
+    if (strcmp(role, "admin") && strcmp(role, "arbitration") && strcmp(role, "display") &&
+        strcmp(role, "clerk") && strcmp(role, "timekeeper")) {
+        sv_error(rs, 400, "role", "role must be admin, arbitration, display, clerk or timekeeper "
+                                  "(judges sign in with a PIN)");
         goto out;
     }
     password = json_string_value(json_object_get(body, "password"));

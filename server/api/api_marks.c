@@ -352,6 +352,29 @@ static int store_row(sv_server *s, const sv_comp *c, const sv_request *rq, const
     return 0;
 }
 
+int api_mark_store(sv_server *s, sv_comp *c, const sv_request *rq, const char *uuid, long entry,
+                   long criterion, const char *judge, sc_centi score, bool by_number,
+                   sv_response *rs)
+{
+    mark_req m = {.judge = judge, .entry = entry, .criterion = criterion, .score = score,
+                  .by_number = by_number};
+    st_mark row, cur = {0};
+    uint64_t live_seq;
+    json_t *reply;
+
+    snprintf(m.uuid, sizeof m.uuid, "%s", uuid);
+    row_of(c, rq, &m, &row);
+    if (slot_allows(s, c, rq, &m, &row, false, &cur, rs) ||
+        store_row(s, c, rq, &cur, &row, false, rs))
+        return -1;
+    live_seq = c->live ? lv_mark(c->live, (size_t)entry, (size_t)criterion, judge, score) : 0;
+    reply = mark_json(c, &row, &rq->who, by_number, 201);
+    if (live_seq)
+        json_object_set_new(reply, "live_seq", json_integer((json_int_t)live_seq));
+    sv_json(rs, 201, reply);
+    return 0;
+}
+
 /* Shared by marks and corrections: is_correction picks which. */
 static void post_mark(sv_server *s, sv_request *rq, sv_response *rs, bool is_correction)
 {

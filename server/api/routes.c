@@ -18,7 +18,8 @@
 #include <time.h>
 
 #define R(x) SV_ROLE(SV_##x)
-#define STAFF (R(ADMIN) | R(CHIEF) | R(JUDGE) | R(ARBITRATION) | R(DISPLAY))
+#define STAFF (R(ADMIN) | R(CHIEF) | R(JUDGE) | R(ARBITRATION) | R(DISPLAY) | R(CLERK) | \
+               R(TIMEKEEPER))
 
 static const sv_route routes[] = {
     {"POST", "/api/login", api_login, SV_EVERYONE, 0, false},
@@ -39,6 +40,14 @@ static const sv_route routes[] = {
     {"POST", "/api/competitions/*/judges", api_judges_add, R(ADMIN), 0, false},
     {"POST", "/api/competitions/*/judges/*/pin", api_pin_issue, R(ADMIN), 0, false},
     {"POST", "/api/competitions/*/entries/import", api_entries_import, R(ADMIN), SV_MAX_IMPORT, false},
+    {"POST", "/api/competitions/*/entries/*/status", api_entry_status,
+     R(ADMIN) | R(CHIEF) | R(ARBITRATION), 0, false},
+    {"POST", "/api/competitions/*/entries/*/time", api_entry_time,
+     R(ADMIN) | R(CHIEF) | R(TIMEKEEPER), 0, false},
+    {"POST", "/api/competitions/*/theory/import", api_theory_import, R(ADMIN), SV_MAX_IMPORT,
+     false},
+    {"POST", "/api/competitions/*/theory", api_theory_key, R(ADMIN) | R(CLERK), 0, false},
+    {"POST", "/api/competitions/*/paper", api_paper_key, R(ADMIN) | R(CLERK), 0, true},
     {"GET", "/api/competitions/*/events/*/sheet", api_sheet,
      R(ADMIN) | R(CHIEF) | R(JUDGE) | R(ARBITRATION), 0, false},
     {"POST", "/api/competitions/*/events/*/draw", api_draw, R(ADMIN), 0, false},

@@ -121,6 +121,16 @@ bool *sv_event_mask(sv_server *s, const sv_comp *c, bool published)
     return ex_event_mask(s->store, c->id, c->def, published);
 }
 
+int sv_comp_write_doc(sv_server *s, sv_comp *c, const char *text, const char *actor,
+                      const char *action, json_t *detail)
+{
+    if (st_comp_update_doc(s->store, c->id, text)) {
+        json_decref(detail);
+        return -1;
+    }
+    return sv_audit(s, actor, action, c->id, detail) ? -1 : 0;
+}
+
 int sv_comp_save_doc(sv_server *s, sv_comp *c, const char *text, const char *actor,
                      const char *action, json_t *detail)
 {
@@ -128,12 +138,7 @@ int sv_comp_save_doc(sv_server *s, sv_comp *c, const char *text, const char *act
         json_decref(detail);
         return -1;
     }
-    if (st_comp_update_doc(s->store, c->id, text)) {
-        json_decref(detail);
-        st_rollback(s->store);
-        return -1;
-    }
-    if (sv_audit(s, actor, action, c->id, detail) || st_commit(s->store)) {
+    if (sv_comp_write_doc(s, c, text, actor, action, detail) || st_commit(s->store)) {
         st_rollback(s->store);
         return -1;
     }

@@ -49,6 +49,10 @@ bool *sv_event_mask(sv_server *s, const sv_comp *c, bool published);
  * transaction; then drops c, which is read again on next use (do not use c after). 0 or -1. */
 int sv_comp_save_doc(sv_server *s, sv_comp *c, const char *text, const char *actor,
                      const char *action, json_t *detail);
+/* The same inside the caller's transaction, for a change that writes more than the document:
+ * after the commit the caller drops c (sv_comp_drop). 0 or -1. */
+int sv_comp_write_doc(sv_server *s, sv_comp *c, const char *text, const char *actor,
+                      const char *action, json_t *detail);
 /* Results as `skillscore compute` prints them for the export: final when every mark is in,
  * else provisional (*provisional set). events_mask, when not NULL, keeps only the events whose
  * flag is true. NULL with diag on failure. */

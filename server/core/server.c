@@ -12,7 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const role_names[] = {"", "admin", "chief", "judge", "arbitration", "display"};
+static const char *const role_names[] = {"",        "admin",   "chief", "judge",
+                                         "arbitration", "display", "clerk", "timekeeper"};
 
 const char *sv_role_name(sv_role r) { return role_names[r]; }
 

@@ -26,7 +26,11 @@
 #define SV_MAX_BODY ((size_t)64 * 1024)
 #define SV_MAX_IMPORT ((size_t)64 * 1024 * 1024)
 
-typedef enum sv_role { SV_ANON, SV_ADMIN, SV_CHIEF, SV_JUDGE, SV_ARBITRATION, SV_DISPLAY } sv_role;
+/* clerk (录分员) keys theory scores and paper marking sheets, twice over; timekeeper (计时员)
+ * records times. Both address entries by their number, like the judges. */
+typedef enum sv_role {
+    SV_ANON, SV_ADMIN, SV_CHIEF, SV_JUDGE, SV_ARBITRATION, SV_DISPLAY, SV_CLERK, SV_TIMEKEEPER
+} sv_role;
 #define SV_ROLE(r) (1u << (r))
 #define SV_EVERYONE 0xffffu
 

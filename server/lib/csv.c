@@ -89,6 +89,9 @@ char *csv_to_utf8(const char *buf, size_t len, const char **encoding, char *err,
     iconv_close(cd);
     *o = '\0';
     *encoding = "GB18030";
+    /* GB18030 has a byte order mark of its own (84 31 95 33); it reads as U+FEFF. */
+    if (strncmp(out, "\xEF\xBB\xBF", 3) == 0)
+        memmove(out, out + 3, strlen(out + 3) + 1);
     return out;
 }
 

@@ -63,6 +63,18 @@ static const char *const migrations[] = {
     "CREATE TABLE replog(seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL,"
     "  op TEXT NOT NULL, row TEXT NOT NULL);"
     "CREATE TABLE standby(k TEXT PRIMARY KEY, v TEXT NOT NULL);",
+    /* 5: staff roles for the competition day (clerk 录分员, timekeeper 计时员): SQLite cannot
+     * change a CHECK, so users is built again; and double keying of theory scores and paper
+     * marking sheets, one row per keyer and thing keyed */
+    "CREATE TABLE users_new(name TEXT PRIMARY KEY, role TEXT NOT NULL"
+    "  CHECK (role IN ('admin','arbitration','display','clerk','timekeeper')),"
+    "  pw_hash TEXT NOT NULL, created_at TEXT NOT NULL);"
+    "INSERT INTO users_new SELECT name, role, pw_hash, created_at FROM users;"
+    "DROP TABLE users;"
+    "ALTER TABLE users_new RENAME TO users;"
+    "CREATE TABLE keyings(competition TEXT NOT NULL REFERENCES competitions(id),"
+    "  what TEXT NOT NULL, item TEXT NOT NULL, by TEXT NOT NULL, value INTEGER NOT NULL,"
+    "  at TEXT NOT NULL, PRIMARY KEY (competition, what, item, by));",
 };
 
 enum {
@@ -77,6 +89,7 @@ enum {
     Q_ACCEPT_PUT, Q_ACCEPT_GET,
     Q_AUDIT_LAST, Q_AUDIT_INSERT, Q_AUDIT_ALL, Q_AUDIT_COMP, Q_AUDIT_EACH,
     Q_SETTING_GET, Q_SETTING_ADD,
+    Q_KEYING_PUT, Q_KEYINGS, Q_KEYINGS_CLEAR,
     Q_REPLOG_COMMIT, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
     Q_COUNT
 };
@@ -147,6 +160,12 @@ static const char *const sql[Q_COUNT] = {
                      "ORDER BY seq DESC LIMIT ?1",
     [Q_SETTING_GET] = "SELECT value FROM settings WHERE name = ?1",
     [Q_SETTING_ADD] = "INSERT INTO settings(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
+    [Q_KEYING_PUT] = "INSERT INTO keyings(competition, what, item, by, value, at) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(competition, what, item, by) "
+                     "DO UPDATE SET value = ?5, at = ?6",
+    [Q_KEYINGS] = "SELECT by, value FROM keyings WHERE competition = ?1 AND what = ?2 "
+                  "AND item = ?3 ORDER BY at, by",
+    [Q_KEYINGS_CLEAR] = "DELETE FROM keyings WHERE competition = ?1 AND what = ?2 AND item = ?3",
     [Q_REPLOG_COMMIT] = "INSERT INTO replog(tbl, op, row) VALUES ('', 'commit', '{}')",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
@@ -1062,6 +1081,52 @@ int st_audit_verify(st_store *s, long *rows, int64_t *bad)
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? ST_OK : db_fail(s, "audit");
+}
+
+/* ---- double keying ------------------------------------------------------------------------------ */
+
+int st_keying_put(st_store *s, const char *comp, const char *what, const char *item,
+                  const char *by, int64_t value)
+{
+    sqlite3_stmt *st = q(s, Q_KEYING_PUT);
+    char at[48];
+    if (!st)
+        return ST_ERROR;
+    now_iso(at);
+    bind_text(st, 1, comp);
+    bind_text(st, 2, what);
+    bind_text(st, 3, item);
+    bind_text(st, 4, by);
+    sqlite3_bind_int64(st, 5, value);
+    bind_text(st, 6, at);
+    return exec_done(s, st, "keying");
+}
+
+int st_keyings(st_store *s, const char *comp, const char *what, const char *item,
+               void (*fn)(void *ctx, const char *by, int64_t value), void *ctx)
+{
+    sqlite3_stmt *st = q(s, Q_KEYINGS);
+    int rc;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    bind_text(st, 2, what);
+    bind_text(st, 3, item);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ST_OK : db_fail(s, "keyings");
+}
+
+int st_keyings_clear(st_store *s, const char *comp, const char *what, const char *item)
+{
+    sqlite3_stmt *st = q(s, Q_KEYINGS_CLEAR);
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    bind_text(st, 2, what);
+    bind_text(st, 3, item);
+    return exec_done(s, st, "keyings");
 }
 
 /* ---- the replication log (replog.h) ------------------------------------------------------------ */

@@ -150,6 +150,15 @@ int st_audit_each(st_store *s, const char *comp, long limit,
  * first row whose hash or link is wrong and why in st_errmsg(). */
 int st_audit_verify(st_store *s, long *rows, int64_t *bad);
 
+/* ---- double keying: a value keyed by several accounts (what "theory", item the entry id; what
+ * "mark", item "entry/criterion/judge"); it counts once two different accounts agree ---- */
+int st_keying_put(st_store *s, const char *comp, const char *what, const char *item,
+                  const char *by, int64_t value);
+/* Calls fn for each keying of item, oldest first. */
+int st_keyings(st_store *s, const char *comp, const char *what, const char *item,
+               void (*fn)(void *ctx, const char *by, int64_t value), void *ctx);
+int st_keyings_clear(st_store *s, const char *comp, const char *what, const char *item);
+
 /* ---- the replication log: every write, in order, for a standby (replog.h says how) ---- */
 int st_replog_head(st_store *s, int64_t *seq);
 /* The rows after `after` in order, at most limit; fn returns nonzero to stop early. */

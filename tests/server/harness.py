@@ -100,8 +100,10 @@ class Server:
             doc = data
         return status, doc
 
-    def login(self, user=None, password=None, judge=None, pin=None):
+    def login(self, user=None, password=None, judge=None, pin=None, competition=None):
         body = {"user": user, "password": password} if user else {"judge": judge, "pin": pin}
+        if competition:
+            body["competition"] = competition
         status, doc = self.json("POST", "/api/login", body)
         assert status == 200, (status, doc)
         return doc["token"]
@@ -146,7 +148,7 @@ def sheet_numbers(srv, token, event):
     return {row["entry"]: row["number"] for row in doc["rows"]}
 
 
-def post_marks_as_judges(srv, marks, numbers):
+def post_marks_as_judges(srv, marks, numbers, competition="YN2026", pins=None):
     """Each judge signs in with their PIN and sends their own marks by number, on one keep-alive
     connection, as a tablet would. Returns the last live_seq acknowledged."""
     last = 0
@@ -154,13 +156,15 @@ def post_marks_as_judges(srv, marks, numbers):
     for m in marks:
         by_judge.setdefault(m["judge"], []).append(m)
     for judge, ms in by_judge.items():
-        token = srv.login(judge=judge, pin=demo_pin(judge))
+        pin = pins[judge] if pins else demo_pin(judge)
+        token = srv.login(judge=judge, pin=pin,
+                          competition=None if competition == "YN2026" else competition)
         conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
         for m in ms:
             body = {"id": new_id(), "number": numbers[m["entry"]], "criterion": m["criterion"],
                     "judge": judge, "score": m["score"]}
-            status, _, data = srv.request("POST", "/api/competitions/YN2026/marks", body, token,
-                                          conn=conn)
+            status, _, data = srv.request("POST", "/api/competitions/%s/marks" % competition,
+                                          body, token, conn=conn)
             assert status == 201, (status, data)
             last = max(last, json.loads(data)["live_seq"])
         conn.close()

@@ -109,6 +109,11 @@ def test_authorization_matrix_every_endpoint_every_role():
             "arbitration": srv.login("zhongcai", "demo-zhongcai"),
             "display": srv.login("display", "demo-display"),
         }
+        for user, role in (("luru", "clerk"), ("jishi", "timekeeper")):
+            assert srv.json("POST", "/api/users", {"user": user, "role": role,
+                                                   "password": "staff-password"},
+                            tokens["admin"])[0] == 201
+            tokens[role] = srv.login(user, "staff-password")
         C = "/api/competitions/YN2026"
         # (method, path, body, {role: status}); roles not named get `rest`.
         mark = {"id": new_id(), "number": "01", "criterion": "Z", "judge": "J07", "score": 1}
@@ -138,10 +143,13 @@ def test_authorization_matrix_every_endpoint_every_role():
             ("GET", "/api/competitions/NOPE/judges", None,
              dict(rest=403, admin=404, arbitration=404, anon=401)),
             ("POST", C + "/entries/import", None, dict(rest=403, admin=400, anon=401)),
-            ("GET", C + "/events/E02/sheet", None, dict(rest=200, display=403, anon=401)),
+            ("GET", C + "/events/E02/sheet", None, dict(rest=200, display=403, clerk=403,
+                                                        timekeeper=403, anon=401)),
             ("GET", C + "/events/E01/sheet", None, dict(rest=200, chief=403, judge=403,
-                                                        display=403, anon=401)),
-            ("GET", C + "/events/E09/sheet", None, dict(rest=404, display=403, anon=401)),
+                                                        display=403, clerk=403, timekeeper=403,
+                                                        anon=401)),
+            ("GET", C + "/events/E09/sheet", None, dict(rest=404, display=403, clerk=403,
+                                                        timekeeper=403, anon=401)),
             ("POST", C + "/events/E02/draw", {}, dict(rest=403, admin=409, anon=401)),
             ("POST", C + "/events/E02/lock", {}, dict(rest=403, chief=409, anon=401)),
             ("POST", C + "/events/E03/lock", {}, dict(rest=403, anon=401)),
@@ -153,6 +161,18 @@ def test_authorization_matrix_every_endpoint_every_role():
              dict(rest=403, admin=200, arbitration=200, anon=401)),
             ("POST", C + "/events/E02/discrepancies/accept", {}, dict(rest=403, chief=400,
                                                                       anon=401)),
+            # The competition day (issue 19): invalid bodies, so nothing changes. A chief judge
+            # names entries by number: an entry id in the path is no number of theirs.
+            ("POST", C + "/entries/E02-W01/status", {},
+             dict(rest=403, admin=400, chief=404, arbitration=400, anon=401)),
+            ("POST", C + "/entries/E02-W01/time", {},
+             dict(rest=403, admin=400, chief=404, timekeeper=400, anon=401)),
+            ("POST", C + "/theory/import", None, dict(rest=403, admin=400, anon=401)),
+            ("POST", C + "/theory", {}, dict(rest=403, admin=400, clerk=400, anon=401)),
+            # The standby and backups (issue 12).
+            ("GET", "/api/replication", None, dict(rest=403, admin=400, anon=401)),
+            ("GET", "/api/standby", None, dict(rest=200)),
+            ("GET", "/api/backup", None, dict(rest=403, admin=200, anon=401)),
             ("GET", "/api/nothing-here", None, dict(rest=404)),
             ("DELETE", "/api/competitions", None, dict(rest=405)),
         ]

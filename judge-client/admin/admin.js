@@ -13,9 +13,10 @@
   const $ = (id) => document.getElementById(id);
   const POLL_MS = 5000;
   const NAV = {
-    admin: ['events', 'review', 'setup', 'judges', 'downloads', 'audit'],
+    admin: ['events', 'review', 'setup', 'keying', 'judges', 'downloads', 'audit'],
     arbitration: ['events', 'review', 'downloads', 'audit'],
     chief: ['events', 'review'],
+    clerk: ['keying'],
   };
 
   let session = load('ss.admin.session', null); // {token, role, name, comp, events}
@@ -155,15 +156,15 @@
   }
 
   async function render() {
-    for (const s of ['events', 'review', 'setup', 'judges', 'downloads', 'audit']) $(s).hidden = s !== section;
+    for (const s of ['events', 'review', 'setup', 'keying', 'judges', 'downloads', 'audit']) $(s).hidden = s !== section;
     const box = $(section);
     if (!comp && section !== 'setup') {
       box.textContent = '';
       box.append(el('div', { class: 'card' }, TA.noCompetition));
       return;
     }
-    const fresh = await { events: renderEvents, review: renderReview, setup: renderSetup, judges: renderJudges,
-      downloads: renderDownloads, audit: renderAudit }[section]();
+    const fresh = await { events: renderEvents, review: renderReview, setup: renderSetup, keying: renderKeying,
+      judges: renderJudges, downloads: renderDownloads, audit: renderAudit }[section]();
     box.textContent = '';
     box.append(fresh);
   }
@@ -316,6 +317,95 @@
         if (!r) return;
         if (r.status >= 200 && r.status < 300) { await loadComp(); say(TA.csvDone, true); } else say(errorText(T, r));
       }) : null);
+  }
+
+  // ---- theory scores and paper sheets, keyed twice ---------------------------------------------
+  // A value counts once two different accounts key the same; the server says whether this keying
+  // waits, confirms, or disagrees (then both values show until a third keying agrees with one).
+  function keyingResult(r, what) {
+    if (r.status === 202) return [true, TA.keyWaiting(what)];
+    if (r.status === 200 || r.status === 201) return [true, TA.keyConfirmed(what)];
+    if (r.status === 409 && r.doc.values) return [false, TA.keyDisagree(what, r.doc.values.map((v) => v.by + ' ' + shortScore(v.score)).join(' / '))];
+    return [false, errorText(T, r)];
+  }
+
+  async function keyTheory(form) {
+    const entry = form.querySelector('[name=entry]').value.trim(), text = form.querySelector('[name=score]').value.trim();
+    const p = SS.parseScore(text, '100');
+    if (p.error) { say(TA.scoreBad(entry)); return; }
+    const r = await call('POST', C() + '/theory', { entry, score: p.centi / 100 });
+    if (!r) return;
+    const [ok, msg] = keyingResult(r, entry);
+    say(msg, ok);
+    if (ok) { form.reset(); form.querySelector('[name=entry]').focus(); }
+    render();
+  }
+
+  async function keyPaper(form) {
+    const get = (n) => form.querySelector('[name=' + n + ']').value.trim();
+    const ev = comp.events.find((e) => e.id === get('event'));
+    const crit = ev && ev.criteria.find((c) => c.id === get('criterion'));
+    const p = SS.parseScore(get('score'), crit ? crit.max : '0');
+    if (p.error) { say(TA.scoreBad(get('number'))); return; }
+    const r = await call('POST', C() + '/paper', { judge: get('judge'), event: get('event'), number: get('number'),
+      criterion: get('criterion'), score: p.centi / 100 });
+    if (!r) return;
+    const [ok, msg] = keyingResult(r, get('judge') + ' · ' + get('number') + ' · ' + get('criterion'));
+    say(msg, ok);
+    if (ok) { form.querySelector('[name=score]').value = ''; form.querySelector('[name=number]').focus(); }
+    render();
+  }
+
+  async function renderKeying() {
+    const out = el('div', {}, el('h2', {}, TA.nav.keying));
+    if (session.role === 'admin') {
+      out.append(fileForm('theoryFile', TA.importTheory, '.csv,text/csv', async (f) => {
+        say(TA.working, true);
+        const r = await call('POST', C() + '/theory/import', await f.arrayBuffer(), true);
+        if (!r) return;
+        if (r.status === 200) { await loadComp(); say(TA.theoryDone(r.doc.imported), true); } else say(errorText(T, r));
+      }));
+    }
+    const tf = el('form', { class: 'card keyform', id: 'theoryForm', onsubmit: (e) => { e.preventDefault(); keyTheory(tf); } },
+      el('strong', {}, TA.theoryKeying), el('p', { class: 'muted' }, TA.keyingNote),
+      el('div', { class: 'row' },
+        el('label', {}, TA.entryId, el('input', { name: 'entry', required: true, autocomplete: 'off', size: 12 })),
+        el('label', {}, TA.theoryScore, el('input', { name: 'score', required: true, inputmode: 'decimal', autocomplete: 'off', size: 8 })),
+        el('button', { type: 'submit', class: 'primary', 'data-act': 'keyTheory' }, TA.keyBtn)));
+    const events = comp.events.filter((e) => e.drawn && !e.locked);
+    const evSel = el('select', { name: 'event' }, events.map((e) => el('option', { value: e.id }, e.name)));
+    const critSel = el('select', { name: 'criterion' });
+    const fillCrit = () => {
+      const ev = comp.events.find((e) => e.id === evSel.value);
+      critSel.textContent = '';
+      for (const c of ev ? ev.criteria : []) critSel.append(el('option', { value: c.id }, c.id + ' ' + c.name + '（' + shortScore(c.max) + '）'));
+    };
+    evSel.addEventListener('change', fillCrit);
+    fillCrit();
+    const pf = el('form', { class: 'card keyform', id: 'paperForm', onsubmit: (e) => { e.preventDefault(); keyPaper(pf); } },
+      el('strong', {}, TA.paperKeying), el('p', { class: 'muted' }, TA.paperNote),
+      el('div', { class: 'row' },
+        el('label', {}, TA.event, evSel),
+        el('label', {}, TA.keyJudge, el('input', { name: 'judge', required: true, autocomplete: 'off', size: 6 })),
+        el('label', {}, TA.number, el('input', { name: 'number', required: true, inputmode: 'numeric', autocomplete: 'off', size: 4 })),
+        el('label', {}, TA.criterion, critSel),
+        el('label', {}, TA.score, el('input', { name: 'score', required: true, inputmode: 'decimal', autocomplete: 'off', size: 7 })),
+        el('button', { type: 'submit', class: 'primary', 'data-act': 'keyPaper' }, TA.keyBtn)));
+    out.append(tf, events.length ? pf : null);
+    const r = await call('GET', C() + '/keyings');
+    const pending = r && r.status === 200 ? r.doc.keyings : [];
+    const table = el('table', { class: 'grid', id: 'pendingKeys' },
+      el('tr', {}, [TA.kind, TA.item, TA.values, TA.status].map((h) => el('th', {}, h))));
+    for (const k of pending) {
+      table.append(el('tr', { class: k.status === 'disagreement' ? 'warn' : '' },
+        el('td', {}, k.what === 'theory' ? TA.theoryKind : TA.paperKind),
+        el('td', {}, k.item.replace(/\//g, ' · ')),
+        el('td', {}, k.values.map((v) => v.by + ' ' + shortScore(v.score)).join(' / ')),
+        el('td', {}, k.status === 'disagreement' ? TA.disagree : TA.waiting)));
+    }
+    out.append(el('div', { class: 'card' }, el('strong', {}, TA.pendingTitle),
+      pending.length ? table : el('p', { class: 'muted' }, TA.noPending)));
+    return out;
   }
 
   function card(j) {

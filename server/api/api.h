@@ -80,6 +80,8 @@ void api_entries_import(sv_server *, sv_request *, sv_response *);
 void api_verify(sv_server *, sv_request *, sv_response *);
 void api_report(sv_server *, sv_request *, sv_response *);
 
+void api_entries_list(sv_server *, sv_request *, sv_response *);
+void api_keyings_list(sv_server *, sv_request *, sv_response *);
 void api_entry_status(sv_server *, sv_request *, sv_response *);
 void api_entry_time(sv_server *, sv_request *, sv_response *);
 void api_theory_import(sv_server *, sv_request *, sv_response *);

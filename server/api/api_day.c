@@ -45,7 +45,10 @@ static long path_entry(sv_server *s, sv_comp *c, sv_request *rq, json_t *body, s
     long ev = -1, ri;
     int rc;
 
-    if (rq->who.role == SV_ADMIN || rq->who.role == SV_ARBITRATION) {
+    /* A clerk at the door checks people in by name and ID card: by entry id, as the organizer.
+     * A clerk keying a paper sheet uses …/paper, by number. */
+    if (rq->who.role == SV_ADMIN || rq->who.role == SV_ARBITRATION ||
+        (rq->who.role == SV_CLERK && strstr(rq->path, "/status"))) {
         long ei = cf_entry_index(c->def, seg);
         if (ei < 0)
             sv_error(rs, 404, NULL, "no entry %s in competition %s", seg, c->id);
@@ -161,13 +164,49 @@ static json_t *entry_json(sv_comp *c, long ei)
 static json_t *who_is(sv_server *s, sv_comp *c, const sv_principal *who, long ei)
 {
     const cf_entry *en = &c->def->entries[ei];
-    if (who->role == SV_ADMIN || who->role == SV_ARBITRATION)
+    if (who->role == SV_ADMIN || who->role == SV_ARBITRATION || who->role == SV_CLERK)
         return json_pack("{s:s}", "entry", en->id);
     json_t *nums = sv_numbers(s, c->id, c->def->events[en->event].id);
     json_t *o = json_pack("{s:s,s:O?}", "event", c->def->events[en->event].id, "number",
                           json_object_get(nums, en->id));
     json_decref(nums);
     return o;
+}
+
+/* ---- the list for check-in ----------------------------------------------------------------------- */
+
+/* GET …/entries: every entry with what check-in needs to find a person — names, units, the last
+ * four characters of the ID card, the number once drawn, the status. For the organizer and the
+ * clerks at the door, never for judges or screens. */
+void api_entries_list(sv_server *s, sv_request *rq, sv_response *rs)
+{
+    sv_comp *c = sv_path_comp(s, rq, rs);
+    json_t *list, *numbers[64] = {0};
+    if (!c)
+        return;
+    list = json_array();
+    for (size_t e = 0; e < c->def->n_events && e < 64; e++)
+        numbers[e] = sv_numbers(s, c->id, c->def->events[e].id);
+    for (size_t i = 0; i < c->def->n_entries; i++) {
+        const cf_entry *en = &c->def->entries[i];
+        json_t *people = json_array();
+        for (size_t m = 0; m < en->n_members; m++) {
+            const cf_member *p = &en->members[m];
+            size_t n = p->id_number ? strlen(p->id_number) : 0;
+            json_array_append_new(people, json_pack("{s:s,s:s?,s:s?}", "name", p->name, "unit",
+                                                    p->unit, "id_tail",
+                                                    n >= 4 ? p->id_number + n - 4 : NULL));
+        }
+        json_t *num = en->event < 64 ? json_object_get(numbers[en->event], en->id) : NULL;
+        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:O?,s:s,s:o}", "entry", en->id,
+                                              "event", c->def->events[en->event].id,
+                                              "event_name", c->def->events[en->event].name,
+                                              "group", en->group, "number", num, "status",
+                                              sc_status_key(en->status), "members", people));
+    }
+    for (size_t e = 0; e < 64; e++)
+        json_decref(numbers[e]);
+    sv_json(rs, 200, json_pack("{s:s,s:o}", "competition", c->id, "entries", list));
 }
 
 /* ---- check-in and disqualification ------------------------------------------------------------ */
@@ -209,6 +248,12 @@ void api_entry_status(sv_server *s, sv_request *rq, sv_response *rs)
     if (en->status == SC_STATUS_DISQUALIFIED && to != SC_STATUS_DISQUALIFIED &&
         rq->who.role != SV_ARBITRATION) {
         sv_error(rs, 403, "status", "only arbitration (监督仲裁) undoes a disqualification");
+        goto out;
+    }
+    if (rq->who.role == SV_CLERK && (to == SC_STATUS_DISQUALIFIED ||
+                                     en->status == SC_STATUS_DISQUALIFIED)) {
+        sv_error(rs, 403, "status", "a clerk checks entries in; disqualifying is the chief "
+                                    "judge's");
         goto out;
     }
     if (rq->who.role == SV_ARBITRATION && en->status != SC_STATUS_DISQUALIFIED) {
@@ -649,6 +694,51 @@ out:
     json_decref(t.values);
     json_decref(doc);
     json_decref(body);
+}
+
+/* GET …/keyings: what waits for a second keying, or disagrees, with every value and who keyed
+ * it, so that the clerks see what to key again. */
+static void gather_keying(void *ctx, const char *what, const char *item, const char *by,
+                          int64_t value)
+{
+    json_t *byitem = ctx, *one;
+    char key[256], sc[24];
+    snprintf(key, sizeof key, "%s\n%s", what, item);
+    if (!(one = json_object_get(byitem, key))) {
+        one = json_pack("{s:s,s:s,s:[]}", "what", what, "item", item, "values");
+        json_object_set_new(byitem, key, one);
+    }
+    json_array_append_new(json_object_get(one, "values"),
+                          json_pack("{s:s,s:s}", "by", by, "score",
+                                    sc_centi_format((sc_centi)value, sc)));
+}
+
+void api_keyings_list(sv_server *s, sv_request *rq, sv_response *rs)
+{
+    sv_comp *c = sv_path_comp(s, rq, rs);
+    json_t *byitem, *list, *one;
+    const char *key;
+    if (!c)
+        return;
+    byitem = json_object();
+    if (st_keyings_each(s->store, c->id, gather_keying, byitem)) {
+        json_decref(byitem);
+        sv_store_error(s, rs);
+        return;
+    }
+    list = json_array();
+    json_object_foreach(byitem, key, one) {
+        json_t *vals = json_object_get(one, "values");
+        bool differ = false;
+        for (size_t i = 1; i < json_array_size(vals); i++)
+            differ |= strcmp(json_string_value(json_object_get(json_array_get(vals, i), "score")),
+                             json_string_value(json_object_get(json_array_get(vals, 0),
+                                                               "score"))) != 0;
+        json_object_set_new(one, "status", json_string(differ ? "disagreement" : "waiting"));
+        json_array_append(list, one);
+    }
+    json_decref(byitem);
+    sv_json(rs, 200, json_pack("{s:s,s:o}", "competition", c->id, "keyings", list));
 }
 
 /* ---- paper marking sheets ----------------------------------------------------------------------- */

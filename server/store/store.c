@@ -89,7 +89,7 @@ enum {
     Q_ACCEPT_PUT, Q_ACCEPT_GET,
     Q_AUDIT_LAST, Q_AUDIT_INSERT, Q_AUDIT_ALL, Q_AUDIT_COMP, Q_AUDIT_EACH,
     Q_SETTING_GET, Q_SETTING_ADD,
-    Q_KEYING_PUT, Q_KEYINGS, Q_KEYINGS_CLEAR,
+    Q_KEYING_PUT, Q_KEYINGS, Q_KEYINGS_CLEAR, Q_KEYINGS_ALL,
     Q_REPLOG_COMMIT, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
     Q_COUNT
 };
@@ -165,6 +165,8 @@ static const char *const sql[Q_COUNT] = {
                      "DO UPDATE SET value = ?5, at = ?6",
     [Q_KEYINGS] = "SELECT by, value FROM keyings WHERE competition = ?1 AND what = ?2 "
                   "AND item = ?3 ORDER BY at, by",
+    [Q_KEYINGS_ALL] = "SELECT what, item, by, value FROM keyings WHERE competition = ?1 "
+                      "ORDER BY what, item, at, by",
     [Q_KEYINGS_CLEAR] = "DELETE FROM keyings WHERE competition = ?1 AND what = ?2 AND item = ?3",
     [Q_REPLOG_COMMIT] = "INSERT INTO replog(tbl, op, row) VALUES ('', 'commit', '{}')",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -1114,6 +1116,23 @@ int st_keyings(st_store *s, const char *comp, const char *what, const char *item
     bind_text(st, 3, item);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ST_OK : db_fail(s, "keyings");
+}
+
+int st_keyings_each(st_store *s, const char *comp,
+                    void (*fn)(void *ctx, const char *what, const char *item, const char *by,
+                               int64_t value),
+                    void *ctx)
+{
+    sqlite3_stmt *st = q(s, Q_KEYINGS_ALL);
+    int rc;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+           (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3));
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? ST_OK : db_fail(s, "keyings");
 }

@@ -158,6 +158,11 @@ int st_keying_put(st_store *s, const char *comp, const char *what, const char *i
 int st_keyings(st_store *s, const char *comp, const char *what, const char *item,
                void (*fn)(void *ctx, const char *by, int64_t value), void *ctx);
 int st_keyings_clear(st_store *s, const char *comp, const char *what, const char *item);
+/* Every keying of comp still waiting, by thing keyed, oldest first. */
+int st_keyings_each(st_store *s, const char *comp,
+                    void (*fn)(void *ctx, const char *what, const char *item, const char *by,
+                               int64_t value),
+                    void *ctx);
 
 /* ---- the replication log: every write, in order, for a standby (replog.h says how) ---- */
 int st_replog_head(st_store *s, int64_t *seq);

@@ -164,11 +164,14 @@ def test_authorization_matrix_every_endpoint_every_role():
             # The competition day (issue 19): invalid bodies, so nothing changes. A chief judge
             # names entries by number: an entry id in the path is no number of theirs.
             ("POST", C + "/entries/E02-W01/status", {},
-             dict(rest=403, admin=400, chief=404, arbitration=400, anon=401)),
+             dict(rest=403, admin=400, chief=404, arbitration=400, clerk=400, anon=401)),
             ("POST", C + "/entries/E02-W01/time", {},
              dict(rest=403, admin=400, chief=404, timekeeper=400, anon=401)),
             ("POST", C + "/theory/import", None, dict(rest=403, admin=400, anon=401)),
             ("POST", C + "/theory", {}, dict(rest=403, admin=400, clerk=400, anon=401)),
+            ("POST", C + "/paper", {}, dict(rest=403, admin=400, clerk=400, anon=401)),
+            ("GET", C + "/entries", None, dict(rest=403, admin=200, clerk=200, anon=401)),
+            ("GET", C + "/keyings", None, dict(rest=403, admin=200, clerk=200, anon=401)),
             # The standby and backups (issue 12).
             ("GET", "/api/replication", None, dict(rest=403, admin=400, anon=401)),
             ("GET", "/api/standby", None, dict(rest=200)),

@@ -34,26 +34,6 @@ static void frame(HPDF_Page p)
     HPDF_Page_SetRGBStroke(p, 0, 0, 0);
 }
 
-/* The QR code of text with its lower-left corner at (x, y), side size. 0, or -1. */
-static int qr(HPDF_Page p, const char *text, float x, float y, float size)
-{
-    QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    if (!q)
-        return -1;
-    float m = size / (float)(q->width + 8); /* 4 modules of quiet zone on each side */
-    HPDF_Page_SetRGBFill(p, 1, 1, 1);
-    HPDF_Page_Rectangle(p, x, y, size, size);
-    HPDF_Page_Fill(p);
-    HPDF_Page_SetRGBFill(p, 0, 0, 0);
-    for (int r = 0; r < q->width; r++)
-        for (int c = 0; c < q->width; c++)
-            if (q->data[r * q->width + c] & 1)
-                HPDF_Page_Rectangle(p, x + (float)(c + 4) * m, y + size - (float)(r + 5) * m, m, m);
-    HPDF_Page_Fill(p);
-    QRcode_free(q);
-    return 0;
-}
-
 /* Lines of text wrapped into width w at the largest size from size down to min that needs at
  * most max_lines lines, drawn downwards from y. Returns the y below the last line. */
 static float paragraph(pdf_doc *d, HPDF_Page p, const char *text, float x, float y, float w,
@@ -141,7 +121,7 @@ static void page_for(pdf_doc *d, const cf_competition *c, const cf_results *r, c
 
     snprintf(url, sizeof url, "%s/verify/%s?sig=%s",
              o && o->verify_base ? o->verify_base : "http://127.0.0.1:8080", k->number, k->sig);
-    if (qr(p, url, BODY_X - 8, 70, 100) && errcap && !err[0])
+    if (pdf_qr(p, url, BODY_X - 8, 70, 100) && errcap && !err[0])
         snprintf(err, errcap, "cannot encode the QR code for %s", k->number);
     pdf_text(d, p, BODY_X + 42, 60, 9, PDF_CENTER, "扫码验证真伪");
 

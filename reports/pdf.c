@@ -4,6 +4,8 @@
  */
 #include "pdf.h"
 
+#include <qrencode.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,7 +244,8 @@ static float measure(pdf_table *t, const char *const *cells, char *lines[][8], s
         if (counts[c] > most)
             most = counts[c];
     }
-    return (float)most * (CELL_SIZE + LINE_GAP) + 2 * CELL_PAD;
+    float h = (float)most * (CELL_SIZE + LINE_GAP) + 2 * CELL_PAD;
+    return h < t->min_row ? t->min_row : h;
 }
 
 static void draw_row(pdf_table *t, char *lines[][8], const size_t *counts, float h, bool fill)
@@ -370,3 +373,23 @@ void pdf_run_tables(pdf_doc *d, bool landscape, const char *header,
     t.draw = true;
     write(&t, ctx);
 }
+
+int pdf_qr(HPDF_Page p, const char *text, float x, float y, float size)
+{
+    QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    if (!q)
+        return -1;
+    float m = size / (float)(q->width + 8); /* 4 modules of quiet zone on each side */
+    HPDF_Page_SetRGBFill(p, 1, 1, 1);
+    HPDF_Page_Rectangle(p, x, y, size, size);
+    HPDF_Page_Fill(p);
+    HPDF_Page_SetRGBFill(p, 0, 0, 0);
+    for (int r = 0; r < q->width; r++)
+        for (int c = 0; c < q->width; c++)
+            if (q->data[r * q->width + c] & 1)
+                HPDF_Page_Rectangle(p, x + (float)(c + 4) * m, y + size - (float)(r + 5) * m, m, m);
+    HPDF_Page_Fill(p);
+    QRcode_free(q);
+    return 0;
+}
+

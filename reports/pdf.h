@@ -61,6 +61,7 @@ typedef struct pdf_table {
     const char *title, *subtitle;
     const pdf_col *cols;
     size_t ncols;
+    float min_row;           /* rows at least this tall (room to write by hand); 0: fit text */
 } pdf_table;
 
 /* Starts a section on a new page: title, subtitle, column heads. */
@@ -76,6 +77,10 @@ void pdf_signatures(pdf_table *t, const char *const *who, size_t n);
 /* Runs write(t, ctx) twice (count, then draw) into d. */
 void pdf_run_tables(pdf_doc *d, bool landscape, const char *header,
                     void (*write)(pdf_table *t, void *ctx), void *ctx);
+
+/* The QR code of text with its lower-left corner at (x, y), side size, drawn as vector squares
+ * with a quiet zone. 0, or -1 when it cannot be encoded. */
+int pdf_qr(HPDF_Page p, const char *text, float x, float y, float size);
 
 /* Level names as certificates write them: "技师（二级）". */
 const char *pdf_level_long(sc_level level);

@@ -113,4 +113,29 @@ int rp_promotions_pdf(const cf_competition *c, const cf_results *r, const rp_cer
 int rp_cash_pdf(const cf_competition *c, const cf_results *r, const bool *include,
                 const rp_opts *o, unsigned char **pdf, size_t *len, char *err, size_t errcap);
 
+/* ---- the papers of a competition day (dayforms.c) ----
+ * numbers[e] is entry e's 工位号, NULL before the draw (numbers itself may be NULL). */
+#define RP_ALL_EVENTS ((size_t)-1)
+
+typedef struct rp_judge {
+    const char *id, *name;   /* name may be NULL */
+} rp_judge;
+
+/* Blank marking forms of event ev, A4 landscape: for each judge a table of 工位号 × criteria
+ * (with their maxima) and room to write, signature lines below. Numbers only, never names. */
+int rp_marking_forms_pdf(const cf_competition *c, size_t ev, const char *const *numbers,
+                         const rp_judge *judges, size_t n_judges, const rp_opts *o,
+                         unsigned char **pdf, size_t *len, char *err, size_t errcap);
+/* Admission slips (准考证 · 检录单) of event ev (RP_ALL_EVENTS: every entry), eight to an A4
+ * page: the competition, names, event and group, entry id and number, units, ID-card tails, and
+ * a QR code of {verify_base}/checkin/?c={competition}&entry={entry} for check-in by camera. */
+int rp_admission_slips_pdf(const cf_competition *c, size_t ev, const char *const *numbers,
+                           const rp_opts *o, unsigned char **pdf, size_t *len, char *err,
+                           size_t errcap);
+/* The draw of event ev for the supervision envelope (密封): 工位号 ↔ entry, names and units,
+ * "第 print_no 次打印", signature lines. */
+int rp_sealed_list_pdf(const cf_competition *c, size_t ev, const char *const *numbers,
+                       int print_no, const rp_opts *o, unsigned char **pdf, size_t *len,
+                       char *err, size_t errcap);
+
 #endif

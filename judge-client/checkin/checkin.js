@@ -9,6 +9,11 @@
   const $ = (id) => document.getElementById(id);
   let session = load('ss.checkin.session', null); // {token, comp, role}
   let entries = [], busy = false;
+  // The QR on an admission slip opens /checkin/?c=<competition>&entry=<参赛号>: the clerk's
+  // phone lands on that contestant (after sign-in if needed).
+  const params = new URLSearchParams(location.search);
+  const wantComp = params.get('c');
+  let wantEntry = params.get('entry');
 
   function say(text, ok) {
     $('msg').textContent = text || '';
@@ -37,6 +42,7 @@
       const r = await api('GET', '/api/competitions');
       $('comp').textContent = '';
       for (const c of r.doc.competitions || []) $('comp').append(el('option', { value: c.id }, c.name));
+      if (wantComp && [...$('comp').options].some((o) => o.value === wantComp)) $('comp').value = wantComp;
     } catch (e) { $('loginMsg').textContent = TC.offline; }
   }
 
@@ -65,6 +71,10 @@
   }
 
   async function enter() {
+    if (wantComp && session.comp !== wantComp) {
+      session.comp = wantComp;
+      save('ss.checkin.session', session);
+    }
     $('login').hidden = true;
     $('app').hidden = false;
     $('signOut').hidden = false;
@@ -82,6 +92,10 @@
     sel.append(el('option', { value: '' }, TC.allEvents));
     for (const [id, name] of events) sel.append(el('option', { value: id }, name));
     sel.value = events.some(([id]) => id === was) ? was : '';
+    if (wantEntry) {
+      $('q').value = wantEntry;
+      wantEntry = null;
+    }
     render();
   }
 
@@ -89,7 +103,7 @@
   function matches(e, q) {
     if (!q) return true;
     q = q.replace(/\s+/g, '').toUpperCase();
-    if (e.number && e.number === q) return true;
+    if ((e.number && e.number === q) || e.entry.toUpperCase() === q) return true;
     return e.members.some((m) => m.name.replace(/\s+/g, '').toUpperCase().includes(q) ||
       (m.id_tail && m.id_tail.toUpperCase() === q));
   }

@@ -18,6 +18,7 @@
  * further keying agrees with one of them.
  */
 #include "compfile/vec.h"
+#include "reports/reports.h"
 #include "server/api/api.h"
 #include "server/core/batch.h"
 #include "server/core/live.h"
@@ -825,4 +826,153 @@ undo:
 out:
     json_decref(t.values);
     json_decref(body);
+}
+
+/* ---- the day's papers -------------------------------------------------------------------------- */
+
+/* Entry e's number as the PDFs want them: pointers into the numbers JSON of each event (kept in
+ * nums, which the caller frees with json_decref on each). */
+static const char **numbers_by_entry(sv_server *s, sv_comp *c, json_t **nums)
+{
+    const char **out = calloc(c->def->n_entries + 1, sizeof *out);
+    if (!out)
+        return NULL;
+    for (size_t e = 0; e < c->def->n_events; e++)
+        nums[e] = sv_numbers(s, c->id, c->def->events[e].id);
+    for (size_t i = 0; i < c->def->n_entries; i++) {
+        json_t *n = nums[c->def->entries[i].event];
+        out[i] = n ? json_string_value(json_object_get(n, c->def->entries[i].id)) : NULL;
+    }
+    return out;
+}
+
+static void pdf_reply(sv_response *rs, unsigned char *pdf, size_t len, const char *comp,
+                      const char *name)
+{
+    rs->body = (char *)pdf;
+    rs->len = len;
+    rs->status = 200;
+    rs->ctype = "application/pdf";
+    snprintf(rs->filename, sizeof rs->filename, "%s-%s", comp, name);
+}
+
+static void base_url(const sv_request *rq, char *out, size_t cap)
+{
+    snprintf(out, cap, "http://%s", rq->host[0] ? rq->host : "127.0.0.1:8080");
+}
+
+typedef enum paper { P_FORMS, P_SLIPS, P_SEALED } paper;
+
+static void day_paper(sv_server *s, sv_request *rq, sv_response *rs, paper which)
+{
+    sv_comp *c = sv_path_comp(s, rq, rs);
+    json_t *nums[64] = {0};
+    const char **numbers = NULL;
+    rp_judge judges[64];
+    size_t nj = 0, ev = RP_ALL_EVENTS;
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    char err[400] = "", base[160], name[96];
+    rp_opts o = {.font_path = getenv("SKILLSCORE_FONT"), .verify_base = base};
+    int rc = -1;
+
+    if (!c)
+        return;
+    if (c->def->n_events > 64) {
+        sv_error(rs, 500, NULL, "more than 64 events");
+        return;
+    }
+    if (which != P_SLIPS) {
+        long e = sv_path_event(c, rq, rs);
+        if (e < 0)
+            return;
+        ev = (size_t)e;
+    } else {
+        char q[80] = "";
+        const char *at = strstr(rq->query, "event=");
+        if (at)
+            snprintf(q, sizeof q, "%.*s", (int)strcspn(at + 6, "&"), at + 6);
+        if (q[0] && (ev = (size_t)cf_event_index(c->def, q)) == RP_ALL_EVENTS) {
+            sv_error(rs, 404, NULL, "no event %s in competition %s", q, c->id);
+            return;
+        }
+    }
+    if (which == P_FORMS && rq->who.role == SV_CHIEF) {
+        long ri = sv_judge_index(&rq->who, c);
+        if (ri < 0 || !cf_roster_judges_event(&c->def->roster[ri], ev)) {
+            sv_error(rs, 403, NULL, "%s is not the chief judge of event %s", rq->who.name,
+                     c->def->events[ev].id);
+            return;
+        }
+    }
+    if (!(numbers = numbers_by_entry(s, c, nums))) {
+        sv_error(rs, 500, NULL, "out of memory");
+        goto out;
+    }
+    base_url(rq, base, sizeof base);
+    if (which == P_FORMS) {
+        for (size_t j = 0; j < c->def->n_roster && nj < 64; j++)
+            if (cf_roster_judges_event(&c->def->roster[j], ev))
+                judges[nj++] = (rp_judge){c->def->roster[j].id, c->def->roster[j].name};
+        if (!nj) /* no judges list: one blank form for whoever marks */
+            judges[nj++] = (rp_judge){"________", NULL};
+        rc = rp_marking_forms_pdf(c->def, ev, numbers, judges, nj, &o, &pdf, &len, err,
+                                  sizeof err);
+        snprintf(name, sizeof name, "%s-forms.pdf", c->def->events[ev].id);
+    } else if (which == P_SLIPS) {
+        rc = rp_admission_slips_pdf(c->def, ev, numbers, &o, &pdf, &len, err, sizeof err);
+        snprintf(name, sizeof name, "%s-slips.pdf",
+                 ev == RP_ALL_EVENTS ? "all" : c->def->events[ev].id);
+    } else {
+        /* The sealed list joins numbers to names: the organizer prints it once for the
+         * envelope; any later print is arbitration's, and every print is counted and audited. */
+        char counter[200];
+        int64_t printed = 0;
+        snprintf(counter, sizeof counter, "sealed:%s:%s", c->id, c->def->events[ev].id);
+        if (st_counter_get(s->store, counter, &printed)) {
+            sv_store_error(s, rs);
+            goto out;
+        }
+        if (printed > 0 && rq->who.role != SV_ARBITRATION) {
+            sv_error(rs, 409, NULL, "the sealed list of event %s was printed %lld time(s); "
+                     "printing it again is for arbitration (监督仲裁)", c->def->events[ev].id,
+                     (long long)printed);
+            goto out;
+        }
+        /* Rendered before it is counted, so a failed render is not a print; on one event loop
+         * nobody can print in between. */
+        rc = rp_sealed_list_pdf(c->def, ev, numbers, (int)printed + 1, &o, &pdf, &len, err,
+                                sizeof err);
+        if (rc)
+            goto failed;
+        if (st_begin(s->store) || st_counter_next(s->store, counter, &printed) ||
+            sv_audit(s, rq->who.name, "sealed_print", c->id,
+                     json_pack("{s:s,s:I}", "event", c->def->events[ev].id, "print",
+                               (json_int_t)printed)) ||
+            st_commit(s->store)) {
+            st_rollback(s->store);
+            free(pdf);
+            sv_store_error(s, rs);
+            goto out;
+        }
+        snprintf(name, sizeof name, "%s-sealed-%lld.pdf", c->def->events[ev].id,
+                 (long long)printed);
+    }
+failed:
+    if (rc) {
+        sv_error(rs, 500, NULL, "cannot write the PDF: %s", err);
+        goto out;
+    }
+    pdf_reply(rs, pdf, len, c->id, name);
+out:
+    free(numbers);
+    for (size_t e = 0; e < 64; e++)
+        json_decref(nums[e]);
+}
+
+void api_forms_pdf(sv_server *s, sv_request *rq, sv_response *rs) { day_paper(s, rq, rs, P_FORMS); }
+void api_slips_pdf(sv_server *s, sv_request *rq, sv_response *rs) { day_paper(s, rq, rs, P_SLIPS); }
+void api_sealed_pdf(sv_server *s, sv_request *rq, sv_response *rs)
+{
+    day_paper(s, rq, rs, P_SEALED);
 }

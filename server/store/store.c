@@ -75,6 +75,8 @@ static const char *const migrations[] = {
     "CREATE TABLE keyings(competition TEXT NOT NULL REFERENCES competitions(id),"
     "  what TEXT NOT NULL, item TEXT NOT NULL, by TEXT NOT NULL, value INTEGER NOT NULL,"
     "  at TEXT NOT NULL, PRIMARY KEY (competition, what, item, by));",
+    /* 6: named counters, such as how often an event's sealed draw list was printed */
+    "CREATE TABLE counters(name TEXT PRIMARY KEY, n INTEGER NOT NULL);",
 };
 
 enum {
@@ -89,7 +91,7 @@ enum {
     Q_ACCEPT_PUT, Q_ACCEPT_GET,
     Q_AUDIT_LAST, Q_AUDIT_INSERT, Q_AUDIT_ALL, Q_AUDIT_COMP, Q_AUDIT_EACH,
     Q_SETTING_GET, Q_SETTING_ADD,
-    Q_KEYING_PUT, Q_KEYINGS, Q_KEYINGS_CLEAR, Q_KEYINGS_ALL,
+    Q_KEYING_PUT, Q_KEYINGS, Q_KEYINGS_CLEAR, Q_KEYINGS_ALL, Q_COUNTER_NEXT, Q_COUNTER_GET,
     Q_REPLOG_COMMIT, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
     Q_COUNT
 };
@@ -165,6 +167,9 @@ static const char *const sql[Q_COUNT] = {
                      "DO UPDATE SET value = ?5, at = ?6",
     [Q_KEYINGS] = "SELECT by, value FROM keyings WHERE competition = ?1 AND what = ?2 "
                   "AND item = ?3 ORDER BY at, by",
+    [Q_COUNTER_NEXT] = "INSERT INTO counters(name, n) VALUES (?1, 1) "
+                       "ON CONFLICT(name) DO UPDATE SET n = n + 1 RETURNING n",
+    [Q_COUNTER_GET] = "SELECT n FROM counters WHERE name = ?1",
     [Q_KEYINGS_ALL] = "SELECT what, item, by, value FROM keyings WHERE competition = ?1 "
                       "ORDER BY what, item, at, by",
     [Q_KEYINGS_CLEAR] = "DELETE FROM keyings WHERE competition = ?1 AND what = ?2 AND item = ?3",
@@ -1146,6 +1151,37 @@ int st_keyings_clear(st_store *s, const char *comp, const char *what, const char
     bind_text(st, 2, what);
     bind_text(st, 3, item);
     return exec_done(s, st, "keyings");
+}
+
+int st_counter_next(st_store *s, const char *name, int64_t *n)
+{
+    sqlite3_stmt *st = q(s, Q_COUNTER_NEXT);
+    int rc;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, name);
+    if ((rc = step_one(s, st, "counter")) != ST_OK)
+        return rc == ST_NOTFOUND ? db_fail(s, "counter") : rc;
+    *n = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return ST_OK;
+}
+
+int st_counter_get(st_store *s, const char *name, int64_t *n)
+{
+    sqlite3_stmt *st = q(s, Q_COUNTER_GET);
+    int rc;
+    *n = 0;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, name);
+    if ((rc = step_one(s, st, "counter")) == ST_NOTFOUND)
+        return ST_OK;
+    if (rc)
+        return rc;
+    *n = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return ST_OK;
 }
 
 /* ---- the replication log (replog.h) ------------------------------------------------------------ */

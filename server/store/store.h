@@ -164,6 +164,11 @@ int st_keyings_each(st_store *s, const char *comp,
                                int64_t value),
                     void *ctx);
 
+/* ---- named counters ---- */
+/* Adds one to the counter name (from 0) inside the caller's transaction; *n is the new value. */
+int st_counter_next(st_store *s, const char *name, int64_t *n);
+int st_counter_get(st_store *s, const char *name, int64_t *n);
+
 /* ---- the replication log: every write, in order, for a standby (replog.h says how) ---- */
 int st_replog_head(st_store *s, int64_t *seq);
 /* The rows after `after` in order, at most limit; fn returns nonzero to stop early. */

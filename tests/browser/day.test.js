@@ -79,6 +79,23 @@ H.run(async (test) => {
       await page.context().close();
     });
 
+    await test('the QR on an admission slip opens check-in on that contestant', async () => {
+      const page = await H.newPage(browser, 390, 844);
+      const e = H.demo.entries.find((x) => x.event === 'E02' && x.status === 'ok');
+      await page.goto(srv.base + '/checkin/?c=YN2026&entry=' + encodeURIComponent(e.id));
+      await page.waitForSelector('#loginForm');
+      assert(await page.inputValue('#comp') === 'YN2026', 'competition preselected');
+      await page.fill('#user', 'luru2');
+      await page.fill('#password', 'clerk-password');
+      await page.click('#loginForm button[type=submit]');
+      await page.waitForSelector('#list li[data-entry]');
+      const shown = await page.$$eval('#list li[data-entry]', (ls) => ls.map((l) => l.dataset.entry));
+      assert(shown.length === 1 && shown[0] === e.id, JSON.stringify(shown));
+      assert(await page.inputValue('#q') === e.id, 'search holds the entry');
+      assert(page.errors.length === 0, page.errors.join('; '));
+      await page.context().close();
+    });
+
     await test('theory keyed twice at 1280×800: a disagreement shows both values until a third keying agrees', async () => {
       const pages = [];
       for (const u of ['luru1', 'luru2', 'luru3']) {

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -18,7 +19,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "server"))
-from harness import BIN, DEMO, ROOT, Server, summary, test  # noqa: E402
+from harness import BIN, DEMO, ROOT, Server, demo_pin, summary, test  # noqa: E402
 
 GOLDEN = os.path.join(ROOT, "tests", "golden", "demo.out.json")
 TMP = tempfile.mkdtemp(prefix="skillscore-reports-")
@@ -349,6 +350,98 @@ def test_server_serves_certificates_of_locked_events_and_verify_answers_for_them
         assert rc == 1 and "NOT GENUINE" in out, out
     finally:
         srv.stop()
+
+
+def fetch_pdf(srv, path, token, name):
+    status, headers, body = srv.request("GET", path, token=token)
+    if status != 200:
+        return status, body, None
+    f = os.path.join(TMP, name)
+    with open(f, "wb") as out:
+        out.write(body)
+    return status, body, f
+
+
+@test
+def test_day_papers_forms_carry_numbers_only_slips_open_checkin_sealed_list_is_counted():
+    """Issue 19: the paper of the day. The judges' fallback forms show 工位号 in number order and
+    never a contestant's name; the admission slips carry name, 参赛号 and a QR that opens check-in
+    on that entry; the sealed draw list joins numbers to names, is printed once by the organizer
+    and after that only by arbitration, every print counted on the page and in the audit chain."""
+    srv = Server(demo=True)
+    try:
+        admin = srv.admin()
+        C = "/api/competitions/YN2026"
+        status, sheet = srv.json("GET", C + "/events/E02/sheet", token=admin)
+        assert status == 200, sheet
+        numbers = {r["entry"]: r["number"] for r in sheet["rows"]}
+        e02 = [e for e in DEMO_DOC["entries"] if e["event"] == "E02"]
+        names = [m["name"] for e in e02 for m in e["members"]]
+        judges = [j for j in DEMO_DOC["judges"] if "E02" in j["events"]]
+
+        # Forms: one per judge of the event, numbers in order, no contestant names or ids.
+        chief = srv.login(judge="J06", pin=demo_pin("J06"))
+        status, _, forms = fetch_pdf(srv, C + "/events/E02/forms.pdf", chief, "forms.pdf")
+        assert status == 200, status
+        pages = pages_text(forms)
+        text = "".join(pages)
+        for j in judges:
+            assert ("裁判 %s %s" % (j["id"], j["name"])) in text, j
+        for n in names:
+            assert n not in text, n
+        for e in e02:
+            assert e["id"] not in text, e["id"]
+        first = [ln for ln in pages[0].splitlines() if re.fullmatch(r"\d{2}", ln.strip())]
+        assert first == sorted(first) and first[0] == min(numbers.values()), first
+        for crit in ("电气线路安装", "故障排除"):
+            assert crit in text, crit
+        # Only the chief of the event, the organizer; not a judge, not another event's chief.
+        other = srv.login(judge="J01", pin=demo_pin("J01"))
+        assert srv.request("GET", C + "/events/E02/forms.pdf", token=other)[0] == 403
+        judge = srv.login(judge="J07", pin=demo_pin("J07"))
+        assert srv.request("GET", C + "/events/E02/forms.pdf", token=judge)[0] == 403
+        assert srv.request("GET", C + "/events/E99/forms.pdf", token=admin)[0] == 404
+
+        # Slips: every E02 contestant's name and 参赛号; the QR opens check-in on the entry.
+        status, _, slips = fetch_pdf(srv, C + "/slips.pdf?event=E02", admin, "slips.pdf")
+        assert status == 200, status
+        text = "".join(pages_text(slips))
+        for e in e02:
+            assert e["id"] in text and e["members"][0]["name"] in text, e["id"]
+        url = qr_of(render(slips, 1, crop=(130, 40, 160, 120)))
+        q = urllib.parse.urlparse(url)
+        assert q.path == "/checkin/" and urllib.parse.parse_qs(q.query)["c"] == ["YN2026"], url
+        assert urllib.parse.parse_qs(q.query)["entry"][0] in {e["id"] for e in e02}, url
+        assert srv.request("GET", C + "/slips.pdf", token=chief)[0] == 403
+
+        # Sealed list: the organizer prints it once; again is arbitration's, and counted.
+        status, _, sealed = fetch_pdf(srv, C + "/events/E02/sealed.pdf", admin, "sealed.pdf")
+        assert status == 200, status
+        text = "".join(pages_text(sealed))
+        assert "第 1 次打印" in text, text[:200]
+        for entry, number in numbers.items():
+            assert re.search(r"(?m)^%s %s " % (number, entry), text), (number, entry)
+        status, body, _ = fetch_pdf(srv, C + "/events/E02/sealed.pdf", admin, "sealed2.pdf")
+        assert status == 409 and "监督仲裁" in body.decode(), body
+        assert srv.request("GET", C + "/events/E02/sealed.pdf", token=chief)[0] == 403
+        arb = srv.login("zhongcai", "demo-zhongcai")
+        status, _, again = fetch_pdf(srv, C + "/events/E02/sealed.pdf", arb, "sealed3.pdf")
+        assert status == 200 and "第 2 次打印" in "".join(pages_text(again)), status
+
+        # Every Chinese glyph is really drawn: OCR reads what the text layer says.
+        first_slip = "\n".join(pages_text(slips)[0].splitlines()[:8])
+        for pdf, crop, want in ((forms, None, pages_text(forms)[0]),
+                                (sealed, None, pages_text(sealed)[0]),
+                                (slips, (25, 15, 170, 185), first_slip)):  # left of its QR
+            share = ocr_share([render(pdf, 1, 200, crop)], want)
+            print("ocr share %s: %.3f" % (os.path.basename(pdf), share))
+            assert share >= 0.85, (pdf, share)
+    finally:
+        srv.stop()
+    db = sqlite3.connect(srv.db)
+    prints = db.execute("SELECT actor FROM audit WHERE action = 'sealed_print' ORDER BY seq").fetchall()
+    db.close()
+    assert [p[0] for p in prints] == ["admin", "zhongcai"], prints
 
 
 if __name__ == "__main__":

@@ -172,6 +172,14 @@ def test_authorization_matrix_every_endpoint_every_role():
             ("POST", C + "/paper", {}, dict(rest=403, admin=400, clerk=400, anon=401)),
             ("GET", C + "/entries", None, dict(rest=403, admin=200, clerk=200, anon=401)),
             ("GET", C + "/keyings", None, dict(rest=403, admin=200, clerk=200, anon=401)),
+            # The day's papers: forms for the organizer and the event's chief; slips for the
+            # organizer; the sealed list printed first by the organizer, then by arbitration.
+            ("GET", C + "/events/E02/forms.pdf", None, dict(rest=403, admin=200, chief=200,
+                                                            anon=401)),
+            ("GET", C + "/events/E01/forms.pdf", None, dict(rest=403, admin=200, anon=401)),
+            ("GET", C + "/slips.pdf?event=E03", None, dict(rest=403, admin=200, anon=401)),
+            ("GET", C + "/events/E03/sealed.pdf", None, dict(rest=403, admin=200,
+                                                             arbitration=200, anon=401)),
             # The standby and backups (issue 12).
             ("GET", "/api/replication", None, dict(rest=403, admin=400, anon=401)),
             ("GET", "/api/standby", None, dict(rest=200)),

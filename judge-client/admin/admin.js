@@ -496,11 +496,25 @@
     if (session.role === 'admin') rows.push([TA.exportFile, C() + '/export', comp.id + '-export.json']);
     if (session.role === 'admin') rows.push([TA.backup, '/api/backup', 'skillscore-' + new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '') + '.db']);
     for (const [label, file] of TA.reports) rows.push([label, C() + '/reports/' + file, comp.id + '-' + file]);
-    return el('div', {}, el('h2', {}, TA.nav.downloads), el('div', { class: 'card' },
-      el('table', { class: 'grid' }, rows.map(([label, path, name]) => el('tr', {}, el('td', {}, label),
-        el('td', {}, el('button', { type: 'button', 'data-download': name, onclick: () => download(path, name) }, TA.download))))),
+    // The day's papers: forms and slips are the organizer's; the sealed list is printed once by
+    // the organizer, then only by arbitration (the server counts and refuses).
+    const day = [];
+    if (session.role === 'admin') day.push([TA.slipsAll, C() + '/slips.pdf', comp.id + '-slips.pdf']);
+    for (const ev of comp.events) {
+      const E = C() + '/events/' + encodeURIComponent(ev.id);
+      if (session.role === 'admin') {
+        day.push([TA.formsOf(ev.name), E + '/forms.pdf', comp.id + '-' + ev.id + '-forms.pdf']);
+        day.push([TA.slipsOf(ev.name), C() + '/slips.pdf?event=' + encodeURIComponent(ev.id), comp.id + '-' + ev.id + '-slips.pdf']);
+      }
+      if (ev.drawn) day.push([TA.sealedOf(ev.name), E + '/sealed.pdf', comp.id + '-' + ev.id + '-sealed.pdf']);
+    }
+    const table = (list) => el('table', { class: 'grid' }, list.map(([label, path, name]) => el('tr', {}, el('td', {}, label),
+      el('td', {}, el('button', { type: 'button', 'data-download': name, onclick: () => download(path, name) }, TA.download)))));
+    return el('div', {}, el('h2', {}, TA.nav.downloads), el('div', { class: 'card' }, table(rows),
       el('p', { class: 'muted' }, TA.provisional), el('p', { class: 'muted' }, TA.reportsNote),
-      session.role === 'admin' ? el('p', { class: 'muted' }, TA.backupNote) : null));
+      session.role === 'admin' ? el('p', { class: 'muted' }, TA.backupNote) : null),
+    day.length ? el('h2', {}, TA.dayPapers) : null,
+    day.length ? el('div', { class: 'card', id: 'dayPapers' }, table(day), el('p', { class: 'muted' }, TA.sealedNote)) : null);
   }
 
   async function renderAudit() {

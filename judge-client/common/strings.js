@@ -92,6 +92,12 @@ window.T = {
     reports: [['获奖证书与职业技能等级证书（PDF，供打印）', 'certificates.pdf'], ['成绩公示表（PDF）', 'results.pdf'],
       ['职业技能等级晋升名册（PDF）', 'promotions.pdf'], ['奖金发放表（PDF）', 'cash.pdf']],
     reportsNote: 'PDF 只包含已锁定赛项的最终成绩；证书上的二维码指向本服务器的验证页面。',
+    dayPapers: '竞赛日用表',
+    slipsAll: '全部准考证 · 检录单（PDF，每页 8 张，二维码用于检录）',
+    slipsOf: (ev) => ev + ' 准考证 · 检录单（PDF）',
+    formsOf: (ev) => ev + ' 空白评分表（PDF，每位裁判一份，平板故障时使用）',
+    sealedOf: (ev) => ev + ' 抽签结果密封单（PDF，工位号与选手对照）',
+    sealedNote: '密封单只能由组委会打印一次，之后只有监督仲裁可以再次打印；每次打印都计数并记入审计。',
     backup: '数据库备份（全部数据，已校验）',
     backupNote: '备份在比赛进行中也可随时下载：服务器先复制数据库并校验审计链，再提供下载。请存到另一台设备上。',
     // audit

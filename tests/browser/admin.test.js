@@ -215,6 +215,13 @@ H.run(async (test) => {
       const head = fs.readFileSync(pdfFile).subarray(0, 5).toString();
       assert(head === '%PDF-' && fs.statSync(pdfFile).size > 10000, 'a PDF of certificates: ' + head);
       await H.shot(page, 'admin-downloads-1366x768');
+      // The sealed draw list: the first print is the organizer's, a second one is refused.
+      const [sealed] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="YN2026-E02-sealed.pdf"]')]);
+      const sealedFile = path.join(tmp, 'sealed.pdf');
+      await sealed.saveAs(sealedFile);
+      assert(fs.readFileSync(sealedFile).subarray(0, 5).toString() === '%PDF-', 'a sealed list PDF');
+      await page.click('[data-download="YN2026-E02-sealed.pdf"]');
+      await page.waitForFunction(() => document.getElementById('msg').textContent.includes('监督仲裁'));
       // The page a phone opens from a certificate's QR code.
       const text = require('child_process').execFileSync('pdftotext', ['-raw', '-l', '1', pdfFile, '-'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().replace(/\s+/g, '');
       const number = /证书编号：([A-Za-z0-9-]+)/.exec(text)[1], sig = /验证码：([0-9a-f]{32})/.exec(text)[1];

@@ -13,10 +13,11 @@
   const $ = (id) => document.getElementById(id);
   const POLL_MS = 5000;
   const NAV = {
-    admin: ['events', 'review', 'setup', 'keying', 'judges', 'downloads', 'audit'],
-    arbitration: ['events', 'review', 'downloads', 'audit'],
-    chief: ['events', 'review'],
+    admin: ['events', 'review', 'setup', 'keying', 'times', 'judges', 'downloads', 'audit'],
+    arbitration: ['events', 'review', 'times', 'downloads', 'audit'],
+    chief: ['events', 'review', 'times'],
     clerk: ['keying'],
+    timekeeper: ['times'],
   };
 
   let session = load('ss.admin.session', null); // {token, role, name, comp, events}
@@ -156,14 +157,14 @@
   }
 
   async function render() {
-    for (const s of ['events', 'review', 'setup', 'keying', 'judges', 'downloads', 'audit']) $(s).hidden = s !== section;
+    for (const s of ['events', 'review', 'setup', 'keying', 'times', 'judges', 'downloads', 'audit']) $(s).hidden = s !== section;
     const box = $(section);
     if (!comp && section !== 'setup') {
       box.textContent = '';
       box.append(el('div', { class: 'card' }, TA.noCompetition));
       return;
     }
-    const fresh = await { events: renderEvents, review: renderReview, setup: renderSetup, keying: renderKeying,
+    const fresh = await { events: renderEvents, review: renderReview, setup: renderSetup, keying: renderKeying, times: renderTimes,
       judges: renderJudges, downloads: renderDownloads, audit: renderAudit }[section]();
     box.textContent = '';
     box.append(fresh);
@@ -405,6 +406,96 @@
     }
     out.append(el('div', { class: 'card' }, el('strong', {}, TA.pendingTitle),
       pending.length ? table : el('p', { class: 'muted' }, TA.noPending)));
+    return out;
+  }
+
+  // ---- times and disqualification ---------------------------------------------------------------
+  // "52:07", "52:07.5" or "1:02:07" → seconds; null otherwise. A colon is required: "52.07"
+  // from a stopwatch read aloud is ambiguous, and a wrong time decides a tie.
+  function parseTime(text) {
+    text = text.trim().replace(/：/g, ':');
+    if (!/^\d+(:\d{1,2}){1,2}(\.\d+)?$/.test(text)) return null;
+    const parts = text.split(':');
+    let sec = 0;
+    for (let i = 0; i < parts.length; i++) {
+      const v = parseFloat(parts[i]);
+      if (i > 0 && v >= 60) return null;
+      sec = sec * 60 + v;
+    }
+    return sec;
+  }
+  const timeText = (s) => {
+    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    const two = (n) => String(n).padStart(2, '0');
+    return (h ? h + ':' + two(m) : String(m)) + ':' + two(r);
+  };
+
+  // The organizer and arbitration name entries by 参赛号; a chief judge and a timekeeper by 工位号
+  // and event, as the server requires (they do not see who stands behind a number).
+  function whoFields(events) {
+    const byNumber = session.role === 'chief' || session.role === 'timekeeper';
+    const evSel = el('select', { name: 'event' }, events.map((e) => el('option', { value: e.id }, e.name)));
+    return {
+      byNumber,
+      fields: byNumber ? [el('label', {}, TA.event, evSel),
+        el('label', {}, TA.number, el('input', { name: 'who', required: true, inputmode: 'numeric', autocomplete: 'off', size: 4 }))]
+        : [el('label', {}, TA.entryId, el('input', { name: 'who', required: true, autocomplete: 'off', size: 12 }))],
+    };
+  }
+
+  async function sendTime(form, byNumber) {
+    const who = form.querySelector('[name=who]').value.trim();
+    const sec = parseTime(form.querySelector('[name=time]').value);
+    if (sec === null) { say(TA.timeBad); return; }
+    const body = { seconds: sec === 0 ? null : sec };
+    if (byNumber) body.event = form.querySelector('[name=event]').value;
+    const r = await call('POST', C() + '/entries/' + encodeURIComponent(who) + '/time', body);
+    if (!r) return;
+    if (r.status !== 200) { say(errorText(T, r)); return; }
+    const label = byNumber ? TA.number + ' ' + who : who;
+    say(r.doc.seconds == null ? TA.timeCleared(label) : TA.timeSaved(label, timeText(r.doc.seconds)), true);
+    form.querySelector('[name=who]').value = '';
+    form.querySelector('[name=time]').value = '';
+    form.querySelector('[name=who]').focus();
+  }
+
+  async function sendStatus(form, byNumber, to) {
+    const who = form.querySelector('[name=who]').value.trim();
+    const body = { status: to, reason: form.querySelector('[name=reason]').value.trim() };
+    if (byNumber) body.event = form.querySelector('[name=event]').value;
+    const r = await call('POST', C() + '/entries/' + encodeURIComponent(who) + '/status', body);
+    if (!r) return;
+    if (r.status !== 200) { say(errorText(T, r)); return; }
+    const label = byNumber ? TA.number + ' ' + who : who;
+    say(to === 'disqualified' ? TA.dqDone(label) : TA.undoDqDone(label), true);
+    form.reset();
+  }
+
+  async function renderTimes() {
+    const out = el('div', {}, el('h2', {}, TA.nav.times));
+    const events = comp.events.filter((e) => e.drawn && !e.locked &&
+      (session.role !== 'chief' || (session.events || []).includes(e.id)));
+    if (!events.length) { out.append(el('div', { class: 'card' }, TA.noOpenEvents)); return out; }
+    if (session.role !== 'arbitration') {
+      const w = whoFields(events);
+      const tf = el('form', { class: 'card keyform', id: 'timeForm', onsubmit: (e) => { e.preventDefault(); sendTime(tf, w.byNumber); } },
+        el('strong', {}, TA.timeTitle), el('p', { class: 'muted' }, TA.timeNote),
+        el('div', { class: 'row' }, ...w.fields,
+          el('label', {}, TA.timeLabel, el('input', { name: 'time', required: true, inputmode: 'decimal', autocomplete: 'off', size: 8, placeholder: '52:07' })),
+          el('button', { type: 'submit', class: 'primary', 'data-act': 'sendTime' }, TA.keyBtn)));
+      out.append(tf);
+    }
+    if (session.role === 'chief' || session.role === 'arbitration') {
+      const chief = session.role === 'chief';
+      const w = whoFields(events);
+      const df = el('form', { class: 'card keyform', id: 'statusForm', onsubmit: (e) => { e.preventDefault(); sendStatus(df, w.byNumber, chief ? 'disqualified' : 'ok'); } },
+        el('strong', {}, chief ? TA.dqTitle : TA.undoDqTitle), el('p', { class: 'muted' }, chief ? TA.dqNote : TA.undoDqNote),
+        el('div', { class: 'row' }, ...w.fields,
+          el('label', {}, TA.reason, el('input', { name: 'reason', required: true, autocomplete: 'off', size: 24 })),
+          el('button', { type: 'submit', class: chief ? 'danger' : 'primary', 'data-act': chief ? 'disqualify' : 'undoDisqualify' },
+            chief ? TA.dqBtn : TA.undoDqBtn)));
+      out.append(df);
+    }
     return out;
   }
 

@@ -22,6 +22,20 @@ async function msgSays(page, part) {
   }
 }
 
+async function signInChief(page, base, judge, pin, comp) {
+  await page.goto(base + '/admin/');
+  await page.click('#tabChief');
+  await page.waitForSelector('#chiefComp option', { state: 'attached' });
+  await page.selectOption('#chiefComp', comp);
+  await page.fill('#chiefCode', judge);
+  await page.fill('#chiefPin', pin);
+  await page.click('#chiefForm button[type=submit]');
+  await page.waitForSelector('#nav button');
+}
+
+const entryOf = async (srv, admin, entry) =>
+  (await api(srv, 'GET', C + '/export', null, admin)).doc.entries.find((e) => e.id === entry);
+
 const statusOf = async (srv, admin, entry) =>
   (await api(srv, 'GET', C + '/export', null, admin)).doc.entries.find((e) => e.id === entry).status;
 
@@ -94,6 +108,53 @@ H.run(async (test) => {
       assert(await page.inputValue('#q') === e.id, 'search holds the entry');
       assert(page.errors.length === 0, page.errors.join('; '));
       await page.context().close();
+    });
+
+    await test('times in mm:ss by a timekeeper, a disqualification by the chief, undone by arbitration', async () => {
+      const r = await api(srv, 'POST', '/api/users', { user: 'jishi', role: 'timekeeper', password: 'timer-password' }, admin);
+      assert(r.status === 201, JSON.stringify(r.doc));
+      const [first, second] = await H.numbers(srv, admin, 'E02');
+      const timer = await H.newPage(browser, 1280, 800);
+      await signInStaff(timer, srv.base, 'jishi', 'timer-password');
+      await timer.waitForSelector('#timeForm');
+      const navs = await timer.$$eval('#nav button', (bs) => bs.map((b) => b.dataset.section));
+      assert(JSON.stringify(navs) === '["times"]', JSON.stringify(navs));
+      await timer.selectOption('#timeForm [name=event]', 'E02');
+      await timer.fill('#timeForm [name=who]', first.number);
+      await timer.fill('#timeForm [name=time]', '52.07');
+      await timer.click('#timeForm [data-act="sendTime"]');
+      await msgSays(timer, '分:秒');
+      await timer.fill('#timeForm [name=time]', '52:07');
+      await timer.click('#timeForm [data-act="sendTime"]');
+      await msgSays(timer, '52:07 已记录');
+      assert((await entryOf(srv, admin, first.entry)).time_seconds === 3127, 'stored as 3127 s');
+      await H.shot(timer, 'times-timekeeper-1280x800');
+      // The chief judge of E02 disqualifies by number, with a reason.
+      const chief = await H.newPage(browser, 1280, 800);
+      await signInChief(chief, srv.base, 'J06', '202606', 'YN2026');
+      await chief.click('#nav [data-section="times"]');
+      await chief.waitForSelector('#statusForm');
+      await chief.fill('#statusForm [name=who]', second.number);
+      await chief.fill('#statusForm [name=reason]', '违反安全操作规程');
+      await chief.click('#statusForm [data-act="disqualify"]');
+      await msgSays(chief, '已取消资格');
+      assert(await statusOf(srv, admin, second.entry) === 'disqualified', 'disqualified');
+      await H.shot(chief, 'times-chief-1280x800');
+      // Arbitration restores it, by 参赛号, with a reason.
+      const arb = await H.newPage(browser, 1280, 800);
+      await signInStaff(arb, srv.base, 'zhongcai', 'demo-zhongcai');
+      await arb.click('#nav [data-section="times"]');
+      await arb.waitForSelector('#statusForm');
+      assert(!(await arb.$('#timeForm')), 'arbitration records no times');
+      await arb.fill('#statusForm [name=who]', second.entry);
+      await arb.fill('#statusForm [name=reason]', '复议后撤销');
+      await arb.click('#statusForm [data-act="undoDisqualify"]');
+      await msgSays(arb, '已恢复参赛');
+      assert(await statusOf(srv, admin, second.entry) === 'ok', 'back in');
+      for (const p of [timer, chief, arb]) {
+        assert(p.errors.length === 0, p.errors.join('; '));
+        await p.context().close();
+      }
     });
 
     await test('theory keyed twice at 1280×800: a disagreement shows both values until a third keying agrees', async () => {

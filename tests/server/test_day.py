@@ -172,6 +172,49 @@ def test_a_whole_day_from_import_to_certificates():
 
 
 @test
+def test_each_day_change_reaches_the_screens_like_a_mark():
+    """Issue 19: a check-in, a time and a theory score change the rankings on every screen: a
+    subscribed display is told to resync at once, and its new snapshot shows the change."""
+    from wsclient import WS
+    srv = Server(demo=True)
+    C = "/api/competitions/YN2026"
+    try:
+        admin = srv.admin()
+        display = srv.login("display", "demo-display")
+        numbers = {e: n for e, n in
+                   ((r["entry"], r["number"]) for r in
+                    srv.json("GET", C + "/events/E03/sheet", token=admin)[1]["rows"])}
+        entry = [e["id"] for e in demo_doc()["entries"]
+                 if e["event"] == "E03" and e.get("status", "ok") == "ok"][0]
+        ws = WS(srv.port)
+
+        def snapshot():
+            ws.send({"subscribe": "YN2026", "token": display})
+            snap = ws.recv(5)
+            assert snap["type"] == "results", snap
+            rows = [r for g in snap["results"]["rankings"] if g["event"] == "E03"
+                    for r in g["rows"] if r.get("number") == numbers[entry]]
+            assert len(rows) == 1 and "entry" not in rows[0] and "name" not in rows[0], rows
+            return rows[0]
+
+        assert snapshot()["status"] == "ok"
+        for path, body in ((C + "/entries/%s/status" % entry, {"status": "absent",
+                                                                "reason": "检录未到"}),
+                           (C + "/entries/%s/time" % entry, {"seconds": 3000}),
+                           (C + "/entries/%s/status" % entry, {"status": "ok",
+                                                                "reason": "迟到补录"})):
+            st, doc = srv.json("POST", path, body, admin)
+            assert st == 200, doc
+            msg = ws.recv(5)
+            assert msg["type"] in ("resync", "update"), msg
+            row = snapshot()
+            assert row["status"] == body.get("status", row["status"]), (body, row)
+        ws.close()
+    finally:
+        srv.stop()
+
+
+@test
 def test_theory_double_entry_counts_once_two_accounts_agree():
     srv = Server(demo=True)
     try:

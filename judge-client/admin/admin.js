@@ -467,8 +467,10 @@
     if (!r) return;
     if (r.status !== 200) { say(errorText(T, r)); return; }
     const label = byNumber ? TA.number + ' ' + who : who;
-    say(to === 'disqualified' ? TA.dqDone(label) : TA.undoDqDone(label), true);
-    form.reset();
+    say(to === 'disqualified' ? TA.dqDone(label) : to === 'absent' ? TA.absentDone(label) :
+      form.id === 'checkinForm' ? TA.presentDone(label) : TA.undoDqDone(label), true);
+    form.querySelector('[name=who]').value = '';
+    if (form.id !== 'checkinForm') form.querySelector('[name=reason]').value = '';
   }
 
   async function renderTimes() {
@@ -484,6 +486,17 @@
           el('label', {}, TA.timeLabel, el('input', { name: 'time', required: true, inputmode: 'decimal', autocomplete: 'off', size: 8, placeholder: '52:07' })),
           el('button', { type: 'submit', class: 'primary', 'data-act': 'sendTime' }, TA.keyBtn)));
       out.append(tf);
+    }
+    if (session.role === 'chief') {
+      // Check-in at the event, by number: the chief judge sees no names.
+      const w = whoFields(events);
+      const cf = el('form', { class: 'card keyform', id: 'checkinForm', onsubmit: (e) => { e.preventDefault(); sendStatus(cf, w.byNumber, e.submitter.dataset.to); } },
+        el('strong', {}, TA.checkinTitle), el('p', { class: 'muted' }, TA.checkinNote),
+        el('div', { class: 'row' }, ...w.fields,
+          el('label', {}, TA.reason, el('input', { name: 'reason', required: true, autocomplete: 'off', size: 16, value: TA.checkinReason })),
+          el('button', { type: 'submit', 'data-to': 'absent', 'data-act': 'markAbsent' }, TA.markAbsent),
+          el('button', { type: 'submit', 'data-to': 'ok', 'data-act': 'markPresent' }, TA.markPresent)));
+      out.append(cf);
     }
     if (session.role === 'chief' || session.role === 'arbitration') {
       const chief = session.role === 'chief';

@@ -129,10 +129,20 @@ H.run(async (test) => {
       await msgSays(timer, '52:07 已记录');
       assert((await entryOf(srv, admin, first.entry)).time_seconds === 3127, 'stored as 3127 s');
       await H.shot(timer, 'times-timekeeper-1280x800');
-      // The chief judge of E02 disqualifies by number, with a reason.
+      // The chief judge of E02 checks in by number (absent, then present again) …
       const chief = await H.newPage(browser, 1280, 800);
       await signInChief(chief, srv.base, 'J06', '202606', 'YN2026');
       await chief.click('#nav [data-section="times"]');
+      await chief.waitForSelector('#checkinForm');
+      await chief.fill('#checkinForm [name=who]', first.number);
+      await chief.click('#checkinForm [data-act="markAbsent"]');
+      await msgSays(chief, '已标记缺考');
+      assert(await statusOf(srv, admin, first.entry) === 'absent', 'absent');
+      await chief.fill('#checkinForm [name=who]', first.number);
+      await chief.click('#checkinForm [data-act="markPresent"]');
+      await msgSays(chief, '已标记到场');
+      assert(await statusOf(srv, admin, first.entry) === 'ok', 'present again');
+      // … and disqualifies by number, with a reason.
       await chief.waitForSelector('#statusForm');
       await chief.fill('#statusForm [name=who]', second.number);
       await chief.fill('#statusForm [name=reason]', '违反安全操作规程');

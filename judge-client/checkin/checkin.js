@@ -149,7 +149,52 @@
     } else say(errorText(T, r));
   }
 
+  // Scanning in the page needs the browser's BarcodeDetector and a camera, which browsers give
+  // only to secure pages (https or localhost); elsewhere the phone's own camera app opens the
+  // slip's link, and typing always works.
+  let scanning = null;
+  function scanAvailable() {
+    return window.isSecureContext && 'BarcodeDetector' in window && navigator.mediaDevices &&
+      navigator.mediaDevices.getUserMedia;
+  }
+  async function stopScan() {
+    if (!scanning) return;
+    clearInterval(scanning.timer);
+    for (const t of scanning.stream.getTracks()) t.stop();
+    scanning = null;
+    $('camera').hidden = true;
+    $('scan').textContent = TC.scan;
+  }
+  async function startScan() {
+    if (scanning) { stopScan(); return; }
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
+    } catch (e) { say(TC.scanNoCamera); return; }
+    const video = $('camera'), detector = new BarcodeDetector({ formats: ['qr_code'] });
+    video.srcObject = stream;
+    video.hidden = false;
+    video.play().catch(() => null); // a camera that has no frame yet must not hold the page
+    $('scan').textContent = TC.scanStop;
+    say(TC.scanHint, true);
+    scanning = { stream, timer: setInterval(async () => {
+      const codes = await detector.detect(video).catch(() => []);
+      if (!codes.length) return;
+      let url;
+      try { url = new URL(codes[0].rawValue); } catch (e) { say(TC.scanOther); return; }
+      const entry = url.searchParams.get('entry'), c = url.searchParams.get('c');
+      if (!entry || c !== session.comp) { say(TC.scanOther); return; }
+      stopScan();
+      $('event').value = '';
+      $('q').value = entry;
+      say('');
+      render();
+    }, 300) };
+  }
+
   applyStrings(T);
+  $('scan').hidden = !scanAvailable();
+  $('scan').addEventListener('click', startScan);
   $('q').placeholder = TC.searchHint;
   $('loginForm').addEventListener('submit', signIn);
   $('signOut').addEventListener('click', () => signOut());

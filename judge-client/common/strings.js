@@ -149,6 +149,11 @@ window.T = {
     working: '处理中…',
     done: (who, st) => who + '：' + st,
     none: '没有符合条件的选手',
+    scan: '扫码',
+    scanStop: '停止扫码',
+    scanHint: '将准考证上的二维码对准取景框',
+    scanOther: '这不是本赛事的准考证二维码',
+    scanNoCamera: '无法打开摄像头，请直接搜索',
   },
   judge: {
     title: '裁判评分',

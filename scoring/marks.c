@@ -86,3 +86,34 @@ int sc_criteria_check(const sc_centi *max, size_t n)
     }
     return sum == 10000 ? SC_OK : SC_ECRITERIASUM;
 }
+
+size_t sc_outliers(const sc_centi *marks, size_t n, bool *flag)
+{
+    sc_centi sorted[SC_OUTLIER_MAX], med2, far = 0;
+    size_t hits = 0;
+
+    for (size_t i = 0; i < n; i++)
+        flag[i] = false;
+    if (n < 3 || n > SC_OUTLIER_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = marks[i];
+    sort_centi(sorted, n);
+    /* Twice the median, so that an even panel's median stays an integer. */
+    med2 = n % 2 ? 2 * sorted[n / 2] : sorted[n / 2 - 1] + sorted[n / 2];
+    for (size_t i = 0; i < n; i++) {
+        sc_centi d = 2 * marks[i] > med2 ? 2 * marks[i] - med2 : med2 - 2 * marks[i];
+        if (d > far)
+            far = d;
+    }
+    if (far == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        sc_centi d = 2 * marks[i] > med2 ? 2 * marks[i] - med2 : med2 - 2 * marks[i];
+        if (d == far) {
+            flag[i] = true;
+            hits++;
+        }
+    }
+    return hits;
+}

@@ -175,6 +175,14 @@ char *sc_centi_format_short(sc_centi v, char *buf);
  */
 int sc_aggregate(sc_aggregation agg, sc_centi *marks, size_t n, sc_centi *out);
 
+/* The panel's outlier(s) for a chief judge's review: the marks farthest from the median of
+ * marks[0..n) (exactly: an even panel's median is the mean of its middle two). flag[i] is set
+ * for each such mark and cleared for the others; returns how many are flagged. None when n < 3
+ * (two marks are equally far from each other) or when every mark is at the same distance 0.
+ * marks is not changed; n at most SC_OUTLIER_MAX (more flags none). */
+#define SC_OUTLIER_MAX 64
+size_t sc_outliers(const sc_centi *marks, size_t n, bool *flag);
+
 /* ---------------------------------------------------------------------------------------------
  * §3 Total: weights in whole percents. sc_weights_check() returns SC_OK, SC_EINVAL (negative),
  * SC_EWEIGHTSUM or SC_EPRACTICALMIN (管理办法 第二十九条: practical at least 70%).

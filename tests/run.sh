@@ -41,6 +41,7 @@ suite live python3 tests/server/test_live.py
 suite hostile python3 tests/server/test_hostile.py
 suite standby python3 tests/server/test_standby.py
 suite day python3 tests/server/test_day.py
+suite review python3 tests/server/test_review.py
 suite reports python3 tests/reports/test_reports.py
 # playwright-core from npm, pinned by tests/browser/package-lock.json
 if [ ! -d tests/browser/node_modules/playwright-core ]; then

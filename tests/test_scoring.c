@@ -172,6 +172,25 @@ TEST(test_trimmed_mean_drops_one_highest_and_one_lowest_rules_2)
     CHECK_INT(agg(SC_AGG_TRIMMED_MEAN, (sc_centi[]){5000, 6000, 7000}, 3, &rc), 6000);
 }
 
+TEST(test_outliers_are_the_marks_farthest_from_the_panel_median)
+{
+    bool f[6];
+    /* median 30: 22 is 8 away, the farthest */
+    CHECK_INT(sc_outliers((sc_centi[]){3000, 2950, 2200, 3100, 3000}, 5, f), 1);
+    CHECK_INT(f[2], 1);
+    CHECK_INT(f[0] + f[1] + f[3] + f[4], 0);
+    /* even panel: median (28 + 30) / 2 = 29; 25 and 33 are both 4 away */
+    CHECK_INT(sc_outliers((sc_centi[]){2500, 2800, 3000, 3300}, 4, f), 2);
+    CHECK_INT(f[0] && f[3] && !f[1] && !f[2], 1);
+    /* the median 28.005 is not rounded: 27.95 and 28.06 are both 0.055 from it */
+    CHECK_INT(sc_outliers((sc_centi[]){2800, 2801, 2801, 2800, 2795, 2806}, 6, f), 2);
+    CHECK_INT(f[4] && f[5], 1);
+    /* all equal, or two marks: none */
+    CHECK_INT(sc_outliers((sc_centi[]){3000, 3000, 3000}, 3, f), 0);
+    CHECK_INT(sc_outliers((sc_centi[]){1000, 3000}, 2, f), 0);
+    CHECK_INT(f[0] + f[1], 0);
+}
+
 TEST(test_trimmed_mean_needs_three_marks_rules_2)
 {
     int rc;

@@ -21,7 +21,7 @@
   };
 
   let session = load('ss.admin.session', null); // {token, role, name, comp, events}
-  let comps = [], comp = null, section = 'events', reviewEvent = null, newPins = {}, pollTimer = null;
+  let comps = [], comp = null, section = 'events', reviewEvent = null, reviewNumber = null, newPins = {}, pollTimer = null;
 
   // ---- plumbing ------------------------------------------------------------------------------
   function say(text, ok) {
@@ -246,42 +246,123 @@
       el('button', { type: 'button', onclick: loadComp }, TA.refresh)), table);
   }
 
+  // The chief judge's review before lock: provisional standings by 工位号, the discrepancies with
+  // the outlier marked, and one 工位's marks per judge, where a mark is sent back to its judge
+  // (退回复评) or corrected with a reason. Organizer and arbitration see the same, read-only.
   async function renderReview() {
     const evs = comp.events.filter((e) => mine(e) && e.drawn);
-    if (!evs.some((e) => e.id === reviewEvent)) reviewEvent = evs[0] ? evs[0].id : null;
-    const pick = el('select', { id: 'reviewEvent', 'aria-label': TA.reviewEvent, onchange: (e) => { reviewEvent = e.target.value; render(); } },
+    if (!evs.some((e) => e.id === reviewEvent)) { reviewEvent = evs[0] ? evs[0].id : null; reviewNumber = null; }
+    const pick = el('select', { id: 'reviewEvent', 'aria-label': TA.reviewEvent, onchange: (e) => { reviewEvent = e.target.value; reviewNumber = null; render(); } },
       evs.map((e) => el('option', { value: e.id, selected: e.id === reviewEvent }, e.id + ' ' + e.name)));
     const out = el('div', {}, el('div', { class: 'row' }, el('h2', {}, TA.nav.review), pick));
     if (!reviewEvent) return out;
-    const r = await call('GET', C() + '/events/' + encodeURIComponent(reviewEvent) + '/discrepancies');
-    if (!r || r.status !== 200) { out.append(el('p', { class: 'msg' }, r ? errorText(T, r) : '')); return out; }
+    const E = C() + '/events/' + encodeURIComponent(reviewEvent);
+    const [st, dr, sh] = await Promise.all([call('GET', E + '/standings'), call('GET', E + '/discrepancies'), call('GET', E + '/sheet')]);
+    for (const r of [st, dr, sh]) {
+      if (!r || r.status !== 200) { out.append(el('p', { class: 'msg' }, r ? errorText(T, r) : '')); return out; }
+    }
     const ev = comp.events.find((e) => e.id === reviewEvent);
-    const list = r.doc.discrepancies;
-    if (!list.length) { out.append(el('div', { class: 'card' }, TA.noDiscrepancies)); return out; }
+    const chief = session.role === 'chief' && !ev.locked;
+    const sheetRows = sh.doc.rows;
+    const open = (no) => { reviewNumber = no; render(); };
+
+    // Standings: one row per 工位, in number order.
+    const stand = el('table', { class: 'grid', id: 'standings' },
+      el('tr', {}, [TA.number, TA.group, TA.progressCol, TA.theory, TA.practical, TA.total, TA.provRank].map((h) => el('th', {}, h))));
+    for (const r of st.doc.rows) {
+      const done = r.progress.done >= r.progress.of;
+      stand.append(el('tr', { 'data-number': r.number, class: r.number === reviewNumber ? 'sel' : '' },
+        el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => open(r.number) }, r.number)),
+        el('td', {}, r.group),
+        el('td', {}, r.status !== 'ok' ? TA.entryStatus[r.status] || r.status : done ? '✓' : TA.marking(r.progress.done, r.progress.of)),
+        el('td', { class: 'num' }, r.theory == null ? '—' : shortScore(r.theory)),
+        el('td', { class: 'num' }, r.practical == null ? '—' : shortScore(r.practical)),
+        el('td', { class: 'num' }, r.total == null ? '—' : shortScore(r.total)),
+        el('td', { class: 'num' }, r.rank == null ? '—' : String(r.rank))));
+    }
+    out.append(el('div', { class: 'card' }, el('strong', {}, TA.standingsTitle),
+      el('p', { class: 'muted' }, st.doc.provisional ? TA.standingsProvisional : TA.standingsNote), stand));
+
+    // Discrepancies.
+    const list = dr.doc.discrepancies;
     const table = el('table', { class: 'grid', id: 'discTable' },
       el('tr', {}, [TA.number, TA.criterion, TA.marks, TA.spread, TA.threshold, TA.status, TA.actions].map((h) => el('th', {}, h))));
     for (const d of list) {
       const crit = ev.criteria.find((c) => c.id === d.criterion);
       const acts = el('div', { class: 'acts' });
-      if (session.role === 'chief' && d.status === 'open' && !ev.locked) {
+      if (chief && d.status === 'open') {
         const reason = el('input', { 'aria-label': TA.acceptReason, placeholder: TA.reasonShort, size: 16 });
         acts.append(reason, el('button', { type: 'button', 'data-act': 'accept', onclick: async () => {
           if (reason.value.trim().length < 2) { say(TA.reasonNeeded); reason.focus(); return; }
-          await act('POST', C() + '/events/' + encodeURIComponent(reviewEvent) + '/discrepancies/accept',
-            { number: d.number, criterion: d.criterion, reason: reason.value.trim() });
+          await act('POST', E + '/discrepancies/accept', { number: d.number, criterion: d.criterion, reason: reason.value.trim() });
         } }, TA.accept));
       }
+      if (d.number) acts.append(el('button', { type: 'button', 'data-act': 'view', onclick: () => open(d.number) }, TA.viewMarks));
       table.append(el('tr', { 'data-number': d.number, 'data-criterion': d.criterion },
         el('td', {}, d.number || d.entry),
         el('td', {}, d.criterion + ' ' + (crit ? crit.name : '')),
-        el('td', { class: 'marks' }, d.marks.map((m, i) => el('span', { class: 'mk' }, (i ? '　' : '') + m.judge + '：' + shortScore(m.score)))),
+        el('td', { class: 'marks' }, d.marks.map((m, i) => el('span', { class: 'mk' + (m.outlier ? ' outlier' : ''), title: m.outlier ? TA.outlierHint : null },
+          (i ? '　' : '') + m.judge + '：' + shortScore(m.score)))),
         el('td', { class: 'num' }, shortScore(d.spread)),
         el('td', { class: 'num' }, shortScore(d.threshold)),
-        el('td', {}, el('span', { class: 'badge ' + d.status }, TA[d.status] || d.status)),
+        el('td', {}, el('span', { class: 'badge ' + d.status }, TA[d.status] || d.status),
+          d.sent_back.length ? el('span', { class: 'badge sentback' }, TA.sentBackTo(d.sent_back.map((b) => b.judge).join('、'))) : null),
         el('td', {}, acts)));
     }
-    out.append(table);
+    out.append(el('div', { class: 'card' }, el('strong', {}, TA.discTitle), list.length ? table : el('p', { class: 'muted' }, TA.noDiscrepancies)));
+
+    // One 工位: every judge's mark per criterion, the outlier marked; send back or correct.
+    const row = reviewNumber && sheetRows.find((r) => r.number === reviewNumber);
+    if (row) out.append(slotCard(ev, E, row, chief));
     return out;
+  }
+
+  function slotCard(ev, E, row, chief) {
+    const judges = [...new Set(Object.values(row.marks).flatMap((m) => Object.keys(m)))].sort();
+    const back = (crit, j) => (row.sendbacks || []).find((b) => b.criterion === crit && b.judge === j);
+    const form = el('form', { class: 'keyform', id: 'slotForm', hidden: true });
+    const ask = (mode, crit, j) => {
+      const c = ev.criteria.find((x) => x.id === crit);
+      form.hidden = false;
+      form.textContent = '';
+      const what = el('strong', {}, TA.slotWhat(row.number, c.id + ' ' + c.name, j));
+      const fields = mode === 'sendback'
+        ? [el('label', {}, TA.sendBackNote, el('input', { name: 'note', required: true, size: 30, placeholder: TA.sendBackHint }))]
+        : [el('label', {}, TA.newScore + '（' + TA.maxShort + ' ' + shortScore(c.max) + '）', el('input', { name: 'score', required: true, inputmode: 'decimal', size: 7 })),
+          el('label', {}, TA.correctionReason, el('input', { name: 'reason', required: true, size: 24 }))];
+      form.append(what, el('div', { class: 'row' }, ...fields,
+        el('button', { type: 'submit', class: 'primary', 'data-act': mode === 'sendback' ? 'sendBack' : 'correct' }, mode === 'sendback' ? TA.sendBack : TA.correctBtn),
+        el('button', { type: 'button', onclick: () => { form.hidden = true; } }, TA.cancel)));
+      form.onsubmit = async (e) => {
+        e.preventDefault();
+        const get = (n) => form.querySelector('[name=' + n + ']').value.trim();
+        if (mode === 'sendback') {
+          await act('POST', E + '/sendback', { number: row.number, criterion: crit, judge: j, note: get('note') }, TA.sentBackDone(row.number, j));
+          return;
+        }
+        const p = SS.parseScore(get('score'), c.max);
+        if (p.error) { say(TA.scoreBad(row.number)); return; }
+        await act('POST', C() + '/corrections', { id: SS.uuid(), event: ev.id, number: row.number, criterion: crit, judge: j,
+          score: p.centi / 100, reason: get('reason') }, TA.correctedDone(row.number, j));
+      };
+      form.querySelector('input').focus();
+    };
+    const table = el('table', { class: 'grid', id: 'slotTable' },
+      el('tr', {}, el('th', {}, TA.criterion), judges.map((j) => el('th', {}, j))));
+    for (const c of ev.criteria) {
+      const marks = row.marks[c.id] || {}, odd = (row.outliers || {})[c.id] || [];
+      table.append(el('tr', { 'data-criterion': c.id }, el('td', {}, c.id + ' ' + c.name + '（' + shortScore(c.max) + '）'),
+        judges.map((j) => {
+          const v = marks[j], b = back(c.id, j);
+          return el('td', { class: 'cell' + (odd.includes(j) ? ' outlier' : ''), 'data-judge': j },
+            el('span', { class: 'v' }, v == null ? '—' : shortScore(v)),
+            b ? el('span', { class: 'badge sentback', title: b.note }, TA.waitingReview) : null,
+            chief && v != null && !b ? el('button', { type: 'button', class: 'small', 'data-act': 'askSendBack', onclick: () => ask('sendback', c.id, j) }, TA.sendBack) : null,
+            chief && v != null ? el('button', { type: 'button', class: 'small', 'data-act': 'askCorrect', onclick: () => ask('correct', c.id, j) }, TA.correctBtn) : null);
+        })));
+    }
+    return el('div', { class: 'card', id: 'slotCard', 'data-number': row.number }, el('strong', {}, TA.slotTitle(row.number)),
+      el('p', { class: 'muted' }, TA.outlierNote), table, form);
   }
 
   function fileForm(id, label, accept, send) {

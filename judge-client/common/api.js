@@ -53,9 +53,10 @@
   function parseScore(text, maxText) {
     const t = String(text).trim();
     if (t === '') return { error: 'empty' };
-    if (/^\d+\.\d{3,}$/.test(t)) return { error: 'decimals' };
-    const m = /^(\d{1,4})(?:\.(\d{1,2}))?$/.exec(t);
-    if (!m) return { error: 'notNumber' };
+    if (/^\d*\.\d{3,}$/.test(t)) return { error: 'decimals' };
+    // ".5" is half a point and "8." is 8, as a judge types them on the keypad.
+    const m = /^(\d{0,4})(?:\.(\d{0,2}))?$/.exec(t);
+    if (!m || (!m[1] && !m[2])) return { error: 'notNumber' };
     const centi = Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'));
     if (centi > toCenti(maxText)) return { error: 'aboveMax' };
     return { centi };

@@ -44,6 +44,18 @@
   const slot = (ev, no) => ev + '/' + no;
   const eventDef = (ev) => (comp && comp.events.find((e) => e.id === ev)) || null;
   const rowOf = (ev, no) => (sheets[ev] || []).find((r) => r.number === no) || null;
+  // A mark the chief judge sent back for review (退回复评), open until corrected or confirmed.
+  const sentBackOf = (ev, no, crit) => {
+    const row = rowOf(ev, no);
+    return (row && row.sendbacks || []).find((b) => b.criterion === crit) || null;
+  };
+  const draftCount = (ev, no) => {
+    const def = eventDef(ev);
+    return def ? def.criteria.filter((c) => markState(ev, no, c.id).st === 'draft').length : 0;
+  };
+  const anyDrafts = () => myEvents.some((ev) => (sheets[ev] || []).some((r) => r.number != null && draftCount(ev, r.number)));
+  // "8.", ".5" and "8.50" are stored as the same short form.
+  const normal = (text, max) => { const p = parseScore(text, max); return p.error ? text : shortScore(SS.centiText(p.centi)); };
 
   // What the judge sees for one criterion of one entry.
   function markState(ev, no, crit) {
@@ -107,6 +119,7 @@
         if (r.status === 200 || r.status === 201) {
           const row = rowOf(q.event, q.number);
           if (row) row.marks[q.criterion] = r.doc.score;
+          if (row && row.sendbacks && q.kind === 'correction') row.sendbacks = row.sendbacks.filter((b) => b.criterion !== q.criterion);
           if (refused[k]) delete refused[k][q.criterion];
         } else {
           refused[k] = refused[k] || {};
@@ -237,8 +250,9 @@
     net.className = 'net ' + (online === false ? 'off' : 'on');
     const q = $('queue');
     q.hidden = !signedIn;
-    q.textContent = queue.length ? TJ.pending(queue.length) : TJ.allSaved;
-    q.className = 'queue' + (queue.length ? ' waiting' : '');
+    const drafting = !queue.length && signedIn && anyDrafts();
+    q.textContent = queue.length ? TJ.pending(queue.length) : drafting ? TJ.draftsWaiting : TJ.allSaved;
+    q.className = 'queue' + (queue.length || drafting ? ' waiting' : '');
   }
 
   function render() {
@@ -269,11 +283,13 @@
       const off = row.status !== 'ok';
       const [a, b] = progress(event, row.number);
       const waiting = queue.some((q) => q.event === event && q.number === row.number);
+      const back = (row.sendbacks || []).length, drafts = draftCount(event, row.number);
       const li = el('li', { tabindex: off ? null : '0', role: 'button', 'data-number': row.number,
-        class: off ? 'off' : waiting ? 'waiting' : a === b && b ? 'done' : '',
+        class: off ? 'off' : back ? 'sentback' : drafts ? 'drafting' : waiting ? 'waiting' : a === b && b ? 'done' : '',
         'aria-disabled': off ? 'true' : null },
       el('span', { class: 'num' }, TJ.number(row.number)),
-      el('span', { class: 'prog' }, off ? TJ[row.status] || row.status : a === b && b ? '✓ ' + TJ.done : TJ.progress(a, b)));
+      el('span', { class: 'prog' }, off ? TJ[row.status] || row.status : back ? TJ.sentBack(back) :
+        drafts ? TJ.unsent(drafts) : a === b && b ? '✓ ' + TJ.done : TJ.progress(a, b)));
       if (!off) {
         li.addEventListener('click', () => openSheet(row.number));
         li.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); openSheet(row.number); } });
@@ -309,23 +325,41 @@
     def.criteria.forEach((c, i) => {
       const s = markState(event, entryNo, c.id);
       const err = s.st === 'draft' ? draftCheck(s.v, c.max) : s.st === 'refused' ? TJ.refused + s.msg : '';
-      const chip = { saved: TJ.stSaved, queued: TJ.stQueued, draft: TJ.stDraft, empty: TJ.stEmpty, refused: TJ.stRefused }[s.st];
-      const li = el('li', { class: 'crit' + (i === sel && editable(s.st) ? ' sel' : '') + (err ? ' bad' : ''),
-        'data-criterion': c.id, 'data-state': s.st, tabindex: '0' },
+      const back = s.st === 'saved' ? sentBackOf(event, entryNo, c.id) : null;
+      const chip = back ? TJ.stSentBack : { saved: TJ.stSaved, queued: TJ.stQueued, draft: TJ.stDraft, empty: TJ.stEmpty, refused: TJ.stRefused }[s.st];
+      const li = el('li', { class: 'crit' + (i === sel && editable(s.st) ? ' sel' : '') + (err ? ' bad' : '') + (back ? ' sentback' : ''),
+        'data-criterion': c.id, 'data-state': back ? 'sentback' : s.st, tabindex: '0' },
       el('span', { class: 'name' }, c.id + ' ' + c.name),
       el('output', { class: 'val', 'aria-label': c.name + ' ' + TJ.yourMark }, s.v === '' ? '—' : s.st === 'draft' ? s.v : shortScore(s.v)),
       el('span', { class: 'line' },
         el('span', { class: 'max' }, TJ.max + ' ' + shortScore(c.max)),
-        el('span', { class: 'chip ' + s.st }, chip),
+        el('span', { class: 'chip ' + (back ? 'sentback' : s.st) }, chip),
         s.st === 'saved' && !def.locked ? el('button', { type: 'button', class: 'fix',
-          onclick: (e) => { e.stopPropagation(); correct(c); } }, TJ.correct) : null),
+          onclick: (e) => { e.stopPropagation(); correct(c); } }, TJ.correct) : null,
+        back && !def.locked ? el('button', { type: 'button', class: 'fix keep', 'data-act': 'keep',
+          onclick: (e) => { e.stopPropagation(); keep(c, s.v); } }, TJ.keepMark) : null),
+      back ? el('span', { class: 'note' }, TJ.sentBackNote(back.by, back.note)) : null,
       err ? el('span', { class: 'err' }, err) : null);
       li.addEventListener('click', () => { if (editable(s.st)) { sel = i; render(); } });
       ol.append(li);
     });
     $('review').textContent = TJ.review;
     $('review').disabled = !!def.locked;
+    $('keypad').classList.toggle('locked', !!def.locked);
+    for (const k of $('keypad').querySelectorAll('button')) k.disabled = !!def.locked;
     if (def.locked) $('sheetMsg').textContent = TJ.locked;
+    // A finished sheet offers the next 工位 still to be marked.
+    const next = a === b && b ? nextToMark() : null;
+    const nb = $('nextEntry');
+    nb.hidden = !next;
+    if (next) { nb.textContent = TJ.nextEntry(next); nb.onclick = () => openSheet(next); }
+  }
+
+  function nextToMark() {
+    const rows = (sheets[event] || []).filter((r) => r.number != null && r.status === 'ok');
+    const after = rows.filter((r) => r.number > entryNo).concat(rows.filter((r) => r.number < entryNo));
+    const r = after.find((x) => { const [a, b] = progress(event, x.number); return a < b; });
+    return r ? r.number : null;
   }
 
   function buildKeypad() {
@@ -372,6 +406,7 @@
     $('dialogCancel').textContent = TJ.edit;
     $('dialogOk').onclick = () => { if (onOk() !== false) closeDialog(); };
     $('dialogCancel').onclick = closeDialog;
+    $('dialogCancel').hidden = false;
     $('dialog').hidden = false;
     const first = $('dialogBody').querySelector('input') || $('dialogOk');
     first.focus();
@@ -384,13 +419,26 @@
     const todo = def.criteria.filter((c) => markState(event, entryNo, c.id).st === 'draft');
     if (!todo.length) { $('sheetMsg').textContent = TJ.nothingToSend; return; }
     if (todo.some((c) => draftCheck(d[c.id], c.max))) { $('sheetMsg').textContent = TJ.fixFirst; return; }
-    const table = el('table', {}, el('tr', {}, el('th', {}, TJ.criterion), el('th', {}, TJ.max), el('th', {}, TJ.yourMark)),
-      todo.map((c) => el('tr', {}, el('td', {}, c.id + ' ' + c.name), el('td', {}, shortScore(c.max)),
-        el('td', { class: 'v' }, shortScore(d[c.id])))));
-    const body = el('div', {}, table, el('p', { class: 'muted' }, TJ.reviewHint));
+    // Every criterion, so a missing one is seen before the sheet goes: new, saved or missing.
+    let total = 0, missing = 0;
+    const rows = def.criteria.map((c) => {
+      const s = markState(event, entryNo, c.id);
+      const v = s.st === 'draft' ? normal(s.v, c.max) : s.st === 'saved' || s.st === 'queued' ? shortScore(s.v) : null;
+      if (v == null) missing++; else total += parseScore(v, c.max).centi;
+      return el('tr', { class: s.st === 'draft' ? 'new' : v == null ? 'missing' : '', 'data-criterion': c.id },
+        el('td', {}, c.id + ' ' + c.name), el('td', {}, shortScore(c.max)),
+        el('td', { class: 'v' }, v == null ? TJ.missing : v),
+        el('td', {}, s.st === 'draft' ? TJ.newMark : v == null ? '' : TJ.savedMark));
+    });
+    const maxTotal = def.criteria.reduce((t, c) => t + parseScore(c.max, c.max).centi, 0);
+    const table = el('table', {}, el('tr', {}, el('th', {}, TJ.criterion), el('th', {}, TJ.max), el('th', {}, TJ.yourMark), el('th', {}, '')),
+      rows, el('tr', { class: 'sum' }, el('td', {}, TJ.total), el('td', {}, shortScore(SS.centiText(maxTotal))),
+        el('td', { class: 'v', id: 'reviewTotal' }, shortScore(SS.centiText(total))), el('td', {}, '')));
+    const body = el('div', {}, table, missing ? el('p', { class: 'msg' }, TJ.missingNote(missing)) : null,
+      el('p', { class: 'muted' }, TJ.reviewHint));
     dialog(TJ.reviewTitle(entryNo), body, TJ.confirm, () => {
       for (const c of todo) {
-        queue.push({ id: uuid(), kind: 'mark', event, number: entryNo, criterion: c.id, score: shortScore(d[c.id]) });
+        queue.push({ id: uuid(), kind: 'mark', event, number: entryNo, criterion: c.id, score: normal(d[c.id], c.max) });
         delete d[c.id];
       }
       persist();
@@ -399,11 +447,31 @@
     });
   }
 
+  // The same keys as the sheet's keypad, for a value in a dialog.
+  function miniPad(input) {
+    const pad = el('div', { class: 'minipad', 'aria-label': TJ.keypad });
+    for (const k of ['7', '8', '9', '4', '5', '6', '1', '2', '3', '.', '0', '⌫']) {
+      pad.append(el('button', { type: 'button', 'data-key': k, 'aria-label': k === '⌫' ? TJ.del : k, onclick: () => {
+        let v = input.value;
+        if (k === '⌫') v = v.slice(0, -1);
+        else if (v.length < MAX_CHARS && !(k === '.' && v.includes('.'))) v += k;
+        input.value = v;
+        $('dialogMsg').textContent = '';
+      } }, k));
+    }
+    return pad;
+  }
+
   function correct(c) {
-    const input = el('input', { id: 'corrValue', inputmode: 'decimal', autocomplete: 'off' });
+    const now = markState(event, entryNo, c.id);
+    const input = el('input', { id: 'corrValue', inputmode: 'none', autocomplete: 'off', readonly: true });
     const reason = el('input', { id: 'corrReason', placeholder: TJ.reasonHint, autocomplete: 'off' });
-    const body = el('div', {}, el('label', { for: 'corrValue' }, TJ.yourMark + '（' + TJ.max + ' ' + shortScore(c.max) + '）'), input,
-      el('label', { for: 'corrReason' }, TJ.reason), reason);
+    const back = sentBackOf(event, entryNo, c.id);
+    const body = el('div', {},
+      el('p', { class: 'current' }, TJ.current + '：', el('strong', {}, shortScore(now.v)), '（' + TJ.max + ' ' + shortScore(c.max) + '）'),
+      back ? el('p', { class: 'note' }, TJ.sentBackNote(back.by, back.note)) : null,
+      el('div', { class: 'corrRow' }, el('div', {}, el('label', { for: 'corrValue' }, TJ.yourMark), input,
+        el('label', { for: 'corrReason' }, TJ.reason), reason), miniPad(input)));
     dialog(TJ.correctTitle(entryNo, c.name), body, TJ.sendCorrection, () => {
       const p = parseScore(input.value, c.max);
       if (p.error) {
@@ -412,13 +480,48 @@
       }
       if (reason.value.trim().length < 2) { $('dialogMsg').textContent = TJ.reasonNeeded; return false; }
       queue.push({ id: uuid(), kind: 'correction', event, number: entryNo, criterion: c.id,
-        score: shortScore(input.value.trim()), reason: reason.value.trim() });
+        score: normal(input.value.trim(), c.max), reason: reason.value.trim() });
       persist();
       render();
       flush();
       return true;
     });
     $('dialogCancel').textContent = TJ.cancel;
+  }
+
+  // Keeping a sent-back mark as it is tells the chief judge it was looked at again.
+  function keep(c, v) {
+    const number = entryNo, ev = event;
+    dialog(TJ.keepTitle(number, c.name), el('p', {}, TJ.keepBody(shortScore(v))), TJ.keepMark, () => {
+      call('POST', '/api/competitions/' + encodeURIComponent(session.comp) + '/events/' + encodeURIComponent(ev) +
+        '/sendback/confirm', { number, criterion: c.id }).then((r) => {
+        if (!r) { $('sheetMsg').textContent = TJ.needNetwork; return; }
+        const row = rowOf(ev, number);
+        if (r.status === 200 || r.status === 404) {
+          if (row) row.sendbacks = (row.sendbacks || []).filter((b) => b.criterion !== c.id);
+          $('sheetMsg').textContent = r.status === 200 ? TJ.kept : '';
+        } else $('sheetMsg').textContent = errorText(T, r);
+        persist();
+        render();
+      });
+    });
+    $('dialogCancel').textContent = TJ.cancel;
+  }
+
+  function leaveSheet() {
+    const n = view === 'sheet' ? draftCount(event, entryNo) : 0;
+    if (!n) { show('list'); return; }
+    dialog(TJ.leaveTitle, el('p', {}, TJ.leaveBody(n)), TJ.leave, () => { show('list'); });
+    $('dialogCancel').textContent = TJ.stay;
+  }
+
+  async function trySignOut() {
+    if (queue.length) {
+      dialog(TJ.cannotSignOut, el('p', {}, TJ.signOutBlocked(queue.length)), TJ.ok, () => {});
+      $('dialogCancel').hidden = true;
+      return;
+    }
+    await signOut();
   }
 
   // ---- start ---------------------------------------------------------------------------------
@@ -431,15 +534,15 @@
     if (/^[0-9.]$/.test(e.key)) press(e.key);
     else if (e.key === 'Backspace') press('⌫');
     else if (e.key === 'Enter' || e.key === 'Tab') { e.preventDefault(); press('next'); }
-    else if (e.key === 'Escape') show('list');
+    else if (e.key === 'Escape') leaveSheet();
   }
 
   function start() {
     SS.applyStrings(T);
     buildKeypad();
     $('loginForm').addEventListener('submit', signIn);
-    $('signOut').addEventListener('click', signOut);
-    $('back').addEventListener('click', () => show('list'));
+    $('signOut').addEventListener('click', trySignOut);
+    $('back').addEventListener('click', leaveSheet);
     $('review').addEventListener('click', review);
     document.addEventListener('keydown', keys);
     window.addEventListener('online', flush);

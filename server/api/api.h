@@ -47,6 +47,9 @@ long sv_body_entry(sv_server *s, sv_comp *c, const sv_principal *who, json_t *bo
 int api_mark_store(sv_server *s, sv_comp *c, const sv_request *rq, const char *uuid, long entry,
                    long criterion, const char *judge, sc_centi score, bool by_number,
                    sv_response *rs);
+/* Flags the marks of [{"judge", "score"}] farthest from the panel's median with "outlier": true
+ * (sc_outliers), for the chief judge's review. */
+void sv_mark_outliers(json_t *marks);
 /* The event named by path segment 3, or -1 after a 404. */
 long sv_path_event(sv_comp *c, sv_request *rq, sv_response *rs);
 /* The competition named by path segment 1, or NULL after a 404 (or a 500 when the store
@@ -76,6 +79,9 @@ void api_unlock(sv_server *, sv_request *, sv_response *);
 void api_publish(sv_server *, sv_request *, sv_response *);
 void api_discrepancies(sv_server *, sv_request *, sv_response *);
 void api_discrepancy_accept(sv_server *, sv_request *, sv_response *);
+void api_sendback(sv_server *, sv_request *, sv_response *);
+void api_sendback_confirm(sv_server *, sv_request *, sv_response *);
+void api_standings(sv_server *, sv_request *, sv_response *);
 void api_entries_import(sv_server *, sv_request *, sv_response *);
 void api_verify(sv_server *, sv_request *, sv_response *);
 void api_report(sv_server *, sv_request *, sv_response *);

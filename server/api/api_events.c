@@ -106,26 +106,60 @@ static int slot_open(sv_server *s, const sv_comp *c, const slot_marks *sl)
     return rc == ST_NOTFOUND || upto < sl->last_seq;
 }
 
-static bool chief_of(const sv_principal *who, const sv_comp *c, size_t event)
+/* Marks the mark(s) of [{judge, score}] farthest from the panel's median (sc_outliers) with
+ * "outlier": true. */
+void sv_mark_outliers(json_t *marks)
 {
-    long ri = sv_judge_index(who, c);
-    return who->role == SV_CHIEF && ri >= 0 && cf_roster_judges_event(&c->def->roster[ri], event);
+    size_t n = json_array_size(marks), i;
+    sc_centi v[SC_OUTLIER_MAX];
+    bool flag[SC_OUTLIER_MAX];
+    json_t *m;
+    if (n > SC_OUTLIER_MAX)
+        return;
+    json_array_foreach(marks, i, m) {
+        const char *t = json_string_value(json_object_get(m, "score"));
+        if (!t || sc_centi_parse(t, strlen(t), &v[i]))
+            return;
+    }
+    if (!sc_outliers(v, n, flag))
+        return;
+    json_array_foreach(marks, i, m) {
+        if (flag[i])
+            json_object_set_new(m, "outlier", json_true());
+    }
+}
+
+/* Open send-backs of the event by "entry/criterion": [{judge, note}]. */
+static void add_sendback(void *ctx, const st_sendback *b)
+{
+    char key[200];
+    json_t *list;
+    snprintf(key, sizeof key, "%s/%s", b->entry, b->criterion);
+    if (!(list = json_object_get(ctx, key))) {
+        list = json_array();
+        json_object_set_new(ctx, key, list);
+    }
+    json_array_append_new(list, json_pack("{s:s,s:s}", "judge", b->judge, "note", b->note));
 }
 
 void api_discrepancies(sv_server *s, sv_request *rq, sv_response *rs)
 {
     sv_comp *c = sv_path_comp(s, rq, rs);
-    json_t *list, *numbers;
+    json_t *list, *numbers = NULL, *sent;
     scan x;
     long ev;
 
     if (!c || (ev = sv_path_event(c, rq, rs)) < 0)
         return;
-    if (rq->who.role == SV_CHIEF && !chief_of(&rq->who, c, (size_t)ev)) {
+    if (rq->who.role == SV_CHIEF && !sv_chief_of(&rq->who, c, (size_t)ev)) {
         sv_error(rs, 403, NULL, "%s is not the chief judge of event %s", rq->who.name, rq->seg[3]);
         return;
     }
-    if (scan_event(s, c, (size_t)ev, &x) || !(numbers = sv_numbers(s, c->id, rq->seg[3]))) {
+    sent = json_object();
+    if (scan_event(s, c, (size_t)ev, &x) || !(numbers = sv_numbers(s, c->id, rq->seg[3])) ||
+        st_sendbacks_open(s->store, c->id, rq->seg[3], add_sendback, sent)) {
+        json_decref(numbers);
+        json_decref(sent);
         scan_free(&x);
         sv_store_error(s, rs);
         return;
@@ -141,6 +175,7 @@ void api_discrepancies(sv_server *s, sv_request *rq, sv_response *rs)
         if ((open = slot_open(s, c, sl)) < 0) {
             json_decref(list);
             json_decref(numbers);
+            json_decref(sent);
             scan_free(&x);
             sv_store_error(s, rs);
             return;
@@ -154,11 +189,18 @@ void api_discrepancies(sv_server *s, sv_request *rq, sv_response *rs)
                             sc_centi_format(e->criteria[sl->criterion].max * e->discrepancy / 10000,
                                             thr),
                             "marks", sl->marks, "status", open ? "open" : "accepted"));
+        json_t *d = json_array_get(list, json_array_size(list) - 1);
+        char key[200];
+        sv_mark_outliers(json_object_get(d, "marks"));
+        snprintf(key, sizeof key, "%s/%s", entry, e->criteria[sl->criterion].id);
+        json_t *sb = json_object_get(sent, key);
+        json_object_set_new(d, "sent_back", sb ? json_incref(sb) : json_array());
         /* A chief judge marks blind too: numbers only, in number order. */
         if (rq->who.role == SV_CHIEF)
-            json_object_del(json_array_get(list, json_array_size(list) - 1), "entry");
+            json_object_del(d, "entry");
     }
     json_decref(numbers);
+    json_decref(sent);
     scan_free(&x);
     if (rq->who.role == SV_CHIEF && !sv_sort_by_number(list)) {
         json_decref(list);
@@ -179,7 +221,7 @@ void api_discrepancy_accept(sv_server *s, sv_request *rq, sv_response *rs)
 
     if (!c || (ev = sv_path_event(c, rq, rs)) < 0)
         return;
-    if (!chief_of(&rq->who, c, (size_t)ev)) {
+    if (!sv_chief_of(&rq->who, c, (size_t)ev)) {
         sv_error(rs, 403, NULL, "only the chief judge of event %s may accept a discrepancy",
                  rq->seg[3]);
         return;
@@ -357,6 +399,21 @@ static int lock_blocker(sv_server *s, sv_comp *c, size_t event, char *why, size_
     }
     scan_free(&x);
     if (rc == ST_OK && !why[0]) {
+        json_t *sent = json_object();
+        if (!sent || st_sendbacks_open(s->store, c->id, ev->id, add_sendback, sent))
+            rc = ST_ERROR;
+        else if (json_object_size(sent)) {
+            const char *key = json_object_iter_key(json_object_iter(sent));
+            const char *slash = strchr(key, '/');
+            json_t *first = json_array_get(json_object_iter_value(json_object_iter(sent)), 0);
+            snprintf(why, cap, "the mark of judge %s on entry %.*s criterion %s was sent back "
+                     "for review and is not answered yet",
+                     json_string_value(json_object_get(first, "judge")), (int)(slash - key), key,
+                     slash + 1);
+        }
+        json_decref(sent);
+    }
+    if (rc == ST_OK && !why[0]) {
         /* The engine has the last word: theory scores, and the marks each aggregation needs. */
         size_t len = 0;
         char *text = sv_export(s, c, &len);
@@ -422,7 +479,7 @@ void api_lock(sv_server *s, sv_request *rq, sv_response *rs)
 
     if (path_event_state(s, rq, rs, &c, &ev, &st))
         return;
-    if (!chief_of(&rq->who, c, (size_t)ev)) {
+    if (!sv_chief_of(&rq->who, c, (size_t)ev)) {
         sv_error(rs, 403, NULL, "only the chief judge of event %s may lock it", rq->seg[3]);
         return;
     }

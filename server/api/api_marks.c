@@ -342,14 +342,25 @@ static int store_row(sv_server *s, const sv_comp *c, const sv_request *rq, const
         sv_store_error(s, rs);
         return -1;
     }
+    int closed = 0;
     if (st_savepoint(s->store) || st_mark_insert(s->store, c->id, row) ||
-        sv_audit(s, rq->who.name, is_correction ? "correction" : "mark", c->id, detail) ||
-        st_release(s->store)) {
-        st_rollback_to(s->store);
-        sv_store_error(s, rs);
-        return -1;
+        /* A correction answers a send-back of that mark (退回复评), whoever makes it. */
+        (is_correction && st_sendback_close(s->store, c->id, row->entry, row->criterion,
+                                            row->judge, "corrected", rq->who.name, &closed))) {
+        json_decref(detail);
+        goto fail;
     }
+    if (closed)
+        json_object_set_new(detail, "sendback", json_string("answered"));
+    /* sv_audit takes detail, whatever it returns. */
+    if (sv_audit(s, rq->who.name, is_correction ? "correction" : "mark", c->id, detail) ||
+        st_release(s->store))
+        goto fail;
     return 0;
+fail:
+    st_rollback_to(s->store);
+    sv_store_error(s, rs);
+    return -1;
 }
 
 int api_mark_store(sv_server *s, sv_comp *c, const sv_request *rq, const char *uuid, long entry,
@@ -448,6 +459,51 @@ static int sheet_mark(void *ctx, const st_mark *m)
     return 0;
 }
 
+/* Marks sent back for review show on the row: a judge sees their own, with the chief's note. */
+static void sheet_sendback(void *ctx, const st_sendback *b)
+{
+    sheet_ctx *x = ctx;
+    json_t *row = json_object_get(x->rows, b->entry), *list;
+    if (!row || (x->only_judge && strcmp(b->judge, x->only_judge) != 0))
+        return;
+    if (!(list = json_object_get(row, "sendbacks"))) {
+        list = json_array();
+        json_object_set_new(row, "sendbacks", list);
+    }
+    json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s}", "criterion", b->criterion,
+                                          "judge", b->judge, "note", b->note, "by", b->by));
+}
+
+/* For the chief judge's review: per row, the judges whose mark on a criterion is farthest from
+ * the panel's median, {"A": ["J08"]}, criteria without one left out. */
+static void sheet_outliers(json_t *rows)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        const char *crit;
+        json_t *per, *out = json_object();
+        json_object_foreach(json_object_get(row, "marks"), crit, per) {
+            const char *judge;
+            json_t *score, *list = json_array(), *flagged = json_array(), *m;
+            size_t k;
+            json_object_foreach(per, judge, score)
+                json_array_append_new(list, json_pack("{s:s,s:O}", "judge", judge, "score", score));
+            sv_mark_outliers(list);
+            json_array_foreach(list, k, m) {
+                if (json_object_get(m, "outlier"))
+                    json_array_append(flagged, json_object_get(m, "judge"));
+            }
+            if (json_array_size(flagged))
+                json_object_set_new(out, crit, flagged);
+            else
+                json_decref(flagged);
+            json_decref(list);
+        }
+        json_object_set_new(row, "outliers", out);
+    }
+}
+
 static int by_number(const void *a, const void *b)
 {
     const char *x = json_string_value(json_object_get(*(json_t *const *)a, "number"));
@@ -521,10 +577,13 @@ void api_sheet(sv_server *s, sv_request *rq, sv_response *rs)
         json_object_set_new(x.rows, en->id, row);
         json_array_append(list, row);
     }
-    if (st_marks_current(s->store, c->id, sheet_mark, &x)) {
+    if (st_marks_current(s->store, c->id, sheet_mark, &x) ||
+        st_sendbacks_open(s->store, c->id, rq->seg[3], sheet_sendback, &x)) {
         sv_store_error(s, rs);
         goto out;
     }
+    if (!x.only_judge)
+        sheet_outliers(list);
     /* Judges see rows in number order, so the order of entries in the file tells nothing. */
     if (judge_view && !sv_sort_by_number(list)) {
         sv_error(rs, 500, NULL, "out of memory");

@@ -197,6 +197,18 @@ bool sv_sees_all(const sv_principal *who, const sv_comp *c)
     return who->role == SV_ADMIN || who->role == SV_ARBITRATION;
 }
 
+bool sv_chief_of(const sv_principal *who, const sv_comp *c, size_t event)
+{
+    long ri = sv_judge_index(who, c);
+    return who->role == SV_CHIEF && ri >= 0 && cf_roster_judges_event(&c->def->roster[ri], event);
+}
+
+bool sv_judge_of(const sv_principal *who, const sv_comp *c, size_t event)
+{
+    long ri = sv_judge_index(who, c);
+    return ri >= 0 && cf_roster_judges_event(&c->def->roster[ri], event);
+}
+
 long sv_judge_index(const sv_principal *who, const sv_comp *c)
 {
     if ((who->role != SV_JUDGE && who->role != SV_CHIEF) || strcmp(who->competition, c->id) != 0)

@@ -63,6 +63,9 @@ void sv_live_event(sv_server *s, sv_comp *c, size_t event);
 /* Whether who may see everything of c: names and entry ids before publication (organizer and
  * arbitration; never a judge or chief judge, who mark blind). */
 bool sv_sees_all(const sv_principal *who, const sv_comp *c);
+/* Whether who is the chief judge of event in c; whether who is a judge (or chief) of it. */
+bool sv_chief_of(const sv_principal *who, const sv_comp *c, size_t event);
+bool sv_judge_of(const sv_principal *who, const sv_comp *c, size_t event);
 /* The roster index of a judge principal in c, or -1. */
 long sv_judge_index(const sv_principal *who, const sv_comp *c);
 

@@ -16,7 +16,8 @@
 /* Every table that holds state; replog and standby are the log's own. */
 static const char *const tables[] = {"users",      "sessions", "devices", "competitions",
                                      "judge_pins", "marks",    "event_state", "numbers",
-                                     "accepted",   "audit",    "settings", "keyings", "counters"};
+                                     "accepted",   "audit",    "settings", "keyings", "counters",
+                                     "sendbacks"};
 #define N_TABLES (sizeof tables / sizeof *tables)
 
 static int fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

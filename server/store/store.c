@@ -77,6 +77,14 @@ static const char *const migrations[] = {
     "  at TEXT NOT NULL, PRIMARY KEY (competition, what, item, by));",
     /* 6: named counters, such as how often an event's sealed draw list was printed */
     "CREATE TABLE counters(name TEXT PRIMARY KEY, n INTEGER NOT NULL);",
+    /* 7: a chief judge sends a judge's mark back for review (退回复评); open until that judge
+     * corrects or confirms it. One open send-back per judge and slot. */
+    "CREATE TABLE sendbacks(id INTEGER PRIMARY KEY, competition TEXT NOT NULL"
+    "  REFERENCES competitions(id), event TEXT NOT NULL, entry TEXT NOT NULL,"
+    "  criterion TEXT NOT NULL, judge TEXT NOT NULL, note TEXT NOT NULL, by TEXT NOT NULL,"
+    "  at TEXT NOT NULL, closed_how TEXT, closed_by TEXT, closed_at TEXT);"
+    "CREATE UNIQUE INDEX sendbacks_open ON sendbacks(competition, entry, criterion, judge)"
+    "  WHERE closed_at IS NULL;",
 };
 
 enum {
@@ -92,6 +100,7 @@ enum {
     Q_AUDIT_LAST, Q_AUDIT_INSERT, Q_AUDIT_ALL, Q_AUDIT_COMP, Q_AUDIT_EACH,
     Q_SETTING_GET, Q_SETTING_ADD,
     Q_KEYING_PUT, Q_KEYINGS, Q_KEYINGS_CLEAR, Q_KEYINGS_ALL, Q_COUNTER_NEXT, Q_COUNTER_GET,
+    Q_SENDBACK_PUT, Q_SENDBACK_CLOSE, Q_SENDBACKS_OPEN,
     Q_REPLOG_COMMIT, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
     Q_COUNT
 };
@@ -170,6 +179,14 @@ static const char *const sql[Q_COUNT] = {
     [Q_COUNTER_NEXT] = "INSERT INTO counters(name, n) VALUES (?1, 1) "
                        "ON CONFLICT(name) DO UPDATE SET n = n + 1 RETURNING n",
     [Q_COUNTER_GET] = "SELECT n FROM counters WHERE name = ?1",
+    [Q_SENDBACK_PUT] = "INSERT INTO sendbacks(competition, event, entry, criterion, judge, note, "
+                       "by, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_SENDBACK_CLOSE] = "UPDATE sendbacks SET closed_how = ?5, closed_by = ?6, closed_at = ?7 "
+                         "WHERE competition = ?1 AND entry = ?2 AND criterion = ?3 "
+                         "AND judge = ?4 AND closed_at IS NULL",
+    [Q_SENDBACKS_OPEN] = "SELECT entry, criterion, judge, note, by, at FROM sendbacks "
+                         "WHERE competition = ?1 AND (?2 IS NULL OR event = ?2) "
+                         "AND closed_at IS NULL ORDER BY id",
     [Q_KEYINGS_ALL] = "SELECT what, item, by, value FROM keyings WHERE competition = ?1 "
                       "ORDER BY what, item, at, by",
     [Q_KEYINGS_CLEAR] = "DELETE FROM keyings WHERE competition = ?1 AND what = ?2 AND item = ?3",
@@ -1151,6 +1168,75 @@ int st_keyings_clear(st_store *s, const char *comp, const char *what, const char
     bind_text(st, 2, what);
     bind_text(st, 3, item);
     return exec_done(s, st, "keyings");
+}
+
+/* ---- send-backs ---------------------------------------------------------------------------------- */
+
+int st_sendback_open(st_store *s, const st_sendback *b)
+{
+    sqlite3_stmt *st = q(s, Q_SENDBACK_PUT);
+    char at[48];
+    if (!st)
+        return ST_ERROR;
+    now_iso(at);
+    bind_text(st, 1, b->competition);
+    bind_text(st, 2, b->event);
+    bind_text(st, 3, b->entry);
+    bind_text(st, 4, b->criterion);
+    bind_text(st, 5, b->judge);
+    bind_text(st, 6, b->note);
+    bind_text(st, 7, b->by);
+    bind_text(st, 8, at);
+    return exec_done(s, st, "send-back");
+}
+
+int st_sendback_close(st_store *s, const char *comp, const char *entry, const char *criterion,
+                      const char *judge, const char *how, const char *by, int *closed)
+{
+    sqlite3_stmt *st = q(s, Q_SENDBACK_CLOSE);
+    char at[48];
+    int rc;
+    *closed = 0;
+    if (!st)
+        return ST_ERROR;
+    now_iso(at);
+    bind_text(st, 1, comp);
+    bind_text(st, 2, entry);
+    bind_text(st, 3, criterion);
+    bind_text(st, 4, judge);
+    bind_text(st, 5, how);
+    bind_text(st, 6, by);
+    bind_text(st, 7, at);
+    if ((rc = exec_done(s, st, "send-back")) == ST_OK)
+        *closed = sqlite3_changes(s->db);
+    return rc;
+}
+
+int st_sendbacks_open(st_store *s, const char *comp, const char *event,
+                      void (*fn)(void *ctx, const st_sendback *b), void *ctx)
+{
+    sqlite3_stmt *st = q(s, Q_SENDBACKS_OPEN);
+    int rc;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    if (event)
+        bind_text(st, 2, event);
+    else
+        sqlite3_bind_null(st, 2);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        st_sendback b = {.competition = comp,
+                         .entry = (const char *)sqlite3_column_text(st, 0),
+                         .criterion = (const char *)sqlite3_column_text(st, 1),
+                         .judge = (const char *)sqlite3_column_text(st, 2),
+                         .note = (const char *)sqlite3_column_text(st, 3),
+                         .by = (const char *)sqlite3_column_text(st, 4),
+                         .at = (const char *)sqlite3_column_text(st, 5)};
+        fn(ctx, &b);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? ST_OK : db_fail(s, "send-backs");
 }
 
 int st_counter_next(st_store *s, const char *name, int64_t *n)

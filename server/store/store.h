@@ -169,6 +169,23 @@ int st_keyings_each(st_store *s, const char *comp,
 int st_counter_next(st_store *s, const char *name, int64_t *n);
 int st_counter_get(st_store *s, const char *name, int64_t *n);
 
+/* ---- send-backs: a chief judge returns a judge's mark for review (退回复评) ---- */
+typedef struct st_sendback {
+    const char *competition, *event, *entry, *criterion, *judge;
+    const char *note;        /* the chief's words to the judge */
+    const char *by, *at;     /* who sent it back, when (ISO 8601 UTC); at is set by the store */
+} st_sendback;
+/* Opens a send-back (fields borrowed); ST_EXISTS when one is open for that judge and slot. */
+int st_sendback_open(st_store *s, const st_sendback *b);
+/* Closes the open send-back of judge on (entry, criterion), if any, as how ("corrected",
+ * "confirmed") by by; *closed is 1 when one was open, else 0. */
+int st_sendback_close(st_store *s, const char *comp, const char *entry, const char *criterion,
+                      const char *judge, const char *how, const char *by, int *closed);
+/* Calls fn for each open send-back of comp (of event, or of all events when event is NULL),
+ * oldest first; b and its strings live for the call only. */
+int st_sendbacks_open(st_store *s, const char *comp, const char *event,
+                      void (*fn)(void *ctx, const st_sendback *b), void *ctx);
+
 /* ---- the replication log: every write, in order, for a standby (replog.h says how) ---- */
 int st_replog_head(st_store *s, int64_t *seq);
 /* The rows after `after` in order, at most limit; fn returns nonzero to stop early. */

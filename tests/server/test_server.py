@@ -172,6 +172,16 @@ def test_authorization_matrix_every_endpoint_every_role():
             ("POST", C + "/paper", {}, dict(rest=403, admin=400, clerk=400, anon=401)),
             ("GET", C + "/entries", None, dict(rest=403, admin=200, clerk=200, anon=401)),
             ("GET", C + "/keyings", None, dict(rest=403, admin=200, clerk=200, anon=401)),
+            # The chief judge's review (issue 14): invalid bodies, so nothing changes.
+            ("POST", C + "/events/E02/sendback", {}, dict(rest=403, chief=400, anon=401)),
+            ("POST", C + "/events/E03/sendback", {}, dict(rest=403, anon=401)),
+            ("POST", C + "/events/E02/sendback/confirm", {},
+             dict(rest=403, chief=400, judge=400, anon=401)),
+            ("POST", C + "/events/E03/sendback/confirm", {}, dict(rest=403, anon=401)),
+            ("GET", C + "/events/E02/standings", None,
+             dict(rest=403, admin=200, chief=200, arbitration=200, anon=401)),
+            ("GET", C + "/events/E03/standings", None,
+             dict(rest=403, admin=200, arbitration=200, anon=401)),
             # The day's papers: forms for the organizer and the event's chief; slips for the
             # organizer; the sealed list printed first by the organizer, then by arbitration.
             ("GET", C + "/events/E02/forms.pdf", None, dict(rest=403, admin=200, chief=200,

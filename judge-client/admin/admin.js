@@ -11,7 +11,6 @@
   const { api, Offline, load, save, el, errorText, shortScore } = SS;
   const TA = T.admin;
   const $ = (id) => document.getElementById(id);
-  const POLL_MS = 5000;
   const NAV = {
     admin: ['events', 'review', 'setup', 'keying', 'times', 'judges', 'downloads', 'audit'],
     arbitration: ['events', 'review', 'times', 'downloads', 'audit'],
@@ -21,7 +20,7 @@
   };
 
   let session = load('ss.admin.session', null); // {token, role, name, comp, events}
-  let comps = [], comp = null, section = 'events', reviewEvent = null, reviewNumber = null, newPins = {}, pollTimer = null;
+  let comps = [], comp = null, section = 'events', reviewEvent = null, reviewNumber = null, newPins = {};
 
   // ---- plumbing ------------------------------------------------------------------------------
   function say(text, ok) {
@@ -103,7 +102,7 @@
     if (session && session.token && !why) await call('POST', '/api/logout', {});
     session = null;
     save('ss.admin.session', null);
-    clearInterval(pollTimer);
+    liveClose();
     $('app').hidden = true;
     $('login').hidden = false;
     $('signOut').hidden = true;
@@ -126,24 +125,55 @@
     section = NAV[session.role].includes(section) ? section : NAV[session.role][0];
     renderNav();
     await loadComp();
-    clearInterval(pollTimer);
-    pollTimer = setInterval(poll, POLL_MS);
   }
 
   async function loadComp() {
     const id = session.role === 'chief' ? session.comp : $('compSel').value;
     if (!id) { comp = null; await render(); return; }
     const r = await call('GET', '/api/competitions/' + encodeURIComponent(id));
+    const was = comp && comp.id;
     if (r && r.status === 200) comp = r.doc;
+    if (comp && (comp.id !== was || !ws)) liveConnect();
     $('barTitle').textContent = TA.title + (comp ? ' · ' + comp.name : '');
     await render();
   }
 
-  // Progress refreshes by itself unless the organizer is typing into that section.
-  function poll() {
-    if (!session || section !== 'events') return;
-    const typing = [...$('events').querySelectorAll('input')].some((i) => i.value);
-    if (!typing) loadComp();
+  // Progress and the review follow /ws: every accepted mark, correction or state change reaches
+  // this page as an update of its competition, and the page reloads what it shows (at most every
+  // 300 ms), unless someone is typing into that section. No polling.
+  let ws = null, wsBackoff = 500, wsTimer = null, refreshTimer = null;
+  function liveConnect() {
+    liveClose();
+    if (!session || !comp) return;
+    const sock = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+    ws = sock;
+    sock.onopen = () => { wsBackoff = 500; sock.send(JSON.stringify({ subscribe: comp.id, token: session.token })); };
+    sock.onmessage = (m) => {
+      let doc;
+      try { doc = JSON.parse(m.data); } catch (e) { return; }
+      if (doc.type === 'update') liveRefresh();
+      else if (doc.type === 'resync') sock.send(JSON.stringify({ subscribe: comp.id, token: session.token }));
+      $('live').hidden = false;
+    };
+    sock.onclose = () => {
+      if (ws !== sock) return;
+      $('live').hidden = true;
+      wsTimer = setTimeout(liveConnect, wsBackoff);
+      wsBackoff = Math.min(wsBackoff * 2, 10000);
+    };
+  }
+  function liveClose() {
+    clearTimeout(wsTimer);
+    if (ws) { const old = ws; ws = null; old.close(); }
+  }
+  function liveRefresh() {
+    if (refreshTimer || !session || (section !== 'events' && section !== 'review')) return;
+    refreshTimer = setTimeout(() => {
+      refreshTimer = null;
+      const typing = [...$(section).querySelectorAll('input, textarea')].some((i) => i.value && i.type !== 'hidden') ||
+        $(section).contains(document.activeElement) && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+      if (!typing) loadComp();
+    }, 300);
   }
 
   // ---- sections ------------------------------------------------------------------------------
@@ -178,21 +208,38 @@
   }
 
   // Marks present / marks expected (entries with status ok × criteria × the event's judges),
-  // and the count per judge, from the sheet the caller may read.
+  // the count per judge (every judge of the event, zeros included) and per 工位号, from the sheet
+  // the caller may read.
   async function progressOf(ev) {
     if (!ev.drawn && session.role === 'chief') return null;
     const r = await call('GET', C() + '/events/' + encodeURIComponent(ev.id) + '/sheet');
     if (!r || r.status !== 200) return null;
     const per = {};
+    for (const j of r.doc.judges || []) per[j] = 0;
+    const slots = [];
     let have = 0;
+    const perEntry = ev.criteria.length * ev.judges;
     for (const row of r.doc.rows) {
       if (row.status !== 'ok') continue;
+      let n = 0;
       for (const byJudge of Object.values(row.marks)) {
-        for (const j of Object.keys(byJudge)) { per[j] = (per[j] || 0) + 1; have++; }
+        for (const j of Object.keys(byJudge)) { per[j] = (per[j] || 0) + 1; n++; }
       }
+      have += n;
+      if (row.number) slots.push({ number: row.number, n });
     }
-    return { have, want: ev.entries_ok * ev.criteria.length * ev.judges, per,
-      perJudge: ev.entries_ok * ev.criteria.length };
+    slots.sort((a, b) => a.number.localeCompare(b.number, 'en', { numeric: true }));
+    return { event: ev.id, have, want: ev.entries_ok * perEntry, per, perJudge: ev.entries_ok * ev.criteria.length, slots, perEntry };
+  }
+
+  // One chip per 工位号: how many of its marks are in; full ones green, untouched ones grey.
+  const openSlots = new Set();   // events whose per-工位 view is open, kept across refreshes
+  function slotView(p) {
+    if (!p.slots.length) return '';
+    return el('details', { class: 'slots', open: openSlots.has(p.event), ontoggle: (e) => { if (e.target.open) openSlots.add(p.event); else openSlots.delete(p.event); } }, el('summary', {}, TA.bySlot(p.slots.filter((x) => x.n >= p.perEntry).length, p.slots.length)),
+      el('div', { class: 'chips' }, p.slots.map((x) => el('span', {
+        class: 'chip' + (x.n >= p.perEntry ? ' full' : x.n === 0 ? ' none' : ''), title: TA.slotTitle(x.number, x.n, p.perEntry) },
+      x.number + ' ' + x.n + '/' + p.perEntry))));
   }
 
   async function renderEvents() {
@@ -219,6 +266,13 @@
           if (confirm(TA.publishConfirm(ev.name))) act('POST', C() + '/events/' + ev.id + '/publish', {});
         } }, TA.publish));
       }
+      if (role === 'admin' && ev.drawn && !ev.published) {
+        const on = !ev.frozen;
+        acts.append(el('button', { type: 'button', 'data-act': on ? 'freeze' : 'unfreeze', onclick: () => {
+          if (confirm(on ? TA.freezeConfirm(ev.name) : TA.unfreezeConfirm(ev.name)))
+            act('POST', C() + '/events/' + ev.id + (on ? '/freeze' : '/unfreeze'), {});
+        } }, on ? TA.freeze : TA.unfreeze));
+      }
       if (role === 'arbitration' && ev.locked) {
         const reason = el('input', { 'aria-label': TA.unlockReason(ev.name), placeholder: TA.reasonShort, size: 16 });
         acts.append(reason, el('button', { type: 'button', class: 'danger', 'data-act': 'unlock', onclick: () => {
@@ -229,7 +283,8 @@
       if (ev.drawn) {
         acts.append(el('button', { type: 'button', onclick: () => { reviewEvent = ev.id; section = 'review'; renderNav(); render(); } }, TA.reviewBtn));
       }
-      const perJudge = p ? Object.keys(p.per).sort().map((j) => j + ' ' + p.per[j] + '/' + p.perJudge).join('　') : '';
+      const perJudge = p ? Object.keys(p.per).sort().map((j) => el('span', { class: 'pj' + (p.per[j] === 0 ? ' zero' : p.per[j] >= p.perJudge ? ' done' : ''), 'data-judge': j },
+        j + ' ' + p.per[j] + '/' + p.perJudge)) : [];
       table.append(el('tr', { 'data-event': ev.id },
         el('td', {}, el('strong', {}, ev.id + ' ' + ev.name)),
         el('td', {}, ev.groups.join('、')),
@@ -238,8 +293,9 @@
           el('div', { class: 'bar' + (p.have === p.want ? ' full' : ''), role: 'progressbar', 'aria-valuenow': pct,
             'aria-valuemin': 0, 'aria-valuemax': 100 }, el('span', { style: 'width:' + pct + '%' })),
           el('span', { class: 'prog' }, TA.marksOf(p.have, p.want) + '（' + pct + '%）')),
-          el('div', { class: 'per' }, perJudge)] : '—'),
-        el('td', {}, el('span', { class: 'badge ' + cls }, label)),
+          el('div', { class: 'per' }, perJudge), slotView(p)] : '—'),
+        el('td', {}, [el('span', { class: 'badge ' + cls }, label),
+          ev.frozen ? el('span', { class: 'badge frozen', title: TA.frozenHint }, TA.stFrozen) : '']),
         el('td', {}, acts)));
     }
     return el('div', {}, el('div', { class: 'row' }, el('h2', {}, TA.nav.events),
@@ -706,11 +762,32 @@
     const r = await call('GET', C() + '/audit');
     const out = el('div', {}, el('h2', {}, TA.nav.audit));
     if (!r || r.status !== 200) { out.append(el('p', { class: 'msg' }, r ? errorText(T, r) : '')); return out; }
+    out.append(el('p', { class: 'hint' }, TA.auditHint));
     out.append(el('table', { class: 'grid', id: 'auditTable' },
       el('tr', {}, [TA.at, TA.actor, TA.action, TA.detail].map((h) => el('th', {}, h))),
-      r.doc.audit.slice(0, 200).map((a) => el('tr', {}, el('td', {}, a.at), el('td', {}, a.actor), el('td', {}, a.action),
-        el('td', { class: 'per' }, typeof a.detail === 'string' ? a.detail : JSON.stringify(a.detail).slice(0, 160))))));
+      r.doc.audit.slice(0, 200).map((a) => el('tr', { 'data-action': a.action },
+        el('td', { class: 'when' }, beijing(a.at)), el('td', {}, a.actor),
+        el('td', { title: a.action }, TA.actionNames[a.action] || a.action),
+        el('td', { class: 'detail' }, detailText(a.detail))))));
     return out;
+  }
+
+  // The stored time is UTC (ISO 8601); the venue reads Beijing time, to the second.
+  const BJ = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  function beijing(iso) {
+    const d = new Date(iso);
+    if (isNaN(d)) return iso || '';
+    const p = Object.fromEntries(BJ.formatToParts(d).map((x) => [x.type, x.value]));
+    return p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute + ':' + p.second;
+  }
+
+  // An audit detail as "字段：值" pairs, in Chinese where the field is known.
+  function detailText(d) {
+    if (d == null) return '';
+    if (typeof d !== 'object') return String(d);
+    return Object.entries(d).map(([k, v]) => (TA.fields[k] || k) + '：' +
+      (v == null ? '—' : v === true ? '是' : v === false ? '否' : k === 'role' && TA.roles[v] ? TA.roles[v] : typeof v === 'object' ? (Array.isArray(v) ? v.join('、') : JSON.stringify(v)) : String(v))).join('；').slice(0, 300);
   }
 
   // ---- start ---------------------------------------------------------------------------------

@@ -105,12 +105,30 @@
     return n;
   }
 
-  // The server's errors are English sentences for operators; the pages lead with Chinese and
-  // keep the server's words after it, so a support call can quote them.
+  // The server's errors are English sentences for operators; a user reads Chinese only: the
+  // sentence is matched against T.errors, else the status says what kind of refusal it was and
+  // the field (in Chinese) says where. The English stays in the console for a support call.
   function errorText(T, r) {
+    const msg = r.doc && typeof r.doc.error === 'string' ? r.doc.error : '';
+    if (msg && typeof console !== 'undefined') console.info('server: ' + r.status + ' ' + msg);
+    // A competition file's error starts with where it is ("marks[1]: …", "entries[1] (T002): …"):
+    // the place is kept as it is written in the file, the sentence is said in Chinese.
+    const at = msg.match(/^((?:competition|events|entries|marks|theory|judges|format)(?:\[\d+\]|\.[a-z_]+)*(?: \([^)]*\))?): (.+)$/);
+    if (at) {
+      let said = T.fileError;
+      for (const [re, text] of T.errors || []) {
+        const m = at[2].match(re);
+        if (m) { said = text(m); break; }
+      }
+      return T.fileAt(at[1]) + said;
+    }
+    for (const [re, text] of T.errors || []) {
+      const m = msg.match(re);
+      if (m) return text(m);
+    }
     const base = T.http[r.status] || T.http.other;
-    const detail = r.doc && r.doc.error ? '（' + r.doc.error + '）' : '';
-    return base + detail;
+    const field = r.doc && r.doc.field ? T.fields[r.doc.field] || T.fields[String(r.doc.field).split('.').pop()] : '';
+    return field ? base + '（' + field + '）' : base;
   }
 
   // Texts of the static HTML come from strings.js too: an element with data-t="judge.code"

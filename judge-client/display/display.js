@@ -26,7 +26,7 @@
     const old = groups.get(k);
     const rows = full || !old ? new Map() : old.rows;
     for (const r of g.rows) {
-      const prev = rows.get(r.key);
+      const prev = old ? old.rows.get(r.key) : undefined;   // a group sent whole flashes only what moved
       if (old && (!prev || prev.total !== r.total || prev.rank !== r.rank)) flash.set(r.key, Date.now());
       rows.set(r.key, r);
     }
@@ -108,8 +108,9 @@
     const m = g.meta;
     $('title').textContent = m.event_name + ' · ' + m.group;
     const state = $('state');
-    state.textContent = m.state === 'published' ? '成绩已公示' : m.state === 'locked' ? '已锁定 · 待公示' : '实时成绩 · 未公示';
-    state.className = 'badge ' + (m.state === 'published' ? 'published' : m.state === 'locked' ? 'locked' : 'provisional');
+    // A frozen (封榜) group arrives as it stood at the freeze; the hall is told it is held.
+    state.textContent = m.frozen ? '封榜 · 待颁奖公布' : m.state === 'published' ? '成绩已公示' : m.state === 'locked' ? '已锁定 · 待公示' : '实时成绩 · 未公示';
+    state.className = 'badge ' + (m.frozen ? 'frozen' : m.state === 'published' ? 'published' : m.state === 'locked' ? 'locked' : 'provisional');
     const rows = [...g.rows.values()].sort((a, b) => a.pos - b.pos).slice(page.p * perPage, (page.p + 1) * perPage);
     $('empty').hidden = !(m.hidden || rows.length === 0);
     $('empty').textContent = m.hidden ? '工位号抽签后显示实时成绩' : '暂无选手';

@@ -80,6 +80,8 @@ void api_publish(sv_server *, sv_request *, sv_response *);
 void api_discrepancies(sv_server *, sv_request *, sv_response *);
 void api_discrepancy_accept(sv_server *, sv_request *, sv_response *);
 void api_sendback(sv_server *, sv_request *, sv_response *);
+void api_freeze(sv_server *, sv_request *, sv_response *);
+void api_unfreeze(sv_server *, sv_request *, sv_response *);
 void api_sendback_confirm(sv_server *, sv_request *, sv_response *);
 void api_standings(sv_server *, sv_request *, sv_response *);
 void api_entries_import(sv_server *, sv_request *, sv_response *);

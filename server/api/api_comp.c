@@ -190,6 +190,15 @@ void api_comp_get(sv_server *s, sv_request *rq, sv_response *rs)
                               "published", st.published, "drawn", st.drawn, "aggregation",
                               sc_aggregation_key(ev->rules.aggregation), "judges",
                               (json_int_t)n_judges, "entries_ok", (json_int_t)n_ok));
+        char *frozen = NULL;
+        if (st_freeze_get(s->store, c->id, ev->id, &frozen)) {
+            json_decref(events);
+            sv_store_error(s, rs);
+            return;
+        }
+        json_object_set_new(json_array_get(events, json_array_size(events) - 1), "frozen",
+                            json_boolean(frozen && !st.published));
+        free(frozen);
     }
     sv_json(rs, 200, json_pack("{s:s,s:s,s:o}", "id", c->id, "name", c->def->name, "events",
                                events));

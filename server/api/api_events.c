@@ -8,6 +8,7 @@
  * the marks as they were, so a later mark or correction on that slot opens it again.
  */
 #include "server/api/api.h"
+#include "server/core/live.h"
 #include "server/core/server.h"
 #include "server/sec/auth.h"
 
@@ -289,7 +290,9 @@ static int set_state(sv_server *s, sv_comp *c, const char *event, const st_event
                      const char *actor, const char *action, json_t *detail)
 {
     long ev = cf_event_index(c->def, event);
+    /* Publication shows the results themselves: a freeze (封榜) ends with it. */
     if (st_begin(s->store) || st_event_put(s->store, c->id, event, st) ||
+        (st->published && st_freeze_put(s->store, c->id, event, NULL, actor)) ||
         sv_audit(s, actor, action, c->id, detail) || st_commit(s->store)) {
         st_rollback(s->store);
         return ST_ERROR;
@@ -565,3 +568,45 @@ void api_publish(sv_server *s, sv_request *rq, sv_response *rs)
     }
     sv_json(rs, 200, json_pack("{s:s,s:b,s:b}", "event", rq->seg[3], "locked", 1, "published", 1));
 }
+
+/* ---- freeze (封榜) ---------------------------------------------------------------------------- */
+
+static void freeze(sv_server *s, sv_request *rq, sv_response *rs, bool on)
+{
+    sv_comp *c;
+    st_event_state st;
+    char *rows = NULL;
+    long ev;
+
+    if (path_event_state(s, rq, rs, &c, &ev, &st))
+        return;
+    if (st.published) {
+        sv_error(rs, 409, NULL, "event %s is published: its results are shown as they are",
+                 rq->seg[3]);
+        return;
+    }
+    if (on && !st.drawn) {
+        sv_error(rs, 409, NULL, "event %s has no numbers drawn: public screens show nothing of "
+                                "it yet", rq->seg[3]);
+        return;
+    }
+    if (on && !(c->live && (rows = lv_freeze_text(c->live, (size_t)ev, NULL)))) {
+        sv_error(rs, 500, NULL, "cannot take the public view of event %s", rq->seg[3]);
+        return;
+    }
+    if (st_begin(s->store) || st_freeze_put(s->store, c->id, rq->seg[3], rows, rq->who.name) ||
+        sv_audit(s, rq->who.name, on ? "freeze" : "unfreeze", c->id,
+                 json_pack("{s:s}", "event", rq->seg[3])) ||
+        st_commit(s->store)) {
+        st_rollback(s->store);
+        free(rows);
+        sv_store_error(s, rs);
+        return;
+    }
+    free(rows);
+    sv_live_event(s, c, (size_t)ev);
+    sv_json(rs, 200, json_pack("{s:s,s:b}", "event", rq->seg[3], "frozen", on));
+}
+
+void api_freeze(sv_server *s, sv_request *rq, sv_response *rs) { freeze(s, rq, rs, true); }
+void api_unfreeze(sv_server *s, sv_request *rq, sv_response *rs) { freeze(s, rq, rs, false); }

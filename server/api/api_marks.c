@@ -589,9 +589,18 @@ void api_sheet(sv_server *s, sv_request *rq, sv_response *rs)
         sv_error(rs, 500, NULL, "out of memory");
         goto out;
     }
-    sv_json(rs, 200, json_pack("{s:s,s:s,s:O}", "event", rq->seg[3], "view",
+    /* Who marks this event, so progress can list a judge who has marked nothing yet. A judge
+     * sees only themself. */
+    json_t *panel = json_array();
+    for (size_t j = 0; j < c->def->n_roster; j++) {
+        const cf_roster_judge *rj = &c->def->roster[j];
+        if (cf_roster_judges_event(rj, (size_t)ev) &&
+            (!x.only_judge || strcmp(x.only_judge, rj->id) == 0))
+            json_array_append_new(panel, json_string(rj->id));
+    }
+    sv_json(rs, 200, json_pack("{s:s,s:s,s:O,s:o}", "event", rq->seg[3], "view",
                                judge_view ? (x.only_judge ? "judge" : "chief") : "full", "rows",
-                               list));
+                               list, "judges", panel));
 out:
     json_decref(numbers);
     json_decref(list);

@@ -39,6 +39,7 @@ typedef struct lv_group {
     bool full;              /* the next update carries every row */
     bool complete;
     char *error;            /* the engine's message when the last compute failed */
+    char *frozen;           /* frozen (封榜): the public group as it was, sent instead */
 } lv_group;
 
 struct lv_comp {
@@ -333,16 +334,30 @@ static const char *state_name(const lv_comp *lc, size_t event)
     return lc->published[event] ? "published" : lc->locked[event] ? "locked" : "open";
 }
 
-/* Appends group g as the view sees it; all rows, or the changed ones. */
-static void group_text(const lv_comp *lc, const lv_group *g, lv_view view, bool all, vec_text *b)
+/* Whether the public sees g as it was frozen: until publication. */
+static bool public_frozen(const lv_comp *lc, const lv_group *g)
+{
+    return g->frozen && !lc->published[g->event];
+}
+
+/* Appends group g as the view sees it; all rows, or the changed ones. freeze marks the text
+ * taken for a freeze. */
+static void group_text_as(const lv_comp *lc, const lv_group *g, lv_view view, bool all,
+                          bool freeze, vec_text *b)
 {
     const cf_event *ev = &lc->def->events[g->event];
     bool hidden = view == LV_PUBLIC && public_hidden(lc, g);
+    if (view == LV_PUBLIC && !freeze && public_frozen(lc, g)) {
+        vec_text_puts(b, g->frozen);
+        return;
+    }
     json_t *h = json_pack("{s:s,s:s,s:s,s:s,s:b,s:I,s:b}", "event", ev->id, "event_name",
                           ev->name, "group", g->group, "state", state_name(lc, g->event),
                           "complete", g->complete, "n", (json_int_t)g->n, "full", all);
     if (h && hidden)
         json_object_set_new(h, "hidden", json_true());
+    if (h && freeze)
+        json_object_set_new(h, "frozen", json_true());
     if (h && g->error && view == LV_ALL)
         json_object_set_new(h, "error", json_string(g->error));
     text_json(b, h, true);
@@ -358,6 +373,11 @@ static void group_text(const lv_comp *lc, const lv_group *g, lv_view view, bool 
         first = false;
     }
     vec_text_puts(b, "]}");
+}
+
+static void group_text(const lv_comp *lc, const lv_group *g, lv_view view, bool all, vec_text *b)
+{
+    group_text_as(lc, g, view, all, false, b);
 }
 
 /* ---- building ------------------------------------------------------------------------------- */
@@ -422,13 +442,41 @@ static void load_number(void *ctx, const char *entry, const char *number)
         x->failed = 1;
 }
 
+/* The event's freeze from the store onto its groups: {"group": "group text"}. */
+static int load_freeze(lv_comp *lc, st_store *st, size_t event)
+{
+    char *text = NULL;
+    json_t *o = NULL;
+    if (st_freeze_get(st, lc->id, lc->def->events[event].id, &text))
+        return -1;
+    if (text && !(o = json_loads(text, 0, NULL))) {
+        free(text);
+        return -1;
+    }
+    free(text);
+    for (size_t g = 0; g < lc->n_groups; g++) {
+        lv_group *gr = &lc->groups[g];
+        const char *t;
+        if (gr->event != event)
+            continue;
+        free(gr->frozen);
+        gr->frozen = NULL;
+        if (o && (t = json_string_value(json_object_get(o, gr->group))) && !(gr->frozen = strdup(t))) {
+            json_decref(o);
+            return -1;
+        }
+    }
+    json_decref(o);
+    return 0;
+}
+
 static int load_event(lv_comp *lc, st_store *st, size_t event)
 {
     st_event_state es;
     load_ctx nx = {lc, 0};
     const char *id = lc->def->events[event].id;
 
-    if (st_event_get(st, lc->id, id, &es))
+    if (st_event_get(st, lc->id, id, &es) || (lc->groups && load_freeze(lc, st, event)))
         return -1;
     lc->locked[event] = es.locked;
     lc->published[event] = es.published;
@@ -565,6 +613,7 @@ void lv_free(lv_comp *lc)
         free(gr->order[LV_ALL]);
         free(gr->order[LV_PUBLIC]);
         free(gr->error);
+        free(gr->frozen);
     }
     free(lc->groups);
     for (size_t e = 0; lc->numbers && e < lc->def->n_entries; e++)
@@ -620,7 +669,9 @@ bool lv_take_update(lv_comp *lc, char *msg[LV_VIEWS], size_t len[LV_VIEWS])
         text_json(&b, h, true);
         vec_text_puts(&b, ",\"rankings\":[");
         for (size_t g = 0; g < lc->n_groups; g++) {
-            if (!lc->groups[g].pending)
+            /* A frozen group shows the public nothing new until the freeze changes. */
+            if (!lc->groups[g].pending ||
+                (v == LV_PUBLIC && public_frozen(lc, &lc->groups[g]) && !lc->groups[g].full))
                 continue;
             if (!first)
                 vec_text_puts(&b, ",");
@@ -656,4 +707,31 @@ char *lv_snapshot(const lv_comp *lc, lv_view view, size_t *len)
     }
     vec_text_puts(&b, "]}}");
     return text_take(&b, len);
+}
+
+char *lv_freeze_text(lv_comp *lc, size_t event, size_t *len)
+{
+    json_t *o = json_object();
+    char *out;
+    for (size_t g = 0; o && g < lc->n_groups; g++) {
+        lv_group *gr = &lc->groups[g];
+        vec_text b = {0};
+        char *t;
+        if (gr->event != event)
+            continue;
+        if (gr->dirty && recompute(lc, gr))
+            gr->full = true;
+        group_text_as(lc, gr, LV_PUBLIC, true, true, &b);
+        if (!(t = text_take(&b, NULL)) || json_object_set_new(o, gr->group, json_string(t))) {
+            free(t);
+            json_decref(o);
+            return NULL;
+        }
+        free(t);
+    }
+    out = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (out && len)
+        *len = strlen(out);
+    return out;
 }

@@ -53,6 +53,12 @@ uint64_t lv_mark(lv_comp *lc, size_t entry, size_t criterion, const char *judge,
  * store and its groups will be sent in full. Returns the change's seq, 0 on failure. */
 uint64_t lv_event_changed(lv_comp *lc, st_store *st, size_t event);
 
+/* Freeze (封榜): the public groups of event as they are now, as the text the store keeps
+ * ({"group": group JSON with "frozen": true}); malloc'd, NULL when out of memory. After the
+ * store has it, lv_event_changed makes public screens show it instead of the live rows until the
+ * freeze is lifted or the event is published. */
+char *lv_freeze_text(lv_comp *lc, size_t event, size_t *len);
+
 uint64_t lv_seq(const lv_comp *lc);
 /* Whether changes wait to be sent. */
 bool lv_dirty(const lv_comp *lc);

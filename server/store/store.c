@@ -85,6 +85,11 @@ static const char *const migrations[] = {
     "  at TEXT NOT NULL, closed_how TEXT, closed_by TEXT, closed_at TEXT);"
     "CREATE UNIQUE INDEX sendbacks_open ON sendbacks(competition, entry, criterion, judge)"
     "  WHERE closed_at IS NULL;",
+    /* 8: an event frozen on public screens (封榜): what they showed at that moment, per group,
+     * as the live results rendered it (live.h) */
+    "CREATE TABLE freezes(competition TEXT NOT NULL REFERENCES competitions(id),"
+    "  event TEXT NOT NULL, rows TEXT NOT NULL, by TEXT NOT NULL, at TEXT NOT NULL,"
+    "  PRIMARY KEY (competition, event));",
 };
 
 enum {
@@ -100,7 +105,7 @@ enum {
     Q_AUDIT_LAST, Q_AUDIT_INSERT, Q_AUDIT_ALL, Q_AUDIT_COMP, Q_AUDIT_EACH,
     Q_SETTING_GET, Q_SETTING_ADD,
     Q_KEYING_PUT, Q_KEYINGS, Q_KEYINGS_CLEAR, Q_KEYINGS_ALL, Q_COUNTER_NEXT, Q_COUNTER_GET,
-    Q_SENDBACK_PUT, Q_SENDBACK_CLOSE, Q_SENDBACKS_OPEN,
+    Q_SENDBACK_PUT, Q_SENDBACK_CLOSE, Q_SENDBACKS_OPEN, Q_FREEZE_PUT, Q_FREEZE_DEL, Q_FREEZE_GET,
     Q_REPLOG_COMMIT, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
     Q_COUNT
 };
@@ -179,6 +184,11 @@ static const char *const sql[Q_COUNT] = {
     [Q_COUNTER_NEXT] = "INSERT INTO counters(name, n) VALUES (?1, 1) "
                        "ON CONFLICT(name) DO UPDATE SET n = n + 1 RETURNING n",
     [Q_COUNTER_GET] = "SELECT n FROM counters WHERE name = ?1",
+    [Q_FREEZE_PUT] = "INSERT INTO freezes(competition, event, rows, by, at) VALUES (?1, ?2, ?3, "
+                     "?4, ?5) ON CONFLICT(competition, event) DO UPDATE SET rows = ?3, by = ?4, "
+                     "at = ?5",
+    [Q_FREEZE_DEL] = "DELETE FROM freezes WHERE competition = ?1 AND event = ?2",
+    [Q_FREEZE_GET] = "SELECT rows FROM freezes WHERE competition = ?1 AND event = ?2",
     [Q_SENDBACK_PUT] = "INSERT INTO sendbacks(competition, event, entry, criterion, judge, note, "
                        "by, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [Q_SENDBACK_CLOSE] = "UPDATE sendbacks SET closed_how = ?5, closed_by = ?6, closed_at = ?7 "
@@ -1168,6 +1178,44 @@ int st_keyings_clear(st_store *s, const char *comp, const char *what, const char
     bind_text(st, 2, what);
     bind_text(st, 3, item);
     return exec_done(s, st, "keyings");
+}
+
+/* ---- freezes (封榜) ---------------------------------------------------------------------------- */
+
+int st_freeze_put(st_store *s, const char *comp, const char *event, const char *rows,
+                  const char *by)
+{
+    sqlite3_stmt *st = q(s, rows ? Q_FREEZE_PUT : Q_FREEZE_DEL);
+    char at[48];
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    bind_text(st, 2, event);
+    if (rows) {
+        now_iso(at);
+        bind_text(st, 3, rows);
+        bind_text(st, 4, by);
+        bind_text(st, 5, at);
+    }
+    return exec_done(s, st, "freeze");
+}
+
+int st_freeze_get(st_store *s, const char *comp, const char *event, char **rows)
+{
+    sqlite3_stmt *st = q(s, Q_FREEZE_GET);
+    int rc;
+    *rows = NULL;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    bind_text(st, 2, event);
+    if ((rc = step_one(s, st, "freeze")) == ST_NOTFOUND)
+        return ST_OK;
+    if (rc)
+        return rc;
+    *rows = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return *rows ? ST_OK : st_fail(s, "freeze: out of memory");
 }
 
 /* ---- send-backs ---------------------------------------------------------------------------------- */

@@ -169,6 +169,14 @@ int st_keyings_each(st_store *s, const char *comp,
 int st_counter_next(st_store *s, const char *name, int64_t *n);
 int st_counter_get(st_store *s, const char *name, int64_t *n);
 
+/* ---- freezes (封榜): public screens keep showing an event as it was ---- */
+/* Freezes event with rows (the public rows of its groups as live.h renders them), or lifts the
+ * freeze when rows is NULL. */
+int st_freeze_put(st_store *s, const char *comp, const char *event, const char *rows,
+                  const char *by);
+/* *rows: the frozen rows (malloc'd, the caller's), or NULL when the event is not frozen. */
+int st_freeze_get(st_store *s, const char *comp, const char *event, char **rows);
+
 /* ---- send-backs: a chief judge returns a judge's mark for review (退回复评) ---- */
 typedef struct st_sendback {
     const char *competition, *event, *entry, *criterion, *judge;

@@ -57,6 +57,43 @@ H.run(async (test) => {
       await H.shot(p2, 'display-e01-published');
       assert(page.errors.length === 0, page.errors.join('; '));
     });
+    await test('封榜: the organizer freezes E02; the public display holds while the organizer page moves; unfreeze releases it', async () => {
+      const admin = await H.adminToken(srv);
+      const { number } = (await H.numbers(srv, admin, 'E02'))[0];
+      const org = await H.newPage(browser, 1366, 768);
+      org.on('dialog', (d) => d.accept());
+      await org.goto(srv.base + '/admin/');
+      await org.fill('#user', 'admin');
+      await org.fill('#password', 'demo-admin');
+      await org.click('#staffForm button[type=submit]');
+      await org.waitForSelector('#eventsTable tr[data-event="E02"] [data-act="freeze"]');
+      await org.click('#eventsTable tr[data-event="E02"] [data-act="freeze"]');
+      await org.waitForSelector('#eventsTable tr[data-event="E02"] .badge.frozen');
+      await page.waitForFunction(() => document.getElementById('state').textContent.startsWith('封榜'), null, { timeout: 2000 });
+      const held = await page.evaluate((n) => [...document.querySelectorAll('#board tbody tr')].find((tr) => tr.cells[1].textContent === '工位 ' + n).cells[5].textContent, number);
+      assert(held === '评分中 1/5', 'at the freeze: ' + held);
+      const judge = await H.login(srv, { judge: 'J07', pin: H.demoPin('J07') });
+      for (const [crit, score] of [['A', 35], ['B', 30], ['C', 15], ['D', 9]]) {
+        const r = await api(srv, 'POST', C + '/marks', { id: H.uuid(), judge: 'J07', number, criterion: crit, score }, judge);
+        assert(r.status === 201, JSON.stringify(r));
+      }
+      // The organizer's page follows /ws and moves ...
+      await org.waitForFunction(() => [...document.querySelectorAll('#eventsTable tr[data-event="E02"] .pj')].some((x) => x.textContent === 'J07 4/84'), null, { timeout: 2000 });
+      // ... while the hall's screen stays as it was frozen.
+      await H.sleep(1000);
+      const still = await page.evaluate((n) => [...document.querySelectorAll('#board tbody tr')].find((tr) => tr.cells[1].textContent === '工位 ' + n).cells[5].textContent, number);
+      assert(still === '评分中 1/5', 'frozen display moved: ' + still);
+      await H.shot(page, 'display-frozen-1920x1080');
+      await H.shot(org, 'admin-frozen-moving');
+      await org.click('#eventsTable tr[data-event="E02"] [data-act="unfreeze"]');
+      await page.waitForFunction((n) => {
+        const tr = [...document.querySelectorAll('#board tbody tr')].find((x) => x.cells[1].textContent === '工位 ' + n);
+        return tr && tr.cells[5].textContent === '评分中 2/5';
+      }, number, { timeout: 2000 });
+      assert(!(await page.textContent('#state')).startsWith('封榜'), 'the freeze badge goes');
+      assert(org.errors.length === 0 && page.errors.length === 0, org.errors.concat(page.errors).join('; '));
+      await org.close();
+    });
   } finally {
     await browser.close();
     await H.stopServer(srv);

@@ -3,6 +3,7 @@
 (wsclient.py), the demo competition. Run by tests/run.sh; prints "N passed, N failed"."""
 import json
 import os
+import sqlite3
 import sys
 import time
 
@@ -353,6 +354,61 @@ def test_the_hall_sees_no_partial_total_no_early_award_and_numbers_in_order():
             assert award not in text, award
     finally:
         srv.stop()
+
+
+@test
+def test_a_frozen_event_holds_public_screens_while_staff_screens_move():
+    """Issue 14, 封榜: from the freeze until it is lifted (or the event published), a display and an
+    anonymous screen keep what they showed — through marks and a server restart — while the
+    organizer's screen follows every mark; lifting it sends the current rows."""
+    srv = Server(demo=True)
+    try:
+        admin = srv.admin()
+        numbers = sheet_numbers(srv, admin, "E02")
+        doc = demo_doc()
+        ok = sorted(e["id"] for e in doc["entries"] if e["event"] == "E02" and e["status"] == "ok")
+        e02 = [m for m in doc["marks"] if m["entry"] in ok]
+        first = [m for m in e02 if m["entry"] in ok[:3]]
+        later = [m for m in e02 if m["entry"] in ok[3:6]]
+        post_marks_as_judges(srv, first, numbers)
+        st, body = srv.json("POST", C + "/events/E02/freeze", {}, admin)
+        assert st == 200 and body == {"event": "E02", "frozen": True}, body
+        assert srv.json("POST", C + "/events/E01/freeze", {}, admin)[0] == 409   # published
+        assert srv.json("POST", C + "/events/E02/freeze", {},
+                        srv.login("display", "demo-display"))[0] == 403
+        public, staff = Screen(srv), Screen(srv, admin)
+        before = {k: g for k, g in public.groups.items() if k[0] == "E02"}
+        assert before and all(g.get("frozen") for g in before.values()), before
+        last = post_marks_as_judges(srv, later, numbers)
+        public.until(last)
+        staff.until(last)
+        after = {k: g for k, g in public.groups.items() if k[0] == "E02"}
+        assert after == before, "the public view moved while frozen"
+        moved = [r for k, g in staff.groups.items() if k[0] == "E02" for r in g["rows"].values()
+                 if r["entry"] in ok[3:6] and r["total"] is not None]
+        assert len(moved) == 3, moved
+        # A restart keeps the freeze.
+        srv.stop()
+        srv.start()
+        again = Screen(srv)
+        assert {k: g for k, g in again.groups.items() if k[0] == "E02"} == before
+        assert srv.json("GET", C)[1]["events"][1]["frozen"] is True
+        # Lifted: the public sees the current rows, in full.
+        admin = srv.admin()
+        st, body = srv.json("POST", C + "/events/E02/unfreeze", {}, admin)
+        assert st == 200 and body["frozen"] is False, body
+        msg = again.ws.recv(5)
+        again.apply(msg)
+        now = {k: g for k, g in again.groups.items() if k[0] == "E02"}
+        assert not any(g.get("frozen") for g in now.values())
+        totals = [r for g in now.values() for r in g["rows"].values() if r["total"] is not None]
+        assert len(totals) == 6, totals
+    finally:
+        srv.stop()
+    db = sqlite3.connect(srv.db)
+    acts = [a for (a,) in db.execute("SELECT action FROM audit WHERE action LIKE '%freeze'")]
+    db.close()
+    assert acts == ["freeze", "unfreeze"], acts
 
 
 if __name__ == "__main__":

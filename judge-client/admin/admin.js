@@ -299,7 +299,9 @@
         el('td', {}, acts)));
     }
     return el('div', {}, el('div', { class: 'row' }, el('h2', {}, TA.nav.events),
-      el('button', { type: 'button', onclick: loadComp }, TA.refresh)), table);
+      el('button', { type: 'button', onclick: loadComp }, TA.refresh),
+      session.role === 'admin' && comp.events.some((e) => e.published)
+        ? el('a', { class: 'btnlink', href: '/ceremony/?c=' + encodeURIComponent(comp.id), target: '_blank' }, TA.ceremonyLink) : null), table);
   }
 
   // The chief judge's review before lock: provisional standings by 工位号, the discrepancies with

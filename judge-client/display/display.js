@@ -40,6 +40,8 @@
   function onMessage(ev) {
     let m;
     try { m = JSON.parse(ev.data); } catch (e) { return; }
+    if ('ceremony' in m) ceremony(m.ceremony);
+    else if (m.type === 'results') ceremony(null);
     if (m.type === 'results') {
       groups.clear();
       seq = m.seq;
@@ -59,6 +61,45 @@
       return;
     }
     render();
+  }
+
+  // The award ceremony (颁奖) takes the whole screen while the organizer runs it; what it shows
+  // is what the server sent for the step reached (nothing of a higher tier is in it).
+  function ceremony(c) {
+    const box = $('ceremony');
+    if (!c || !c.on) { box.hidden = true; return; }
+    box.hidden = false;
+    $('cerComp').textContent = (compName || comp || '') + ' · 颁奖典礼';
+    $('cerTitle').textContent = c.event_name + ' · ' + c.group;
+    const award = $('cerAward');
+    const rows = $('cerRows');
+    rows.textContent = '';
+    if (!c.tier) {
+      award.textContent = '颁 奖';
+      award.className = 'cer-award title';
+      $('cerStep').textContent = '共 ' + c.steps + ' 个奖项等级，从' + (c.tiers[0] ? c.tiers[0].award : '') + '开始';
+      return;
+    }
+    award.textContent = c.tier.award;
+    award.className = 'cer-award a-' + c.tier.award;
+    rows.className = 'cer-rows' + (c.tier.rows.length > 6 ? ' many' : '');
+    c.tier.rows.forEach((r, i) => {
+      const card = document.createElement('div');
+      card.className = 'cer-card';
+      card.style.animationDelay = (i * 0.15) + 's';
+      const name = document.createElement('div');
+      name.className = 'name';
+      name.textContent = r.name || '';
+      const unit = document.createElement('div');
+      unit.className = 'unit';
+      unit.textContent = r.unit || '';
+      const meta = document.createElement('div');
+      meta.className = 'meta';
+      meta.textContent = '第 ' + r.rank + ' 名' + (r.total ? ' · 总分 ' + r.total : '');
+      card.append(name, unit, meta);
+      rows.appendChild(card);
+    });
+    $('cerStep').textContent = '第 ' + c.step + ' / ' + c.steps + ' 步';
   }
 
   function connect() {

@@ -81,6 +81,8 @@ void api_discrepancies(sv_server *, sv_request *, sv_response *);
 void api_discrepancy_accept(sv_server *, sv_request *, sv_response *);
 void api_sendback(sv_server *, sv_request *, sv_response *);
 void api_freeze(sv_server *, sv_request *, sv_response *);
+void api_ceremony_get(sv_server *, sv_request *, sv_response *);
+void api_ceremony_post(sv_server *, sv_request *, sv_response *);
 void api_unfreeze(sv_server *, sv_request *, sv_response *);
 void api_sendback_confirm(sv_server *, sv_request *, sv_response *);
 void api_standings(sv_server *, sv_request *, sv_response *);

@@ -68,6 +68,8 @@ static const sv_route routes[] = {
     {"POST", "/api/competitions/*/events/*/sendback", api_sendback, R(CHIEF), 0, false},
     {"POST", "/api/competitions/*/events/*/freeze", api_freeze, R(ADMIN), 0, false},
     {"POST", "/api/competitions/*/events/*/unfreeze", api_unfreeze, R(ADMIN), 0, false},
+    {"GET", "/api/competitions/*/ceremony", api_ceremony_get, R(ADMIN), 0, false},
+    {"POST", "/api/competitions/*/ceremony", api_ceremony_post, R(ADMIN), 0, false},
     {"POST", "/api/competitions/*/events/*/sendback/confirm", api_sendback_confirm,
      R(JUDGE) | R(CHIEF), 0, false},
     {"GET", "/api/competitions/*/events/*/standings", api_standings,

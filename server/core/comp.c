@@ -8,6 +8,7 @@
  */
 #include "server/core/live.h"
 #include "server/core/comp.h"
+#include "server/core/ceremony.h"
 
 #include "server/core/export.h"
 
@@ -69,7 +70,7 @@ int sv_comp_get(sv_server *s, const char *id, sv_comp **out)
     }
     free(text);
     text = NULL;
-    if (build_live(s, c)) {
+    if (build_live(s, c) || sv_ceremony_refresh(s, c, NULL)) {
         rc = SV_EDB;
         goto fail;
     }
@@ -186,8 +187,42 @@ void sv_live_event(sv_server *s, sv_comp *c, size_t event)
             s->hooks.comp_reset(s, c->id);
         return;
     }
+    sv_ceremony_refresh(s, c, NULL);
     if (s->hooks.live_changed)
         s->hooks.live_changed(s);
+}
+
+int sv_ceremony_refresh(sv_server *s, sv_comp *c, json_t **out)
+{
+    char *event = NULL, *group = NULL, *text = NULL;
+    long step = 0, steps = 0;
+    json_t *g = NULL, *cer = NULL;
+
+    if (out)
+        *out = NULL;
+    if (!c->live)
+        return 0;
+    if (st_ceremony_get(s->store, c->id, &event, &group, &step))
+        return -1;
+    if (event) {
+        long ev = -1;
+        for (size_t e = 0; e < c->def->n_events; e++)
+            if (strcmp(c->def->events[e].id, event) == 0)
+                ev = (long)e;
+        if (ev >= 0 && (g = lv_group_json(c->live, (size_t)ev, group, LV_PUBLIC)))
+            cer = cer_build(g, step, &steps);
+    }
+    if (cer)
+        text = json_dumps(cer, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    lv_set_ceremony(c->live, text);
+    if (out)
+        *out = cer;
+    else
+        json_decref(cer);
+    json_decref(g);
+    free(event);
+    free(group);
+    return 0;
 }
 
 bool sv_sees_all(const sv_principal *who, const sv_comp *c)

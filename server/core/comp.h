@@ -60,6 +60,10 @@ char *sv_results(sv_server *s, sv_comp *c, const bool *events_mask, bool *provis
                  cf_diag *diag);
 /* After an event's lock, unlock, publication or draw has been committed: live results follow. */
 void sv_live_event(sv_server *s, sv_comp *c, size_t event);
+/* The award ceremony (颁奖) from the store onto c's screens (ceremony.h): after it changed, and
+ * after any event change (an unpublished event's ceremony ends). Returns 0, -1 when the store
+ * failed. *out, when not NULL, gets the ceremony object (a new reference) or NULL. */
+int sv_ceremony_refresh(sv_server *s, sv_comp *c, json_t **out);
 /* Whether who may see everything of c: names and entry ids before publication (organizer and
  * arbitration; never a judge or chief judge, who mark blind). */
 bool sv_sees_all(const sv_principal *who, const sv_comp *c);

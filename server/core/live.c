@@ -56,6 +56,8 @@ struct lv_comp {
     char **numbers;         /* entry -> blind number, or NULL */
     bool *locked, *published, *drawn; /* per event */
     uint64_t seq, sent_seq;
+    char *ceremony;         /* the award ceremony's message part (lv_set_ceremony), or NULL */
+    bool ceremony_pending;  /* goes into the next update */
 };
 
 /* ---- text ------------------------------------------------------------------------------------ */
@@ -595,6 +597,7 @@ void lv_free(lv_comp *lc)
 {
     if (!lc)
         return;
+    free(lc->ceremony);
     for (size_t s = 0; lc->slots && s < lc->def->n_slots; s++)
         free(lc->slots[s].m);
     free(lc->slots);
@@ -678,9 +681,15 @@ bool lv_take_update(lv_comp *lc, char *msg[LV_VIEWS], size_t len[LV_VIEWS])
             group_text(lc, &lc->groups[g], (lv_view)v, lc->groups[g].full, &b);
             first = false;
         }
-        vec_text_puts(&b, "]}");
+        vec_text_puts(&b, "]");
+        if (lc->ceremony_pending) {
+            vec_text_puts(&b, ",\"ceremony\":");
+            vec_text_puts(&b, lc->ceremony ? lc->ceremony : "{\"on\":false}");
+        }
+        vec_text_puts(&b, "}");
         msg[v] = text_take(&b, &len[v]);
     }
+    lc->ceremony_pending = false;
     for (size_t g = 0; g < lc->n_groups; g++) {
         lv_group *gr = &lc->groups[g];
         if (!gr->pending)
@@ -705,8 +714,45 @@ char *lv_snapshot(const lv_comp *lc, lv_view view, size_t *len)
             vec_text_puts(&b, ",");
         group_text(lc, &lc->groups[g], view, true, &b);
     }
-    vec_text_puts(&b, "]}}");
+    vec_text_puts(&b, "]}");
+    if (lc->ceremony) {
+        vec_text_puts(&b, ",\"ceremony\":");
+        vec_text_puts(&b, lc->ceremony);
+    }
+    vec_text_puts(&b, "}");
     return text_take(&b, len);
+}
+
+json_t *lv_group_json(lv_comp *lc, size_t event, const char *group, lv_view view)
+{
+    for (size_t g = 0; g < lc->n_groups; g++) {
+        lv_group *gr = &lc->groups[g];
+        vec_text b = {0};
+        char *t;
+        json_t *o;
+        if (gr->event != event || strcmp(gr->group, group) != 0)
+            continue;
+        if (gr->dirty && recompute(lc, gr))
+            gr->full = true;
+        group_text(lc, gr, view, true, &b);
+        if (!(t = text_take(&b, NULL)))
+            return NULL;
+        o = json_loads(t, 0, NULL);
+        free(t);
+        return o;
+    }
+    return NULL;
+}
+
+uint64_t lv_set_ceremony(lv_comp *lc, char *text)
+{
+    bool same = (!text && !lc->ceremony) || (text && lc->ceremony && strcmp(text, lc->ceremony) == 0);
+    free(lc->ceremony);
+    lc->ceremony = text;
+    if (same)
+        return lc->seq;
+    lc->ceremony_pending = true;
+    return ++lc->seq;
 }
 
 char *lv_freeze_text(lv_comp *lc, size_t event, size_t *len)

@@ -30,6 +30,7 @@
 #include "compfile/compfile.h"
 #include "server/store/store.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -59,6 +60,13 @@ uint64_t lv_event_changed(lv_comp *lc, st_store *st, size_t event);
  * freeze is lifted or the event is published. */
 char *lv_freeze_text(lv_comp *lc, size_t event, size_t *len);
 
+/* The group (event, group) as view sees it, all rows, parsed; NULL when there is no such group
+ * or memory ran out. The caller owns the result. */
+json_t *lv_group_json(lv_comp *lc, size_t event, const char *group, lv_view view);
+/* The award ceremony (颁奖) shown on every screen: text is a JSON object (ceremony.h) that lc
+ * takes, or NULL for none. A change goes out in the next update as "ceremony" (with
+ * {"on":false} when it ended) and is in every snapshot while on. Returns the seq. */
+uint64_t lv_set_ceremony(lv_comp *lc, char *text);
 uint64_t lv_seq(const lv_comp *lc);
 /* Whether changes wait to be sent. */
 bool lv_dirty(const lv_comp *lc);

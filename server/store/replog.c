@@ -17,7 +17,8 @@
 static const char *const tables[] = {"users",      "sessions", "devices", "competitions",
                                      "judge_pins", "marks",    "event_state", "numbers",
                                      "accepted",   "audit",    "settings", "keyings", "counters",
-                                     "sendbacks", "freezes"};
+                                     "sendbacks", "freezes",
+                                     "ceremonies"};
 #define N_TABLES (sizeof tables / sizeof *tables)
 
 static int fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -90,6 +90,11 @@ static const char *const migrations[] = {
     "CREATE TABLE freezes(competition TEXT NOT NULL REFERENCES competitions(id),"
     "  event TEXT NOT NULL, rows TEXT NOT NULL, by TEXT NOT NULL, at TEXT NOT NULL,"
     "  PRIMARY KEY (competition, event));",
+    /* 9: the award ceremony (颁奖) on the competition's displays: which published group, how far
+     * revealed (step 0 is the title; step k the k-th award tier from the lowest) */
+    "CREATE TABLE ceremonies(competition TEXT PRIMARY KEY REFERENCES competitions(id),"
+    "  event TEXT NOT NULL, grp TEXT NOT NULL, step INTEGER NOT NULL, by TEXT NOT NULL,"
+    "  at TEXT NOT NULL);",
 };
 
 enum {
@@ -106,6 +111,7 @@ enum {
     Q_SETTING_GET, Q_SETTING_ADD,
     Q_KEYING_PUT, Q_KEYINGS, Q_KEYINGS_CLEAR, Q_KEYINGS_ALL, Q_COUNTER_NEXT, Q_COUNTER_GET,
     Q_SENDBACK_PUT, Q_SENDBACK_CLOSE, Q_SENDBACKS_OPEN, Q_FREEZE_PUT, Q_FREEZE_DEL, Q_FREEZE_GET,
+    Q_CEREMONY_PUT, Q_CEREMONY_DEL, Q_CEREMONY_GET,
     Q_REPLOG_COMMIT, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
     Q_COUNT
 };
@@ -187,6 +193,11 @@ static const char *const sql[Q_COUNT] = {
     [Q_FREEZE_PUT] = "INSERT INTO freezes(competition, event, rows, by, at) VALUES (?1, ?2, ?3, "
                      "?4, ?5) ON CONFLICT(competition, event) DO UPDATE SET rows = ?3, by = ?4, "
                      "at = ?5",
+    [Q_CEREMONY_PUT] = "INSERT INTO ceremonies(competition, event, grp, step, by, at) VALUES (?1, "
+                       "?2, ?3, ?4, ?5, ?6) ON CONFLICT(competition) DO UPDATE SET event = ?2, "
+                       "grp = ?3, step = ?4, by = ?5, at = ?6",
+    [Q_CEREMONY_DEL] = "DELETE FROM ceremonies WHERE competition = ?1",
+    [Q_CEREMONY_GET] = "SELECT event, grp, step FROM ceremonies WHERE competition = ?1",
     [Q_FREEZE_DEL] = "DELETE FROM freezes WHERE competition = ?1 AND event = ?2",
     [Q_FREEZE_GET] = "SELECT rows FROM freezes WHERE competition = ?1 AND event = ?2",
     [Q_SENDBACK_PUT] = "INSERT INTO sendbacks(competition, event, entry, criterion, judge, note, "
@@ -1343,4 +1354,51 @@ int st_standby_get(st_store *s, const char *key, char *out, size_t cap)
 int st_standby_put(st_store *s, const char *key, const char *value)
 {
     return rl_state_put(s->db, s->err, sizeof s->err, key, value);
+}
+
+/* ---- the award ceremony (颁奖) ---------------------------------------------------------------- */
+
+int st_ceremony_put(st_store *s, const char *comp, const char *event, const char *group,
+                    long step, const char *by)
+{
+    sqlite3_stmt *st = q(s, event ? Q_CEREMONY_PUT : Q_CEREMONY_DEL);
+    char at[48];
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    if (event) {
+        now_iso(at);
+        bind_text(st, 2, event);
+        bind_text(st, 3, group);
+        sqlite3_bind_int64(st, 4, step);
+        bind_text(st, 5, by);
+        bind_text(st, 6, at);
+    }
+    return exec_done(s, st, "ceremony");
+}
+
+int st_ceremony_get(st_store *s, const char *comp, char **event, char **group, long *step)
+{
+    sqlite3_stmt *st = q(s, Q_CEREMONY_GET);
+    int rc;
+    *event = *group = NULL;
+    *step = 0;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    if ((rc = step_one(s, st, "ceremony")) == ST_NOTFOUND)
+        return ST_OK;
+    if (rc)
+        return rc;
+    *event = strdup((const char *)sqlite3_column_text(st, 0));
+    *group = strdup((const char *)sqlite3_column_text(st, 1));
+    *step = (long)sqlite3_column_int64(st, 2);
+    sqlite3_reset(st);
+    if (!*event || !*group) {
+        free(*event);
+        free(*group);
+        *event = *group = NULL;
+        return st_fail(s, "ceremony: out of memory");
+    }
+    return ST_OK;
 }

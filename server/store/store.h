@@ -177,6 +177,14 @@ int st_freeze_put(st_store *s, const char *comp, const char *event, const char *
 /* *rows: the frozen rows (malloc'd, the caller's), or NULL when the event is not frozen. */
 int st_freeze_get(st_store *s, const char *comp, const char *event, char **rows);
 
+/* ---- the award ceremony (颁奖): what the competition's displays reveal ---- */
+
+/* Sets the ceremony to (event, group) at step, or ends it when event is NULL. */
+int st_ceremony_put(st_store *s, const char *comp, const char *event, const char *group,
+                    long step, const char *by);
+/* The ceremony now: *event and *group malloc'd (the caller frees), both NULL when none. */
+int st_ceremony_get(st_store *s, const char *comp, char **event, char **group, long *step);
+
 /* ---- send-backs: a chief judge returns a judge's mark for review (退回复评) ---- */
 typedef struct st_sendback {
     const char *competition, *event, *entry, *criterion, *judge;

@@ -411,5 +411,93 @@ def test_a_frozen_event_holds_public_screens_while_staff_screens_move():
     assert acts == ["freeze", "unfreeze"], acts
 
 
+@test
+def test_the_award_ceremony_reveals_a_published_group_tier_by_tier_on_every_screen():
+    """Issue 14, 颁奖: the organizer steps E01 职工组 from its lowest award up; every screen gets
+    each step over /ws, holding only the tier reached (no spoiler of the higher ones); a restart
+    shows the same step; only published events, only the organizer."""
+    srv = Server(demo=True)
+    try:
+        admin = srv.admin()
+        doc = srv.json("GET", C + "/results", token=admin)[1]
+        group = next(g for g in doc["rankings"] if g["event"] == "E01" and g["group"] == "职工组")
+        awarded = sorted((e for e in group["entries"] if e["award"]), key=lambda e: e["rank"])
+        tiers = []                     # best first, as ranked
+        for e in awarded:
+            if not tiers or tiers[-1][0] != e["award"]:
+                tiers.append((e["award"], []))
+            tiers[-1][1].append(e)
+        tiers.reverse()                # the ceremony goes from the lowest up
+        assert len(tiers) >= 3, tiers
+        st, body = srv.json("GET", C + "/ceremony", token=admin)
+        assert st == 200 and body["ceremony"] == {"on": False}, body
+        offered = next(g for g in body["groups"] if g["event"] == "E01" and g["group"] == "职工组")
+        assert offered["steps"] == len(tiers)
+        assert [(t["award"], t["count"]) for t in offered["tiers"]] == \
+            [(a, len(es)) for a, es in tiers]
+        assert not any(g["event"] == "E02" for g in body["groups"]), "E02 is not published"
+
+        bad = [({"event": "E02", "group": "职工组"}, 409, "event"),
+               ({"event": "E09", "group": "职工组"}, 400, "event"),
+               ({"event": "E01", "group": "无此组"}, 400, "group"),
+               ({"event": "E01", "group": "职工组", "step": len(tiers) + 1}, 400, "step"),
+               ({"event": "E01", "group": "职工组", "step": "1"}, 400, "step"),
+               ({"group": "职工组"}, 400, "event")]
+        for b, want, field in bad:
+            st, err = srv.json("POST", C + "/ceremony", b, admin)
+            assert st == want and err.get("field") == field, (b, st, err)
+        assert srv.json("POST", C + "/ceremony", {"event": None},
+                        srv.login("display", "demo-display"))[0] == 403
+        assert srv.request("POST", C + "/ceremony", {"event": None})[0] == 401
+
+        screen = Screen(srv)
+        for step in range(len(tiers) + 1):
+            st, body = srv.json("POST", C + "/ceremony",
+                                {"event": "E01", "group": "职工组", "step": step}, admin)
+            assert st == 200 and body["ceremony"]["step"] == step, body
+            msg = screen.ws.recv(5)
+            screen.apply(msg)
+            cer = msg["ceremony"]
+            assert cer["on"] and cer["event_name"] == "数控车工" and cer["steps"] == len(tiers)
+            text = json.dumps(msg, ensure_ascii=False)
+            if step == 0:
+                assert cer["tier"] is None, cer
+                shown = []
+            else:
+                award, entries = tiers[step - 1]
+                assert cer["tier"]["award"] == award, cer
+                assert [(r["rank"], r["total"]) for r in cer["tier"]["rows"]] == \
+                    [(e["rank"], e["total"]) for e in entries]
+                assert all(r["name"] and r["unit"] for r in cer["tier"]["rows"]), cer
+                shown = entries
+            later = [e for _, es in tiers[step:] for e in es if e not in shown]
+            names = {e["entry"]: e for e in later}
+            entries = {x["id"]: x for x in demo_doc()["entries"]}
+            spoiled = [entries[k]["members"][0]["name"] for k in names
+                       if entries[k]["members"][0]["name"] in text]
+            assert not spoiled, ("a higher tier is in the message", step, spoiled)
+        # A restart shows the same step to a new screen, in its snapshot.
+        srv.stop()
+        srv.start()
+        again = WS(srv.port)
+        again.send({"subscribe": "YN2026"})
+        snap = again.recv()
+        assert snap["ceremony"]["step"] == len(tiers) and snap["ceremony"]["tier"]["award"] == \
+            tiers[-1][0], snap.get("ceremony")
+        admin = srv.admin()
+        st, body = srv.json("POST", C + "/ceremony", {"event": None}, admin)
+        assert st == 200 and body["ceremony"] == {"on": False}, body
+        assert again.recv(5)["ceremony"] == {"on": False}
+        third = WS(srv.port)
+        third.send({"subscribe": "YN2026"})
+        assert "ceremony" not in third.recv()
+    finally:
+        srv.stop()
+    db = sqlite3.connect(srv.db)
+    acts = [a for (a,) in db.execute("SELECT action FROM audit WHERE action = 'ceremony'")]
+    db.close()
+    assert len(acts) == len(tiers) + 2, acts
+
+
 if __name__ == "__main__":
     sys.exit(summary())

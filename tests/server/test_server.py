@@ -186,6 +186,9 @@ def test_authorization_matrix_every_endpoint_every_role():
             ("POST", C + "/events/E01/freeze", {}, dict(rest=403, admin=409, anon=401)),
             ("POST", C + "/events/E01/unfreeze", {}, dict(rest=403, admin=409, anon=401)),
             ("POST", C + "/events/E09/freeze", {}, dict(rest=403, admin=404, anon=401)),
+            # The award ceremony (颁奖) is the organizer's to run.
+            ("GET", C + "/ceremony", None, dict(rest=403, admin=200, anon=401)),
+            ("POST", C + "/ceremony", {}, dict(rest=403, admin=400, anon=401)),
             # The day's papers: forms for the organizer and the event's chief; slips for the
             # organizer; the sealed list printed first by the organizer, then by arbitration.
             ("GET", C + "/events/E02/forms.pdf", None, dict(rest=403, admin=200, chief=200,

@@ -126,6 +126,30 @@ static int load_key(const char *db, unsigned char key[RP_KEY_BYTES])
     return rc;
 }
 
+/* Issues certs into the register of the database at db (register.h): numbers already issued
+ * stay; changed facts revoke and reissue. certs take the register's numbers. */
+static int issue(const char *db, const cf_competition *c, const cf_results *r, const char *pattern,
+                 const unsigned char key[RP_KEY_BYTES], rp_certs *certs)
+{
+    st_store *st = NULL;
+    rg_counts n;
+    char err[600];
+    int rc;
+    if (st_open(db, &st, err, sizeof err)) {
+        fprintf(stderr, "skillscore: %s\n", err);
+        return -1;
+    }
+    rc = rg_sync(st, c, r, NULL, pattern, key, certs, "cli", "成绩变更后重新签发", &n, err,
+                 sizeof err);
+    if (rc)
+        fprintf(stderr, "skillscore: %s: cannot issue the certificates: %s\n", db, err);
+    else if (n.issued || n.revoked)
+        fprintf(stderr, "register %s: %zu issued, %zu kept, %zu revoked\n", db, n.issued, n.kept,
+                n.revoked);
+    st_close(st);
+    return rc;
+}
+
 /* ---- one file per person, on every core --------------------------------------------------
  * Each file embeds the font again, which costs libharu ~85 ms whatever the file holds, so the
  * files are written by one thread per core. Documents share nothing (libharu keeps its state per
@@ -254,6 +278,8 @@ int cmd_certificates(int argc, char **argv)
         status = EXIT_BAD_INPUT;
         goto out;
     }
+    if (issue(o.db, c, r, o.pattern, key, &certs))
+        goto out;
     rp_opts ro = {.font_path = getenv("SKILLSCORE_FONT"), .verify_base = o.base};
     if (!(list = malloc((certs.n + 1) * sizeof *list)))
         goto oom;
@@ -428,6 +454,15 @@ int cmd_verify(int argc, char **argv)
         print_facts(facts);
         json_decref(facts);
         return 0;
+    }
+    if (verdict == RP_REVOKED) {
+        const char *by = json_string_value(json_object_get(facts, "replaced_by"));
+        printf("REVOKED 已作废: %s on %s: %s; %s%s\n", number,
+               json_string_value(json_object_get(facts, "revoked_at")),
+               json_string_value(json_object_get(facts, "revoked_why")),
+               by ? "replaced by 替代证书 " : "no replacement 无替代证书", by ? by : "");
+        json_decref(facts);
+        return 1;
     }
     printf("NOT GENUINE 不是有效证书: %s %s\n", number,
            verdict == RP_FORGED ? "(the verification code does not match this number)"

@@ -289,3 +289,18 @@ json_t *rp_cert_facts(const cf_competition *c, const cf_results *r, const rp_cer
         json_object_set_new(o, "date", json_string(c->date));
     return o;
 }
+
+int rp_cert_renumber(const cf_competition *c, const char *pattern, rp_cert *k, long seq,
+                     char *err, size_t errcap)
+{
+    const cf_event *ev = &c->events[c->entries[k->entry].event];
+    if (!pattern)
+        pattern = c->certificate_pattern ? c->certificate_pattern : RP_DEFAULT_PATTERN;
+    return expand(pattern, c, ev, k->kind, seq, k->number, sizeof k->number, err, errcap);
+}
+
+int rp_cert_sign(const cf_competition *c, const cf_results *r,
+                 const unsigned char key[RP_KEY_BYTES], rp_cert *k)
+{
+    return sign(key, c, r, k);
+}

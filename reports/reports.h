@@ -20,9 +20,9 @@
  * the venue server holds, of the certificate's facts (number, competition, kind, person, event,
  * group, rank, award or level) — 128 bits of it in hex. The QR code holds
  *   {verify_base}/verify/{number}?sig={signature}
- * and whoever holds the key checks a number and signature by building the certificates again from
- * the stored results (rp_certs_find) and comparing signatures in constant time (rp_sig_equal).
- * A changed number, a changed signature, or results that changed since printing all fail.
+ * The server's register (server/core/register.h) keeps every issued certificate with its
+ * signature and answers a number and signature from it, comparing in constant time
+ * (rp_sig_equal); results changed since printing revoke the certificates they change.
  *
  * PDF (libharu). Every function writes one PDF into memory (*pdf malloc'd, caller frees) and
  * embeds the font once per document. Text that would run past its box is set smaller, then
@@ -73,6 +73,13 @@ int rp_certs_build(const cf_competition *c, const cf_results *r, const bool *inc
                    char *err, size_t errcap);
 void rp_certs_free(rp_certs *certs);
 
+/* Gives k the number pattern makes with sequence seq (pattern NULL: the competition's), for a
+ * register that hands out numbers of its own; sign it again after. 0, or -1 with err. */
+int rp_cert_renumber(const cf_competition *c, const char *pattern, rp_cert *k, long seq,
+                     char *err, size_t errcap);
+/* Signs k's facts (its number included) into k->sig. 0, or -1 when memory ran out. */
+int rp_cert_sign(const cf_competition *c, const cf_results *r,
+                 const unsigned char key[RP_KEY_BYTES], rp_cert *k);
 /* The certificate with this number, or NULL. */
 const rp_cert *rp_certs_find(const rp_certs *certs, const char *number);
 /* Whether two signature texts are equal, in time that does not depend on where they differ. */
@@ -80,7 +87,7 @@ bool rp_sig_equal(const char *a, const char *b);
 
 /* Checks a number and signature against certs: RP_GENUINE with *found set, RP_UNKNOWN when no
  * certificate has the number, RP_FORGED when the signature does not match. */
-enum { RP_GENUINE = 0, RP_UNKNOWN = 1, RP_FORGED = 2 };
+enum { RP_GENUINE = 0, RP_UNKNOWN = 1, RP_FORGED = 2, RP_REVOKED = 3 };
 int rp_verify(const rp_certs *certs, const char *number, const char *sig, const rp_cert **found);
 
 /* The facts a certificate states, as JSON (caller decrefs): number, competition, kind, name,

@@ -8,9 +8,9 @@
  *
  * Certificates and sheets cover the events that are locked: their results are final. The
  * signing key is made on first use and kept in the database (settings "cert_key"); it never
- * leaves the server. A certificate is genuine when rebuilding the certificates from the stored
- * results gives the same number with the same signature, so a certificate whose results were
- * changed on arbitration stops verifying.
+ * leaves the server. Printing issues the certificates into the register (register.h) and then
+ * prints what the register holds; /verify looks the number up there: genuine, revoked (410, with
+ * the replacement) or not a certificate.
  */
 #include "server/api/api.h"
 #include "server/core/register.h"
@@ -24,6 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* Why a certificate is revoked when results changed after it was issued. */
+#define REISSUE_WHY "成绩经复核变更，证书重新签发"
 
 /* ---- GET /verify/{number}?sig=… ------------------------------------------------------------- */
 
@@ -97,6 +100,20 @@ static void verify_page(sv_response *rs, int verdict, const char *number, json_t
             fputs("</td></tr>", f);
         }
         fputs("</table>", f);
+    } else if (verdict == RP_REVOKED) {
+        const char *why = json_string_value(json_object_get(facts, "revoked_why"));
+        const char *at = json_string_value(json_object_get(facts, "revoked_at"));
+        const char *by = json_string_value(json_object_get(facts, "replaced_by"));
+        fputs("<p class=\"v bad\" id=\"verdict\">✗ 已作废：本证书曾由本系统签发，现已作废。</p><table>", f);
+        fputs("<tr><th>证书编号</th><td>", f);
+        html_escaped(f, number);
+        fputs("</td></tr><tr><th>作废时间</th><td id=\"revokedAt\">", f);
+        html_escaped(f, at ? at : "");
+        fputs("</td></tr><tr><th>作废原因</th><td id=\"revokedWhy\">", f);
+        html_escaped(f, why ? why : "");
+        fputs("</td></tr><tr><th>替代证书</th><td id=\"replacedBy\">", f);
+        html_escaped(f, by ? by : "无（不再获发此证书）");
+        fputs("</td></tr></table><p>请以替代证书为准；如有疑问，请联系竞赛组委会办公室。</p>", f);
     } else {
         fputs("<p class=\"v bad\" id=\"verdict\">✗ 不是有效证书：", f);
         fputs(verdict == RP_FORGED ? "验证码与证书编号不符。" : "没有这个证书编号。", f);
@@ -110,7 +127,7 @@ static void verify_page(sv_response *rs, int verdict, const char *number, json_t
         sv_error(rs, 500, NULL, "out of memory");
         return;
     }
-    rs->status = verdict == RP_GENUINE ? 200 : 404;
+    rs->status = verdict == RP_GENUINE ? 200 : verdict == RP_REVOKED ? 410 : 404;
     rs->body = buf;
     rs->len = len;
     rs->ctype = "text/html; charset=utf-8";
@@ -125,8 +142,8 @@ void api_verify(sv_server *s, sv_request *rq, sv_response *rs)
 
     int64_t wait;
 
-    /* Anyone may ask, and an answer rebuilds certificates: each address gets the sign-in
-     * throttle's bucket of its own (a phone scans a few codes, not hundreds). */
+    /* Anyone may ask: each address gets a bucket like the sign-in throttle's (a phone scans a
+     * few codes, not hundreds), so the register cannot be walked at line speed. */
     if (th_check(s->verify_throttle, rq->peer, NULL, false, (int64_t)time(NULL), &wait)) {
         snprintf(rs->retry_after, sizeof rs->retry_after, "%lld", (long long)wait);
         sv_error(rs, 429, NULL, "too many certificate checks from this address; try again in "
@@ -143,6 +160,9 @@ void api_verify(sv_server *s, sv_request *rq, sv_response *rs)
     if (strcmp(format, "json") == 0) {
         if (verdict == RP_GENUINE)
             sv_json(rs, 200, json_pack("{s:b,s:o}", "genuine", 1, "certificate", facts));
+        else if (verdict == RP_REVOKED)
+            sv_json(rs, 410, json_pack("{s:b,s:b,s:o}", "genuine", 0, "revoked", 1, "certificate",
+                                       facts));
         else
             sv_json(rs, 404, json_pack("{s:b,s:s,s:s}", "genuine", 0, "number", number, "error",
                                        verdict == RP_FORGED
@@ -174,12 +194,14 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
                                 "cash.pdf)", name);
         return;
     }
-    if (rg_key(s->store, key) || rg_final_build(s->store, c->id, c->doc, key, &f, err, sizeof err)) {
-        sodium_memzero(key, sizeof key);
+    /* Certificates are issued into the register (register.h): printing again gives the same
+     * numbers; a result changed since is a revoked certificate and a new one. */
+    (void)key;
+    if (rg_final_sync(s->store, c->id, c->doc, rq->who.name, REISSUE_WHY, &f, NULL, err,
+                      sizeof err)) {
         sv_error(rs, 500, NULL, "cannot build the report: %s", err);
         return;
     }
-    sodium_memzero(key, sizeof key);
     bool any = false;
     for (size_t e = 0; e < f.c->n_events; e++)
         any |= f.include[e];
@@ -201,6 +223,14 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
             list[i] = &f.certs.items[i];
         rc = rp_certificates_pdf(f.c, f.r, list, f.certs.n, &o, &pdf, &len, err, sizeof err);
         free(list);
+        /* Each printing is counted in the register. */
+        if (!rc && !st_begin(s->store)) {
+            bool ok = true;
+            for (size_t i = 0; ok && i < f.certs.n; i++)
+                ok = st_cert_printed(s->store, f.certs.items[i].number) == ST_OK;
+            if (!ok || st_commit(s->store))
+                st_rollback(s->store);
+        }
     } else if (name[0] == 'r')
         rc = rp_results_pdf(f.c, f.r, f.include, &o, &pdf, &len, err, sizeof err);
     else if (name[0] == 'p')

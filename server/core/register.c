@@ -1,8 +1,9 @@
 /*
  * register.c — see register.h. The key is 32 random bytes kept in the database (settings
- * "cert_key"); it never leaves the server. A certificate is genuine when rebuilding the
- * certificates from the stored results gives the same number with the same signature, so a
- * certificate whose results were changed on arbitration stops verifying.
+ * "cert_key"); it never leaves the server. Certificates are issued into the register once: a
+ * number, once given, stays with its holder while the facts it states hold; when arbitration
+ * changes them the certificate is revoked (the verify page says so and names the replacement),
+ * and the others keep their numbers.
  */
 #include "server/core/register.h"
 
@@ -69,70 +70,226 @@ fail:
     return -1;
 }
 
-typedef struct ids {
-    char (*id)[64];
-    size_t n, cap;
-    int oom;
-} ids;
+/* ---- the register ---------------------------------------------------------------------------- */
 
-static void collect_id(void *ctx, const char *id, const char *name)
+/* Who a certificate is for: its kind, entry and member (never an ID number). */
+static void holder_key(const cf_competition *c, const rp_cert *k, char out[160])
 {
-    ids *x = ctx;
-    (void)name;
-    if (x->oom || VEC_RESERVE(x->id, x->cap, x->n + 1, 16)) {
-        x->oom = 1;
-        return;
-    }
-    snprintf(x->id[x->n++], 64, "%s", id);
+    snprintf(out, 160, "%c|%s|%zu", (char)k->kind, c->entries[k->entry].id, k->member);
 }
 
-/* The certificates of one stored competition checked against number and sig. */
-static int verify_in(st_store *st, const char *id, const unsigned char key[RP_KEY_BYTES],
-                     const char *number, const char *sig, json_t **facts, char *err,
-                     size_t errcap)
+/* The facts without the number, as one canonical text: what decides "the same certificate". */
+static char *facts_key(json_t *facts)
 {
-    char *text = NULL;
-    json_t *doc;
-    rg_final f;
-    const rp_cert *k;
-    int verdict;
+    json_t *o = json_deep_copy(facts);
+    char *t;
+    if (!o)
+        return NULL;
+    json_object_del(o, "number");
+    t = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    return t;
+}
 
-    if (st_comp_doc(st, id, &text)) {
+/* A number no certificate of the register has: the one rp_certs_build gave when it is free
+ * (so a first issue numbers exactly as before), else the pattern's next free sequence. */
+static int free_number(st_store *st, const cf_competition *c, const char *pattern, rp_cert *k,
+                       char *err, size_t errcap)
+{
+    for (long seq = 0; seq < 10000000; seq++) {
+        st_cert x;
+        int rc;
+        if (seq > 0 && rp_cert_renumber(c, pattern, k, seq, err, errcap))
+            return -1;
+        if ((rc = st_cert_get(st, k->number, &x)) == ST_NOTFOUND)
+            return 0;
+        if (rc) {
+            snprintf(err, errcap, "%s", st_errmsg(st));
+            return -1;
+        }
+        st_cert_clear(&x);
+    }
+    snprintf(err, errcap, "no free certificate number left");
+    return -1;
+}
+
+typedef struct stale {
+    char (*number)[96];
+    size_t n, cap;
+    const cf_competition *c;
+    const bool *include;
+    const rp_certs *certs;
+    int oom;
+} stale;
+
+/* Collects the active certificates of included events whose holder has none now. */
+static int collect_stale(void *ctx, const st_cert *x)
+{
+    stale *sx = ctx;
+    bool included = false, held = false;
+    for (size_t e = 0; e < sx->c->n_events; e++)
+        if (strcmp(sx->c->events[e].id, x->event) == 0)
+            included = !sx->include || sx->include[e];
+    for (size_t i = 0; included && !held && i < sx->certs->n; i++) {
+        char h[160];
+        holder_key(sx->c, &sx->certs->items[i], h);
+        held = strcmp(h, x->holder) == 0;
+    }
+    if (!included || held)
+        return 0;
+    if (VEC_RESERVE(sx->number, sx->cap, sx->n + 1, 16)) {
+        sx->oom = 1;
+        return 1;
+    }
+    snprintf(sx->number[sx->n++], 96, "%s", x->number);
+    return 0;
+}
+
+int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bool *include,
+            const char *pattern, const unsigned char key[RP_KEY_BYTES], rp_certs *certs,
+            const char *by, const char *why, rg_counts *n, char *err, size_t errcap)
+{
+    stale sx = {.c = c, .include = include, .certs = certs};
+    rg_counts none = {0};
+    int rc = -1;
+
+    if (!n)
+        n = &none;
+    memset(n, 0, sizeof *n);
+    if (st_begin(st)) {
         snprintf(err, errcap, "%s", st_errmsg(st));
         return -1;
     }
-    doc = json_loads(text, 0, NULL);
-    free(text);
-    if (!doc) {
-        snprintf(err, errcap, "competition %s does not read back", id);
+    for (size_t i = 0; i < certs->n; i++) {
+        rp_cert *k = &certs->items[i];
+        char holder[160], *now_key = NULL, *was_key = NULL, *text = NULL;
+        json_t *facts = rp_cert_facts(c, r, k), *was = NULL;
+        st_cert x;
+        int got = ST_NOTFOUND;
+        bool same = false;
+
+        holder_key(c, k, holder);
+        if (!facts || !(now_key = facts_key(facts)))
+            goto oom_one;
+        if ((got = st_cert_active(st, c->id, holder, &x)) != ST_OK && got != ST_NOTFOUND)
+            goto store_one;
+        if (got == ST_OK) {
+            was = json_loads(x.facts, 0, NULL);
+            was_key = was ? facts_key(was) : NULL;
+            same = was_key && strcmp(was_key, now_key) == 0;
+        }
+        if (same) {
+            snprintf(k->number, sizeof k->number, "%s", x.number);
+            snprintf(k->sig, sizeof k->sig, "%.*s", RP_SIG_HEX, x.sig);
+            n->kept++;
+        } else {
+            if (free_number(st, c, pattern, k, err, errcap) || rp_cert_sign(c, r, key, k))
+                goto fail_one;
+            json_object_set_new(facts, "number", json_string(k->number));
+            if (!(text = json_dumps(facts, JSON_COMPACT | JSON_PRESERVE_ORDER)))
+                goto oom_one;
+            /* The old one goes first: a holder has one active certificate of a kind. */
+            if ((got == ST_OK && st_cert_revoke(st, x.number, why, k->number)) ||
+                st_cert_put(st, c->id, c->events[c->entries[k->entry].event].id, holder,
+                            k->number, text, k->sig, by))
+                goto store_one;
+            n->issued++;
+            n->revoked += got == ST_OK;
+        }
+        if (got == ST_OK)
+            st_cert_clear(&x);
+        free(text);
+        free(now_key);
+        free(was_key);
+        json_decref(facts);
+        json_decref(was);
+        continue;
+    store_one:
+        snprintf(err, errcap, "%s", st_errmsg(st));
+        goto fail_one;
+    oom_one:
+        snprintf(err, errcap, "out of memory");
+    fail_one:
+        if (got == ST_OK)
+            st_cert_clear(&x);
+        free(text);
+        free(now_key);
+        free(was_key);
+        json_decref(facts);
+        json_decref(was);
+        goto out;
+    }
+    if (st_certs_active(st, c->id, collect_stale, &sx) || sx.oom) {
+        snprintf(err, errcap, "%s", sx.oom ? "out of memory" : st_errmsg(st));
+        goto out;
+    }
+    for (size_t i = 0; i < sx.n; i++) {
+        if (st_cert_revoke(st, sx.number[i], why, NULL)) {
+            snprintf(err, errcap, "%s", st_errmsg(st));
+            goto out;
+        }
+        n->revoked++;
+    }
+    if (st_commit(st)) {
+        snprintf(err, errcap, "%s", st_errmsg(st));
+        goto out;
+    }
+    rc = 0;
+out:
+    if (rc)
+        st_rollback(st);
+    free(sx.number);
+    return rc;
+}
+
+int rg_final_sync(st_store *st, const char *id, const json_t *doc, const char *by,
+                  const char *why, rg_final *f, rg_counts *n, char *err, size_t errcap)
+{
+    unsigned char key[RP_KEY_BYTES];
+    int rc;
+    if (rg_key(st, key)) {
+        snprintf(err, errcap, "cannot read the signing key: %s", st_errmsg(st));
         return -1;
     }
-    verdict = rg_final_build(st, id, doc, key, &f, err, errcap);
-    json_decref(doc);
-    if (verdict)
-        return -1;
-    verdict = rp_verify(&f.certs, number, sig, &k);
-    if (verdict == RP_GENUINE)
-        *facts = rp_cert_facts(f.c, f.r, k);
-    rg_final_free(&f);
-    return verdict;
+    rc = rg_final_build(st, id, doc, key, f, err, errcap);
+    if (!rc && (rc = rg_sync(st, f->c, f->r, f->include, NULL, key, &f->certs, by, why, n, err,
+                             errcap)))
+        rg_final_free(f);
+    sodium_memzero(key, sizeof key);
+    return rc;
 }
 
 int rg_verify(st_store *st, const char *number, const char *sig, json_t **facts, char *err,
               size_t errcap)
 {
-    unsigned char key[RP_KEY_BYTES];
-    ids x = {0};
-    int verdict = RP_UNKNOWN;
+    st_cert x;
+    int rc;
 
     *facts = NULL;
-    if (rg_key(st, key) || st_comp_each(st, collect_id, &x) || x.oom) {
-        snprintf(err, errcap, "%s", x.oom ? "out of memory" : st_errmsg(st));
-        verdict = -1;
+    if ((rc = st_cert_get(st, number, &x)) == ST_NOTFOUND)
+        return RP_UNKNOWN;
+    if (rc) {
+        snprintf(err, errcap, "%s", st_errmsg(st));
+        return -1;
     }
-    for (size_t i = 0; i < x.n && verdict == RP_UNKNOWN; i++)
-        verdict = verify_in(st, x.id[i], key, number, sig, facts, err, errcap);
-    sodium_memzero(key, sizeof key);
-    free(x.id);
-    return verdict;
+    if (!rp_sig_equal(x.sig, sig)) {
+        st_cert_clear(&x);
+        return RP_FORGED;
+    }
+    if (!(*facts = json_loads(x.facts, 0, NULL))) {
+        snprintf(err, errcap, "certificate %s does not read back", number);
+        st_cert_clear(&x);
+        return -1;
+    }
+    json_object_set_new(*facts, "issued_at", json_string(x.issued_at));
+    rc = RP_GENUINE;
+    if (x.revoked) {
+        json_object_set_new(*facts, "revoked_at", json_string(x.revoked_at));
+        json_object_set_new(*facts, "revoked_why", json_string(x.revoked_why));
+        if (x.replaced_by[0])
+            json_object_set_new(*facts, "replaced_by", json_string(x.replaced_by));
+        rc = RP_REVOKED;
+    }
+    st_cert_clear(&x);
+    return rc;
 }

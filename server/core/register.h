@@ -1,7 +1,7 @@
 /*
  * register.h — certificates from the stored results (prefix rg_): the signing key kept in the
- * database, the signed certificates of the locked events, and checking a certificate's number
- * and code. Works on the store alone: the server's pages and `skillscore certificates` /
+ * database, the signed certificates of the locked events, the register that issues them once and
+ * keeps them (table certificates), and checking a certificate's number and code against it. Works on the store alone: the server's pages and `skillscore certificates` /
  * `skillscore verify` call the same functions.
  */
 #ifndef SKILLSCORE_REGISTER_H
@@ -29,7 +29,26 @@ int rg_final_build(st_store *st, const char *id, const json_t *doc,
                    const unsigned char key[RP_KEY_BYTES], rg_final *f, char *err, size_t errcap);
 void rg_final_free(rg_final *f);
 
-/* Checks a certificate against every stored competition: RP_GENUINE with *facts (caller
+/* The certificate register. What rg_sync did: */
+typedef struct rg_counts {
+    size_t issued, kept, revoked;
+} rg_counts;
+/* Brings the register of competition c in line with certs (as rp_certs_build listed them from
+ * c and r for the events include marks): a holder whose certificate states the same facts keeps
+ * its number and signature; one whose facts changed gets a new number, and the old certificate
+ * is revoked with why, naming the new one; a holder of an included event who no longer earns a
+ * certificate has it revoked. Events not included are left alone (an unlocked event's
+ * certificates stay as issued until it is locked again). certs' numbers and signatures become
+ * the register's. One transaction of its own. 0, or -1 with err (nothing changed). */
+int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bool *include,
+            const char *pattern, const unsigned char key[RP_KEY_BYTES], rp_certs *certs,
+            const char *by, const char *why, rg_counts *n, char *err, size_t errcap);
+/* rg_final_build, then rg_sync: the final certificates as issued. */
+int rg_final_sync(st_store *st, const char *id, const json_t *doc, const char *by,
+                  const char *why, rg_final *f, rg_counts *n, char *err, size_t errcap);
+
+/* Checks a certificate against the register, across every competition: RP_GENUINE or
+ * RP_REVOKED (with "revoked_at", "revoked_why" and "replaced_by") with *facts as issued (caller
  * decrefs), RP_UNKNOWN, RP_FORGED, or -1 with err. */
 int rg_verify(st_store *st, const char *number, const char *sig, json_t **facts, char *err,
               size_t errcap);

@@ -95,6 +95,14 @@ static const char *const migrations[] = {
     "CREATE TABLE ceremonies(competition TEXT PRIMARY KEY REFERENCES competitions(id),"
     "  event TEXT NOT NULL, grp TEXT NOT NULL, step INTEGER NOT NULL, by TEXT NOT NULL,"
     "  at TEXT NOT NULL);",
+    /* 10: the certificate register: certificates are issued once and kept; a changed result
+     * revokes the certificate it changes (naming the replacement), never renumbers the others */
+    "CREATE TABLE certificates(number TEXT PRIMARY KEY, competition TEXT NOT NULL,"
+    "  event TEXT NOT NULL, holder TEXT NOT NULL, facts TEXT NOT NULL, sig TEXT NOT NULL,"
+    "  issued_at TEXT NOT NULL, issued_by TEXT NOT NULL, prints INTEGER NOT NULL DEFAULT 0,"
+    "  revoked_at TEXT, revoked_why TEXT, replaced_by TEXT);"
+    "CREATE UNIQUE INDEX certificates_active ON certificates(competition, holder)"
+    "  WHERE revoked_at IS NULL;",
 };
 
 enum {
@@ -112,6 +120,7 @@ enum {
     Q_KEYING_PUT, Q_KEYINGS, Q_KEYINGS_CLEAR, Q_KEYINGS_ALL, Q_COUNTER_NEXT, Q_COUNTER_GET,
     Q_SENDBACK_PUT, Q_SENDBACK_CLOSE, Q_SENDBACKS_OPEN, Q_FREEZE_PUT, Q_FREEZE_DEL, Q_FREEZE_GET,
     Q_CEREMONY_PUT, Q_CEREMONY_DEL, Q_CEREMONY_GET,
+    Q_CERT_PUT, Q_CERT_GET, Q_CERT_ACTIVE, Q_CERT_REVOKE, Q_CERT_PRINTED, Q_CERTS_ACTIVE,
     Q_REPLOG_COMMIT, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
     Q_COUNT
 };
@@ -198,6 +207,19 @@ static const char *const sql[Q_COUNT] = {
                        "grp = ?3, step = ?4, by = ?5, at = ?6",
     [Q_CEREMONY_DEL] = "DELETE FROM ceremonies WHERE competition = ?1",
     [Q_CEREMONY_GET] = "SELECT event, grp, step FROM ceremonies WHERE competition = ?1",
+    [Q_CERT_PUT] = "INSERT INTO certificates(number, competition, event, holder, facts, sig, "
+                   "issued_at, issued_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_CERT_GET] = "SELECT number, competition, event, holder, facts, sig, issued_at, prints, "
+                   "revoked_at, revoked_why, replaced_by FROM certificates WHERE number = ?1",
+    [Q_CERT_ACTIVE] = "SELECT number, competition, event, holder, facts, sig, issued_at, prints, "
+                      "revoked_at, revoked_why, replaced_by FROM certificates WHERE "
+                      "competition = ?1 AND holder = ?2 AND revoked_at IS NULL",
+    [Q_CERT_REVOKE] = "UPDATE certificates SET revoked_at = ?2, revoked_why = ?3, replaced_by = ?4 "
+                      "WHERE number = ?1 AND revoked_at IS NULL",
+    [Q_CERT_PRINTED] = "UPDATE certificates SET prints = prints + 1 WHERE number = ?1",
+    [Q_CERTS_ACTIVE] = "SELECT number, competition, event, holder, facts, sig, issued_at, prints, "
+                       "revoked_at, revoked_why, replaced_by FROM certificates WHERE "
+                       "competition = ?1 AND revoked_at IS NULL ORDER BY rowid",
     [Q_FREEZE_DEL] = "DELETE FROM freezes WHERE competition = ?1 AND event = ?2",
     [Q_FREEZE_GET] = "SELECT rows FROM freezes WHERE competition = ?1 AND event = ?2",
     [Q_SENDBACK_PUT] = "INSERT INTO sendbacks(competition, event, entry, criterion, judge, note, "
@@ -1400,5 +1422,137 @@ int st_ceremony_get(st_store *s, const char *comp, char **event, char **group, l
         *event = *group = NULL;
         return st_fail(s, "ceremony: out of memory");
     }
+    return ST_OK;
+}
+
+/* ---- the certificate register ---------------------------------------------------------------- */
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    return t ? t : "";
+}
+
+static int cert_row(st_store *s, sqlite3_stmt *st, st_cert *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->number, sizeof c->number, "%s", col(st, 0));
+    snprintf(c->competition, sizeof c->competition, "%s", col(st, 1));
+    snprintf(c->event, sizeof c->event, "%s", col(st, 2));
+    snprintf(c->holder, sizeof c->holder, "%s", col(st, 3));
+    snprintf(c->sig, sizeof c->sig, "%s", col(st, 5));
+    snprintf(c->issued_at, sizeof c->issued_at, "%s", col(st, 6));
+    c->prints = sqlite3_column_int64(st, 7);
+    c->revoked = sqlite3_column_type(st, 8) != SQLITE_NULL;
+    snprintf(c->revoked_at, sizeof c->revoked_at, "%s", col(st, 8));
+    snprintf(c->replaced_by, sizeof c->replaced_by, "%s", col(st, 10));
+    c->facts = strdup(col(st, 4));
+    c->revoked_why = strdup(col(st, 9));
+    if (!c->facts || !c->revoked_why) {
+        st_cert_clear(c);
+        return st_fail(s, "certificate: out of memory");
+    }
+    return ST_OK;
+}
+
+void st_cert_clear(st_cert *c)
+{
+    free(c->facts);
+    free(c->revoked_why);
+    c->facts = c->revoked_why = NULL;
+}
+
+int st_cert_put(st_store *s, const char *comp, const char *event, const char *holder,
+                const char *number, const char *facts, const char *sig, const char *by)
+{
+    sqlite3_stmt *st = q(s, Q_CERT_PUT);
+    char at[48];
+    if (!st)
+        return ST_ERROR;
+    now_iso(at);
+    bind_text(st, 1, number);
+    bind_text(st, 2, comp);
+    bind_text(st, 3, event);
+    bind_text(st, 4, holder);
+    bind_text(st, 5, facts);
+    bind_text(st, 6, sig);
+    bind_text(st, 7, at);
+    bind_text(st, 8, by);
+    return exec_done(s, st, "certificate");
+}
+
+int st_cert_get(st_store *s, const char *number, st_cert *out)
+{
+    sqlite3_stmt *st = q(s, Q_CERT_GET);
+    int rc;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, number);
+    if ((rc = step_one(s, st, "certificate")))
+        return rc;
+    rc = cert_row(s, st, out);
+    sqlite3_reset(st);
+    return rc;
+}
+
+int st_cert_active(st_store *s, const char *comp, const char *holder, st_cert *out)
+{
+    sqlite3_stmt *st = q(s, Q_CERT_ACTIVE);
+    int rc;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    bind_text(st, 2, holder);
+    if ((rc = step_one(s, st, "certificate")))
+        return rc;
+    rc = cert_row(s, st, out);
+    sqlite3_reset(st);
+    return rc;
+}
+
+int st_cert_revoke(st_store *s, const char *number, const char *why, const char *replaced_by)
+{
+    sqlite3_stmt *st = q(s, Q_CERT_REVOKE);
+    char at[48];
+    if (!st)
+        return ST_ERROR;
+    now_iso(at);
+    bind_text(st, 1, number);
+    bind_text(st, 2, at);
+    bind_text(st, 3, why);
+    if (replaced_by)
+        bind_text(st, 4, replaced_by);
+    return exec_done(s, st, "certificate");
+}
+
+int st_cert_printed(st_store *s, const char *number)
+{
+    sqlite3_stmt *st = q(s, Q_CERT_PRINTED);
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, number);
+    return exec_done(s, st, "certificate");
+}
+
+int st_certs_active(st_store *s, const char *comp, int (*fn)(void *ctx, const st_cert *c),
+                    void *ctx)
+{
+    sqlite3_stmt *st = q(s, Q_CERTS_ACTIVE);
+    int rc, stop = 0;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        st_cert c;
+        if (cert_row(s, st, &c)) {
+            sqlite3_reset(st);
+            return ST_ERROR;
+        }
+        stop = fn(ctx, &c);
+        st_cert_clear(&c);
+    }
+    sqlite3_reset(st);
+    if (!stop && rc != SQLITE_DONE)
+        return db_fail(s, "certificates");
     return ST_OK;
 }

@@ -185,6 +185,31 @@ int st_ceremony_put(st_store *s, const char *comp, const char *event, const char
 /* The ceremony now: *event and *group malloc'd (the caller frees), both NULL when none. */
 int st_ceremony_get(st_store *s, const char *comp, char **event, char **group, long *step);
 
+/* ---- the certificate register: issued certificates, kept; revoked, never renumbered ---- */
+
+typedef struct st_cert {
+    char number[96], competition[64], event[64], holder[160]; /* holder: "A|entry|member" */
+    char sig[40], issued_at[48], revoked_at[48], replaced_by[96];
+    char *facts;             /* JSON as issued (malloc'd) */
+    char *revoked_why;       /* malloc'd, "" when not revoked */
+    long long prints;
+    bool revoked;
+} st_cert;
+/* Frees what a filled st_cert holds. */
+void st_cert_clear(st_cert *c);
+int st_cert_put(st_store *s, const char *comp, const char *event, const char *holder,
+                const char *number, const char *facts, const char *sig, const char *by);
+/* By number (ST_NOTFOUND when none); the active one of a holder (ST_NOTFOUND when none). */
+int st_cert_get(st_store *s, const char *number, st_cert *out);
+int st_cert_active(st_store *s, const char *comp, const char *holder, st_cert *out);
+/* Revokes number with why; replaced_by may be NULL (the holder lost the certificate). */
+int st_cert_revoke(st_store *s, const char *number, const char *why, const char *replaced_by);
+/* Counts one more printing of number. */
+int st_cert_printed(st_store *s, const char *number);
+/* Every active certificate of comp in issue order; fn returns non-zero to stop. */
+int st_certs_active(st_store *s, const char *comp, int (*fn)(void *ctx, const st_cert *c),
+                    void *ctx);
+
 /* ---- send-backs: a chief judge returns a judge's mark for review (退回复评) ---- */
 typedef struct st_sendback {
     const char *competition, *event, *entry, *criterion, *judge;

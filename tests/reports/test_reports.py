@@ -160,10 +160,17 @@ def test_rules_8_numbers_are_unique_and_printing_again_gives_the_same_numbers():
     assert numbers_and_codes(os.path.join(again, "certificates.pdf")) == first
     assert len({n for n, _ in first}) == len(first)
     # A custom pattern is followed, and a pattern that would repeat numbers is refused.
+    # (A fresh database: in DB these certificates are issued already, and an issued
+    # certificate keeps its number whatever the pattern says now.)
     custom = os.path.join(TMP, "custom")
-    run("certificates", DEMO, "--out", custom, "--db", DB, "--pattern", "ZS{year}{kind}{seq:5}")
+    run("certificates", DEMO, "--out", custom, "--db", os.path.join(TMP, "custom.db"), "--pattern",
+        "ZS{year}{kind}{seq:5}")
     nums = [n for n, _ in numbers_and_codes(os.path.join(custom, "certificates.pdf"))]
     assert nums[0] == "ZS2026A00001" and len(set(nums)) == len(nums), nums[:3]
+    kept = os.path.join(TMP, "kept")
+    run("certificates", DEMO, "--out", kept, "--db", DB, "--pattern", "ZS{year}{kind}{seq:5}",
+        "--no-split")
+    assert numbers_and_codes(os.path.join(kept, "certificates.pdf")) == first
     code, _, err = run("certificates", DEMO, "--out", custom, "--db", DB, "--pattern",
                        "{code}-{event}", ok=False)
     assert code == 2 and "has no {seq}" in err, err
@@ -350,6 +357,122 @@ def test_server_serves_certificates_of_locked_events_and_verify_answers_for_them
         assert rc == 1 and "NOT GENUINE" in out, out
     finally:
         srv.stop()
+
+
+@test
+def test_the_register_keeps_issued_numbers_and_revokes_only_what_arbitration_changed():
+    """Issue 15: certificates are issued, not recomputed. After arbitration changes E01 and it is
+    locked again, a certificate whose facts still hold keeps its number and code; one whose
+    facts changed verifies as 已作废 and names its replacement, which verifies."""
+    import uuid
+    srv = Server(demo=True)
+    try:
+        admin = srv.admin()
+        C = "/api/competitions/YN2026"
+        pdf1 = os.path.join(TMP, "reg-1.pdf")
+        status, _, body = srv.request("GET", C + "/reports/certificates.pdf", token=admin)
+        assert status == 200
+        open(pdf1, "wb").write(body)
+        first = numbers_and_codes(pdf1)
+        # Printing again: the same numbers and codes, and the same bytes.
+        body2 = srv.request("GET", C + "/reports/certificates.pdf", token=admin)[2]
+        assert body2 == body, "printing again changed the PDF"
+        # Every printed certificate is in the register, as printed (read from the database;
+        # /verify answers a phone a few times a minute, not a test hundreds of times).
+        db = sqlite3.connect(srv.db)
+        reg = {n: (sg, json.loads(f)) for n, sg, f in db.execute(
+            "SELECT number, sig, facts FROM certificates WHERE revoked_at IS NULL")}
+        db.close()
+        assert {n: sg for n, (sg, _) in reg.items()} == dict(first), "register != printed"
+        facts1 = {n: f for n, (_, f) in reg.items()}
+        # Arbitration: E01 unlocked, the lowest-ranked award winner of 职工组 corrected upwards.
+        arb = srv.login("zhongcai", "demo-zhongcai")
+        assert srv.json("POST", C + "/events/E01/unlock", {"reason": "申诉复核：评分有误"},
+                        arb)[0] == 200
+        results = srv.json("GET", C + "/results", token=admin)[1]
+        g = next(x for x in results["rankings"] if x["event"] == "E01" and x["group"] == "职工组")
+        low = max((e for e in g["entries"] if e["award"]), key=lambda e: e["rank"])
+        for judge in ("J01", "J02", "J03", "J04", "J05"):
+            for crit, score in (("A", 20), ("B", 60)):
+                st, doc = srv.json("POST", C + "/corrections",
+                                   {"id": str(uuid.uuid4()), "entry": low["entry"],
+                                    "criterion": crit, "judge": judge, "score": score,
+                                    "reason": "仲裁决定更正"}, admin)
+                assert st == 201, doc
+        chief = srv.login(judge="J01", pin=demo_pin("J01"))
+        st, doc = srv.json("POST", C + "/events/E01/lock", {}, chief)
+        assert st == 200, doc
+        assert srv.json("POST", C + "/events/E01/publish", {}, admin)[0] == 200
+        pdf2 = os.path.join(TMP, "reg-2.pdf")
+        status, _, body = srv.request("GET", C + "/reports/certificates.pdf", token=admin)
+        assert status == 200, body[:300]
+        open(pdf2, "wb").write(body)
+        second = dict(numbers_and_codes(pdf2))
+        db = sqlite3.connect(srv.db)
+        rows = {n: (sg, json.loads(f), rv, why, by) for n, sg, f, rv, why, by in db.execute(
+            "SELECT number, sig, facts, revoked_at, revoked_why, replaced_by FROM certificates")}
+        db.close()
+        kept = revoked = 0
+        for number, sig in first:
+            _, old, revoked_at, why, new = rows[number]
+            if revoked_at is None:
+                assert second.get(number) == sig, ("a kept certificate changed", number)
+                kept += 1
+                continue
+            assert why and number not in second, (number, why)
+            if new:
+                assert new in second and new not in dict(first), (number, new)
+                now = rows[new][1]
+                assert now["name"] == old["name"] and rows[new][2] is None, (old, now)
+                changed = {k for k in ("rank", "award", "level", "group") if now.get(k) != old.get(k)}
+                assert changed, ("revoked though nothing changed", old, now)
+            revoked += 1
+        assert kept >= 1 and revoked >= 2, (kept, revoked)
+        assert sorted(second) == sorted(n for n, r in rows.items() if r[2] is None)
+        # What a phone sees: a kept one is genuine, a revoked one says 已作废 and names its
+        # replacement, which is genuine.
+        k = next(n for n, sg in first if rows[n][2] is None)
+        st, doc = srv.json("GET", "/verify/%s?sig=%s&format=json" % (k, dict(first)[k]))
+        assert st == 200 and doc["genuine"], doc
+        gone = next(n for n, sg in first if rows[n][2] is not None and rows[n][4])
+        st, doc = srv.json("GET", "/verify/%s?sig=%s&format=json" % (gone, dict(first)[gone]))
+        assert st == 410 and doc["revoked"] and doc["certificate"]["replaced_by"] == rows[gone][4]
+        new = rows[gone][4]
+        st, doc = srv.json("GET", "/verify/%s?sig=%s&format=json" % (new, second[new]))
+        assert st == 200 and doc["genuine"], doc
+        # The page a phone shows for a revoked certificate.
+        page = srv.request("GET", "/verify/%s?sig=%s" % (gone, dict(first)[gone]))[2].decode()
+        assert "已作废" in page and "作废原因" in page, page[:400]
+    finally:
+        srv.stop()
+
+
+@test
+def test_verify_reads_the_register_across_a_hundred_competitions_in_one_database():
+    """Issue 15: verification looks a number up in the register, so the 100th competition's
+    certificates verify as the first's do (the old way rebuilt at most 64)."""
+    db = os.path.join(TMP, "hundred.db")
+    base = json.load(open(os.path.join(ROOT, "tests", "golden", "basic.in.json"), encoding="utf-8"))
+    for i in range(100):
+        doc = json.loads(json.dumps(base))
+        doc["competition"]["id"] = "C%03d" % i
+        doc["competition"]["code"] = "C%03d" % i
+        f = os.path.join(TMP, "c%03d.json" % i)
+        json.dump(doc, open(f, "w", encoding="utf-8"), ensure_ascii=False)
+        run("certificates", f, "--out", os.path.join(TMP, "h"), "--db", db, "--no-split",
+            "--no-combined")
+    con = sqlite3.connect(db)
+    per = dict(con.execute("SELECT competition, count(*) FROM certificates GROUP BY competition"))
+    picks = [con.execute("SELECT number, sig FROM certificates WHERE competition = ? LIMIT 1",
+                         (c,)).fetchone() for c in ("C000", "C064", "C099")]
+    con.close()
+    assert len(per) == 100 and len(set(per.values())) == 1, per
+    for number, sig in picks:
+        rc, out, _ = run("verify", "http://x/verify/%s?sig=%s" % (number, sig), "--db", db)
+        assert rc == 0 and "genuine" in out, out
+        rc, out, _ = run("verify", "http://x/verify/%s?sig=%s" % (number, "0" * 32), "--db", db,
+                         ok=False)
+        assert rc == 1 and "NOT GENUINE" in out, out
 
 
 def fetch_pdf(srv, path, token, name):

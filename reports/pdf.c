@@ -317,6 +317,17 @@ void pdf_section(pdf_table *t, const char *title, const char *subtitle, const pd
     t->cols = cols;
     t->ncols = ncols;
     new_page(t);
+    if (ncols)
+        col_heads(t);
+}
+
+void pdf_heads(pdf_table *t, const pdf_col *cols, size_t ncols)
+{
+    t->cols = cols;
+    t->ncols = ncols;
+    if (t->y - 60 < MARGIN + FOOTER)
+        new_page(t);
+    t->y -= 8;
     col_heads(t);
 }
 

@@ -67,6 +67,8 @@ typedef struct pdf_table {
 /* Starts a section on a new page: title, subtitle, column heads. */
 void pdf_section(pdf_table *t, const char *title, const char *subtitle, const pdf_col *cols,
                  size_t ncols);
+/* Column heads where the page is now (after lines of text): the table that follows. */
+void pdf_heads(pdf_table *t, const pdf_col *cols, size_t ncols);
 /* One row; cells wrap inside their column and the row grows to fit. bold draws it heavier. */
 void pdf_row(pdf_table *t, const char *const *cells, bool bold);
 /* Lines of text after the table (notes, totals), kept on one page. */

@@ -104,6 +104,11 @@ int rp_certificates_pdf(const cf_competition *c, const cf_results *r, const rp_c
                         size_t n, const rp_opts *o, unsigned char **pdf, size_t *len, char *err,
                         size_t errcap);
 
+/* 仲裁决定书: one appeal as api_appeals.c records it (with "id", "event", "event_name" and, once
+ * confirmed, "delta"), on A4 portrait with the competition in the header. */
+int rp_decision_pdf(const json_t *appeal, const char *competition, const rp_opts *o,
+                    unsigned char **pdf, size_t *len, char *err, size_t errcap);
+
 /* 成绩公示表: one table per (event, group) of r whose include flag is true, page x/y in the
  * footer, signature lines for 裁判长 and 监督仲裁 after each group. certs (may be NULL) adds the
  * certificate numbers to the promotion column. */

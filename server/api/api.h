@@ -82,6 +82,24 @@ void api_discrepancy_accept(sv_server *, sv_request *, sv_response *);
 void api_sendback(sv_server *, sv_request *, sv_response *);
 void api_freeze(sv_server *, sv_request *, sv_response *);
 void api_ceremony_get(sv_server *, sv_request *, sv_response *);
+void api_appeals_list(sv_server *, sv_request *, sv_response *);
+void api_appeals_add(sv_server *, sv_request *, sv_response *);
+void api_appeal_review(sv_server *, sv_request *, sv_response *);
+void api_appeal_decide(sv_server *, sv_request *, sv_response *);
+void api_appeal_delta(sv_server *, sv_request *, sv_response *);
+void api_appeal_confirm(sv_server *, sv_request *, sv_response *);
+void api_appeal_window(sv_server *, sv_request *, sv_response *);
+void api_appeal_decision_pdf(sv_server *, sv_request *, sv_response *);
+/* Unlocking for an upheld appeal (api_appeals.c): keeps the event's results as they stood in
+ * the appeal. 0, or -1 after a reply. Inside the unlock's transaction. */
+int sv_appeal_unlock(sv_server *s, sv_comp *c, const char *event, json_t *appeal, const char *by,
+                     const char *reason, sv_response *rs);
+/* 0 when event may be published; -1 after a 409 (an appeal's changes are not confirmed, or
+ * changed since) or a 500. */
+int sv_appeals_block_publish(sv_server *s, sv_comp *c, const char *event, sv_response *rs);
+/* Every entry of c whose status, rank, total, award, promotions or cash differ between two
+ * results documents: [{entry, name, before, after}] (a new reference). */
+json_t *sv_results_delta(const sv_comp *c, json_t *before, json_t *after);
 void api_ceremony_post(sv_server *, sv_request *, sv_response *);
 void api_unfreeze(sv_server *, sv_request *, sv_response *);
 void api_sendback_confirm(sv_server *, sv_request *, sv_response *);

@@ -286,12 +286,14 @@ out:
 
 /* ---- draw, lock, unlock, publish ----------------------------------------------------------- */
 
-static int set_state(sv_server *s, sv_comp *c, const char *event, const st_event_state *st,
-                     const char *actor, const char *action, json_t *detail)
+/* Sets event's state with its audit row, in a transaction of its own or (in_txn) the
+ * caller's, which it then commits. */
+static int set_state_in(sv_server *s, sv_comp *c, const char *event, const st_event_state *st,
+                        const char *actor, const char *action, json_t *detail, bool in_txn)
 {
     long ev = cf_event_index(c->def, event);
     /* Publication shows the results themselves: a freeze (封榜) ends with it. */
-    if (st_begin(s->store) || st_event_put(s->store, c->id, event, st) ||
+    if ((!in_txn && st_begin(s->store)) || st_event_put(s->store, c->id, event, st) ||
         (st->published && st_freeze_put(s->store, c->id, event, NULL, actor)) ||
         sv_audit(s, actor, action, c->id, detail) || st_commit(s->store)) {
         st_rollback(s->store);
@@ -300,6 +302,12 @@ static int set_state(sv_server *s, sv_comp *c, const char *event, const st_event
     if (ev >= 0)
         sv_live_event(s, c, (size_t)ev);
     return ST_OK;
+}
+
+static int set_state(sv_server *s, sv_comp *c, const char *event, const st_event_state *st,
+                     const char *actor, const char *action, json_t *detail)
+{
+    return set_state_in(s, c, event, st, actor, action, detail, false);
 }
 
 /* The competition and event of the path and the event's state: 0, or -1 after a 404 or 500. */
@@ -512,7 +520,7 @@ void api_lock(sv_server *s, sv_request *rq, sv_response *rs)
 void api_unlock(sv_server *s, sv_request *rq, sv_response *rs)
 {
     sv_comp *c;
-    json_t *body = NULL, *reason;
+    json_t *body = NULL, *reason, *appeal;
     st_event_state st;
     bool was_published;
     long ev;
@@ -532,9 +540,24 @@ void api_unlock(sv_server *s, sv_request *rq, sv_response *rs)
     /* Results that may change are no longer the published ones. */
     was_published = st.published;
     st.locked = st.published = false;
-    if (set_state(s, c, rq->seg[3], &st, rq->who.name, "unlock",
-                  json_pack("{s:s,s:s,s:b}", "event", rq->seg[3], "reason",
-                            json_string_value(reason), "was_published", was_published))) {
+    appeal = json_object_get(body, "appeal");
+    json_t *detail = json_pack("{s:s,s:s,s:b}", "event", rq->seg[3], "reason",
+                               json_string_value(reason), "was_published", was_published);
+    if (appeal)
+        json_object_set(detail, "appeal", appeal);
+    /* An upheld appeal keeps the results as they stood, in the unlock's transaction. */
+    if (st_begin(s->store)) {
+        json_decref(detail);
+        sv_store_error(s, rs);
+        goto out;
+    }
+    if (appeal && sv_appeal_unlock(s, c, rq->seg[3], appeal, rq->who.name,
+                                   json_string_value(reason), rs)) {
+        json_decref(detail);
+        st_rollback(s->store);
+        goto out;
+    }
+    if (set_state_in(s, c, rq->seg[3], &st, rq->who.name, "unlock", detail, true)) {
         sv_store_error(s, rs);
         goto out;
     }
@@ -560,6 +583,8 @@ void api_publish(sv_server *s, sv_request *rq, sv_response *rs)
         sv_error(rs, 409, NULL, "event %s is published already", rq->seg[3]);
         return;
     }
+    if (sv_appeals_block_publish(s, c, rq->seg[3], rs))
+        return;
     st.published = true;
     if (set_state(s, c, rq->seg[3], &st, rq->who.name, "publish",
                   json_pack("{s:s}", "event", rq->seg[3]))) {

@@ -18,7 +18,8 @@ static const char *const tables[] = {"users",      "sessions", "devices", "compe
                                      "judge_pins", "marks",    "event_state", "numbers",
                                      "accepted",   "audit",    "settings", "keyings", "counters",
                                      "sendbacks", "freezes",
-                                     "ceremonies", "certificates"};
+                                     "ceremonies", "certificates",
+                                     "appeals", "appeal_windows"};
 #define N_TABLES (sizeof tables / sizeof *tables)
 
 static int fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

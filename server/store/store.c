@@ -103,6 +103,13 @@ static const char *const migrations[] = {
     "  revoked_at TEXT, revoked_why TEXT, replaced_by TEXT);"
     "CREATE UNIQUE INDEX certificates_active ON certificates(competition, holder)"
     "  WHERE revoked_at IS NULL;",
+    /* 11: appeals (申诉) and each event's appeal window; an appeal's record is one JSON document
+     * (who, what, when, state and every step, the results before and the confirmed delta) */
+    "CREATE TABLE appeals(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  competition TEXT NOT NULL REFERENCES competitions(id), event TEXT NOT NULL,"
+    "  doc TEXT NOT NULL);"
+    "CREATE TABLE appeal_windows(competition TEXT NOT NULL REFERENCES competitions(id),"
+    "  event TEXT NOT NULL, minutes INTEGER NOT NULL, PRIMARY KEY (competition, event));",
 };
 
 enum {
@@ -120,6 +127,7 @@ enum {
     Q_KEYING_PUT, Q_KEYINGS, Q_KEYINGS_CLEAR, Q_KEYINGS_ALL, Q_COUNTER_NEXT, Q_COUNTER_GET,
     Q_SENDBACK_PUT, Q_SENDBACK_CLOSE, Q_SENDBACKS_OPEN, Q_FREEZE_PUT, Q_FREEZE_DEL, Q_FREEZE_GET,
     Q_CEREMONY_PUT, Q_CEREMONY_DEL, Q_CEREMONY_GET,
+    Q_APPEAL_ADD, Q_APPEAL_PUT, Q_APPEAL_GET, Q_APPEALS, Q_WINDOW_PUT, Q_WINDOW_GET,
     Q_CERT_PUT, Q_CERT_GET, Q_CERT_ACTIVE, Q_CERT_REVOKE, Q_CERT_PRINTED, Q_CERTS_ACTIVE,
     Q_REPLOG_COMMIT, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
     Q_COUNT
@@ -207,6 +215,13 @@ static const char *const sql[Q_COUNT] = {
                        "grp = ?3, step = ?4, by = ?5, at = ?6",
     [Q_CEREMONY_DEL] = "DELETE FROM ceremonies WHERE competition = ?1",
     [Q_CEREMONY_GET] = "SELECT event, grp, step FROM ceremonies WHERE competition = ?1",
+    [Q_APPEAL_ADD] = "INSERT INTO appeals(competition, event, doc) VALUES (?1, ?2, ?3)",
+    [Q_APPEAL_PUT] = "UPDATE appeals SET doc = ?3 WHERE competition = ?1 AND id = ?2",
+    [Q_APPEAL_GET] = "SELECT event, doc FROM appeals WHERE competition = ?1 AND id = ?2",
+    [Q_APPEALS] = "SELECT id, event, doc FROM appeals WHERE competition = ?1 ORDER BY id",
+    [Q_WINDOW_PUT] = "INSERT INTO appeal_windows(competition, event, minutes) VALUES (?1, ?2, ?3) "
+                     "ON CONFLICT(competition, event) DO UPDATE SET minutes = ?3",
+    [Q_WINDOW_GET] = "SELECT minutes FROM appeal_windows WHERE competition = ?1 AND event = ?2",
     [Q_CERT_PUT] = "INSERT INTO certificates(number, competition, event, holder, facts, sig, "
                    "issued_at, issued_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [Q_CERT_GET] = "SELECT number, competition, event, holder, facts, sig, issued_at, prints, "
@@ -1554,5 +1569,93 @@ int st_certs_active(st_store *s, const char *comp, int (*fn)(void *ctx, const st
     sqlite3_reset(st);
     if (!stop && rc != SQLITE_DONE)
         return db_fail(s, "certificates");
+    return ST_OK;
+}
+
+/* ---- appeals (申诉) ------------------------------------------------------------------------------ */
+
+int st_appeal_add(st_store *s, const char *comp, const char *event, const char *doc, long long *id)
+{
+    sqlite3_stmt *st = q(s, Q_APPEAL_ADD);
+    int rc;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    bind_text(st, 2, event);
+    bind_text(st, 3, doc);
+    if ((rc = exec_done(s, st, "appeal")))
+        return rc;
+    *id = sqlite3_last_insert_rowid(s->db);
+    return ST_OK;
+}
+
+int st_appeal_put(st_store *s, const char *comp, long long id, const char *doc)
+{
+    sqlite3_stmt *st = q(s, Q_APPEAL_PUT);
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    sqlite3_bind_int64(st, 2, id);
+    bind_text(st, 3, doc);
+    return exec_done(s, st, "appeal");
+}
+
+int st_appeal_get(st_store *s, const char *comp, long long id, char event[64], char **doc)
+{
+    sqlite3_stmt *st = q(s, Q_APPEAL_GET);
+    int rc;
+    *doc = NULL;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    sqlite3_bind_int64(st, 2, id);
+    if ((rc = step_one(s, st, "appeal")))
+        return rc;
+    snprintf(event, 64, "%s", col(st, 0));
+    *doc = strdup(col(st, 1));
+    sqlite3_reset(st);
+    return *doc ? ST_OK : st_fail(s, "appeal: out of memory");
+}
+
+int st_appeals_each(st_store *s, const char *comp,
+                    int (*fn)(void *ctx, long long id, const char *event, const char *doc),
+                    void *ctx)
+{
+    sqlite3_stmt *st = q(s, Q_APPEALS);
+    int rc, stop = 0;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        stop = fn(ctx, sqlite3_column_int64(st, 0), col(st, 1), col(st, 2));
+    sqlite3_reset(st);
+    if (!stop && rc != SQLITE_DONE)
+        return db_fail(s, "appeals");
+    return ST_OK;
+}
+
+int st_appeal_window_put(st_store *s, const char *comp, const char *event, long minutes)
+{
+    sqlite3_stmt *st = q(s, Q_WINDOW_PUT);
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    bind_text(st, 2, event);
+    sqlite3_bind_int64(st, 3, minutes);
+    return exec_done(s, st, "appeal window");
+}
+
+int st_appeal_window_get(st_store *s, const char *comp, const char *event, long *minutes)
+{
+    sqlite3_stmt *st = q(s, Q_WINDOW_GET);
+    int rc;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    bind_text(st, 2, event);
+    if ((rc = step_one(s, st, "appeal window")))
+        return rc;
+    *minutes = (long)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
     return ST_OK;
 }

@@ -185,6 +185,20 @@ int st_ceremony_put(st_store *s, const char *comp, const char *event, const char
 /* The ceremony now: *event and *group malloc'd (the caller frees), both NULL when none. */
 int st_ceremony_get(st_store *s, const char *comp, char **event, char **group, long *step);
 
+/* ---- appeals (申诉): one JSON document per appeal (api_appeals.c says what it holds) ---- */
+
+int st_appeal_add(st_store *s, const char *comp, const char *event, const char *doc, long long *id);
+int st_appeal_put(st_store *s, const char *comp, long long id, const char *doc);
+/* ST_NOTFOUND when comp has no appeal id; *doc malloc'd. */
+int st_appeal_get(st_store *s, const char *comp, long long id, char event[64], char **doc);
+/* Every appeal of comp in the order received; fn returns non-zero to stop. */
+int st_appeals_each(st_store *s, const char *comp,
+                    int (*fn)(void *ctx, long long id, const char *event, const char *doc),
+                    void *ctx);
+/* An event's appeal window in minutes from publication; ST_NOTFOUND when never set. */
+int st_appeal_window_put(st_store *s, const char *comp, const char *event, long minutes);
+int st_appeal_window_get(st_store *s, const char *comp, const char *event, long *minutes);
+
 /* ---- the certificate register: issued certificates, kept; revoked, never renumbered ---- */
 
 typedef struct st_cert {

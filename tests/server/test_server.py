@@ -186,6 +186,17 @@ def test_authorization_matrix_every_endpoint_every_role():
             ("POST", C + "/events/E01/freeze", {}, dict(rest=403, admin=409, anon=401)),
             ("POST", C + "/events/E01/unfreeze", {}, dict(rest=403, admin=409, anon=401)),
             ("POST", C + "/events/E09/freeze", {}, dict(rest=403, admin=404, anon=401)),
+            # Appeals (申诉): recorded by the organizer, decided by arbitration (no appeal 1 yet).
+            ("GET", C + "/appeals", None, dict(rest=403, admin=200, arbitration=200, anon=401)),
+            ("POST", C + "/appeals", {}, dict(rest=403, admin=400, anon=401)),
+            ("POST", C + "/appeals/1/review", {}, dict(rest=403, arbitration=404, anon=401)),
+            ("POST", C + "/appeals/1/decide", {}, dict(rest=403, arbitration=404, anon=401)),
+            ("GET", C + "/appeals/1/delta", None, dict(rest=403, admin=404, arbitration=404,
+                                                       anon=401)),
+            ("POST", C + "/appeals/1/confirm", {}, dict(rest=403, arbitration=404, anon=401)),
+            ("GET", C + "/appeals/1/decision.pdf", None, dict(rest=403, admin=404,
+                                                              arbitration=404, anon=401)),
+            ("POST", C + "/events/E01/appeal-window", {}, dict(rest=403, admin=400, anon=401)),
             # The award ceremony (颁奖) is the organizer's to run.
             ("GET", C + "/ceremony", None, dict(rest=403, admin=200, anon=401)),
             ("POST", C + "/ceremony", {}, dict(rest=403, admin=400, anon=401)),

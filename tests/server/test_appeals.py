@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Appeals (申诉) and arbitration (管理办法 第三十一条, issue 15): the record and its window, the
+states with a written reason each, an upheld appeal changing results only through unlock →
+corrections → lock, the delta arbitration must confirm before publishing again, and the
+decision (仲裁决定书) as a PDF. Real server, real SQLite, real HTTP."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import BIN, Server, demo_pin, new_id, summary, test  # noqa: E402
+
+C = "/api/competitions/YN2026"
+FIELDS = ("status", "rank", "total", "award", "promotions", "cash")
+
+
+def e01(srv, token):
+    doc = srv.json("GET", C + "/results", token=token)[1]
+    return {e["entry"]: dict({k: e.get(k) for k in FIELDS}, group=g["group"])
+            for g in doc["rankings"] if g["event"] == "E01" for e in g["entries"]}
+
+
+@test
+def test_an_appeal_upheld_changes_results_only_through_unlock_correct_lock_and_a_confirmed_delta():
+    srv = Server(demo=True)
+    try:
+        admin, arb = srv.admin(), srv.login("zhongcai", "demo-zhongcai")
+        before = e01(srv, admin)
+        low = max((k for k, v in before.items() if v["award"]), key=lambda k: before[k]["rank"])
+        body = {"event": "E01", "entry": low, "appellant": "杨某（领队）",
+                "subject": "零件加工 B 项：量具读数有误，请求复核"}
+        # Bad records change nothing, and name the field.
+        for bad, field in (({"entry": low}, "event"), (dict(body, event="E09"), "event"),
+                           (dict(body, appellant=""), "appellant"),
+                           (dict(body, subject=None), "subject"),
+                           (dict(body, received_at="yesterday"), "received_at"),
+                           (dict(body, received_at="2099-01-01T00:00:00Z"), "received_at")):
+            st, err = srv.json("POST", C + "/appeals", bad, admin)
+            assert st == 400 and err.get("field") == field, (bad, st, err)
+        st, err = srv.json("POST", C + "/appeals", dict(body, event="E02", entry="E02-W01"), admin)
+        assert st == 409 and err["field"] == "event", err          # E02 is not published
+        assert srv.json("POST", C + "/appeals", body, arb)[0] == 403
+        assert srv.json("GET", C + "/appeals", token=admin)[1]["appeals"] == []
+
+        # In the window (default 120 minutes): on time. With none left: recorded, marked late.
+        st, a = srv.json("POST", C + "/appeals", body, admin)
+        assert st == 201 and a["late"] is False and a["state"] == "received" and \
+            a["window_minutes"] == 120 and a["number"], a
+        assert srv.json("POST", C + "/events/E01/appeal-window", {"minutes": 0}, admin)[0] == 200
+        time.sleep(1.1)   # the demo published E01 when it started: now is past a 0-minute window
+        st, late = srv.json("POST", C + "/appeals", dict(body, subject="逾期：C 项"), admin)
+        assert st == 201 and late["late"] is True, late
+        assert srv.json("POST", C + "/events/E01/appeal-window", {"minutes": -1},
+                        admin)[1]["field"] == "minutes"
+
+        # States: received → under_review → upheld/rejected, by arbitration, with reasons.
+        A, L = "%s/appeals/%d" % (C, a["id"]), "%s/appeals/%d" % (C, late["id"])
+        assert srv.json("POST", A + "/decide", {"decision": "upheld", "reason": "复核"},
+                        arb)[0] == 409                                   # not reviewed yet
+        assert srv.json("POST", A + "/review", {"reason": "x"}, arb)[1]["field"] == "reason"
+        assert srv.json("POST", A + "/review", {"reason": "受理，调取评分记录"}, admin)[0] == 403
+        assert srv.json("POST", A + "/review", {"reason": "受理，调取评分记录"}, arb)[0] == 200
+        assert srv.json("POST", A + "/review", {"reason": "再次受理"}, arb)[0] == 409
+        assert srv.json("POST", A + "/decide", {"decision": "maybe", "reason": "复核"},
+                        arb)[1]["field"] == "decision"
+        st, doc = srv.json("POST", A + "/decide",
+                           {"decision": "upheld", "reason": "量具读数确有误，B 项应予更正"}, arb)
+        assert st == 200 and doc["state"] == "upheld" and \
+            [h["state"] for h in doc["history"]] == ["received", "under_review", "upheld"], doc
+
+        # A rejected appeal changes nothing, and cannot unlock.
+        assert srv.json("POST", L + "/review", {"reason": "受理"}, arb)[0] == 200
+        assert srv.json("POST", L + "/decide", {"decision": "rejected",
+                                                "reason": "逾期且理由不足"}, arb)[0] == 200
+        assert e01(srv, admin) == before
+        st, err = srv.json("POST", C + "/events/E01/unlock",
+                           {"reason": "申诉复核", "appeal": late["id"]}, arb)
+        assert st == 409 and err["field"] == "appeal", err
+        assert srv.json("GET", C, token=admin)[1]["events"][0]["published"] is True
+
+        # Upheld: unlock naming the appeal, correct, lock.
+        assert srv.json("POST", C + "/events/E01/unlock",
+                        {"reason": "申诉成立，复核 B 项", "appeal": a["id"]}, arb)[0] == 200
+        assert srv.json("POST", C + "/events/E01/appeal-window", {"minutes": 120}, admin)[0] == 200
+        for judge in ("J01", "J02", "J03", "J04", "J05"):
+            for crit, score in (("A", 20), ("B", 60)):
+                st, doc = srv.json("POST", C + "/corrections",
+                                   {"id": new_id(), "entry": low, "criterion": crit,
+                                    "judge": judge, "score": score, "reason": "仲裁决定更正"},
+                                   admin)
+                assert st == 201, doc
+        assert srv.json("POST", A + "/confirm", {}, arb)[0] == 409     # not locked yet
+        chief = srv.login(judge="J01", pin=demo_pin("J01"))
+        assert srv.json("POST", C + "/events/E01/lock", {}, chief)[0] == 200
+        st, err = srv.json("POST", C + "/events/E01/publish", {}, admin)
+        assert st == 409 and "confirm" in err["error"], err
+
+        # The delta lists exactly the entries whose results changed.
+        after = e01(srv, admin)
+        changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+        assert low in changed and len(changed) >= 2, changed
+        st, d = srv.json("GET", A + "/delta", token=arb)
+        assert st == 200 and [x["entry"] for x in d["delta"]] == changed, d
+        for x in d["delta"]:
+            assert x["before"] == before[x["entry"]] and x["after"] == after[x["entry"]], x
+        assert srv.json("POST", A + "/confirm", {}, admin)[0] == 403
+        st, doc = srv.json("POST", A + "/confirm", {}, arb)
+        assert st == 200 and doc["confirmed_by"] == "zhongcai" and \
+            len(doc["delta"]) == len(changed), doc
+        assert srv.json("POST", C + "/events/E01/publish", {}, admin)[0] == 200
+
+        # 仲裁决定书: the appeal, the steps, the decision, every changed entry.
+        st, headers, pdf = srv.request("GET", A + "/decision.pdf", token=arb)
+        assert st == 200 and pdf.startswith(b"%PDF"), (st, pdf[:200])
+        path = os.path.join(tempfile.mkdtemp(), "decision.pdf")
+        open(path, "wb").write(pdf)
+        text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True,
+                              check=True).stdout.decode().replace(" ", "")
+        for want in ["仲裁决定书", "杨某（领队）", "申诉成立", "量具读数确有误"] + changed:
+            assert want.replace(" ", "") in text, (want, text[:1500])
+        assert srv.request("GET", L + "/decision.pdf", token=admin)[0] == 200
+        listed = srv.json("GET", C + "/appeals", token=arb)[1]
+        assert [x["state"] for x in listed["appeals"]] == ["upheld", "rejected"] and \
+            "before" not in listed["appeals"][0], listed
+    finally:
+        srv.stop()
+    # Every step is in the audit chain, and the chain is intact.
+    p = subprocess.run([BIN, "audit", "verify", "--db", srv.db], capture_output=True, timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
+    import sqlite3
+    db = sqlite3.connect(srv.db)
+    acts = [a for (a,) in db.execute("SELECT action FROM audit WHERE action LIKE 'appeal%'")]
+    db.close()
+    assert acts.count("appeal") == 2 and acts.count("appeal_review") == 2 and \
+        acts.count("appeal_decide") == 2 and acts.count("appeal_confirm") == 1, acts
+
+
+if __name__ == "__main__":
+    summary()

@@ -12,8 +12,8 @@
   const TA = T.admin;
   const $ = (id) => document.getElementById(id);
   const NAV = {
-    admin: ['events', 'review', 'setup', 'keying', 'times', 'judges', 'downloads', 'audit'],
-    arbitration: ['events', 'review', 'times', 'downloads', 'audit'],
+    admin: ['events', 'review', 'setup', 'keying', 'times', 'judges', 'downloads', 'appeals', 'audit'],
+    arbitration: ['events', 'review', 'times', 'appeals', 'downloads', 'audit'],
     chief: ['events', 'review', 'times'],
     clerk: ['keying'],
     timekeeper: ['times'],
@@ -167,7 +167,7 @@
     if (ws) { const old = ws; ws = null; old.close(); }
   }
   function liveRefresh() {
-    if (refreshTimer || !session || (section !== 'events' && section !== 'review')) return;
+    if (refreshTimer || !session || !['events', 'review', 'appeals'].includes(section)) return;
     refreshTimer = setTimeout(() => {
       refreshTimer = null;
       const typing = [...$(section).querySelectorAll('input, textarea')].some((i) => i.value && i.type !== 'hidden') ||
@@ -187,7 +187,7 @@
   }
 
   async function render() {
-    for (const s of ['events', 'review', 'setup', 'keying', 'times', 'judges', 'downloads', 'audit']) $(s).hidden = s !== section;
+    for (const s of ['events', 'review', 'setup', 'keying', 'times', 'judges', 'downloads', 'appeals', 'audit']) $(s).hidden = s !== section;
     const box = $(section);
     if (!comp && section !== 'setup') {
       box.textContent = '';
@@ -195,7 +195,7 @@
       return;
     }
     const fresh = await { events: renderEvents, review: renderReview, setup: renderSetup, keying: renderKeying, times: renderTimes,
-      judges: renderJudges, downloads: renderDownloads, audit: renderAudit }[section]();
+      judges: renderJudges, downloads: renderDownloads, appeals: renderAppeals, audit: renderAudit }[section]();
     box.textContent = '';
     box.append(fresh);
   }
@@ -772,6 +772,109 @@
         el('td', { title: a.action }, TA.actionNames[a.action] || a.action),
         el('td', { class: 'detail' }, detailText(a.detail))))));
     return out;
+  }
+
+  // Appeals (申诉): the organizer records one; arbitration reviews and decides, each step with a
+  // reason; an upheld appeal unlocks its event, and after the chief judge locks again arbitration
+  // confirms the changes before the organizer may publish. The server decides every rule.
+  async function renderAppeals() {
+    // Event states decide the buttons; a lock made elsewhere must show here.
+    const fresh = await call('GET', C());
+    if (fresh && fresh.status === 200) comp = fresh.doc;
+    const r = await call('GET', C() + '/appeals');
+    const out = el('div', {}, el('h2', {}, TA.nav.appeals));
+    if (!r || r.status !== 200) { out.append(el('p', { class: 'msg' }, r ? errorText(T, r) : '')); return out; }
+    if (session.role === 'admin') {
+      const evSel = el('select', { name: 'event', 'aria-label': TA.event }, comp.events.filter((e) => e.published).map((e) => el('option', { value: e.id }, e.id + ' ' + e.name)));
+      const f = el('form', { class: 'card keyform', id: 'appealForm', onsubmit: async (e) => {
+        e.preventDefault();
+        const who = f.who.value.trim();
+        const body = { event: evSel.value, appellant: f.appellant.value.trim(), subject: f.subject.value.trim() };
+        if (/^\d+$/.test(who)) body.number = who; else body.entry = who;
+        if (f.received.value) body.received_at = new Date(f.received.value).toISOString().replace(/\.\d+Z$/, 'Z');
+        const x = await act('POST', C() + '/appeals', body, TA.appealAdded);
+        if (x && x.status === 201 && x.doc.late) say(TA.appealLate(x.doc.id), false);
+      } },
+      el('strong', {}, TA.appealTitle), el('p', { class: 'muted' }, TA.appealNote(r.doc.default_window)),
+      el('div', { class: 'row' },
+        el('label', {}, TA.event, evSel),
+        el('label', {}, TA.appealWho, el('input', { name: 'who', required: true, size: 10, autocomplete: 'off', placeholder: 'E01-W10 / 09' })),
+        el('label', {}, TA.appellant, el('input', { name: 'appellant', required: true, size: 12, autocomplete: 'off' })),
+        el('label', {}, TA.receivedAt, el('input', { name: 'received', type: 'datetime-local' }))),
+      el('div', { class: 'row' },
+        el('label', { class: 'grow' }, TA.subject, el('input', { name: 'subject', required: true, size: 60, autocomplete: 'off' })),
+        el('button', { type: 'submit', class: 'primary', 'data-act': 'addAppeal' }, TA.appealAdd)));
+      out.append(f);
+    }
+    const list = r.doc.appeals;
+    if (!list.length) { out.append(el('div', { class: 'card' }, TA.noAppeals)); return out; }
+    const tbl = el('table', { class: 'grid', id: 'appealsTable' },
+      el('tr', {}, [TA.appealNo, TA.event, TA.appealWho, TA.appellant, TA.subject, TA.receivedAt, TA.state, TA.actions].map((h) => el('th', {}, h))));
+    for (const a of list) {
+      const acts = el('div', { class: 'acts' });
+      const reason = () => el('input', { 'aria-label': TA.reason, placeholder: TA.reasonShort, size: 14, autocomplete: 'off' });
+      const ev = comp.events.find((e) => e.id === a.event) || {};
+      if (session.role === 'arbitration' && a.state === 'received') {
+        const rs = reason();
+        acts.append(rs, el('button', { type: 'button', 'data-act': 'review', onclick: () => withReason(rs, () => act('POST', C() + '/appeals/' + a.id + '/review', { reason: rs.value.trim() }, TA.reviewed)) }, TA.reviewAppeal));
+      }
+      if (session.role === 'arbitration' && a.state === 'under_review') {
+        const rs = reason();
+        acts.append(rs,
+          el('button', { type: 'button', class: 'primary', 'data-act': 'uphold', onclick: () => withReason(rs, () => act('POST', C() + '/appeals/' + a.id + '/decide', { decision: 'upheld', reason: rs.value.trim() }, TA.decided)) }, TA.uphold),
+          el('button', { type: 'button', 'data-act': 'reject', onclick: () => withReason(rs, () => act('POST', C() + '/appeals/' + a.id + '/decide', { decision: 'rejected', reason: rs.value.trim() }, TA.decided)) }, TA.reject));
+      }
+      const unlocked = (a.history || []).some((h) => h.state === 'unlocked');
+      if (session.role === 'arbitration' && a.state === 'upheld' && ev.locked && !unlocked) {
+        const rs = reason();
+        acts.append(rs, el('button', { type: 'button', class: 'danger', 'data-act': 'unlockAppeal', onclick: () => withReason(rs, () => act('POST', C() + '/events/' + a.event + '/unlock', { reason: rs.value.trim(), appeal: a.id }, TA.unlockedForAppeal)) }, TA.unlockForAppeal));
+      }
+      if (unlocked) {
+        acts.append(el('button', { type: 'button', 'data-act': 'delta', onclick: () => { openDelta = a.id; render(); } }, a.delta ? TA.deltaConfirmed(a.delta.length) : TA.showDelta));
+      }
+      if (a.state === 'upheld' || a.state === 'rejected') {
+        acts.append(el('button', { type: 'button', 'data-download': 'appeal-' + a.id, onclick: () => download(C() + '/appeals/' + a.id + '/decision.pdf', comp.id + '-appeal-' + a.id + '.pdf') }, TA.decisionPdf));
+      }
+      tbl.append(el('tr', { 'data-appeal': a.id },
+        el('td', { class: 'num' }, a.id),
+        el('td', {}, a.event + ' ' + (ev.name || '')),
+        el('td', {}, a.entry + (a.number ? '（' + a.number + '）' : '')),
+        el('td', {}, a.appellant),
+        el('td', { class: 'detail' }, a.subject),
+        el('td', { class: 'when' }, beijing(a.received_at), a.late ? el('span', { class: 'badge late' }, TA.late) : ''),
+        el('td', {}, el('span', { class: 'badge ' + a.state }, TA.appealStates[a.state] || a.state)),
+        el('td', {}, acts)));
+    }
+    out.append(el('div', { class: 'card wide' }, tbl));
+    const open = list.find((a) => a.id === openDelta);
+    if (open) { const card = await deltaCard(open); if (card) out.append(card); }
+    return out;
+  }
+
+  function withReason(input, go) {
+    if (input.value.trim().length < 2) { say(TA.reasonNeeded); input.focus(); return; }
+    go();
+  }
+
+  // The changes an upheld appeal made, before → after; arbitration confirms them once the event
+  // is locked again, and only then may it be published.
+  let openDelta = null;   // the appeal whose changes are shown, kept across refreshes
+  async function deltaCard(a) {
+    const r = await call('GET', C() + '/appeals/' + a.id + '/delta');
+    if (!r) return null;
+    if (r.status !== 200) { say(errorText(T, r)); return null; }
+    const side = (f) => !f ? '—' : (f.rank != null ? TA.rankN(f.rank) : '—') + (f.total ? ' · ' + f.total : '') + (f.award ? ' · ' + f.award : '') +
+      (f.promotions || []).filter((p) => p.to).map((p) => ' · ' + TA.promotedTo(p.to)).join('') + (f.cash && f.cash.per_person ? ' · ' + TA.cashYuan(f.cash.per_person) : '');
+    const tbl = el('table', { class: 'grid', id: 'deltaTable' }, el('tr', {}, [TA.entry, TA.name, TA.before, TA.after].map((h) => el('th', {}, h))),
+      r.doc.delta.map((d) => el('tr', { 'data-entry': d.entry }, el('td', {}, d.entry), el('td', {}, d.name), el('td', {}, side(d.before)), el('td', {}, side(d.after)))));
+    const ev = comp.events.find((e) => e.id === a.event) || {};
+    const card = el('div', { class: 'card', id: 'deltaCard' }, el('strong', {}, TA.deltaTitle(a.id, r.doc.delta.length)), tbl);
+    if (session.role === 'arbitration') {
+      card.append(ev.locked
+        ? el('button', { type: 'button', class: 'primary', 'data-act': 'confirmDelta', onclick: () => act('POST', C() + '/appeals/' + a.id + '/confirm', {}, TA.deltaDone) }, TA.confirmDelta)
+        : el('p', { class: 'muted' }, TA.deltaWaitLock));
+    }
+    return card;
   }
 
   // The stored time is UTC (ISO 8601); the venue reads Beijing time, to the second.

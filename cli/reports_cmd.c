@@ -26,7 +26,7 @@
 
 typedef struct opts {
     const char *file, *out, *db, *base, *pattern, *against;
-    bool no_split, no_combined;
+    bool no_split, no_combined, allow_private;
 } opts;
 
 static int parse(const char *cmd, int argc, char **argv, opts *o, const char *usage)
@@ -45,6 +45,8 @@ static int parse(const char *cmd, int argc, char **argv, opts *o, const char *us
             o->no_split = true;
         else if (strcmp(a, "--no-combined") == 0)
             o->no_combined = true;
+        else if (strcmp(a, "--allow-private") == 0)
+            o->allow_private = true;
         else if (slot) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "skillscore %s: %s needs a value\n%s", cmd, a, usage);
@@ -241,12 +243,16 @@ static int write_split(const cf_competition *c, const cf_results *r, const rp_ce
 }
 
 static const char cert_usage[] =
-    "usage: skillscore certificates FILE --out DIR [--db DB] [--base URL] [--pattern P]\n"
+    "usage: skillscore certificates FILE --out DIR --base URL [--allow-private] [--db DB] "
+    "[--pattern P]\n"
     "                                  [--no-split] [--no-combined]\n"
     "  one PDF per person and certificates.pdf with all of them, for printing\n"
     "    --no-split    only certificates.pdf;  --no-combined  only the files per person\n"
     "    --db DB       the server's database, which holds the signing key (default skillscore.db)\n"
-    "    --base URL    the server the QR codes point at (default http://127.0.0.1:8080)\n"
+    "    --base URL    the address the QR codes point at, where phones verify (required;\n"
+    "                  e.g. https://jieguo.example.cn)\n"
+    "    --allow-private  accept a loopback or private --base (certificates that verify only\n"
+    "                  inside the venue network), with a warning\n"
     "    --pattern P   certificate numbers, e.g. {code}-{year}-{event}-{kind}{seq:4}\n";
 
 int cmd_certificates(int argc, char **argv)
@@ -268,6 +274,20 @@ int cmd_certificates(int argc, char **argv)
         fprintf(stderr, "skillscore certificates: a FILE and --out DIR are needed\n%s", cert_usage);
         return EXIT_BAD_INPUT;
     }
+    /* The QR codes are read for years by phones anywhere: they must point at an address the
+     * public reaches, given on purpose. */
+    char base[256], why[300];
+    int bk = rp_base_check(o.base, base, sizeof base, why, sizeof why);
+    if (bk == RP_BASE_BAD || (bk == RP_BASE_PRIVATE && !o.allow_private)) {
+        fprintf(stderr, "skillscore certificates: --base: %s%s\n%s", why,
+                bk == RP_BASE_PRIVATE ? " (add --allow-private for a venue-only deployment)" : "",
+                cert_usage);
+        return EXIT_BAD_INPUT;
+    }
+    if (bk == RP_BASE_PRIVATE)
+        fprintf(stderr, "skillscore certificates: warning 注意: %s; these certificates verify only "
+                        "inside the venue network\n", why);
+    o.base = base;
     if ((status = load(o.file, &c, &r)))
         return status;
     status = 1;

@@ -94,9 +94,17 @@ int rp_verify(const rp_certs *certs, const char *number, const char *sig, const 
  * unit, event, occupation, group, rank, award, level. What /verify shows. */
 json_t *rp_cert_facts(const cf_competition *c, const cf_results *r, const rp_cert *k);
 
+/* Checks a verification address: "http[s]://host[:port]" with nothing after it (a trailing "/"
+ * is dropped; the address goes into out). RP_BASE_OK; RP_BASE_PRIVATE for a loopback, private,
+ * link-local or .local host, which phones outside the venue cannot reach (allowed only when the
+ * organizer says so, for a venue-only deployment); RP_BASE_BAD. err says why for both. */
+enum { RP_BASE_OK = 0, RP_BASE_PRIVATE = 1, RP_BASE_BAD = 2 };
+int rp_base_check(const char *base, char *out, size_t cap, char *err, size_t errcap);
+
 typedef struct rp_opts {
     const char *font_path;   /* NULL: RP_DEFAULT_FONT */
-    const char *verify_base; /* e.g. "http://192.168.1.10:8080"; NULL: "http://127.0.0.1:8080" */
+    const char *verify_base; /* e.g. "https://jieguo.example.cn" (rp_base_check); NULL:
+                              * "http://127.0.0.1:8080", for drafts only */
 } rp_opts;
 
 /* Certificates certs[0..n) (pointers into an rp_certs), one A4 landscape page each. */

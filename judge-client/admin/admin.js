@@ -734,6 +734,7 @@
     say(TA.ok, true);
   }
 
+  let vbDraft = null;
   async function renderDownloads() {
     const rows = [[TA.results, C() + '/results', comp.id + '-results.json']];
     if (session.role === 'admin') rows.push([TA.exportFile, C() + '/export', comp.id + '-export.json']);
@@ -753,7 +754,33 @@
     }
     const table = (list) => el('table', { class: 'grid' }, list.map(([label, path, name]) => el('tr', {}, el('td', {}, label),
       el('td', {}, el('button', { type: 'button', 'data-download': name, onclick: () => download(path, name) }, TA.download)))));
-    return el('div', {}, el('h2', {}, TA.nav.downloads), el('div', { class: 'card' }, table(rows),
+    // The address the certificates' QR codes point at: required before certificates are
+    // issued; a private one only on purpose, with a warning.
+    let vbCard = null;
+    const st = await call('GET', C() + '/settings');
+    if (st && st.status === 200) {
+      const v = st.doc;
+      // What was typed stays when the server refuses it (the page redraws after every action).
+      const shown = vbDraft || { verify_base: v.verify_base || '', allow_private: !!v.allow_private };
+      const input = el('input', { id: 'verifyBase', name: 'verify_base', size: 34, value: shown.verify_base, placeholder: 'https://jieguo.example.cn', autocomplete: 'off', disabled: session.role !== 'admin' });
+      const priv = el('input', { type: 'checkbox', id: 'allowPrivate', checked: shown.allow_private, disabled: session.role !== 'admin' });
+      vbCard = el('form', { class: 'card keyform', id: 'settingsForm', onsubmit: async (e) => {
+        e.preventDefault();
+        vbDraft = { verify_base: input.value.trim(), allow_private: priv.checked };
+        const x = await call('POST', C() + '/settings', vbDraft);
+        if (!x) return;
+        if (x.status === 200) vbDraft = null;
+        await render();
+        say(x.status === 200 ? TA.verifySaved : errorText(T, x), x.status === 200);
+      } },
+      el('strong', {}, TA.verifyTitle), el('p', { class: 'muted' }, TA.verifyNote),
+      el('div', { class: 'row' }, el('label', {}, TA.verifyBase, input),
+        el('label', {}, priv, ' ' + TA.allowPrivate),
+        session.role === 'admin' ? el('button', { type: 'submit', class: 'primary', 'data-act': 'saveSettings' }, TA.save) : null),
+      !v.verify_base ? el('p', { class: 'warn', id: 'verifyWarn' }, TA.verifyMissing)
+        : v.private ? el('p', { class: 'warn', id: 'verifyWarn' }, TA.verifyPrivate(v.verify_base)) : null);
+    }
+    return el('div', {}, el('h2', {}, TA.nav.downloads), vbCard, el('div', { class: 'card' }, table(rows),
       el('p', { class: 'muted' }, TA.provisional), el('p', { class: 'muted' }, TA.reportsNote),
       session.role === 'admin' ? el('p', { class: 'muted' }, TA.backupNote) : null),
     day.length ? el('h2', {}, TA.dayPapers) : null,

@@ -82,6 +82,8 @@ void api_discrepancy_accept(sv_server *, sv_request *, sv_response *);
 void api_sendback(sv_server *, sv_request *, sv_response *);
 void api_freeze(sv_server *, sv_request *, sv_response *);
 void api_ceremony_get(sv_server *, sv_request *, sv_response *);
+void api_settings_get(sv_server *, sv_request *, sv_response *);
+void api_settings_post(sv_server *, sv_request *, sv_response *);
 void api_appeals_list(sv_server *, sv_request *, sv_response *);
 void api_appeals_add(sv_server *, sv_request *, sv_response *);
 void api_appeal_review(sv_server *, sv_request *, sv_response *);

@@ -194,23 +194,45 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
                                 "cash.pdf)", name);
         return;
     }
-    /* Certificates are issued into the register (register.h): printing again gives the same
-     * numbers; a result changed since is a revoked certificate and a new one. */
-    (void)key;
-    if (rg_final_sync(s->store, c->id, c->doc, rq->who.name, REISSUE_WHY, &f, NULL, err,
-                      sizeof err)) {
+    /* Certificates (and the promotions roster, which lists their numbers) are issued into the
+     * register (register.h): printing again gives the same numbers; a result changed since is
+     * a revoked certificate and a new one. Issuing needs the address the QR codes point at. */
+    bool issuing = (name[0] == 'c' && name[1] == 'e') || name[0] == 'p';
+    char *vb = NULL;
+    if (issuing) {
+        int got = st_comp_setting_get(s->store, c->id, "verify_base", &vb);
+        if (got == ST_NOTFOUND) {
+            sv_error(rs, 409, "verify_base", "set the verification address (verify_base) of %s "
+                     "before certificates are issued: the QR codes must point where the public "
+                     "can check them", c->id);
+            return;
+        }
+        if (got) {
+            sv_store_error(s, rs);
+            return;
+        }
+    }
+    if (issuing ? rg_final_sync(s->store, c->id, c->doc, rq->who.name, REISSUE_WHY, &f, NULL,
+                                err, sizeof err)
+                : (rg_key(s->store, key) ||
+                   rg_final_build(s->store, c->id, c->doc, key, &f, err, sizeof err))) {
+        sodium_memzero(key, sizeof key);
+        free(vb);
         sv_error(rs, 500, NULL, "cannot build the report: %s", err);
         return;
     }
+    sodium_memzero(key, sizeof key);
     bool any = false;
     for (size_t e = 0; e < f.c->n_events; e++)
         any |= f.include[e];
     if (!any) {
         rg_final_free(&f);
+        free(vb);
         sv_error(rs, 409, NULL, "no event of %s is locked yet; reports cover locked events", c->id);
         return;
     }
-    snprintf(base, sizeof base, "http://%s", rq->host[0] ? rq->host : "127.0.0.1:8080");
+    snprintf(base, sizeof base, "%s", vb ? vb : "");
+    free(vb);
     rp_opts o = {.font_path = getenv("SKILLSCORE_FONT"), .verify_base = base};
     if (name[0] == 'c' && name[1] == 'e') {
         const rp_cert **list = malloc((f.certs.n + 1) * sizeof *list);
@@ -247,4 +269,76 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
     rs->body = (char *)pdf;
     rs->len = len;
     rs->ctype = "application/pdf";
+}
+
+/* ---- GET/POST /api/competitions/{id}/settings: the verification address ------------------- */
+
+static void settings_reply(sv_server *s, sv_comp *c, sv_response *rs, int status)
+{
+    char *vb = NULL, *priv = NULL, out[256], why[300] = "";
+    int a = st_comp_setting_get(s->store, c->id, "verify_base", &vb);
+    int b = st_comp_setting_get(s->store, c->id, "verify_private", &priv);
+    if ((a && a != ST_NOTFOUND) || (b && b != ST_NOTFOUND)) {
+        free(vb);
+        free(priv);
+        sv_store_error(s, rs);
+        return;
+    }
+    bool private_base = vb && rp_base_check(vb, out, sizeof out, why, sizeof why) ==
+                                  RP_BASE_PRIVATE;
+    json_t *o = json_pack("{s:s?,s:b,s:b}", "verify_base", vb, "allow_private",
+                          priv && strcmp(priv, "1") == 0, "private", private_base);
+    if (private_base)
+        json_object_set_new(o, "warning", json_string(why));
+    free(vb);
+    free(priv);
+    sv_json(rs, status, o);
+}
+
+void api_settings_get(sv_server *s, sv_request *rq, sv_response *rs)
+{
+    sv_comp *c = sv_path_comp(s, rq, rs);
+    if (c)
+        settings_reply(s, c, rs, 200);
+}
+
+void api_settings_post(sv_server *s, sv_request *rq, sv_response *rs)
+{
+    sv_comp *c = sv_path_comp(s, rq, rs);
+    json_t *body = NULL, *allow;
+    const char *base;
+    char out[256], why[300];
+    int verdict;
+
+    if (!c || !(body = sv_body_object(rq, rs)))
+        goto out;
+    if (!(base = sv_field_string(body, "verify_base", rs)))
+        goto out;
+    allow = json_object_get(body, "allow_private");
+    if (allow && !json_is_boolean(allow)) {
+        sv_error(rs, 400, "allow_private", "allow_private must be true or false");
+        goto out;
+    }
+    verdict = rp_base_check(base, out, sizeof out, why, sizeof why);
+    if (verdict == RP_BASE_BAD) {
+        sv_error(rs, 400, "verify_base", "%s", why);
+        goto out;
+    }
+    if (verdict == RP_BASE_PRIVATE && !json_is_true(allow)) {
+        sv_error(rs, 400, "verify_base", "%s; send \"allow_private\": true for a venue-only "
+                                         "deployment", why);
+        goto out;
+    }
+    if (st_begin(s->store) || st_comp_setting_put(s->store, c->id, "verify_base", out) ||
+        st_comp_setting_put(s->store, c->id, "verify_private", json_is_true(allow) ? "1" : "0") ||
+        sv_audit(s, rq->who.name, "settings", c->id,
+                 json_pack("{s:s,s:b}", "verify_base", out, "allow_private", json_is_true(allow))) ||
+        st_commit(s->store)) {
+        st_rollback(s->store);
+        sv_store_error(s, rs);
+        goto out;
+    }
+    settings_reply(s, c, rs, 200);
+out:
+    json_decref(body);
 }

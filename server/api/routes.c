@@ -68,6 +68,8 @@ static const sv_route routes[] = {
     {"POST", "/api/competitions/*/events/*/sendback", api_sendback, R(CHIEF), 0, false},
     {"POST", "/api/competitions/*/events/*/freeze", api_freeze, R(ADMIN), 0, false},
     {"POST", "/api/competitions/*/events/*/unfreeze", api_unfreeze, R(ADMIN), 0, false},
+    {"GET", "/api/competitions/*/settings", api_settings_get, R(ADMIN) | R(ARBITRATION), 0, false},
+    {"POST", "/api/competitions/*/settings", api_settings_post, R(ADMIN), 0, false},
     {"GET", "/api/competitions/*/appeals", api_appeals_list, R(ADMIN) | R(ARBITRATION), 0, false},
     {"POST", "/api/competitions/*/appeals", api_appeals_add, R(ADMIN), 0, false},
     {"POST", "/api/competitions/*/appeals/*/review", api_appeal_review, R(ARBITRATION), 0, false},

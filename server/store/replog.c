@@ -19,7 +19,7 @@ static const char *const tables[] = {"users",      "sessions", "devices", "compe
                                      "accepted",   "audit",    "settings", "keyings", "counters",
                                      "sendbacks", "freezes",
                                      "ceremonies", "certificates",
-                                     "appeals", "appeal_windows"};
+                                     "appeals", "appeal_windows", "comp_settings"};
 #define N_TABLES (sizeof tables / sizeof *tables)
 
 static int fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

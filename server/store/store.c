@@ -110,6 +110,9 @@ static const char *const migrations[] = {
     "  doc TEXT NOT NULL);"
     "CREATE TABLE appeal_windows(competition TEXT NOT NULL REFERENCES competitions(id),"
     "  event TEXT NOT NULL, minutes INTEGER NOT NULL, PRIMARY KEY (competition, event));",
+    /* 12: a competition's settings that are not in its file (the verification address) */
+    "CREATE TABLE comp_settings(competition TEXT NOT NULL REFERENCES competitions(id),"
+    "  key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (competition, key));",
 };
 
 enum {
@@ -127,6 +130,7 @@ enum {
     Q_KEYING_PUT, Q_KEYINGS, Q_KEYINGS_CLEAR, Q_KEYINGS_ALL, Q_COUNTER_NEXT, Q_COUNTER_GET,
     Q_SENDBACK_PUT, Q_SENDBACK_CLOSE, Q_SENDBACKS_OPEN, Q_FREEZE_PUT, Q_FREEZE_DEL, Q_FREEZE_GET,
     Q_CEREMONY_PUT, Q_CEREMONY_DEL, Q_CEREMONY_GET,
+    Q_CSET_PUT, Q_CSET_GET,
     Q_APPEAL_ADD, Q_APPEAL_PUT, Q_APPEAL_GET, Q_APPEALS, Q_WINDOW_PUT, Q_WINDOW_GET,
     Q_CERT_PUT, Q_CERT_GET, Q_CERT_ACTIVE, Q_CERT_REVOKE, Q_CERT_PRINTED, Q_CERTS_ACTIVE,
     Q_REPLOG_COMMIT, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
@@ -215,6 +219,9 @@ static const char *const sql[Q_COUNT] = {
                        "grp = ?3, step = ?4, by = ?5, at = ?6",
     [Q_CEREMONY_DEL] = "DELETE FROM ceremonies WHERE competition = ?1",
     [Q_CEREMONY_GET] = "SELECT event, grp, step FROM ceremonies WHERE competition = ?1",
+    [Q_CSET_PUT] = "INSERT INTO comp_settings(competition, key, value) VALUES (?1, ?2, ?3) "
+                   "ON CONFLICT(competition, key) DO UPDATE SET value = ?3",
+    [Q_CSET_GET] = "SELECT value FROM comp_settings WHERE competition = ?1 AND key = ?2",
     [Q_APPEAL_ADD] = "INSERT INTO appeals(competition, event, doc) VALUES (?1, ?2, ?3)",
     [Q_APPEAL_PUT] = "UPDATE appeals SET doc = ?3 WHERE competition = ?1 AND id = ?2",
     [Q_APPEAL_GET] = "SELECT event, doc FROM appeals WHERE competition = ?1 AND id = ?2",
@@ -1658,4 +1665,33 @@ int st_appeal_window_get(st_store *s, const char *comp, const char *event, long 
     *minutes = (long)sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return ST_OK;
+}
+
+/* ---- a competition's settings ---------------------------------------------------------------- */
+
+int st_comp_setting_put(st_store *s, const char *comp, const char *key, const char *value)
+{
+    sqlite3_stmt *st = q(s, Q_CSET_PUT);
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    bind_text(st, 2, key);
+    bind_text(st, 3, value);
+    return exec_done(s, st, "competition setting");
+}
+
+int st_comp_setting_get(st_store *s, const char *comp, const char *key, char **value)
+{
+    sqlite3_stmt *st = q(s, Q_CSET_GET);
+    int rc;
+    *value = NULL;
+    if (!st)
+        return ST_ERROR;
+    bind_text(st, 1, comp);
+    bind_text(st, 2, key);
+    if ((rc = step_one(s, st, "competition setting")))
+        return rc;
+    *value = strdup(col(st, 0));
+    sqlite3_reset(st);
+    return *value ? ST_OK : st_fail(s, "competition setting: out of memory");
 }

@@ -185,6 +185,11 @@ int st_ceremony_put(st_store *s, const char *comp, const char *event, const char
 /* The ceremony now: *event and *group malloc'd (the caller frees), both NULL when none. */
 int st_ceremony_get(st_store *s, const char *comp, char **event, char **group, long *step);
 
+/* ---- a competition's settings not in its file: "verify_base", "verify_private" ---- */
+int st_comp_setting_put(st_store *s, const char *comp, const char *key, const char *value);
+/* ST_NOTFOUND when never set; *value malloc'd. */
+int st_comp_setting_get(st_store *s, const char *comp, const char *key, char **value);
+
 /* ---- appeals (申诉): one JSON document per appeal (api_appeals.c says what it holds) ---- */
 
 int st_appeal_add(st_store *s, const char *comp, const char *event, const char *doc, long long *id);

@@ -226,6 +226,17 @@ H.run(async (test) => {
       const admin = await H.adminToken(srv);
       const served = await fetch(srv.base + C + '/results', { headers: { Authorization: 'Bearer ' + admin } }).then((r) => r.text());
       assert(fs.readFileSync(file, 'utf8') === served, 'the download is the results document');
+      // Certificates wait for the verification address; a private one needs the box ticked.
+      await page.click('[data-download="YN2026-certificates.pdf"]');
+      await page.waitForFunction(() => document.getElementById('msg').textContent.includes('设置证书验证地址'));
+      assert(await page.isVisible('#verifyWarn'), 'the page says the address is missing');
+      await page.fill('#verifyBase', srv.base);
+      await page.click('[data-act="saveSettings"]');
+      await page.waitForFunction(() => document.getElementById('msg').textContent.includes('内网地址'));
+      await page.check('#allowPrivate');
+      await page.click('[data-act="saveSettings"]');
+      await page.waitForFunction(() => (document.getElementById('verifyWarn') || {}).textContent && document.getElementById('verifyWarn').textContent.includes('内网地址'));
+      await H.shot(page, 'admin-verify-base-private');
       const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="YN2026-certificates.pdf"]')]);
       const pdfFile = path.join(tmp, 'certificates.pdf');
       await pdf.saveAs(pdfFile);

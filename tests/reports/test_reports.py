@@ -104,11 +104,13 @@ DEMO_DOC = json.load(open(DEMO, encoding="utf-8"))
 RESULTS = json.load(open(GOLDEN, encoding="utf-8"))
 OUT = os.path.join(TMP, "certs")
 DB = os.path.join(TMP, "key.db")
+# The address the QR codes point at: a public one, given on purpose (issue 15).
+BASE = ("--base", "https://jieguo.example.cn")
 
 
 @test
 def test_rules_8_every_award_and_promotion_gets_a_certificate_with_its_fields():
-    _, out, _ = run("certificates", DEMO, "--out", OUT, "--db", DB)
+    _, out, _ = run("certificates", DEMO, *BASE, "--out", OUT, "--db", DB)
     want = expected_certificates(RESULTS, DEMO_DOC)
     pdf = os.path.join(OUT, "certificates.pdf")
     assert page_count(pdf) == len(want), (page_count(pdf), len(want))
@@ -156,25 +158,25 @@ def numbers_and_codes(pdf):
 def test_rules_8_numbers_are_unique_and_printing_again_gives_the_same_numbers():
     first = numbers_and_codes(os.path.join(OUT, "certificates.pdf"))
     again = os.path.join(TMP, "again")
-    run("certificates", DEMO, "--out", again, "--db", DB)
+    run("certificates", DEMO, *BASE, "--out", again, "--db", DB)
     assert numbers_and_codes(os.path.join(again, "certificates.pdf")) == first
     assert len({n for n, _ in first}) == len(first)
     # A custom pattern is followed, and a pattern that would repeat numbers is refused.
     # (A fresh database: in DB these certificates are issued already, and an issued
     # certificate keeps its number whatever the pattern says now.)
     custom = os.path.join(TMP, "custom")
-    run("certificates", DEMO, "--out", custom, "--db", os.path.join(TMP, "custom.db"), "--pattern",
+    run("certificates", DEMO, *BASE, "--out", custom, "--db", os.path.join(TMP, "custom.db"), "--pattern",
         "ZS{year}{kind}{seq:5}")
     nums = [n for n, _ in numbers_and_codes(os.path.join(custom, "certificates.pdf"))]
     assert nums[0] == "ZS2026A00001" and len(set(nums)) == len(nums), nums[:3]
     kept = os.path.join(TMP, "kept")
-    run("certificates", DEMO, "--out", kept, "--db", DB, "--pattern", "ZS{year}{kind}{seq:5}",
+    run("certificates", DEMO, *BASE, "--out", kept, "--db", DB, "--pattern", "ZS{year}{kind}{seq:5}",
         "--no-split")
     assert numbers_and_codes(os.path.join(kept, "certificates.pdf")) == first
-    code, _, err = run("certificates", DEMO, "--out", custom, "--db", DB, "--pattern",
+    code, _, err = run("certificates", DEMO, *BASE, "--out", custom, "--db", DB, "--pattern",
                        "{code}-{event}", ok=False)
     assert code == 2 and "has no {seq}" in err, err
-    code, _, err = run("certificates", DEMO, "--out", custom, "--db", DB, "--pattern",
+    code, _, err = run("certificates", DEMO, *BASE, "--out", custom, "--db", DB, "--pattern",
                        "{code}{seq}{month}", ok=False)
     assert code == 2 and "unknown placeholder {month}" in err, err
 
@@ -198,7 +200,7 @@ def test_the_qr_code_holds_the_verification_url_and_only_the_real_one_verifies()
     pdf = os.path.join(OUT, "certificates.pdf")
     number, code = numbers_and_codes(pdf)[0]
     url = qr_of(render(pdf, 1))
-    assert url == "http://127.0.0.1:8080/verify/%s?sig=%s" % (number, code), url
+    assert url == "https://jieguo.example.cn/verify/%s?sig=%s" % (number, code), url
     rc, out, _ = run("verify", url, "--db", DB, "--file", DEMO)
     assert rc == 0 and "genuine" in out and number in out, out
     forged_number = url.replace(number, number[:-1] + ("2" if number[-1] != "2" else "3"))
@@ -209,9 +211,35 @@ def test_the_qr_code_holds_the_verification_url_and_only_the_real_one_verifies()
     assert rc == 1 and "does not match" in out, out
     # Another server's key does not verify this certificate.
     other = os.path.join(TMP, "other.db")
-    run("certificates", DEMO, "--out", os.path.join(TMP, "o"), "--db", other)
+    run("certificates", DEMO, *BASE, "--out", os.path.join(TMP, "o"), "--db", other)
     rc, out, _ = run("verify", url, "--db", other, "--file", DEMO, ok=False)
     assert rc == 1 and "does not match" in out, out
+
+
+@test
+def test_certificates_need_a_verification_address_and_a_private_one_only_on_purpose():
+    """Issue 15: without --base the QR codes pointed at 127.0.0.1:8080, which verify later
+    called not genuine. Now the address is required, and a loopback or private one is refused
+    unless the organizer allows it for a venue-only deployment, with a warning."""
+    out = os.path.join(TMP, "based")
+    code, _, err = run("certificates", DEMO, "--out", out, "--db", DB, ok=False)
+    assert code == 2 and "--base" in err and "no verification address" in err, err
+    for bad in ("ftp://x.cn", "https://x.cn/verify", "jieguo.example.cn", "https://x cn"):
+        code, _, err = run("certificates", DEMO, "--out", out, "--db", DB, "--base", bad,
+                           ok=False)
+        assert code == 2 and "--base" in err, (bad, err)
+    for private in ("http://127.0.0.1:8080", "http://192.168.1.10:8080", "http://10.0.0.5",
+                    "http://172.20.1.1", "http://localhost:8080", "http://venue.local",
+                    "http://[::1]:8080"):
+        code, _, err = run("certificates", DEMO, "--out", out, "--db", DB, "--base", private,
+                           ok=False)
+        assert code == 2 and "--allow-private" in err and "private" in err, (private, err)
+    assert not os.path.exists(out), "nothing written for a refused address"
+    code, _, err = run("certificates", DEMO, "--out", out, "--db", DB, "--base",
+                       "http://192.168.1.10:8080/", "--allow-private", "--no-split")
+    assert code == 0 and "warning" in err and "inside the venue" in err, err
+    url = qr_of(render(os.path.join(out, "certificates.pdf"), 1))
+    assert url.startswith("http://192.168.1.10:8080/verify/"), url
 
 
 def long_names_file():
@@ -249,7 +277,7 @@ def test_long_names_compound_surnames_long_units_and_teams_stay_on_the_page():
     doc = long_names_file()
     json.dump(doc, open(path, "w", encoding="utf-8"), ensure_ascii=False)
     out = os.path.join(TMP, "long")
-    run("certificates", path, "--out", out, "--db", DB)
+    run("certificates", path, *BASE, "--out", out, "--db", DB)
     run("sheets", path, "--out", out)
     for name in ("certificates.pdf", "results.pdf", "promotions.pdf", "cash.pdf"):
         pdf = os.path.join(out, name)
@@ -319,6 +347,20 @@ def test_server_serves_certificates_of_locked_events_and_verify_answers_for_them
     srv = Server(demo=True)
     try:
         admin = srv.admin()
+        # No verification address yet: no certificates are issued; sheets need none.
+        st, doc = srv.json("GET", "/api/competitions/YN2026/reports/certificates.pdf", token=admin)
+        assert st == 409 and doc["field"] == "verify_base", doc
+        assert srv.request("GET", "/api/competitions/YN2026/reports/results.pdf",
+                           token=admin)[0] == 200
+        S = "/api/competitions/YN2026/settings"
+        base = "http://127.0.0.1:%d" % srv.port
+        st, doc = srv.json("POST", S, {"verify_base": base}, admin)
+        assert st == 400 and doc["field"] == "verify_base" and "allow_private" in doc["error"], doc
+        assert srv.json("POST", S, {"verify_base": base + "/x", "allow_private": True},
+                        admin)[0] == 400
+        assert srv.json("POST", S, {"verify_base": base}, srv.login("zhongcai", "demo-zhongcai"))[0] == 403
+        st, doc = srv.json("POST", S, {"verify_base": base + "/", "allow_private": True}, admin)
+        assert st == 200 and doc["verify_base"] == base and doc["private"] and doc["warning"], doc
         status, headers, body = srv.request("GET", "/api/competitions/YN2026/reports/certificates.pdf",
                                             token=admin)
         assert status == 200 and headers["content-type"] == "application/pdf", (status, body[:200])
@@ -369,6 +411,8 @@ def test_the_register_keeps_issued_numbers_and_revokes_only_what_arbitration_cha
     try:
         admin = srv.admin()
         C = "/api/competitions/YN2026"
+        assert srv.json("POST", C + "/settings", {"verify_base": "https://jieguo.example.cn"},
+                        admin)[0] == 200
         pdf1 = os.path.join(TMP, "reg-1.pdf")
         status, _, body = srv.request("GET", C + "/reports/certificates.pdf", token=admin)
         assert status == 200
@@ -459,7 +503,7 @@ def test_verify_reads_the_register_across_a_hundred_competitions_in_one_database
         doc["competition"]["code"] = "C%03d" % i
         f = os.path.join(TMP, "c%03d.json" % i)
         json.dump(doc, open(f, "w", encoding="utf-8"), ensure_ascii=False)
-        run("certificates", f, "--out", os.path.join(TMP, "h"), "--db", db, "--no-split",
+        run("certificates", f, *BASE, "--out", os.path.join(TMP, "h"), "--db", db, "--no-split",
             "--no-combined")
     con = sqlite3.connect(db)
     per = dict(con.execute("SELECT competition, count(*) FROM certificates GROUP BY competition"))

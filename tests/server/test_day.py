@@ -148,6 +148,8 @@ def test_a_whole_day_from_import_to_certificates():
         assert status[dq] == "disqualified"
         assert len(exp["theory"]) == len(present) and len(exp["marks"]) == len(ours)
         assert srv.request("GET", D + "/results", token=admin)[2] == compute(export)
+        assert srv.json("POST", D + "/settings", {"verify_base": "https://jieguo.example.cn"},
+                        admin)[0] == 200
         st, headers, pdf = srv.request("GET", D + "/reports/certificates.pdf", token=admin)
         assert st == 200 and pdf.startswith(b"%PDF"), (st, pdf[:20])
         with tempfile.NamedTemporaryFile(suffix=".pdf") as f:

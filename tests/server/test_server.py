@@ -197,6 +197,9 @@ def test_authorization_matrix_every_endpoint_every_role():
             ("GET", C + "/appeals/1/decision.pdf", None, dict(rest=403, admin=404,
                                                               arbitration=404, anon=401)),
             ("POST", C + "/events/E01/appeal-window", {}, dict(rest=403, admin=400, anon=401)),
+            # The verification address certificates point at: the organizer sets it.
+            ("GET", C + "/settings", None, dict(rest=403, admin=200, arbitration=200, anon=401)),
+            ("POST", C + "/settings", {}, dict(rest=403, admin=400, anon=401)),
             # The award ceremony (颁奖) is the organizer's to run.
             ("GET", C + "/ceremony", None, dict(rest=403, admin=200, anon=401)),
             ("POST", C + "/ceremony", {}, dict(rest=403, admin=400, anon=401)),

@@ -317,13 +317,32 @@ int cmd_certificates(int argc, char **argv)
         }
         if (write_file(o.out, "certificates.pdf", pdf, len))
             goto out;
+        /* Award and skill-level certificates are printed on different paper: one file each. */
+        for (int kind = 0; kind < 2; kind++) {
+            size_t n = 0;
+            for (size_t i = 0; i < certs.n; i++)
+                if (certs.items[i].kind == (kind ? RP_LEVEL : RP_AWARD))
+                    list[n++] = &certs.items[i];
+            if (!n)
+                continue;
+            free(pdf);
+            pdf = NULL;
+            if (rp_certificates_pdf(c, r, list, n, &ro, &pdf, &len, err, sizeof err)) {
+                fprintf(stderr, "\nskillscore: %s\n", err);
+                goto out;
+            }
+            if (write_file(o.out, kind ? "certificates-level.pdf" : "certificates-award.pdf",
+                           pdf, len))
+                goto out;
+        }
     }
     if (tty)
         fputc('\n', stderr);
     for (size_t i = 0; i < certs.n; i++)
         people += first_of_person(&certs, i);
     printf("%zu certificates for %zu people in %s%s\n", certs.n, people, o.out,
-           o.no_combined ? "" : " (certificates.pdf has all of them)");
+           o.no_combined ? "" : " (certificates.pdf has all of them; certificates-award.pdf and "
+                                "certificates-level.pdf one kind each, for their paper)");
     status = 0;
     goto out;
 oom:

@@ -2,11 +2,13 @@
  * certificate.c — the award and skill-level certificates, one A4 landscape page each, with the
  * verification QR code drawn as vector squares (libqrencode gives the modules).
  *
- * Layout, in points on an 842 × 595 page: a double frame; the title; the person's name; one
- * paragraph saying what was achieved; the facts (unit, team, number, verification code) at the
- * lower left next to the QR code; the issuer, the appraisal centre's seal text and the date at the
- * lower right. Every line is fitted to its box: a long name or unit is set smaller, a long
- * paragraph wraps, so nothing runs off the page.
+ * Layout, in points on an 842 × 595 page, as Chinese award and skill-level certificates look: a
+ * red and gold frame with corner brackets; the title in red between gold rules; the name large
+ * and centred with the unit under it; one paragraph saying what was achieved, the placing in
+ * Chinese numerals (第一名); the award or the level large in red; at the lower left the QR code
+ * with the number and a short code a person can type; at the lower right the seal area (印章)
+ * with the issuer, the appraisal centre and the date under it. Every line is fitted to its box:
+ * a long name or unit is set smaller, a long paragraph wraps, so nothing runs off the page.
  */
 #include "pdf.h"
 
@@ -19,19 +21,102 @@
 #define PAGE_H 595.28f
 #define BODY_X 112.0f
 #define BODY_W (PAGE_W - 2 * BODY_X)
-#define ISSUER_X 500.0f /* the issuer's block runs from here to the right margin */
+#define ISSUER_X 520.0f /* the issuer's block and seal run from here to the right margin */
 
+#define RED 0.72f, 0.09f, 0.09f
+#define GOLD 0.74f, 0.56f, 0.18f
+
+/* A frame as printed certificates have: a heavy red border, a thin gold one inside, and gold
+ * corner brackets. */
 static void frame(HPDF_Page p)
 {
-    HPDF_Page_SetRGBStroke(p, 0.62f, 0.12f, 0.12f);
-    HPDF_Page_SetLineWidth(p, 4);
-    HPDF_Page_Rectangle(p, 24, 24, PAGE_W - 48, PAGE_H - 48);
+    HPDF_Page_SetRGBStroke(p, RED);
+    HPDF_Page_SetLineWidth(p, 6);
+    HPDF_Page_Rectangle(p, 22, 22, PAGE_W - 44, PAGE_H - 44);
     HPDF_Page_Stroke(p);
-    HPDF_Page_SetRGBStroke(p, 0.78f, 0.62f, 0.22f);
+    HPDF_Page_SetRGBStroke(p, GOLD);
     HPDF_Page_SetLineWidth(p, 1.2f);
     HPDF_Page_Rectangle(p, 34, 34, PAGE_W - 68, PAGE_H - 68);
     HPDF_Page_Stroke(p);
+    HPDF_Page_SetLineWidth(p, 2.4f);
+    const float in = 42, arm = 38;
+    const float cx[4] = {in, PAGE_W - in, in, PAGE_W - in}, cy[4] = {in, in, PAGE_H - in, PAGE_H - in};
+    for (int i = 0; i < 4; i++) {
+        float dx = i % 2 ? -arm : arm, dy = i < 2 ? arm : -arm;
+        HPDF_Page_MoveTo(p, cx[i] + dx, cy[i]);
+        HPDF_Page_LineTo(p, cx[i], cy[i]);
+        HPDF_Page_LineTo(p, cx[i], cy[i] + dy);
+        HPDF_Page_Stroke(p);
+    }
     HPDF_Page_SetRGBStroke(p, 0, 0, 0);
+}
+
+/* Short gold rules either side of the title, a diamond at each inner end. */
+static void title_rules(HPDF_Page p, float y, float half)
+{
+    HPDF_Page_SetRGBStroke(p, GOLD);
+    HPDF_Page_SetRGBFill(p, GOLD);
+    HPDF_Page_SetLineWidth(p, 1.2f);
+    for (int side = -1; side <= 1; side += 2) {
+        float x0 = PAGE_W / 2 + side * (half + 18), x1 = PAGE_W / 2 + side * (half + 150);
+        HPDF_Page_MoveTo(p, x0, y);
+        HPDF_Page_LineTo(p, x1, y);
+        HPDF_Page_Stroke(p);
+        HPDF_Page_MoveTo(p, x0, y + 4);
+        HPDF_Page_LineTo(p, x0 + side * 4, y);
+        HPDF_Page_LineTo(p, x0, y - 4);
+        HPDF_Page_LineTo(p, x0 - side * 4, y);
+        HPDF_Page_Fill(p);
+    }
+    HPDF_Page_SetRGBStroke(p, 0, 0, 0);
+    HPDF_Page_SetRGBFill(p, 0, 0, 0);
+}
+
+/* Where the seal (印章) is stamped: a faint dashed circle over the issuer and date, as the
+ * office stamps it. */
+static void seal_area(pdf_doc *d, HPDF_Page p, float cx, float cy)
+{
+    static const HPDF_UINT16 dash[] = {4, 4};
+    HPDF_Page_SetRGBStroke(p, 0.85f, 0.55f, 0.55f);
+    HPDF_Page_SetLineWidth(p, 0.8f);
+    HPDF_Page_SetDash(p, dash, 2, 0);
+    HPDF_Page_Circle(p, cx, cy, 54);
+    HPDF_Page_Stroke(p);
+    HPDF_Page_SetDash(p, NULL, 0, 0);
+    HPDF_Page_SetRGBFill(p, 0.85f, 0.55f, 0.55f);
+    pdf_text(d, p, cx, cy + 34, 9, PDF_CENTER, "（盖章）");
+    HPDF_Page_SetRGBFill(p, 0, 0, 0);
+    HPDF_Page_SetRGBStroke(p, 0, 0, 0);
+}
+
+/* A rank in Chinese numerals, as certificates write it: 1 一, 10 十, 12 十二, 20 二十, 105 一百零五. */
+void rp_rank_chinese(long long n, char *out, size_t cap)
+{
+    static const char *const digit[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    size_t k = 0;
+    if (n <= 0 || n > 9999) {
+        snprintf(out, cap, "%lld", n);
+        return;
+    }
+    long long th = n / 1000, hu = n / 100 % 10, te = n / 10 % 10, on = n % 10;
+    out[0] = '\0';
+#define PUT(str) (k += (size_t)snprintf(out + k, k < cap ? cap - k : 0, "%s", (str)))
+    if (th)
+        PUT(digit[th]), PUT("千");
+    if (hu)
+        PUT(digit[hu]), PUT("百");
+    else if (th && (te || on))
+        PUT("零");
+    if (te) {
+        if (te != 1 || th || hu)
+            PUT(digit[te]);
+        PUT("十");
+    } else if ((th || hu) && on)
+        if (hu)
+            PUT("零");
+    if (on)
+        PUT(digit[on]);
+#undef PUT
 }
 
 /* Lines of text wrapped into width w at the largest size from size down to min that needs at
@@ -67,76 +152,90 @@ static void page_for(pdf_doc *d, const cf_competition *c, const cf_results *r, c
     const char *group = r->groups[k->group].group;
     const char *award = sc_award_name(k->award);
     HPDF_Page p = pdf_page(d, true);
-    char text[1024], url[512], code[64];
+    char text[1024], url[512], code[64], rank[64];
     float y;
 
     frame(p);
-    /* Title, letter-spaced as certificates are. */
+    /* Title in red, letter-spaced, between gold rules. */
     const char *title = k->kind == RP_AWARD ? "获 奖 证 书" : "职业技能等级证书";
-    HPDF_Page_SetRGBFill(p, 0.62f, 0.12f, 0.12f);
-    pdf_text(d, p, PAGE_W / 2, 478, 40, PDF_CENTER, title);
+    float tsize = k->kind == RP_AWARD ? 46 : 40;
+    HPDF_Page_SetRGBFill(p, RED);
+    pdf_text(d, p, PAGE_W / 2, 486, tsize, PDF_CENTER, title);
     HPDF_Page_SetRGBFill(p, 0, 0, 0);
+    title_rules(p, 486 + tsize * 0.35f, pdf_width(d, title, tsize) / 2);
 
-    /* The name, as large as fits. */
-    snprintf(text, sizeof text, "%s：", m->name);
-    y = paragraph(d, p, text, BODY_X, 448, BODY_W, 28, 14, 2, PDF_LEFT);
+    /* The name, centred and as large as fits. */
+    snprintf(text, sizeof text, "%s", m->name);
+    float nsize = pdf_fit(d, text, 40, 16, BODY_W);
+    pdf_text(d, p, PAGE_W / 2, 420, nsize, PDF_CENTER, text);
+    if (m->unit) {
+        HPDF_Page_SetRGBFill(p, 0.3f, 0.3f, 0.3f);
+        paragraph(d, p, m->unit, BODY_X, 412, BODY_W, 15, 9, 1, PDF_CENTER);
+        HPDF_Page_SetRGBFill(p, 0, 0, 0);
+    }
 
-    /* What was achieved. */
+    /* What was achieved, in the middle of the page; the rank in Chinese numerals. */
+    rp_rank_chinese(k->rank, rank, sizeof rank);
     if (k->kind == RP_AWARD) {
         if (k->award == SC_AWARD_HONOURABLE)
-            snprintf(text, sizeof text, "在%s%s（%s）比赛中，表现优异，荣获优胜奖。", c->name,
-                     ev->name, group);
+            snprintf(text, sizeof text, "在%s%s（%s）比赛中表现优异，特发此证，以资鼓励。",
+                     c->name, ev->name, group);
         else
-            snprintf(text, sizeof text, "在%s%s（%s）比赛中，获得第%lld名，荣获%s。", c->name,
-                     ev->name, group, (long long)k->rank, award ? award : "");
+            snprintf(text, sizeof text, "在%s%s（%s）比赛中，成绩优异，荣获第%s名。特发此证，以资鼓励。",
+                     c->name, ev->name, group, rank);
     } else {
         snprintf(text, sizeof text,
-                 "在%s%s（%s）比赛中获得第%lld名，按照职业技能竞赛晋升职业技能等级的规定，"
-                 "经组委会审核，晋升%s%s职业技能等级。",
-                 c->name, ev->name, group, (long long)k->rank,
-                 ev->occupation_name ? ev->occupation_name : ev->name, pdf_level_long(k->level));
+                 "在%s%s（%s）比赛中获得第%s名，按照职业技能竞赛晋升职业技能等级的规定，"
+                 "经组委会审核，晋升%s职业技能等级。",
+                 c->name, ev->name, group, rank,
+                 ev->occupation_name ? ev->occupation_name : ev->name);
     }
     char indented[1100];
     snprintf(indented, sizeof indented, "　　%s", text);
-    paragraph(d, p, indented, BODY_X, y - 6, BODY_W, 21, 12, 4, PDF_LEFT);
+    y = paragraph(d, p, indented, BODY_X + 20, 372, BODY_W - 40, 20, 12, 3, PDF_LEFT);
 
-    /* Facts at the lower left, beside the QR code; the issuer's block to their right. */
-    float fx = BODY_X + 104, fw = ISSUER_X - 14 - fx;
-    float fy = 178;
-    if (m->unit) {
-        snprintf(text, sizeof text, "工作单位：%s", m->unit);
-        fy = paragraph(d, p, text, fx, fy, fw, 12, 8, 2, PDF_LEFT);
+    /* The award or level itself, large and red. */
+    const char *big = k->kind == RP_AWARD ? award : pdf_level_long(k->level);
+    if (big) {
+        HPDF_Page_SetRGBFill(p, RED);
+        float bsize = pdf_fit(d, big, 40, 18, BODY_W);
+        pdf_text(d, p, PAGE_W / 2, y - 58, bsize, PDF_CENTER, big);
+        HPDF_Page_SetRGBFill(p, 0, 0, 0);
     }
+
+    /* Lower left: the QR code, the number and the short code beside it, then the team. */
+    snprintf(url, sizeof url, "%s/verify/%s?sig=%s",
+             o && o->verify_base ? o->verify_base : "http://127.0.0.1:8080", k->number, k->sig);
+    if (pdf_qr(p, url, 58, 52, 96) && errcap && !err[0])
+        snprintf(err, errcap, "cannot encode the QR code for %s", k->number);
+    rp_short_code(k->sig, code, sizeof code);
+    float fx = 160, fw = ISSUER_X - 40 - fx, fy = 142;
+    snprintf(text, sizeof text, "证书编号：%s", k->number);
+    fy = paragraph(d, p, text, fx, fy, fw, 12, 7, 1, PDF_LEFT);
+    snprintf(text, sizeof text, "验证码：%s", code);
+    fy = paragraph(d, p, text, fx, fy, fw, 12, 7, 1, PDF_LEFT);
     if (en->n_members > 1) {
         size_t n = (size_t)snprintf(text, sizeof text, "团队成员：");
         cf_member_names(en, text + n, sizeof text - n);
-        fy = paragraph(d, p, text, fx, fy, fw, 12, 8, 2, PDF_LEFT);
+        fy = paragraph(d, p, text, fx, fy, fw, 11, 7, 2, PDF_LEFT);
     }
-    snprintf(text, sizeof text, "证书编号：%s", k->number);
-    fy = paragraph(d, p, text, fx, fy, fw, 12, 7, 2, PDF_LEFT);
-    for (int i = 0, n = 0; i < RP_SIG_HEX; i += 4)
-        n += snprintf(code + n, sizeof code - (size_t)n, "%s%.4s", i ? " " : "", k->sig + i);
-    snprintf(text, sizeof text, "验证码：%s", code);
-    paragraph(d, p, text, fx, fy, fw, 12, 7, 1, PDF_LEFT);
+    HPDF_Page_SetRGBFill(p, 0.35f, 0.35f, 0.35f);
+    paragraph(d, p, "扫描二维码或输入编号与验证码核验真伪", fx, fy, fw, 9, 7, 1, PDF_LEFT);
+    HPDF_Page_SetRGBFill(p, 0, 0, 0);
 
-    snprintf(url, sizeof url, "%s/verify/%s?sig=%s",
-             o && o->verify_base ? o->verify_base : "http://127.0.0.1:8080", k->number, k->sig);
-    if (pdf_qr(p, url, BODY_X - 8, 70, 100) && errcap && !err[0])
-        snprintf(err, errcap, "cannot encode the QR code for %s", k->number);
-    pdf_text(d, p, BODY_X + 42, 60, 9, PDF_CENTER, "扫码验证真伪");
-
-    /* Issuer, seal text and date at the lower right, right-aligned. */
+    /* Lower right: the seal area with the issuer, the appraisal centre and the date over it. */
     const char *issuer = c->certificate_issuer ? c->certificate_issuer : c->name;
-    float iw = PAGE_W - BODY_X - ISSUER_X;
-    y = paragraph(d, p, issuer, ISSUER_X, 176, iw, 14, 10, 1, PDF_RIGHT);
+    float iw = PAGE_W - 56 - ISSUER_X;
+    seal_area(d, p, ISSUER_X + iw / 2, 116);
+    y = paragraph(d, p, issuer, ISSUER_X, 150, iw, 14, 8, 1, PDF_CENTER);
     if (c->appraisal_centre) {
         snprintf(text, sizeof text, "（%s代章）", c->appraisal_centre);
-        y = paragraph(d, p, text, ISSUER_X, y - 2, iw, 12, 9, 1, PDF_RIGHT);
+        y = paragraph(d, p, text, ISSUER_X, y - 2, iw, 12, 8, 1, PDF_CENTER);
     }
     if (c->date && strlen(c->date) == 10) {
         snprintf(text, sizeof text, "%.4s年%d月%d日", c->date, atoi(c->date + 5),
                  atoi(c->date + 8));
-        paragraph(d, p, text, ISSUER_X, y - 2, iw, 12, 8, 1, PDF_RIGHT);
+        paragraph(d, p, text, ISSUER_X, y - 2, iw, 12, 8, 1, PDF_CENTER);
     }
 }
 

@@ -10,6 +10,7 @@
 
 #include "compfile/vec.h"
 
+#include <ctype.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -303,4 +304,28 @@ int rp_cert_sign(const cf_competition *c, const cf_results *r,
                  const unsigned char key[RP_KEY_BYTES], rp_cert *k)
 {
     return sign(key, c, r, k);
+}
+
+void rp_short_code(const char *sig, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < 12 && sig[i] && n + 2 < cap; i++) {
+        if (i && i % 4 == 0)
+            out[n++] = '-';
+        out[n++] = (char)toupper((unsigned char)sig[i]);
+    }
+    out[n] = '\0';
+}
+
+bool rp_short_equal(const char *sig, const char *code)
+{
+    char a[16], b[16];
+    size_t n = 0;
+    for (const char *q = code; *q && n < 13; q++)
+        if (*q != '-' && *q != ' ')
+            b[n++] = (char)tolower((unsigned char)*q);
+    if (n != 12 || strlen(sig) < 12)
+        return false;
+    memcpy(a, sig, 12);
+    return CRYPTO_memcmp(a, b, 12) == 0;
 }

@@ -82,6 +82,14 @@ int rp_cert_sign(const cf_competition *c, const cf_results *r,
                  const unsigned char key[RP_KEY_BYTES], rp_cert *k);
 /* The certificate with this number, or NULL. */
 const rp_cert *rp_certs_find(const rp_certs *certs, const char *number);
+/* The short code printed beside the QR code for a person to type or read out: the first 12
+ * hex digits of the signature in capitals, in groups of four ("C98C-7F6E-FFDC"). */
+void rp_short_code(const char *sig, char *out, size_t cap);
+/* Whether code (a short code, dashes and case ignored) is the short code of sig, in constant
+ * time. */
+bool rp_short_equal(const char *sig, const char *code);
+/* A rank in Chinese numerals: 1 一, 12 十二, 20 二十, 105 一百零五 (as 第…名 writes it). */
+void rp_rank_chinese(long long n, char *out, size_t cap);
 /* Whether two signature texts are equal, in time that does not depend on where they differ. */
 bool rp_sig_equal(const char *a, const char *b);
 

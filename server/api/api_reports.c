@@ -241,18 +241,31 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
             sv_error(rs, 500, NULL, "out of memory");
             return;
         }
+        /* ?kind=award or ?kind=level: one kind, for its own paper. */
+        char kind[16];
+        size_t n = 0;
+        query_param(rq->query, "kind", kind, sizeof kind);
         for (size_t i = 0; i < f.certs.n; i++)
-            list[i] = &f.certs.items[i];
-        rc = rp_certificates_pdf(f.c, f.r, list, f.certs.n, &o, &pdf, &len, err, sizeof err);
-        free(list);
+            if (!kind[0] || (f.certs.items[i].kind == RP_AWARD) == (strcmp(kind, "award") == 0))
+                list[n++] = &f.certs.items[i];
+        if (kind[0] && strcmp(kind, "award") && strcmp(kind, "level")) {
+            free(list);
+            rg_final_free(&f);
+            sv_error(rs, 400, "kind", "kind must be award or level");
+            return;
+        }
+        rc = rp_certificates_pdf(f.c, f.r, list, n, &o, &pdf, &len, err, sizeof err);
         /* Each printing is counted in the register. */
         if (!rc && !st_begin(s->store)) {
             bool ok = true;
-            for (size_t i = 0; ok && i < f.certs.n; i++)
-                ok = st_cert_printed(s->store, f.certs.items[i].number) == ST_OK;
+            for (size_t i = 0; ok && i < n; i++)
+                ok = st_cert_printed(s->store, list[i]->number) == ST_OK;
             if (!ok || st_commit(s->store))
                 st_rollback(s->store);
         }
+        free(list);
+        if (kind[0])
+            snprintf(rs->filename, sizeof rs->filename, "%s-certificates-%s.pdf", c->id, kind);
     } else if (name[0] == 'r')
         rc = rp_results_pdf(f.c, f.r, f.include, &o, &pdf, &len, err, sizeof err);
     else if (name[0] == 'p')
@@ -264,7 +277,8 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
         sv_error(rs, 500, NULL, "cannot write the PDF: %s", err);
         return;
     }
-    snprintf(rs->filename, sizeof rs->filename, "%s-%s", c->id, name);
+    if (!rs->filename[0])
+        snprintf(rs->filename, sizeof rs->filename, "%s-%s", c->id, name);
     rs->status = 200;
     rs->body = (char *)pdf;
     rs->len = len;

@@ -272,7 +272,8 @@ int rg_verify(st_store *st, const char *number, const char *sig, json_t **facts,
         snprintf(err, errcap, "%s", st_errmsg(st));
         return -1;
     }
-    if (!rp_sig_equal(x.sig, sig)) {
+    /* The full code from the QR link, or the short one a person typed from the paper. */
+    if (!(strlen(sig) == RP_SIG_HEX ? rp_sig_equal(x.sig, sig) : rp_short_equal(x.sig, sig))) {
         st_cert_clear(&x);
         return RP_FORGED;
     }

@@ -250,9 +250,9 @@ H.run(async (test) => {
       assert(fs.readFileSync(sealedFile).subarray(0, 5).toString() === '%PDF-', 'a sealed list PDF');
       await page.click('[data-download="YN2026-E02-sealed.pdf"]');
       await page.waitForFunction(() => document.getElementById('msg').textContent.includes('监督仲裁'));
-      // The page a phone opens from a certificate's QR code.
+      // The page a phone opens with the number and the short code typed from the paper.
       const text = require('child_process').execFileSync('pdftotext', ['-raw', '-l', '1', pdfFile, '-'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().replace(/\s+/g, '');
-      const number = /证书编号：([A-Za-z0-9-]+)/.exec(text)[1], sig = /验证码：([0-9a-f]{32})/.exec(text)[1];
+      const number = /证书编号：([A-Za-z0-9-]+)/.exec(text)[1], sig = /验证码：([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})/.exec(text)[1];
       const phone = await H.newPage(browser, 390, 844);
       await phone.goto(srv.base + '/verify/' + number + '?sig=' + sig);
       assert((await phone.textContent('#verdict')).includes('真实有效'), 'genuine');

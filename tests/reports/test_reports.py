@@ -84,6 +84,20 @@ def ocr_share(pngs, expected_text):
     return hit / max(1, sum(want.values()))
 
 
+def short(sig):
+    """The short code printed for a signature (reports.h rp_short_code)."""
+    s = sig[:12].upper()
+    return "-".join((s[0:4], s[4:8], s[8:12]))
+
+
+def chinese_rank(n):
+    """第…名 as certificates write it (reports.h rp_rank_chinese), for ranks below 100."""
+    d = "零一二三四五六七八九"
+    if n < 10:
+        return d[n]
+    return ("" if n // 10 == 1 else d[n // 10]) + "十" + (d[n % 10] if n % 10 else "")
+
+
 def expected_certificates(results, demo):
     """(kind, entry, member id) of every certificate rules.md §8 calls for, from the results."""
     entries = {e["id"]: e for e in demo["entries"]}
@@ -115,7 +129,7 @@ def test_rules_8_every_award_and_promotion_gets_a_certificate_with_its_fields():
     pdf = os.path.join(OUT, "certificates.pdf")
     assert page_count(pdf) == len(want), (page_count(pdf), len(want))
     people = {(e, m) for _, e, m in want}
-    files = [f for f in os.listdir(OUT) if f != "certificates.pdf"]
+    files = [f for f in os.listdir(OUT) if not f.startswith("certificates")]
     assert len(files) == len(people), (len(files), len(people))
     assert "%d certificates for %d people" % (len(want), len(people)) in out, out
     comp = DEMO_DOC["competition"]
@@ -123,6 +137,11 @@ def test_rules_8_every_award_and_promotion_gets_a_certificate_with_its_fields():
     events = {e["id"]: e for e in DEMO_DOC["events"]}
     results = {r["entry"]: (g, r) for g in RESULTS["rankings"] for r in g["entries"]}
     texts = pages_text(pdf)
+    # Each kind on its own paper: one combined file per kind, in the same order.
+    award = pages_text(os.path.join(OUT, "certificates-award.pdf"))
+    level = pages_text(os.path.join(OUT, "certificates-level.pdf"))
+    assert award == [t for (k, _, _), t in zip(want, texts) if k == "A"]
+    assert level == [t for (k, _, _), t in zip(want, texts) if k == "L"] and level
     for (kind, entry, member), text in zip(want, texts):
         flat = re.sub(r"\s+", "", text)
         g, r = results[entry]
@@ -135,6 +154,9 @@ def test_rules_8_every_award_and_promotion_gets_a_certificate_with_its_fields():
             assert field in flat, (entry, field, flat)
         if kind == "A":
             assert r["award"] in flat, (entry, r["award"])
+            if r["award"] != "优胜奖":   # the placing in Chinese numerals, never 第1名
+                assert "第%s名" % chinese_rank(r["rank"]) in flat, (entry, r["rank"], flat)
+                assert not re.search(r"第\d+名", flat), flat
         else:
             level = next(p["to"] for p in r["promotions"] if p["member"] == member)
             assert "晋升" in flat and level in flat, (entry, level)
@@ -146,11 +168,12 @@ def test_rules_8_every_award_and_promotion_gets_a_certificate_with_its_fields():
 
 
 def numbers_and_codes(pdf):
+    """(number, short code) of each certificate, as printed beside its QR code."""
     out = []
     for text in pages_text(pdf):
         flat = re.sub(r"\s+", "", text)
         out.append((re.search(r"证书编号：(\S+?)验证码", flat).group(1),
-                    re.search(r"验证码：([0-9a-f]{32})", flat).group(1)))
+                    re.search(r"验证码：([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})", flat).group(1)))
     return out
 
 
@@ -187,9 +210,10 @@ def test_certificates_render_their_chinese_text_ocr_reads_it():
     texts = pages_text(pdf)
     for page in (1, 2):  # an award certificate and a skill-level certificate
         # The QR code's pattern changes with the key and upsets tesseract's layout analysis:
-        # read the page without it, as the part above it and the part to its right.
+        # read the page without it, as the part above it and the part to its right (the QR code
+        # ends 154 pt from the left edge).
         parts = [render(pdf, page, 200, (0, 0, A4_LANDSCAPE[0], 420)),
-                 render(pdf, page, 200, (200, 420, A4_LANDSCAPE[0] - 200, A4_LANDSCAPE[1] - 420))]
+                 render(pdf, page, 200, (158, 420, A4_LANDSCAPE[0] - 158, A4_LANDSCAPE[1] - 420))]
         share = ocr_share(parts, texts[page - 1])
         print("ocr share page %d: %.3f" % (page, share))
         assert share >= 0.85, (page, share)
@@ -200,7 +224,12 @@ def test_the_qr_code_holds_the_verification_url_and_only_the_real_one_verifies()
     pdf = os.path.join(OUT, "certificates.pdf")
     number, code = numbers_and_codes(pdf)[0]
     url = qr_of(render(pdf, 1))
-    assert url == "https://jieguo.example.cn/verify/%s?sig=%s" % (number, code), url
+    sig = url.rsplit("sig=", 1)[1]
+    assert url == "https://jieguo.example.cn/verify/%s?sig=%s" % (number, sig), url
+    assert re.fullmatch(r"[0-9a-f]{32}", sig) and short(sig) == code, (sig, code)
+    # The short code printed beside the QR verifies the same certificate.
+    rc, out, _ = run("verify", url.replace(sig, code), "--db", DB)
+    assert rc == 0 and "genuine" in out and number in out, out
     rc, out, _ = run("verify", url, "--db", DB, "--file", DEMO)
     assert rc == 0 and "genuine" in out and number in out, out
     forged_number = url.replace(number, number[:-1] + ("2" if number[-1] != "2" else "3"))
@@ -375,7 +404,10 @@ def test_server_serves_certificates_of_locked_events_and_verify_answers_for_them
         path = url[len("http://127.0.0.1:%d" % srv.port):]
         status, headers, page = srv.request("GET", path)
         page = page.decode()
-        name = re.sub(r"\s+", "", pages_text(pdf)[0]).split("：")[0].split("书")[-1]
+        _, entry1, member1 = e01[0]
+        name = next(m["name"] for e in DEMO_DOC["entries"] if e["id"] == entry1
+                    for m in e["members"] if m["id"] == member1)
+        assert name in re.sub(r"\s+", "", pages_text(pdf)[0]), name
         assert status == 200 and "真实有效" in page and name in page, (status, name, page[:300])
         status, _, page = srv.request("GET", path[:-1] + ("0" if path[-1] != "0" else "1"))
         assert status == 404 and "不是有效证书" in page.decode()
@@ -383,6 +415,17 @@ def test_server_serves_certificates_of_locked_events_and_verify_answers_for_them
         assert status == 200 and doc["genuine"] and doc["certificate"]["name"] == name, doc
         status, doc = srv.json("GET", "/verify/NOPE-1?sig=00&format=json")
         assert status == 404 and not doc["genuine"], doc
+        kinds = {}
+        for kind in ("award", "level"):
+            st, headers, body = srv.request("GET", "/api/competitions/YN2026/reports/"
+                                            "certificates.pdf?kind=" + kind, token=admin)
+            assert st == 200 and ("certificates-%s.pdf" % kind) in headers["content-disposition"]
+            f = os.path.join(TMP, "server-%s.pdf" % kind)
+            open(f, "wb").write(body)
+            kinds[kind] = page_count(f)
+        assert kinds["award"] + kinds["level"] == len(e01) and kinds["level"] > 0, kinds
+        assert srv.json("GET", "/api/competitions/YN2026/reports/certificates.pdf?kind=x",
+                        token=admin)[0] == 400
         for report in ("results.pdf", "promotions.pdf", "cash.pdf"):
             status, headers, body = srv.request("GET", "/api/competitions/YN2026/reports/" + report,
                                                 token=admin)
@@ -427,7 +470,7 @@ def test_the_register_keeps_issued_numbers_and_revokes_only_what_arbitration_cha
         reg = {n: (sg, json.loads(f)) for n, sg, f in db.execute(
             "SELECT number, sig, facts FROM certificates WHERE revoked_at IS NULL")}
         db.close()
-        assert {n: sg for n, (sg, _) in reg.items()} == dict(first), "register != printed"
+        assert {n: short(sg) for n, (sg, _) in reg.items()} == dict(first), "register != printed"
         facts1 = {n: f for n, (_, f) in reg.items()}
         # Arbitration: E01 unlocked, the lowest-ranked award winner of 职工组 corrected upwards.
         arb = srv.login("zhongcai", "demo-zhongcai")
@@ -460,7 +503,8 @@ def test_the_register_keeps_issued_numbers_and_revokes_only_what_arbitration_cha
         for number, sig in first:
             _, old, revoked_at, why, new = rows[number]
             if revoked_at is None:
-                assert second.get(number) == sig, ("a kept certificate changed", number)
+                assert second.get(number) == sig == short(rows[number][0]), ("a kept one changed",
+                                                                            number)
                 kept += 1
                 continue
             assert why and number not in second, (number, why)

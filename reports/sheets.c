@@ -186,18 +186,22 @@ int rp_promotions_pdf(const cf_competition *c, const cf_results *r, const rp_cer
 
 static void write_cash(pdf_table *t, void *ctx)
 {
+    /* The coach team's amount is paid to a named payee, and every row has room for the
+     * recipients' signatures; no head wraps at these widths. */
     static const pdf_col cols[] = {
-        {"序号", 30, PDF_CENTER}, {"赛项", 96, PDF_LEFT}, {"组别", 52, PDF_CENTER},
-        {"名次", 34, PDF_CENTER}, {"奖项", 50, PDF_CENTER}, {"获奖人员", 112, PDF_LEFT},
-        {"工作单位", 122, PDF_LEFT}, {"每人奖金", 62, PDF_RIGHT},
-        {"人员小计", 66, PDF_RIGHT}, {"教练", 84, PDF_LEFT}, {"教练团队奖金", 62, PDF_RIGHT},
+        {"序号", 28, PDF_CENTER},      {"赛项", 80, PDF_LEFT},      {"组别", 44, PDF_CENTER},
+        {"名次", 30, PDF_CENTER},      {"奖项", 40, PDF_CENTER},    {"获奖人员", 92, PDF_LEFT},
+        {"工作单位", 100, PDF_LEFT},   {"每人奖金", 54, PDF_RIGHT}, {"人员小计", 54, PDF_RIGHT},
+        {"教练团队领款人", 80, PDF_LEFT}, {"教练团队奖金", 74, PDF_RIGHT},
+        {"领款人签字", 94, PDF_LEFT},
     };
     const sheet_ctx *x = ctx;
     const cf_competition *c = x->c;
     long long people = 0, coaches = 0;
     size_t seq = 0;
-    pdf_section(t, "奖金发放表", "金额单位：元（整数）；每名获奖人员领取全额，教练（技术）团队按奖项另发同额奖金",
-                cols, 11);
+    pdf_section(t, "奖金发放表", "金额单位：元（整数）；每名获奖人员领取全额，教练（技术）团队按奖项另发同额奖金，由领款人代领",
+                cols, 12);
+    t->min_row = 28;
     for (size_t g = 0; g < x->r->n_groups; g++) {
         const cf_group_result *gr = &x->r->groups[g];
         if (x->include && !x->include[gr->event])
@@ -222,13 +226,14 @@ static void write_cash(pdf_table *t, void *ctx)
             put(&q, 6, "%s", units);
             put(&q, 7, "%lld", (long long)o->cash_per_person);
             put(&q, 8, "%lld", sub);
-            put(&q, 9, "%s", en->coach ? en->coach : "");
+            put(&q, 9, "%s", en->coach ? en->coach : o->cash_coach ? "（须指定）" : "");
             put(&q, 10, "%lld", (long long)o->cash_coach);
+            put(&q, 11, "%s", "");
             pdf_row(t, q.ptr, false);
         }
     }
     cells tot;
-    for (size_t i = 0; i < 11; i++)
+    for (size_t i = 0; i < 12; i++)
         put(&tot, i, "%s", "");
     put(&tot, 1, "合计");
     put(&tot, 8, "%lld", people);

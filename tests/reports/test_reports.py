@@ -369,6 +369,16 @@ def test_skills_yunnan_item_28_cash_list_totals_are_exact():
     coach = sum(r["cash"]["coach"] for g in RESULTS["rankings"] for r in g["entries"] if r.get("cash"))
     assert people > 0 and coach > 0
     assert "奖金总额：%d元（获奖人员%d元，教练团队%d元）" % (people + coach, people, coach) in text, text[-300:]
+    # Issue 15: the coach team's amount has a named payee, every row a signature column, and
+    # no column head wraps (a wrapped head would come out of -raw split across lines).
+    heads = subprocess.run(["pdftotext", "-raw", "-f", "1", "-l", "1",
+                            os.path.join(out, "cash.pdf"), "-"], capture_output=True).stdout.decode()
+    assert "序号 赛项 组别 名次 奖项 获奖人员 工作单位 每人奖金 人员小计 教练团队领款人 教练团队奖金 " \
+        "领款人签字" in heads, heads[:600]
+    named = [r for g in RESULTS["rankings"] for r in g["entries"]
+             if r.get("cash") and r["cash"]["coach"] and entries[r["entry"]].get("coach")]
+    assert named and all(entries[r["entry"]]["coach"] in text for r in named)
+    assert "（须指定）" in text   # a coach amount without a named coach asks for one
 
 
 @test

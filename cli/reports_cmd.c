@@ -188,7 +188,7 @@ static void *split_worker(void *arg)
             if (*q == '/')
                 *q = '_';
         if (rp_certificates_pdf(j->c, j->r, list, n, j->ro, &pdf, &len, err, sizeof err)) {
-            fprintf(stderr, "\nskillscore: %s\n", err);
+            fprintf(stderr, "\nskillscore: %s: %s\n", name, err);
             atomic_store(&j->failed, true);
         } else if (write_file(j->out, name, pdf, len))
             atomic_store(&j->failed, true);
@@ -211,7 +211,8 @@ static int write_split(const cf_competition *c, const cf_results *r, const rp_ce
 {
     split_job j = {.c = c, .r = r, .certs = certs, .ro = ro, .out = out};
     pthread_t threads[8];
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    long cores = getenv("SKILLSCORE_THREADS") ? atol(getenv("SKILLSCORE_THREADS"))
+                                                : sysconf(_SC_NPROCESSORS_ONLN);
     size_t n_threads = cores < 1 ? 1 : cores > 8 ? 8 : (size_t)cores, started = 0;
 
     if (!(j.starts = malloc((certs->n + 1) * sizeof *j.starts))) {

@@ -239,20 +239,28 @@ static void page_for(pdf_doc *d, const cf_competition *c, const cf_results *r, c
     }
 }
 
+typedef struct certs_job {
+    const cf_competition *c;
+    const cf_results *r;
+    const rp_cert *const *certs;
+    size_t n;
+    const rp_opts *o;
+    char *err;
+    size_t errcap;
+} certs_job;
+
+static void draw_certs(pdf_doc *d, void *ctx)
+{
+    certs_job *j = ctx;
+    for (size_t i = 0; i < j->n; i++)
+        page_for(d, j->c, j->r, j->certs[i], j->o, j->err, j->errcap);
+}
+
 int rp_certificates_pdf(const cf_competition *c, const cf_results *r, const rp_cert *const *certs,
                         size_t n, const rp_opts *o, unsigned char **pdf, size_t *len, char *err,
                         size_t errcap)
 {
-    pdf_doc d;
-    if (errcap)
-        err[0] = '\0';
-    if (pdf_open(&d, o, "证书", err, errcap))
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        page_for(&d, c, r, certs[i], o, err, errcap);
-    if (errcap && err[0]) {
-        pdf_discard(&d);
-        return -1;
-    }
-    return pdf_finish(&d, pdf, len, err, errcap);
+    /* The font is cut down to the characters these pages write (pdf_render). */
+    certs_job j = {c, r, certs, n, o, err, errcap};
+    return pdf_render(o, "证书", draw_certs, &j, pdf, len, err, errcap);
 }

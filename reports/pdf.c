@@ -4,11 +4,13 @@
  */
 #include "pdf.h"
 
+#include <pthread.h>
 #include <qrencode.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MARGIN 36.0f
 #define FOOTER 24.0f
@@ -26,13 +28,25 @@ static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
     }
 }
 
+/* Opens a document with the font at path (a collection's first face when collection). */
+static int open_with(pdf_doc *d, const char *path, bool collection, const char *title,
+                     char *err, size_t errcap);
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int pdf_open(pdf_doc *d, const rp_opts *o, const char *title, char *err, size_t errcap)
 {
     const char *path = o && o->font_path ? o->font_path : RP_DEFAULT_FONT;
+    memset(d, 0, sizeof *d);
+    d->font_fd = -1;
+    return open_with(d, path, strstr(path, ".ttc") != NULL, title, err, errcap);
+}
+
+static int open_with(pdf_doc *d, const char *path, bool collection, const char *title,
+                     char *err, size_t errcap)
+{
     const char *name;
     FILE *probe;
 
-    memset(d, 0, sizeof *d);
     /* libharu reports a missing file as an error code; say which file in words. */
     if (!(probe = fopen(path, "rb"))) {
         snprintf(err, errcap, "cannot read the font %s (package fonts-arphic-uming)", path);
@@ -46,8 +60,10 @@ int pdf_open(pdf_doc *d, const rp_opts *o, const char *title, char *err, size_t 
     HPDF_SetCompressionMode(d->doc, HPDF_COMP_ALL);
     HPDF_UseUTFEncodings(d->doc);
     HPDF_SetCurrentEncoder(d->doc, "UTF-8");
-    name = strstr(path, ".ttc") ? HPDF_LoadTTFontFromFile2(d->doc, path, 0, HPDF_TRUE)
-                                : HPDF_LoadTTFontFromFile(d->doc, path, HPDF_TRUE);
+    pthread_mutex_lock(&load_lock);
+    name = collection ? HPDF_LoadTTFontFromFile2(d->doc, path, 0, HPDF_TRUE)
+                      : HPDF_LoadTTFontFromFile(d->doc, path, HPDF_TRUE);
+    pthread_mutex_unlock(&load_lock);
     if (name)
         d->font = HPDF_GetFont(d->doc, name, "UTF-8");
     if (!d->font || d->error) {
@@ -67,6 +83,11 @@ void pdf_discard(pdf_doc *d)
     if (d->doc)
         HPDF_Free(d->doc);
     d->doc = NULL;
+    if (d->font_fd >= 0)
+        close(d->font_fd);
+    d->font_fd = -1;
+    free(d->cps);
+    d->cps = NULL;
 }
 
 int pdf_finish(pdf_doc *d, unsigned char **out, size_t *len, char *err, size_t errcap)
@@ -98,6 +119,8 @@ fail:
 
 HPDF_Page pdf_page(pdf_doc *d, bool landscape)
 {
+    if (d->collect)
+        return NULL;
     HPDF_Page p = HPDF_AddPage(d->doc);
     HPDF_Page_SetSize(p, HPDF_PAGE_SIZE_A4, landscape ? HPDF_PAGE_LANDSCAPE : HPDF_PAGE_PORTRAIT);
     return p;
@@ -105,6 +128,12 @@ HPDF_Page pdf_page(pdf_doc *d, bool landscape)
 
 float pdf_width(const pdf_doc *d, const char *text, float size)
 {
+    if (d->collect) { /* an estimate: the characters are what counts on this run */
+        float w = 0;
+        for (const unsigned char *q = (const unsigned char *)text; *q; q++)
+            w += *q < 0x80 ? size * 0.5f : (*q & 0xC0) != 0x80 ? size : 0;
+        return w;
+    }
     HPDF_TextWidth w = HPDF_Font_TextWidth(d->font, (const HPDF_BYTE *)text, (HPDF_UINT)strlen(text));
     return (float)w.width * size / 1000.0f;
 }
@@ -181,8 +210,49 @@ void pdf_free_lines(char **lines, size_t n)
         free(lines[i]);
 }
 
+/* Records the characters of text (collecting run). */
+static void collect(pdf_doc *d, const char *text)
+{
+    for (const unsigned char *q = (const unsigned char *)text; *q;) {
+        uint32_t c;
+        size_t k = u8len((const char *)q);
+        if (k == 1)
+            c = *q;
+        else if (k == 2)
+            c = (uint32_t)(q[0] & 0x1F) << 6 | (q[1] & 0x3Fu);
+        else if (k == 3)
+            c = (uint32_t)(q[0] & 0x0F) << 12 | (uint32_t)(q[1] & 0x3F) << 6 | (q[2] & 0x3Fu);
+        else
+            c = (uint32_t)(q[0] & 0x07) << 18 | (uint32_t)(q[1] & 0x3F) << 12 |
+                (uint32_t)(q[2] & 0x3F) << 6 | (q[3] & 0x3Fu);
+        q += k;
+        if (c < 0x80)
+            continue; /* ASCII is always in the subset */
+        size_t i = 0;
+        while (i < d->ncps && d->cps[i] != c)
+            i++;
+        if (i < d->ncps)
+            continue;
+        if (d->ncps == d->capcps) {
+            size_t cap = d->capcps ? d->capcps * 2 : 256;
+            uint32_t *grown = realloc(d->cps, cap * sizeof *grown);
+            if (!grown) {
+                d->error = HPDF_FAILD_TO_ALLOC_MEM;
+                return;
+            }
+            d->cps = grown;
+            d->capcps = cap;
+        }
+        d->cps[d->ncps++] = c;
+    }
+}
+
 void pdf_text(pdf_doc *d, HPDF_Page p, float x, float y, float size, int align, const char *text)
 {
+    if (d->collect) {
+        collect(d, text);
+        return;
+    }
     float w = align == PDF_LEFT ? 0 : pdf_width(d, text, size);
     HPDF_Page_BeginText(p);
     HPDF_Page_SetFontAndSize(p, d->font, size);
@@ -404,3 +474,57 @@ int pdf_qr(HPDF_Page p, const char *text, float x, float y, float size)
     return 0;
 }
 
+
+int pdf_render(const rp_opts *o, const char *title, void (*draw)(pdf_doc *d, void *ctx),
+               void *ctx, unsigned char **out, size_t *len, char *err, size_t errcap)
+{
+    const char *path = o && o->font_path ? o->font_path : RP_DEFAULT_FONT;
+    pdf_doc d;
+    char fdpath[64];
+    int fd;
+
+    memset(&d, 0, sizeof d);
+    d.font_fd = -1;
+    d.collect = true;
+    if (errcap)
+        err[0] = '\0';
+    draw(&d, ctx);
+    if (d.error || (errcap && err[0])) {
+        if (errcap && !err[0])
+            snprintf(err, errcap, "out of memory while laying out the document");
+        pdf_discard(&d);
+        return -1;
+    }
+    if (pdf_subset_font(path, d.cps, d.ncps, &fd, err, errcap)) {
+        pdf_discard(&d);
+        return -1;
+    }
+    pdf_discard(&d);
+    memset(&d, 0, sizeof d);
+    d.font_fd = fd;
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+    if (open_with(&d, fdpath, false, title, err, errcap)) {
+        close(fd);
+        return -1;
+    }
+    draw(&d, ctx);
+    if (errcap && err[0]) {
+        pdf_discard(&d);
+        return -1;
+    }
+    if (pdf_finish(&d, out, len, err, errcap) == 0)
+        return 0;
+    /* libharu 2.3.0 cannot save a few subsets (about 1 document in 500: a seek past the end of
+     * its copy of the font while it cuts the glyphs it embeds, HPDF_INVALID_OBJECT). Such a
+     * document is written as before, with the whole font: larger, never wrong. */
+    if (errcap)
+        err[0] = '\0';
+    if (pdf_open(&d, o, title, err, errcap))
+        return -1;
+    draw(&d, ctx);
+    if (errcap && err[0]) {
+        pdf_discard(&d);
+        return -1;
+    }
+    return pdf_finish(&d, out, len, err, errcap);
+}

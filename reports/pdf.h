@@ -16,13 +16,29 @@
 #include "reports.h"
 
 #include <hpdf.h>
+#include <stdint.h>
 
 typedef struct pdf_doc {
     HPDF_Doc doc;
     HPDF_Font font;
     HPDF_STATUS error;       /* the first error libharu reported, 0 if none */
     HPDF_STATUS detail;
+    /* pdf_render's first run: no document, pdf_page gives NULL (libharu ignores drawing on it),
+     * pdf_text only records the characters, pdf_width estimates. */
+    bool collect;
+    uint32_t *cps;           /* the characters written, unordered, with repeats removed */
+    size_t ncps, capcps;
+    int font_fd;             /* the subset font's in-memory file, -1 when none */
 } pdf_doc;
+/* Runs draw(d, ctx) twice: once collecting the characters it writes, then into a document whose
+ * font is cut down to them (pdf_subset_font), and saves it (*out malloc'd). draw must write the
+ * same text whatever the widths; it reports its own failures by setting err. */
+int pdf_render(const rp_opts *o, const char *title, void (*draw)(pdf_doc *d, void *ctx),
+               void *ctx, unsigned char **out, size_t *len, char *err, size_t errcap);
+/* The font at path cut down to ASCII and cps[0..n), in an in-memory file (*fd, the caller
+ * closes it). 0, or -1 with err. */
+int pdf_subset_font(const char *path, const uint32_t *cps, size_t n, int *fd, char *err,
+                    size_t errcap);
 
 int pdf_open(pdf_doc *d, const rp_opts *o, const char *title, char *err, size_t errcap);
 /* Saves into memory (*out malloc'd) and frees the document, whatever happens. */

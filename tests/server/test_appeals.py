@@ -23,12 +23,29 @@ def e01(srv, token):
             for g in doc["rankings"] if g["event"] == "E01" for e in g["entries"]}
 
 
+def register(srv):
+    """{number: (entry, sig, revoked_at, revoked_why, replaced_by)} of the certificate register."""
+    import sqlite3
+    db = sqlite3.connect(srv.db)
+    rows = {n: (json.loads(f).get("entry") or h.split("|")[1], sg, rv, why, by)
+            for n, h, f, sg, rv, why, by in db.execute(
+                "SELECT number, holder, facts, sig, revoked_at, revoked_why, replaced_by "
+                "FROM certificates")}
+    db.close()
+    return rows
+
+
 @test
 def test_an_appeal_upheld_changes_results_only_through_unlock_correct_lock_and_a_confirmed_delta():
     srv = Server(demo=True)
     try:
         admin, arb = srv.admin(), srv.login("zhongcai", "demo-zhongcai")
         before = e01(srv, admin)
+        # The published results' certificates are printed (issued) before any appeal.
+        assert srv.json("POST", C + "/settings", {"verify_base": "https://jieguo.example.cn"},
+                        admin)[0] == 200
+        assert srv.request("GET", C + "/reports/certificates.pdf", token=admin)[0] == 200
+        issued = register(srv)
         low = max((k for k, v in before.items() if v["award"]), key=lambda k: before[k]["rank"])
         body = {"event": "E01", "entry": low, "appellant": "杨某（领队）",
                 "subject": "零件加工 B 项：量具读数有误，请求复核"}
@@ -111,6 +128,26 @@ def test_an_appeal_upheld_changes_results_only_through_unlock_correct_lock_and_a
         assert st == 200 and doc["confirmed_by"] == "zhongcai" and \
             len(doc["delta"]) == len(changed), doc
         assert srv.json("POST", C + "/events/E01/publish", {}, admin)[0] == 200
+
+        # Printing again after the appeal: certificates of unchanged entries keep number and
+        # code; those of changed entries are revoked, naming a replacement that verifies.
+        assert srv.request("GET", C + "/reports/certificates.pdf", token=admin)[0] == 200
+        now = register(srv)
+        for number, (entry, sig, revoked, why, by) in issued.items():
+            if entry not in changed:
+                assert now[number][2] is None and now[number][1] == sig, (number, now[number])
+                continue
+            _, _, revoked, why, by = now[number]
+            if revoked is None:        # a certificate whose facts (name, award) did not change
+                continue
+            assert why and (by is None or (now[by][0] == entry and now[by][2] is None)), now[number]
+        moved = [n for n, r in now.items() if r[2] is not None and r[4]]
+        assert moved, "some certificate was reissued"
+        st, doc = srv.json("GET", "/verify/%s?sig=%s&format=json" % (moved[0], issued[moved[0]][1]))
+        assert st == 410 and doc["certificate"]["replaced_by"] == now[moved[0]][4], doc
+        new = now[moved[0]][4]
+        st, doc = srv.json("GET", "/verify/%s?sig=%s&format=json" % (new, now[new][1]))
+        assert st == 200 and doc["genuine"], doc
 
         # 仲裁决定书: the appeal, the steps, the decision, every changed entry.
         st, headers, pdf = srv.request("GET", A + "/decision.pdf", token=arb)

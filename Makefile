@@ -142,7 +142,13 @@ $(B)/fuzz_pattern: tests/fuzz/fuzz_pattern.c reports/certs.c $(LIB_SRC) $(HEADER
 	clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined $(JANSSON_CFLAGS) \
 	    tests/fuzz/fuzz_pattern.c reports/certs.c $(LIB_SRC) $(JANSSON_LIBS) -lcrypto -o $@
 
-fuzz: deps $(B)/fuzz_read $(B)/fuzz_csv $(B)/fuzz_pattern
+$(B)/fuzz_base: tests/fuzz/fuzz_base.c reports/base.c reports/certs.c $(LIB_SRC) $(HEADERS)
+	@mkdir -p $(B)
+	clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined $(JANSSON_CFLAGS) \
+	    tests/fuzz/fuzz_base.c reports/base.c reports/certs.c $(LIB_SRC) $(JANSSON_LIBS) \
+	    -lcrypto -o $@
+
+fuzz: deps $(B)/fuzz_read $(B)/fuzz_csv $(B)/fuzz_pattern $(B)/fuzz_base
 	@mkdir -p $(B)/fuzz-corpus $(B)/fuzz-corpus-csv
 	$(B)/fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    $(B)/fuzz-corpus tests/golden tests/bad
@@ -151,6 +157,9 @@ fuzz: deps $(B)/fuzz_read $(B)/fuzz_csv $(B)/fuzz_pattern
 	@mkdir -p $(B)/fuzz-corpus-pattern
 	$(B)/fuzz_pattern -max_total_time=$(FUZZ_SECONDS) -max_len=255 \
 	    $(B)/fuzz-corpus-pattern tests/fuzz/pattern-seeds
+	@mkdir -p $(B)/fuzz-corpus-base
+	$(B)/fuzz_base -max_total_time=$(FUZZ_SECONDS) -max_len=511 \
+	    $(B)/fuzz-corpus-base tests/fuzz/base-seeds
 
 format:
 	clang-format -i scoring/*.[ch] compfile/*.[ch] cli/*.[ch] tests/*.[ch] bench/*.c

@@ -17,7 +17,9 @@ case "${1:-build}" in
   # chromium and a CJK font: the browser tests of judge-client/ (tests/browser).
   # poppler-utils, tesseract (Simplified Chinese) and zbar: reading the PDFs back (tests/reports).
   test) want+=(clang libclang-rt-14-dev chromium fonts-wqy-zenhei poppler-utils tesseract-ocr
-               tesseract-ocr-chi-sim zbar-tools) ;;
+               tesseract-ocr-chi-sim zbar-tools nginx-light libnginx-mod-nchan) ;;
+  # nginx with the nchan module: the public relay (deploy/relay, scripts/relay.sh).
+  relay) want+=(nginx-light libnginx-mod-nchan) ;;
 esac
 
 missing=()

@@ -15,6 +15,7 @@
 #include "server/sec/throttle.h"
 #include "server/net/http.h"
 #include "server/core/server.h"
+#include "server/net/relay.h"
 #include "server/net/ws.h"
 
 #include <errno.h>
@@ -77,7 +78,7 @@ static int usage(void)
                     "[--ws-per-address N] [--ws-ping SECONDS]\n"
                     "                        [--ws-sndbuf BYTES] [--per-address N] "
                     "[--max-connections N] [--http-timeout SECONDS]\n"
-                    "                        [--follow URL] [--sync-timeout MS]\n");
+                    "                        [--follow URL] [--sync-timeout MS] [--relay URL]\n");
     return 2;
 }
 
@@ -143,6 +144,7 @@ typedef struct serve_opts {
     cn_limits conns;
     sb_options standby;
     unsigned ping, http_timeout;
+    const char *relay;
 } serve_opts;
 
 /* Reads the options: 0, or the exit status after a message. */
@@ -174,6 +176,8 @@ static int parse_options(int argc, char **argv, serve_opts *o)
             o->static_dir = argv[++i];
         else if (i + 1 < argc && strcmp(a, "--follow") == 0)
             o->standby.follow = argv[++i];
+        else if (i + 1 < argc && strcmp(a, "--relay") == 0)
+            o->relay = argv[++i];
         else if (i + 1 < argc && (opt = ws_option(nums, a))) {
             char *end;
             long v = strtol(argv[++i], &end, 10);
@@ -331,8 +335,36 @@ static void run_loop(sv_server *s)
     sv_batch_flush(s);
 }
 
+static void relay_comp(void *ctx, const char *id, const char *name)
+{
+    sv_server *s = ctx;
+    sv_comp *c;
+    (void)name;
+    if (sv_comp_get(s, id, &c) == SV_OK)
+        c->relay_dirty = true;
+}
+
+/* The public relay: every competition is loaded and offered once at the start, so the relay
+ * shows the current state before the first change. -1 after a message. */
+static int start_relay(sv_server *s, const char *url)
+{
+    char err[300];
+    if (!(s->relay = rl_start(url, err, sizeof err))) {
+        fprintf(stderr, "skillscore: %s\n", err);
+        return -1;
+    }
+    if (st_comp_each(s->store, relay_comp, s)) {
+        fprintf(stderr, "skillscore: %s\n", st_errmsg(s->store));
+        return -1;
+    }
+    printf("skillscore: publishing the public view to %s/{competition}\n", url);
+    return 0;
+}
+
 static void close_server(sv_server *s, int lock_fd)
 {
+    rl_stop(s->relay); /* joins the publisher; what it had not sent is dropped */
+    s->relay = NULL;
     sb_free(s->standby); /* joins the follower before the loop it wakes goes */
     s->standby = NULL;
     jb_free(s->jobs, s);
@@ -368,6 +400,8 @@ int sv_serve_main(int argc, char **argv)
         fprintf(stderr, "skillscore: cannot listen on %s:%d\n", o.host, o.port);
         goto out;
     }
+    if (o.relay && start_relay(&s, o.relay))
+        goto out;
     hub_server = &s;
     ws_hub_set_timer(s.hub, schedule_hub, running);
     sb_set_loop(s.standby, running);

@@ -39,6 +39,7 @@ suite cli tests/test_cli.sh
 suite server python3 tests/server/test_server.py
 suite live python3 tests/server/test_live.py
 suite appeals python3 tests/server/test_appeals.py
+suite relay python3 tests/server/test_relay.py
 suite hostile python3 tests/server/test_hostile.py
 suite standby python3 tests/server/test_standby.py
 suite day python3 tests/server/test_day.py

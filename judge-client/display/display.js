@@ -1,6 +1,7 @@
 // The projector display (/display/): live rankings from /ws, one (event, group) at a time.
 // URL: ?c=YN2026 (default: the first competition), &event=E02&group=职工组 to stay on one group,
-// &rotate=15 (seconds per page when rotating), &rows=9 (rows per page).
+// &rotate=15 (seconds per page when rotating), &rows=9 (rows per page), &relay=ws://… (read the
+// public relay instead of /ws: docs/live.md).
 'use strict';
 (function () {
   const q = new URLSearchParams(location.search);
@@ -33,7 +34,12 @@
     groups.set(k, { meta: g, rows });
   }
 
+  // ?relay=ws://relay.example.cn/sub/YN2026: read the public relay (deploy/relay) instead of
+  // this server's /ws. The relay sends whole snapshots, the newest first; nothing to subscribe.
+  const relay = q.get('relay');
+
   function subscribe() {
+    if (relay) { if (ws) ws.close(); return; }   // a relay stream cannot be asked again: reconnect
     if (ws && ws.readyState === 1) ws.send(JSON.stringify({ subscribe: comp }));
   }
 
@@ -104,8 +110,8 @@
 
   function connect() {
     setConn('连接中…', false);
-    ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
-    ws.onopen = () => { backoff = 500; setConn('● 已连接 实时更新', false); subscribe(); };
+    ws = new WebSocket(relay || (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+    ws.onopen = () => { backoff = 500; setConn('● 已连接 实时更新', false); if (!relay) subscribe(); };
     ws.onmessage = onMessage;
     ws.onclose = () => {
       setConn('连接中断，' + Math.round(backoff / 1000 + 0.4) + ' 秒后重连…', true);
@@ -183,6 +189,7 @@
   }
 
   async function start() {
+    if (!comp && relay) comp = relay.split('/').pop().split('?')[0];
     try {
       const r = await fetch('/api/competitions');
       const list = (await r.json()).competitions || [];

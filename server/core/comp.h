@@ -28,6 +28,9 @@ typedef struct sv_comp {
         uint64_t seq;
         bool provisional;
     } results[2];
+    /* The public relay (relay.h): a change not yet offered, and when the last offer was. */
+    bool relay_dirty;
+    int64_t relay_last_us;
     struct sv_comp *next;
 } sv_comp;
 

@@ -108,6 +108,7 @@ typedef struct sv_server {
     struct sb_state *standby; /* replication, both sides (standby.h) */
     struct jb_pool *jobs;   /* work off the loop: sign-ins' hashes (jobs.h) */
     struct ws_hub *hub;     /* live results subscribers (ws.c); NULL when not serving */
+    struct rl_relay *relay; /* the public relay (relay.h); NULL without --relay */
     struct cn_table *conns; /* connections per address (conns.h); NULL when not serving */
 } sv_server;
 

@@ -7,6 +7,7 @@
  * not mask, so the payload itself is never written to and one buffer serves every connection.
  */
 #include "server/net/ws.h"
+#include "server/net/relay.h"
 
 #include "server/core/live.h"
 #include "server/core/batch.h"
@@ -229,6 +230,7 @@ static void send_update(ws_hub *h, sv_comp *comp)
 
     if (!comp->live || !lv_take_update(comp->live, text, len))
         return;
+    comp->relay_dirty = true;
     for (int v = 0; v < LV_VIEWS; v++) {
         m[v] = text[v] ? msg_new(text[v], len[v]) : NULL;
         free(text[v]);
@@ -261,6 +263,33 @@ static void send_all(ws_hub *h)
     h->next_us = now_us() + (gap > 2 * took ? gap : 2 * took);
 }
 
+/* The public relay (relay.h): a competition whose public view changed gets its newest public
+ * snapshot offered, at most every RL_INTERVAL_MS. Returns the microseconds until one is due
+ * (0: none waiting). */
+static int64_t relay_offer_due(ws_hub *h)
+{
+    int64_t now = now_us(), wait = 0;
+    if (!h->s->relay)
+        return 0;
+    for (sv_comp *c = h->s->comps; c; c = c->next) {
+        if (!c->relay_dirty || !c->live)
+            continue;
+        int64_t left = c->relay_last_us + RL_INTERVAL_MS * 1000 - now;
+        if (left > 0) {
+            wait = wait && wait < left ? wait : left;
+            continue;
+        }
+        size_t len = 0;
+        char *text = lv_snapshot(c->live, LV_PUBLIC, &len);
+        if (text)
+            rl_offer(h->s->relay, c->id, text, len);
+        free(text);
+        c->relay_dirty = false;
+        c->relay_last_us = now;
+    }
+    return wait;
+}
+
 void ws_timer(sv_server *s)
 {
     ws_hub *h = s->hub;
@@ -269,6 +298,7 @@ void ws_timer(sv_server *s)
     h->scheduled = false;
     sv_batch_flush(h->s); /* never show a mark before it is durable */
     send_all(h);
+    ws_tick(s); /* a relay offer may still be waiting for its interval */
 }
 
 void ws_tick(sv_server *s)
@@ -281,11 +311,19 @@ void ws_tick(sv_server *s)
         return;
     for (sv_comp *c = s->comps; c && !due; c = c->next)
         due = c->live && lv_dirty(c->live);
-    if (!due)
+    if (!due) {
+        /* Nothing for the screens; the relay may still wait for its interval. */
+        int64_t relay = relay_offer_due(h);
+        if (relay > 0 && !h->scheduled && h->schedule) {
+            h->schedule(h->schedule_ctx, relay);
+            h->scheduled = true;
+        }
         return;
+    }
     wait = h->next_us - now_us();
     if (wait <= 0) {
         send_all(h);
+        relay_offer_due(h);
         return;
     }
     if (!h->scheduled && h->schedule) {

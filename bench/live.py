@@ -8,7 +8,10 @@ every mark and times each acknowledgement and each mark's arrival at the last sc
 CPU time and memory are read from /proc. Loopback only; each run ends by itself.
 
   python3 bench/live.py [--screens 1000,5000] [--judges 200] [--rates 0,1000]
-                       [--size EVENTS,ENTRIES,CRITERIA,JUDGES]
+                       [--size EVENTS,ENTRIES,CRITERIA,JUDGES] [--relay]
+
+--relay starts nginx + nchan (deploy/relay/nginx.conf) on loopback, serves with --relay, and the
+screens subscribe to the relay instead of the venue server.
 
 Rate 0 gives the ceiling (each judge sends again as soon as acknowledged, so latency is queueing);
 a rate such as 1000 marks/s, paced over the 200 judges, gives the latencies at that load.
@@ -39,12 +42,13 @@ def proc_stat(pid):
     return cpu, kb("VmRSS"), kb("VmHWM")
 
 
-def run(screens, judges, size, rate):
+def run(screens, judges, size, rate, relay=None):
     doc = json.loads(subprocess.run([os.path.join(ROOT, "build", "gen")] + size + ["7"],
                                     capture_output=True, check=True).stdout)
     marks = doc.pop("marks")
+    extra = ["--relay", "http://127.0.0.1:%d/pub" % relay.port] if relay else []
     srv = harness.Server(args=["--ws-per-address", str(screens + 100),
-                               "--per-address", str(screens + 300)])
+                               "--per-address", str(screens + 300)] + extra)
     try:
         admin = srv.admin()
         comp = doc["competition"]["id"]
@@ -59,14 +63,17 @@ def run(screens, judges, size, rate):
                 f.write("%s %s %s %s\n" % (m["entry"], m["criterion"], m["judge"], m["score"]))
         cpu0, _, _ = proc_stat(srv.proc.pid)
         t0 = time.time()
+        env = dict(os.environ, RELAY_PORT=str(relay.port)) if relay else None
         p = subprocess.run([LOAD, str(srv.port), admin, comp, path, str(judges), str(screens),
                             str(rate)],
-                           capture_output=True, text=True, timeout=900)
+                           capture_output=True, text=True, timeout=900, env=env)
         wall = time.time() - t0
         cpu1, rss, hwm = proc_stat(srv.proc.pid)
         if p.returncode != 0 and not p.stdout:
             raise RuntimeError(p.stderr[-2000:])
         out = json.loads(p.stdout)
+        if relay:
+            out["relay"] = True
         out.update(server_cpu_s=round(cpu1 - cpu0, 2), server_cpu_share=round((cpu1 - cpu0) / wall, 2),
                    server_rss_mb=round(rss / 1024, 1), server_peak_rss_mb=round(hwm / 1024, 1),
                    events=int(size[0]), entries=int(size[0]) * int(size[1]))
@@ -84,6 +91,8 @@ def main():
     ap.add_argument("--size", default="4,100,5,5")
     ap.add_argument("--rates", default="0,1000",
                     help="marks/s offered in all; 0 = each judge as fast as acknowledged")
+    ap.add_argument("--relay", action="store_true",
+                    help="screens read the public relay (nginx + nchan, deploy/relay) instead")
     a = ap.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = min(hard, 65536) if hard != resource.RLIM_INFINITY else 65536
@@ -91,10 +100,18 @@ def main():
     harness.BIN = os.path.join(ROOT, "build", "skillscore")
     print("machine: %d cores, %s; loopback" % (os.cpu_count(), open("/proc/cpuinfo").read()
           .split("model name")[1].split(":")[1].split("\n")[0].strip()))
-    for n in [int(x) for x in a.screens.split(",")]:
-        for rate in [int(x) for x in a.rates.split(",")]:
-            r = run(n, a.judges, a.size.split(","), rate)
-            print(json.dumps(r, ensure_ascii=False), flush=True)
+    relay = None
+    if a.relay:
+        import relayd  # noqa: E402  (tests/server: nginx + nchan from deploy/relay)
+        relay = relayd.Relay()
+    try:
+        for n in [int(x) for x in a.screens.split(",")]:
+            for rate in [int(x) for x in a.rates.split(",")]:
+                r = run(n, a.judges, a.size.split(","), rate, relay)
+                print(json.dumps(r, ensure_ascii=False), flush=True)
+    finally:
+        if relay:
+            relay.stop()
 
 
 if __name__ == "__main__":

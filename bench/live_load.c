@@ -14,6 +14,7 @@
  * when the last of the D screens has received an update covering its seq: that time minus the
  * POST's send time is the mark→all-screens latency. Prints one JSON line of figures.
  * Loopback only; ends when every mark is acknowledged and seen, or 30 s after the last ack.
+ * With RELAY_PORT=N the screens subscribe to the public relay on that port (/sub/COMP) instead.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -40,6 +41,7 @@ typedef struct conn {
     size_t next;        /* judge: its next mark index (stride J) */
     double due;         /* judge, paced: when its next mark is due */
     bool waiting;       /* judge, paced: idle until due */
+    uint64_t seen;      /* screen on the relay: the newest snapshot's seq */
 } conn;
 
 typedef struct mark {
@@ -203,9 +205,28 @@ static void judge_read(conn *c)
     }
 }
 
+/* With RELAY_PORT set, screens read the public relay (nchan, deploy/relay): every message is
+ * a whole snapshot, and one at seq N covers every change up to N this screen had not seen. */
+static int relay_port;
+
 static void screen_message(conn *c, const char *p, size_t n)
 {
-    (void)c;
+    if (relay_port && memmem(p, n < 40 ? n : 40, "\"results\"", 9)) {
+        const char *s = memmem(p, n < 200 ? n : 200, "\"seq\":", 6);
+        if (!s)
+            return;
+        uint64_t to = strtoull(s + 6, NULL, 10);
+        double t = now();
+        if (!c->seen)
+            snapshots++;
+        for (uint64_t q = c->seen + 1; q <= to && q < max_seq_cap; q++) {
+            seen_count[q]++;
+            seen_last[q] = t;
+        }
+        if (to > c->seen)
+            c->seen = to;
+        return;
+    }
     if (n > 9 && memcmp(p, "{\"type\":\"update\"", 16) == 0) {
         const char *f = memmem(p, n < 200 ? n : 200, "\"from\":", 7);
         const char *s = memmem(p, n < 200 ? n : 200, "\"seq\":", 6);
@@ -258,12 +279,18 @@ static void open_screen(conn *c, int port)
 {
     char req[512], buf[4096];
     size_t got = 0;
-    c->fd = dial(port);
     c->screen = true;
+    char path[128];
+    if (relay_port) {
+        port = relay_port;
+        snprintf(path, sizeof path, "/sub/%s", comp);
+    } else
+        snprintf(path, sizeof path, "/ws");
+    c->fd = dial(port);
     int n = snprintf(req, sizeof req,
-                     "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
+                     "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
                      "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                     "Sec-WebSocket-Version: 13\r\n\r\n", port);
+                     "Sec-WebSocket-Version: 13\r\n\r\n", path, port);
     send_all(c->fd, req, (size_t)n);
     while (got < sizeof buf - 1) {
         ssize_t r = recv(c->fd, buf + got, sizeof buf - 1 - got, 0);
@@ -282,6 +309,8 @@ static void open_screen(conn *c, int port)
     }
     char *rest = strstr(buf, "\r\n\r\n") + 4;
     append(c, rest, got - (size_t)(rest - buf));
+    if (relay_port)
+        return; /* the relay sends the newest snapshot, then each new one */
     char sub[256];
     n = snprintf(sub, sizeof sub, "{\"subscribe\":\"%s\"}", comp);
     ws_send(c->fd, 0x1, sub, (size_t)n);
@@ -305,6 +334,7 @@ int main(int argc, char **argv)
         return 2;
     }
     int port = atoi(argv[1]);
+    relay_port = getenv("RELAY_PORT") ? atoi(getenv("RELAY_PORT")) : 0;
     port_s = argv[1];
     token = argv[2];
     comp = argv[3];

@@ -152,7 +152,7 @@ static int save(sv_server *s, sv_comp *c, long long id, json_t *doc)
 }
 
 /* A step of the appeal's history, now, by who; a state step also sets the appeal's state. */
-static void note(json_t *doc, const char *state, const char *by, const char *reason)
+static void history_add(json_t *doc, const char *state, const char *by, const char *reason)
 {
     char at[32];
     iso_time(time(NULL), at);
@@ -164,7 +164,7 @@ static void note(json_t *doc, const char *state, const char *by, const char *rea
 static void step(json_t *doc, const char *state, const char *by, const char *reason)
 {
     json_object_set_new(doc, "state", json_string(state));
-    note(doc, state, by, reason);
+    history_add(doc, state, by, reason);
 }
 
 /* What a list shows of an appeal: all but the stored results. */
@@ -564,7 +564,7 @@ int sv_appeal_unlock(sv_server *s, sv_comp *c, const char *event, json_t *appeal
     json_object_del(doc, "delta");
     json_object_del(doc, "confirmed_by");
     json_object_del(doc, "confirmed_at");
-    note(doc, "unlocked", by, reason);
+    history_add(doc, "unlocked", by, reason);
     rc = save(s, c, id, doc);
     json_decref(doc);
     if (rc)

@@ -107,29 +107,6 @@ static int slot_open(sv_server *s, const sv_comp *c, const slot_marks *sl)
     return rc == ST_NOTFOUND || upto < sl->last_seq;
 }
 
-/* Marks the mark(s) of [{judge, score}] farthest from the panel's median (sc_outliers) with
- * "outlier": true. */
-void sv_mark_outliers(json_t *marks)
-{
-    size_t n = json_array_size(marks), i;
-    sc_centi v[SC_OUTLIER_MAX];
-    bool flag[SC_OUTLIER_MAX];
-    json_t *m;
-    if (n > SC_OUTLIER_MAX)
-        return;
-    json_array_foreach(marks, i, m) {
-        const char *t = json_string_value(json_object_get(m, "score"));
-        if (!t || sc_centi_parse(t, strlen(t), &v[i]))
-            return;
-    }
-    if (!sc_outliers(v, n, flag))
-        return;
-    json_array_foreach(marks, i, m) {
-        if (flag[i])
-            json_object_set_new(m, "outlier", json_true());
-    }
-}
-
 /* Open send-backs of the event by "entry/criterion": [{judge, note}]. */
 static void add_sendback(void *ctx, const st_sendback *b)
 {

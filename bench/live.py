@@ -100,18 +100,18 @@ def main():
     harness.BIN = os.path.join(ROOT, "build", "skillscore")
     print("machine: %d cores, %s; loopback" % (os.cpu_count(), open("/proc/cpuinfo").read()
           .split("model name")[1].split(":")[1].split("\n")[0].strip()))
-    relay = None
     if a.relay:
         import relayd  # noqa: E402  (tests/server: nginx + nchan from deploy/relay)
-        relay = relayd.Relay()
-    try:
-        for n in [int(x) for x in a.screens.split(",")]:
-            for rate in [int(x) for x in a.rates.split(",")]:
+    for n in [int(x) for x in a.screens.split(",")]:
+        for rate in [int(x) for x in a.rates.split(",")]:
+            # A fresh relay per run: its buffer would replay the last run's seqs.
+            relay = relayd.Relay() if a.relay else None
+            try:
                 r = run(n, a.judges, a.size.split(","), rate, relay)
-                print(json.dumps(r, ensure_ascii=False), flush=True)
-    finally:
-        if relay:
-            relay.stop()
+            finally:
+                if relay:
+                    relay.stop()
+            print(json.dumps(r, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

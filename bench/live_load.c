@@ -211,6 +211,23 @@ static int relay_port;
 
 static void screen_message(conn *c, const char *p, size_t n)
 {
+    if (relay_port && n > 9 && memcmp(p, "{\"type\":\"update\"", 16) == 0) {
+        /* Relay: an update counts from the first snapshot on, when it follows what was seen. */
+        const char *f = memmem(p, n < 200 ? n : 200, "\"from\":", 7);
+        const char *s = memmem(p, n < 200 ? n : 200, "\"seq\":", 6);
+        if (!f || !s || !c->seen)
+            return;
+        uint64_t from = strtoull(f + 7, NULL, 10), to = strtoull(s + 6, NULL, 10);
+        if (from != c->seen + 1)
+            return; /* old news, or a gap: the next snapshot covers it */
+        double t = now();
+        for (uint64_t q = from; q <= to && q < max_seq_cap; q++) {
+            seen_count[q]++;
+            seen_last[q] = t;
+        }
+        c->seen = to;
+        return;
+    }
     if (relay_port && memmem(p, n < 40 ? n : 40, "\"results\"", 9)) {
         const char *s = memmem(p, n < 200 ? n : 200, "\"seq\":", 6);
         if (!s)

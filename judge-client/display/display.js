@@ -10,7 +10,7 @@
   const fixedEvent = q.get('event'), fixedGroup = q.get('group');
   const $ = (id) => document.getElementById(id);
   let comp = q.get('c'), compName = '';
-  let ws = null, seq = 0, backoff = 500, pages = [], at = 0, rotateTimer = null;
+  let ws = null, seq = 0, backoff = 500, pages = [], at = 0, rotateTimer = null, waitSnapshot = false;
   const groups = new Map();      // "event\u0000group" -> {meta, rows: Map(key -> row)}
   const flash = new Map();       // row key -> time it changed
 
@@ -35,7 +35,8 @@
   }
 
   // ?relay=ws://relay.example.cn/sub/YN2026: read the public relay (deploy/relay) instead of
-  // this server's /ws. The relay sends whole snapshots, the newest first; nothing to subscribe.
+  // this server's /ws: snapshots and updates as /ws sends them, replayed from its buffer on
+  // connect; nothing to subscribe.
   const relay = q.get('relay');
 
   function subscribe() {
@@ -49,13 +50,19 @@
     if ('ceremony' in m) ceremony(m.ceremony);
     else if (m.type === 'results') ceremony(null);
     if (m.type === 'results') {
+      waitSnapshot = false;
       groups.clear();
       seq = m.seq;
       for (const g of m.results.rankings) applyGroup(g, true);
       flash.clear();
       buildPages();
     } else if (m.type === 'update') {
-      if (m.from !== seq + 1) { subscribe(); return; }   // missed something: start again
+      if (relay) {
+        // The relay replays its buffer: updates before the first snapshot, or already covered,
+        // are old news; after a gap, wait for the next snapshot (at most 5 s away).
+        if (!seq || waitSnapshot || m.seq <= seq) return;
+        if (m.from !== seq + 1) { waitSnapshot = true; return; }
+      } else if (m.from !== seq + 1) { subscribe(); return; }   // missed something: start again
       seq = m.seq;
       for (const g of m.rankings) applyGroup(g, g.full);
       buildPages(true);

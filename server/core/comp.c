@@ -23,6 +23,7 @@ static void comp_free(sv_comp *c)
     if (!c)
         return;
     lv_free(c->live);
+    json_decref(c->relay_pending);
     free(c->results[0].text);
     free(c->results[1].text);
     free(c->id);

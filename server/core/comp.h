@@ -28,9 +28,12 @@ typedef struct sv_comp {
         uint64_t seq;
         bool provisional;
     } results[2];
-    /* The public relay (relay.h): a change not yet offered, and when the last offer was. */
+    /* The public relay (relay.h): a snapshot is due (at start, after an update was lost);
+     * the public updates since the last offer, merged (ws.c); when the last offer and the last
+     * snapshot were. */
     bool relay_dirty;
-    int64_t relay_last_us;
+    json_t *relay_pending;
+    int64_t relay_last_us, relay_snap_us;
     struct sv_comp *next;
 } sv_comp;
 

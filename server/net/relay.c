@@ -8,10 +8,15 @@
 #include <string.h>
 #include <time.h>
 
+#define RL_QUEUE 128
+
 typedef struct slot {
     char comp[64];
-    char *text;              /* the newest snapshot not yet sent, or NULL */
-    size_t len;
+    char *text[RL_QUEUE];    /* messages not yet sent, oldest first */
+    size_t len[RL_QUEUE];
+    size_t n;
+    unsigned gen;            /* moves when the queue is emptied: a message in flight is stale */
+    bool need_snapshot;      /* updates were dropped: subscribers need a whole snapshot */
 } slot;
 
 struct rl_relay {
@@ -65,7 +70,7 @@ static void *run(void *arg)
     while (!r->stopping) {
         slot *s = NULL;
         for (int i = 0; i < RL_MAX_COMPS && !s; i++)
-            if (r->slots[i].text)
+            if (r->slots[i].n)
                 s = &r->slots[i];
         if (!s || backoff_ms) {
             struct timespec until;
@@ -82,11 +87,16 @@ static void *run(void *arg)
                 backoff_ms = 0; /* try again with whatever is newest now */
             continue;
         }
-        /* Take the snapshot out, send it without the lock: the loop may offer a newer one. */
-        char comp[64], *text = s->text;
-        size_t len = s->len;
+        /* Take the oldest out and send it without the lock (the loop may offer more); after a
+         * failure it goes back to the front unless the queue was emptied meanwhile, so the
+         * order holds. */
+        char comp[64], *text = s->text[0];
+        size_t len = s->len[0];
+        unsigned gen = s->gen;
         snprintf(comp, sizeof comp, "%s", s->comp);
-        s->text = NULL;
+        memmove(s->text, s->text + 1, (s->n - 1) * sizeof *s->text);
+        memmove(s->len, s->len + 1, (s->n - 1) * sizeof *s->len);
+        s->n--;
         pthread_mutex_unlock(&r->lock);
         int rc = h ? post(h, r->url, comp, text, len) : -1;
         pthread_mutex_lock(&r->lock);
@@ -96,17 +106,18 @@ static void *run(void *arg)
             backoff_ms = 0;
             continue;
         }
-        r->failed++;
-        /* Keep it unless something newer came: the relay must end up with the newest state. */
-        slot *again = NULL;
-        for (int i = 0; i < RL_MAX_COMPS && !again; i++)
-            if (strcmp(r->slots[i].comp, comp) == 0)
-                again = &r->slots[i];
-        if (again && !again->text) {
-            again->text = text;
-            again->len = len;
-        } else
+        if (s->gen == gen && s->n < RL_QUEUE) {
+            memmove(s->text + 1, s->text, s->n * sizeof *s->text);
+            memmove(s->len + 1, s->len, s->n * sizeof *s->len);
+            s->text[0] = text;
+            s->len[0] = len;
+            s->n++;
+        } else {
             free(text);
+            if (s->gen == gen)
+                s->need_snapshot = true;
+        }
+        r->failed++;
         backoff_ms = 500;
     }
     pthread_mutex_unlock(&r->lock);
@@ -142,14 +153,18 @@ rl_relay *rl_start(const char *url, char *err, size_t errcap)
     return r;
 }
 
-void rl_offer(rl_relay *r, const char *comp, const char *text, size_t len)
+static void clear(slot *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->text[i]);
+    s->n = 0;
+    s->gen++;
+}
+
+void rl_offer(rl_relay *r, const char *comp, const char *text, size_t len, bool snapshot)
 {
     char *copy = malloc(len + 1);
     slot *s = NULL, *free_slot = NULL;
-    if (!copy)
-        return; /* the next offer carries the state as well */
-    memcpy(copy, text, len);
-    copy[len] = '\0';
     pthread_mutex_lock(&r->lock);
     for (int i = 0; i < RL_MAX_COMPS && !s; i++) {
         if (strcmp(r->slots[i].comp, comp) == 0)
@@ -159,18 +174,45 @@ void rl_offer(rl_relay *r, const char *comp, const char *text, size_t len)
     }
     if (!s && (s = free_slot))
         snprintf(s->comp, sizeof s->comp, "%s", comp);
-    if (s) {
-        if (s->text) {
-            free(s->text);
-            r->replaced++;
-        }
-        s->text = copy;
-        s->len = len;
-        copy = NULL;
-        pthread_cond_signal(&r->wake);
+    if (!s || !copy) {
+        if (s)
+            s->need_snapshot = true;
+        goto out;
     }
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    if (snapshot) {
+        /* A whole state: nothing queued before it is needed any more. The one being sent may
+         * still go out; it is older, and subscribers take the newer snapshot after it. */
+        if (s->n)
+            r->replaced += s->n;
+        clear(s);
+        s->need_snapshot = false;
+    } else if (s->need_snapshot || s->n == RL_QUEUE) {
+        /* Too far behind (a dead or slow relay): drop the updates and ask for a snapshot. */
+        r->replaced += s->n;
+        clear(s);
+        s->need_snapshot = true;
+        goto out;
+    }
+    s->text[s->n] = copy;
+    s->len[s->n++] = len;
+    copy = NULL;
+    pthread_cond_signal(&r->wake);
+out:
     pthread_mutex_unlock(&r->lock);
     free(copy);
+}
+
+bool rl_need_snapshot(rl_relay *r, const char *comp)
+{
+    bool need = false;
+    pthread_mutex_lock(&r->lock);
+    for (int i = 0; i < RL_MAX_COMPS; i++)
+        if (strcmp(r->slots[i].comp, comp) == 0)
+            need = r->slots[i].need_snapshot;
+    pthread_mutex_unlock(&r->lock);
+    return need;
 }
 
 void rl_stats(rl_relay *r, uint64_t *sent, uint64_t *failed, uint64_t *replaced)
@@ -192,7 +234,7 @@ void rl_stop(rl_relay *r)
     pthread_mutex_unlock(&r->lock);
     pthread_join(r->thread, NULL);
     for (int i = 0; i < RL_MAX_COMPS; i++)
-        free(r->slots[i].text);
+        clear(&r->slots[i]);
     pthread_mutex_destroy(&r->lock);
     pthread_cond_destroy(&r->wake);
     free(r);

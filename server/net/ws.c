@@ -222,6 +222,94 @@ void ws_revalidate(sv_server *s)
 
 /* ---- fan-out -------------------------------------------------------------------------------- */
 
+/* The public relay (relay.h). Public updates are merged until an offer is due: per group, the
+ * newest head and the newest version of each row (a group sent whole starts over from its
+ * rows); from stays the first, seq becomes the last. So the relay gets at most one update per
+ * RL_INTERVAL_MS however fast marks come, and it is exactly what an anonymous screen would
+ * know after the updates it covers. When anything goes wrong the next offer is a snapshot. */
+static void relay_merge(sv_comp *c, json_t *u)
+{
+    json_t *p = c->relay_pending, *g;
+    size_t i;
+    if (!p) {
+        c->relay_pending = p = json_pack("{s:O,s:O,s:o,s:o}", "from", json_object_get(u, "from"),
+                                         "seq", json_object_get(u, "seq"), "groups",
+                                         json_object(), "order", json_array());
+        if (!p) {
+            c->relay_dirty = true;
+            return;
+        }
+    }
+    json_object_set(p, "seq", json_object_get(u, "seq"));
+    if (json_object_get(u, "ceremony"))
+        json_object_set(p, "ceremony", json_object_get(u, "ceremony"));
+    json_array_foreach(json_object_get(u, "rankings"), i, g) {
+        char key[300];
+        json_t *rows = json_object_get(g, "rows"), *r, *have;
+        size_t j;
+        snprintf(key, sizeof key, "%s\x1f%s", json_string_value(json_object_get(g, "event")),
+                 json_string_value(json_object_get(g, "group")));
+        have = json_object_get(json_object_get(p, "groups"), key);
+        if (!have || json_is_true(json_object_get(g, "full"))) {
+            if (!have)
+                json_array_append_new(json_object_get(p, "order"), json_string(key));
+            have = json_pack("{s:o,s:o}", "head", json_deep_copy(g), "rows", json_object());
+            json_object_set_new(json_object_get(p, "groups"), key, have);
+        } else {
+            /* The newest head, but a group once sent whole stays whole. */
+            bool full = json_is_true(json_object_get(json_object_get(have, "head"), "full"));
+            json_object_set_new(have, "head", json_deep_copy(g));
+            if (full)
+                json_object_set_new(json_object_get(have, "head"), "full", json_true());
+        }
+        json_object_del(json_object_get(have, "head"), "rows");
+        json_array_foreach(rows, j, r)
+            json_object_set(json_object_get(have, "rows"),
+                            json_string_value(json_object_get(r, "key")), r);
+    }
+}
+
+/* The merged update as a message an anonymous screen could have received. */
+static char *relay_text(sv_comp *c, size_t *len)
+{
+    json_t *p = c->relay_pending, *k, *out, *list = json_array();
+    size_t i;
+    json_array_foreach(json_object_get(p, "order"), i, k) {
+        json_t *have = json_object_get(json_object_get(p, "groups"), json_string_value(k));
+        json_t *g = json_deep_copy(json_object_get(have, "head")), *rows = json_array();
+        const char *rk;
+        json_t *r;
+        json_object_foreach(json_object_get(have, "rows"), rk, r)
+            json_array_append(rows, r);
+        json_object_set_new(g, "rows", rows);
+        json_array_append_new(list, g);
+    }
+    out = json_pack("{s:s,s:s,s:O,s:O,s:o}", "type", "update", "competition", c->id, "from",
+                    json_object_get(p, "from"), "seq", json_object_get(p, "seq"), "rankings",
+                    list);
+    if (out && json_object_get(p, "ceremony"))
+        json_object_set(out, "ceremony", json_object_get(p, "ceremony"));
+    char *text = out ? json_dumps(out, JSON_COMPACT) : NULL;
+    json_decref(out);
+    if (text)
+        *len = strlen(text);
+    return text;
+}
+
+static void relay_update(ws_hub *h, sv_comp *comp, const char *text, size_t len)
+{
+    json_t *u;
+    if (!h->s->relay)
+        return;
+    if (!text || !(u = json_loadb(text, len, 0, NULL))) {
+        comp->relay_dirty = true; /* lost: the next offer is a snapshot */
+        return;
+    }
+    if (!comp->relay_dirty)
+        relay_merge(comp, u);
+    json_decref(u);
+}
+
 static void send_update(ws_hub *h, sv_comp *comp)
 {
     char *text[LV_VIEWS] = {0};
@@ -230,7 +318,7 @@ static void send_update(ws_hub *h, sv_comp *comp)
 
     if (!comp->live || !lv_take_update(comp->live, text, len))
         return;
-    comp->relay_dirty = true;
+    relay_update(h, comp, text[LV_PUBLIC], len[LV_PUBLIC]);
     for (int v = 0; v < LV_VIEWS; v++) {
         m[v] = text[v] ? msg_new(text[v], len[v]) : NULL;
         free(text[v]);
@@ -263,29 +351,40 @@ static void send_all(ws_hub *h)
     h->next_us = now_us() + (gap > 2 * took ? gap : 2 * took);
 }
 
-/* The public relay (relay.h): a competition whose public view changed gets its newest public
- * snapshot offered, at most every RL_INTERVAL_MS. Returns the microseconds until one is due
- * (0: none waiting). */
+/* Offers what is due to the relay: a snapshot at start, every RL_SNAPSHOT_MS while things
+ * change and after anything was lost; otherwise the merged updates, at most every
+ * RL_INTERVAL_MS per competition. Returns the microseconds until something is due (0: none). */
 static int64_t relay_offer_due(ws_hub *h)
 {
     int64_t now = now_us(), wait = 0;
-    if (!h->s->relay)
+    rl_relay *r = h->s->relay;
+    if (!r)
         return 0;
     for (sv_comp *c = h->s->comps; c; c = c->next) {
-        if (!c->relay_dirty || !c->live)
+        if ((!c->relay_dirty && !c->relay_pending) || !c->live)
             continue;
         int64_t left = c->relay_last_us + RL_INTERVAL_MS * 1000 - now;
         if (left > 0) {
             wait = wait && wait < left ? wait : left;
             continue;
         }
+        bool snapshot = c->relay_dirty || rl_need_snapshot(r, c->id) ||
+                        now - c->relay_snap_us >= RL_SNAPSHOT_MS * 1000;
         size_t len = 0;
-        char *text = lv_snapshot(c->live, LV_PUBLIC, &len);
-        if (text)
-            rl_offer(h->s->relay, c->id, text, len);
+        char *text = snapshot ? lv_snapshot(c->live, LV_PUBLIC, &len) : relay_text(c, &len);
+        if (!text) {
+            c->relay_dirty = true; /* out of memory: a snapshot next turn */
+            continue;
+        }
+        rl_offer(r, c->id, text, len, snapshot);
         free(text);
-        c->relay_dirty = false;
+        json_decref(c->relay_pending);
+        c->relay_pending = NULL;
         c->relay_last_us = now;
+        if (snapshot) {
+            c->relay_dirty = false;
+            c->relay_snap_us = now;
+        }
     }
     return wait;
 }

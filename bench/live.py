@@ -8,7 +8,7 @@ every mark and times each acknowledgement and each mark's arrival at the last sc
 CPU time and memory are read from /proc. Loopback only; each run ends by itself.
 
   python3 bench/live.py [--screens 1000,5000] [--judges 200] [--rates 0,1000]
-                       [--size EVENTS,ENTRIES,CRITERIA,JUDGES] [--relay]
+                       [--size EVENTS,ENTRIES,CRITERIA,JUDGES] [--relay] [--loop uv|poll]
 
 --relay starts nginx + nchan (deploy/relay/nginx.conf) on loopback, serves with --relay, and the
 screens subscribe to the relay instead of the venue server.
@@ -42,13 +42,13 @@ def proc_stat(pid):
     return cpu, kb("VmRSS"), kb("VmHWM")
 
 
-def run(screens, judges, size, rate, relay=None):
+def run(screens, judges, size, rate, relay=None, loop="uv"):
     doc = json.loads(subprocess.run([os.path.join(ROOT, "build", "gen")] + size + ["7"],
                                     capture_output=True, check=True).stdout)
     marks = doc.pop("marks")
     extra = ["--relay", "http://127.0.0.1:%d/pub" % relay.port] if relay else []
     srv = harness.Server(args=["--ws-per-address", str(screens + 100),
-                               "--per-address", str(screens + 300)] + extra)
+                               "--per-address", str(screens + 300), "--loop", loop] + extra)
     try:
         admin = srv.admin()
         comp = doc["competition"]["id"]
@@ -74,6 +74,7 @@ def run(screens, judges, size, rate, relay=None):
         out = json.loads(p.stdout)
         if relay:
             out["relay"] = True
+        out["loop"] = loop
         out.update(server_cpu_s=round(cpu1 - cpu0, 2), server_cpu_share=round((cpu1 - cpu0) / wall, 2),
                    server_rss_mb=round(rss / 1024, 1), server_peak_rss_mb=round(hwm / 1024, 1),
                    events=int(size[0]), entries=int(size[0]) * int(size[1]))
@@ -93,6 +94,8 @@ def main():
                     help="marks/s offered in all; 0 = each judge as fast as acknowledged")
     ap.add_argument("--relay", action="store_true",
                     help="screens read the public relay (nginx + nchan, deploy/relay) instead")
+    ap.add_argument("--loop", default="uv", choices=("uv", "poll"),
+                    help="the server's event loop (serve --loop): libuv/epoll, or lws's poll()")
     a = ap.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = min(hard, 65536) if hard != resource.RLIM_INFINITY else 65536
@@ -107,7 +110,7 @@ def main():
             # A fresh relay per run: its buffer would replay the last run's seqs.
             relay = relayd.Relay() if a.relay else None
             try:
-                r = run(n, a.judges, a.size.split(","), rate, relay)
+                r = run(n, a.judges, a.size.split(","), rate, relay, a.loop)
             finally:
                 if relay:
                     relay.stop()

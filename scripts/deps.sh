@@ -6,11 +6,13 @@ set -euo pipefail
 
 # binutils: ld links the demo file into the binary. libwebsockets-dev, libsqlite3-dev,
 # libsodium-dev and libssl-dev (libcrypto, SHA-256, HMAC) are the server's libraries.
+# libuv1-dev and libwebsockets-evlib-uv: lws's libuv (epoll) event loop, the server's default.
 # libcurl4-openssl-dev: a standby's client to its primary (serve --follow).
 # libhpdf-dev (libharu), libqrencode-dev and fonts-arphic-uming (AR PL UMing, a Ming face that
 # Debian 12's libharu 2.3.0 subsets without losing glyphs) make the PDFs of reports/;
 # libharfbuzz-dev (hb-subset) cuts the font down to each document's characters first.
-want=(gcc libc6-dev make pkg-config binutils libjansson-dev libwebsockets-dev libsqlite3-dev
+want=(gcc libc6-dev make pkg-config binutils libjansson-dev libwebsockets-dev libuv1-dev
+      libwebsockets-evlib-uv libsqlite3-dev
       libsodium-dev libssl-dev libhpdf-dev libqrencode-dev fonts-arphic-uming
       libcurl4-openssl-dev libharfbuzz-dev)
 case "${1:-build}" in

@@ -14,6 +14,7 @@
 #include "server/sec/auth.h"
 #include "server/sec/throttle.h"
 #include "server/net/http.h"
+#include "server/net/loop.h"
 #include "server/core/server.h"
 #include "server/net/relay.h"
 #include "server/net/ws.h"
@@ -28,32 +29,14 @@
 #include <string.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t interrupted;
-static struct lws_context *running;
-static lws_sorted_usec_list_t hub_sul, standby_sul;
-static sv_server *hub_server;
+static sl_loop *loop;
 
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-    if (running)
-        lws_cancel_service(running);
-}
-
-static void on_hub_timer(lws_sorted_usec_list_t *sul)
-{
-    (void)sul;
-    ws_timer(hub_server);
-}
+static void on_hub_timer(void *arg) { ws_timer(arg); }
 
 /* Nothing to do but wake the loop: sb_tick runs after every turn. */
-static void on_standby_timer(lws_sorted_usec_list_t *sul) { (void)sul; }
+static void on_standby_timer(void *arg) { (void)arg; }
 
-static void schedule_hub(void *ctx, int64_t us)
-{
-    lws_sul_schedule(ctx, 0, &hub_sul, on_hub_timer, (lws_usec_t)us);
-}
+static void schedule_hub(void *ctx, int64_t us) { sl_schedule(loop, SL_HUB, us, on_hub_timer, ctx); }
 
 /* The numeric options of the live results. */
 typedef struct ws_opt {
@@ -78,7 +61,8 @@ static int usage(void)
                     "[--ws-per-address N] [--ws-ping SECONDS]\n"
                     "                        [--ws-sndbuf BYTES] [--per-address N] "
                     "[--max-connections N] [--http-timeout SECONDS]\n"
-                    "                        [--follow URL] [--sync-timeout MS] [--relay URL]\n");
+                    "                        [--follow URL] [--sync-timeout MS] [--relay URL]\n"
+                    "                        [--loop uv|poll]\n");
     return 2;
 }
 
@@ -145,6 +129,7 @@ typedef struct serve_opts {
     sb_options standby;
     unsigned ping, http_timeout;
     const char *relay;
+    sl_kind loop;
 } serve_opts;
 
 /* Reads the options: 0, or the exit status after a message. */
@@ -163,7 +148,7 @@ static int parse_options(int argc, char **argv, serve_opts *o)
     const ws_opt *opt;
 
     *o = (serve_opts){.db = "skillscore.db", .host = "127.0.0.1", .static_dir = "judge-client",
-                      .port = 8080, .ping = 30, .http_timeout = 10};
+                      .port = 8080, .ping = 30, .http_timeout = 10, .loop = SL_UV};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--demo") == 0)
@@ -178,6 +163,14 @@ static int parse_options(int argc, char **argv, serve_opts *o)
             o->standby.follow = argv[++i];
         else if (i + 1 < argc && strcmp(a, "--relay") == 0)
             o->relay = argv[++i];
+        else if (i + 1 < argc && strcmp(a, "--loop") == 0) {
+            const char *k = argv[++i];
+            if (strcmp(k, "uv") && strcmp(k, "poll")) {
+                fprintf(stderr, "skillscore: --loop: %s is neither uv nor poll\n", k);
+                return 2;
+            }
+            o->loop = strcmp(k, "uv") == 0 ? SL_UV : SL_POLL;
+        }
         else if (i + 1 < argc && (opt = ws_option(nums, a))) {
             char *end;
             long v = strtol(argv[++i], &end, 10);
@@ -314,25 +307,29 @@ static struct lws_context *make_context(sv_server *s, const serve_opts *o)
     info.timeout_secs = o->http_timeout;
     info.timeout_secs_ah_idle = o->http_timeout;
     info.keepalive_timeout = (int)(3 * o->http_timeout);
+    sl_prepare(loop, &info);
     lws_set_log_level(LLL_ERR, NULL);
     return lws_create_context(&info);
 }
 
-/* Turns of the loop until SIGINT or SIGTERM. */
-static void run_loop(sv_server *s)
+/* On a foreign (libuv) loop lws returns a context even when it could not bind, so whether the
+ * server listens is asked of the vhost itself. */
+static bool listening(struct lws_context *ctx, int port)
 {
-    while (!interrupted) {
-        if (lws_service(running, 0) < 0)
-            break;
-        /* The end of a turn: what arrived in it becomes durable together, then is shown. */
-        sv_batch_flush(s);
-        jb_tick(s->jobs, s);
-        int64_t again = sb_tick(s);
-        if (again)
-            lws_sul_schedule(running, 0, &standby_sul, on_standby_timer, (lws_usec_t)again);
-        ws_tick(s);
-    }
+    struct lws_vhost *vh = lws_get_vhost_by_name(ctx, "skillscore");
+    return vh && lws_get_vhost_listen_port(vh) == port;
+}
+
+/* The end of a turn: what arrived in it becomes durable together, then is shown. */
+static void end_of_turn(void *arg)
+{
+    sv_server *s = arg;
     sv_batch_flush(s);
+    jb_tick(s->jobs, s);
+    int64_t again = sb_tick(s);
+    if (again)
+        sl_schedule(loop, SL_STANDBY, again, on_standby_timer, NULL);
+    ws_tick(s);
 }
 
 static void relay_comp(void *ctx, const char *id, const char *name)
@@ -369,9 +366,12 @@ static void close_server(sv_server *s, int lock_fd)
     s->standby = NULL;
     jb_free(s->jobs, s);
     s->jobs = NULL;
-    if (running)
-        lws_context_destroy(running);
-    running = NULL;
+    /* The threads above are joined: nothing wakes the loop any more. */
+    if (loop) {
+        sl_close_context(loop);
+        sl_free(loop);
+        loop = NULL;
+    }
     ws_hub_free(s->hub);
     cn_free(s->conns);
     th_free(s->throttle);
@@ -388,6 +388,7 @@ int sv_serve_main(int argc, char **argv)
 {
     serve_opts o;
     sv_server s;
+    struct lws_context *ctx;
     int rc = parse_options(argc, argv, &o), lock_fd = -1;
 
     if (rc)
@@ -396,23 +397,32 @@ int sv_serve_main(int argc, char **argv)
     rc = 1;
     if (open_server(&s, &o, &lock_fd))
         goto out;
-    if (!(running = make_context(&s, &o))) {
-        fprintf(stderr, "skillscore: cannot listen on %s:%d\n", o.host, o.port);
+    if (!(loop = sl_new(o.loop))) {
+        fprintf(stderr, "skillscore: cannot start the event loop\n");
         goto out;
     }
+    if (!(ctx = make_context(&s, &o)) || !listening(ctx, o.port)) {
+        fprintf(stderr, "skillscore: cannot listen on %s:%d\n", o.host, o.port);
+        if (ctx) {
+            sl_attach(loop, ctx, NULL, NULL);
+            sl_abandon(loop);
+        } else
+            sl_free(loop);
+        loop = NULL;
+        goto out;
+    }
+    sl_attach(loop, ctx, end_of_turn, &s);
     if (o.relay && start_relay(&s, o.relay))
         goto out;
-    hub_server = &s;
-    ws_hub_set_timer(s.hub, schedule_hub, running);
-    sb_set_loop(s.standby, running);
-    jb_set_loop(s.jobs, running);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    printf("skillscore: serving http://%s:%d/ (database %s)\n", o.host, o.port, o.db);
+    ws_hub_set_timer(s.hub, schedule_hub, &s);
+    sb_set_loop(s.standby, ctx);
+    jb_set_loop(s.jobs, ctx);
+    printf("skillscore: serving http://%s:%d/ (database %s, %s loop)\n", o.host, o.port, o.db,
+           sl_name(loop));
     if (o.demo && !sb_read_only(&s))
         demo_print(o.host, o.port);
     fflush(stdout);
-    run_loop(&s);
+    sl_run(loop);
     rc = 0;
 out:
     close_server(&s, lock_fd);

@@ -8,6 +8,7 @@
  */
 #include "server/core/live.h"
 #include "server/core/comp.h"
+#include "server/core/merge.h"
 #include "server/core/ceremony.h"
 
 #include "server/core/export.h"
@@ -23,7 +24,7 @@ static void comp_free(sv_comp *c)
     if (!c)
         return;
     lv_free(c->live);
-    json_decref(c->relay_pending);
+    mg_free(c->relay_pending);
     free(c->results[0].text);
     free(c->results[1].text);
     free(c->id);

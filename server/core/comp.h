@@ -32,7 +32,7 @@ typedef struct sv_comp {
      * the public updates since the last offer, merged (ws.c); when the last offer and the last
      * snapshot were. */
     bool relay_dirty;
-    json_t *relay_pending;
+    struct mg_merge *relay_pending;
     int64_t relay_last_us, relay_snap_us;
     struct sv_comp *next;
 } sv_comp;

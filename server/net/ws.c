@@ -10,6 +10,7 @@
 #include "server/net/relay.h"
 
 #include "server/core/live.h"
+#include "server/core/merge.h"
 #include "server/core/batch.h"
 #include "server/core/comp.h"
 #include "server/core/server.h"
@@ -27,6 +28,8 @@
 
 typedef struct ws_msg {
     unsigned refs;
+    bool update;            /* {"type":"update"}: may be merged with the updates after it */
+    uint64_t id;            /* unique per message, for the merge cache */
     size_t len;
     unsigned char data[]; /* LWS_PRE bytes, then the text */
 } ws_msg;
@@ -50,6 +53,22 @@ typedef struct ws_conn {
     bool broken;            /* a direct write failed: close at the next writable */
 } ws_conn;
 
+#define WS_MERGE_CACHE 8
+
+/* A fan-out under way: every subscriber of comps[i] gets m[i][its view]. Screens are reached
+ * in slices of at most WS_SLICE_US, the loop answering judges in between, so a fan-out to
+ * thousands of screens never holds an acknowledgement for longer than one slice. */
+#define WS_SLICE_US 2000
+#define WS_FAN_COMPS 16
+typedef struct ws_fan {
+    size_t n;
+    char comp[WS_FAN_COMPS][64];
+    ws_msg *m[WS_FAN_COMPS][LV_VIEWS];
+    ws_conn *next;          /* the next screen to reach; NULL when all were */
+    bool active;
+    int64_t busy_us;        /* time spent in its slices */
+} ws_fan;
+
 struct ws_hub {
     sv_server *s;
     ws_options o;
@@ -60,6 +79,14 @@ struct ws_hub {
     bool scheduled;
     int64_t next_us;        /* updates are not sent again before this (monotonic) */
     ws_msg *resync;
+    ws_fan fan;
+    uint64_t msg_ids;
+    /* Merged backlogs, shared by the screens that are behind by the same updates. */
+    struct {
+        uint64_t first, last;
+        ws_msg *m;
+    } cache[WS_MERGE_CACHE];
+    size_t cache_next;
 };
 
 static int64_t now_us(void)
@@ -69,12 +96,17 @@ static int64_t now_us(void)
     return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
+static void fan_end(ws_hub *h);
+static void cache_clear(ws_hub *h);
+
 static ws_msg *msg_new(const char *text, size_t len)
 {
     ws_msg *m = malloc(sizeof *m + LWS_PRE + len + 1);
     if (!m)
         return NULL;
     m->refs = 1;
+    m->update = false;
+    m->id = 0;
     m->len = len;
     memcpy(m->data + LWS_PRE, text, len);
     m->data[LWS_PRE + len] = '\0';
@@ -117,6 +149,8 @@ void ws_hub_free(ws_hub *h)
 {
     if (!h)
         return;
+    fan_end(h);
+    cache_clear(h);
     msg_unref(h->resync);
     sm_free(h->peers);
     free(h);
@@ -172,15 +206,90 @@ static void tell_resync(ws_hub *h, ws_conn *c)
     push(h, c, h->resync);
 }
 
-/* Queues an update; a connection already queue_max behind is told to resync instead. */
+static void cache_clear(ws_hub *h)
+{
+    for (size_t i = 0; i < WS_MERGE_CACHE; i++) {
+        msg_unref(h->cache[i].m);
+        h->cache[i].m = NULL;
+    }
+}
+
+/* The updates at the head of c's queue as one message, when there are two or more (*k of
+ * them): a screen that fell behind gets one fresh update, not the backlog. Screens behind by
+ * the same updates share one merge. NULL when the head is not such a run or memory ran out;
+ * otherwise a reference the caller releases. */
+static ws_msg *merged_head(ws_hub *h, ws_conn *c, size_t *k)
+{
+    size_t cap = h->o.queue_max + 1, n = 0, len = 0, i;
+    uint64_t first, last;
+    mg_merge *g = NULL;
+    char *text = NULL;
+    ws_msg *m = NULL;
+
+    while (n < c->n && c->q[(c->head + n) % cap]->update)
+        n++;
+    if (n < 2)
+        return NULL;
+    first = c->q[c->head]->id;
+    last = c->q[(c->head + n - 1) % cap]->id;
+    for (i = 0; i < WS_MERGE_CACHE; i++)
+        if (h->cache[i].m && h->cache[i].first == first && h->cache[i].last == last) {
+            h->cache[i].m->refs++;
+            *k = n;
+            return h->cache[i].m;
+        }
+    if (!(g = mg_new()))
+        return NULL;
+    for (i = 0; i < n; i++) {
+        ws_msg *q = c->q[(c->head + i) % cap];
+        if (!mg_add_text(g, (const char *)q->data + LWS_PRE, q->len))
+            goto out;
+    }
+    if (!(text = mg_text(g, c->comp, &len)) || !(m = msg_new(text, len)))
+        goto out;
+    m->update = true;
+    m->id = ++h->msg_ids;
+    i = h->cache_next++ % WS_MERGE_CACHE;
+    msg_unref(h->cache[i].m);
+    h->cache[i].first = first;
+    h->cache[i].last = last;
+    h->cache[i].m = m;
+    m->refs++;
+    *k = n;
+out:
+    free(text);
+    mg_free(g);
+    return m;
+}
+
+static void drop_head(ws_hub *h, ws_conn *c, size_t k)
+{
+    while (k-- && c->n) {
+        msg_unref(c->q[c->head]);
+        c->head = (c->head + 1) % (h->o.queue_max + 1);
+        c->n--;
+    }
+}
+
+/* Queues an update. A connection already queue_max behind has its backlog merged into one
+ * update; only when that cannot be done is it told to resync. */
 static void enqueue(ws_hub *h, ws_conn *c, ws_msg *m)
 {
     if (!c->subscribed || !m)
         return;
-    if (c->n >= h->o.queue_max)
-        tell_resync(h, c);
-    else
-        push_now(h, c, m);
+    if (c->n >= h->o.queue_max) {
+        size_t k = 0;
+        ws_msg *mm = merged_head(h, c, &k);
+        if (!mm || k < c->n) {
+            msg_unref(mm);
+            tell_resync(h, c);
+            return;
+        }
+        drop_queue(h, c);
+        push(h, c, mm);
+        msg_unref(mm);
+    }
+    push_now(h, c, m);
 }
 
 /* ---- sessions ------------------------------------------------------------------------------- */
@@ -222,133 +331,124 @@ void ws_revalidate(sv_server *s)
 
 /* ---- fan-out -------------------------------------------------------------------------------- */
 
-/* The public relay (relay.h). Public updates are merged until an offer is due: per group, the
- * newest head and the newest version of each row (a group sent whole starts over from its
- * rows); from stays the first, seq becomes the last. So the relay gets at most one update per
- * RL_INTERVAL_MS however fast marks come, and it is exactly what an anonymous screen would
- * know after the updates it covers. When anything goes wrong the next offer is a snapshot. */
-static void relay_merge(sv_comp *c, json_t *u)
-{
-    json_t *p = c->relay_pending, *g;
-    size_t i;
-    if (!p) {
-        c->relay_pending = p = json_pack("{s:O,s:O,s:o,s:o}", "from", json_object_get(u, "from"),
-                                         "seq", json_object_get(u, "seq"), "groups",
-                                         json_object(), "order", json_array());
-        if (!p) {
-            c->relay_dirty = true;
-            return;
-        }
-    }
-    json_object_set(p, "seq", json_object_get(u, "seq"));
-    if (json_object_get(u, "ceremony"))
-        json_object_set(p, "ceremony", json_object_get(u, "ceremony"));
-    json_array_foreach(json_object_get(u, "rankings"), i, g) {
-        char key[300];
-        json_t *rows = json_object_get(g, "rows"), *r, *have;
-        size_t j;
-        snprintf(key, sizeof key, "%s\x1f%s", json_string_value(json_object_get(g, "event")),
-                 json_string_value(json_object_get(g, "group")));
-        have = json_object_get(json_object_get(p, "groups"), key);
-        if (!have || json_is_true(json_object_get(g, "full"))) {
-            if (!have)
-                json_array_append_new(json_object_get(p, "order"), json_string(key));
-            have = json_pack("{s:o,s:o}", "head", json_deep_copy(g), "rows", json_object());
-            json_object_set_new(json_object_get(p, "groups"), key, have);
-        } else {
-            /* The newest head, but a group once sent whole stays whole. */
-            bool full = json_is_true(json_object_get(json_object_get(have, "head"), "full"));
-            json_object_set_new(have, "head", json_deep_copy(g));
-            if (full)
-                json_object_set_new(json_object_get(have, "head"), "full", json_true());
-        }
-        json_object_del(json_object_get(have, "head"), "rows");
-        json_array_foreach(rows, j, r)
-            json_object_set(json_object_get(have, "rows"),
-                            json_string_value(json_object_get(r, "key")), r);
-    }
-}
-
-/* The merged update as a message an anonymous screen could have received. */
-static char *relay_text(sv_comp *c, size_t *len)
-{
-    json_t *p = c->relay_pending, *k, *out, *list = json_array();
-    size_t i;
-    json_array_foreach(json_object_get(p, "order"), i, k) {
-        json_t *have = json_object_get(json_object_get(p, "groups"), json_string_value(k));
-        json_t *g = json_deep_copy(json_object_get(have, "head")), *rows = json_array();
-        const char *rk;
-        json_t *r;
-        json_object_foreach(json_object_get(have, "rows"), rk, r)
-            json_array_append(rows, r);
-        json_object_set_new(g, "rows", rows);
-        json_array_append_new(list, g);
-    }
-    out = json_pack("{s:s,s:s,s:O,s:O,s:o}", "type", "update", "competition", c->id, "from",
-                    json_object_get(p, "from"), "seq", json_object_get(p, "seq"), "rankings",
-                    list);
-    if (out && json_object_get(p, "ceremony"))
-        json_object_set(out, "ceremony", json_object_get(p, "ceremony"));
-    char *text = out ? json_dumps(out, JSON_COMPACT) : NULL;
-    json_decref(out);
-    if (text)
-        *len = strlen(text);
-    return text;
-}
-
 static void relay_update(ws_hub *h, sv_comp *comp, const char *text, size_t len)
 {
-    json_t *u;
     if (!h->s->relay)
         return;
-    if (!text || !(u = json_loadb(text, len, 0, NULL))) {
+    if (comp->relay_dirty)
+        return; /* a snapshot is due anyway */
+    if (!comp->relay_pending)
+        comp->relay_pending = mg_new();
+    if (!text || !comp->relay_pending || !mg_add_text(comp->relay_pending, text, len))
         comp->relay_dirty = true; /* lost: the next offer is a snapshot */
-        return;
-    }
-    if (!comp->relay_dirty)
-        relay_merge(comp, u);
-    json_decref(u);
 }
 
-static void send_update(ws_hub *h, sv_comp *comp)
+/* Takes comp's pending update into the fan-out being prepared. */
+static void fan_take(ws_hub *h, sv_comp *comp)
 {
     char *text[LV_VIEWS] = {0};
     size_t len[LV_VIEWS] = {0};
-    ws_msg *m[LV_VIEWS] = {0};
+    ws_fan *f = &h->fan;
 
-    if (!comp->live || !lv_take_update(comp->live, text, len))
+    /* A competition beyond WS_FAN_COMPS keeps its changes for the next fan-out. */
+    if (!comp->live || f->n == WS_FAN_COMPS || !lv_take_update(comp->live, text, len))
         return;
     relay_update(h, comp, text[LV_PUBLIC], len[LV_PUBLIC]);
+    snprintf(f->comp[f->n], sizeof f->comp[f->n], "%s", comp->id);
     for (int v = 0; v < LV_VIEWS; v++) {
-        m[v] = text[v] ? msg_new(text[v], len[v]) : NULL;
+        ws_msg *m = text[v] ? msg_new(text[v], len[v]) : NULL;
+        if (m) {
+            m->update = true;
+            m->id = ++h->msg_ids;
+        }
+        f->m[f->n][v] = m;
         free(text[v]);
     }
-    int64_t now = (int64_t)time(NULL);
-    for (ws_conn *c = h->conns; c; c = c->next)
-        if (c->subscribed && strcmp(c->comp, comp->id) == 0) {
-            if (c->signed_in && c->expires <= now)
-                sign_out(h, c);
-            else if (m[c->view])
-                enqueue(h, c, m[c->view]);
-            else /* out of memory for this update: the screen must start again */
-                tell_resync(h, c);
-        }
-    for (int v = 0; v < LV_VIEWS; v++)
-        msg_unref(m[v]);
+    f->n++;
 }
 
-/* Sends every competition's pending update. A fan-out to many screens takes time of its own
- * (about 6 µs of kernel time per screen on loopback); the next one waits at least twice as long,
- * so screens never take more than a third of the loop from the marks, and a burst is gathered
- * into one update instead of queueing up. */
-static void send_all(ws_hub *h)
+/* A fan-out of the pending updates of comp, or of every competition (NULL). */
+static void fan_start(ws_hub *h, sv_comp *only)
 {
-    int64_t start = now_us(), took, gap;
-    for (sv_comp *c = h->s->comps; c; c = c->next)
-        send_update(h, c);
-    took = now_us() - start;
-    gap = (int64_t)h->o.interval_ms * 1000 - took;
-    h->next_us = now_us() + (gap > 2 * took ? gap : 2 * took);
+    ws_fan *f = &h->fan;
+    cache_clear(h); /* merges of older updates will not be asked for again */
+    f->n = 0;
+    f->busy_us = 0;
+    if (only)
+        fan_take(h, only);
+    else
+        for (sv_comp *c = h->s->comps; c; c = c->next)
+            fan_take(h, c);
+    f->active = f->n > 0;
+    f->next = f->active ? h->conns : NULL;
+}
+
+static void fan_end(ws_hub *h)
+{
+    ws_fan *f = &h->fan;
+    for (size_t i = 0; i < f->n; i++)
+        for (int v = 0; v < LV_VIEWS; v++) {
+            msg_unref(f->m[i][v]);
+            f->m[i][v] = NULL;
+        }
+    f->n = 0;
+    f->next = NULL;
+    f->active = false;
+}
+
+/* Reaches screens until budget_us has been spent (0: all of them). true when the fan-out is
+ * over. Screens that connect meanwhile are put at the head of the list, behind the cursor: their
+ * snapshot already holds what is being sent. */
+static bool fan_step(ws_hub *h, int64_t budget_us)
+{
+    ws_fan *f = &h->fan;
+    int64_t start = now_us(), wall = (int64_t)time(NULL);
+    unsigned k = 0;
+
+    while (f->next) {
+        ws_conn *c = f->next;
+        f->next = c->next;
+        for (size_t i = 0; c->subscribed && i < f->n; i++) {
+            if (strcmp(c->comp, f->comp[i]) != 0)
+                continue;
+            if (c->signed_in && c->expires <= wall)
+                sign_out(h, c);
+            else if (f->m[i][c->view])
+                enqueue(h, c, f->m[i][c->view]);
+            else /* out of memory for this update: the screen must start again */
+                tell_resync(h, c);
+            break;
+        }
+        if (budget_us && ++k % 32 == 0 && now_us() - start >= budget_us)
+            break;
+    }
+    f->busy_us += now_us() - start;
+    if (f->next)
+        return false;
+    fan_end(h);
+    return true;
+}
+
+static void schedule(ws_hub *h, int64_t us)
+{
+    if (h->schedule) {
+        h->schedule(h->schedule_ctx, us);
+        h->scheduled = true;
+    }
+}
+
+/* One slice of the fan-out under way; the loop comes back for the next. When it is over, the
+ * next fan-out waits for the interval, and at least as long as this one took: screens never take
+ * more than half the loop from the judges, and a burst of marks becomes one update per screen
+ * instead of a queue. */
+static void fan_continue(ws_hub *h)
+{
+    if (!fan_step(h, WS_SLICE_US)) {
+        schedule(h, 0);
+        return;
+    }
+    int64_t busy = h->fan.busy_us, gap = (int64_t)h->o.interval_ms * 1000 - busy;
+    h->next_us = now_us() + (gap > busy ? gap : busy);
 }
 
 /* Offers what is due to the relay: a snapshot at start, every RL_SNAPSHOT_MS while things
@@ -371,14 +471,15 @@ static int64_t relay_offer_due(ws_hub *h)
         bool snapshot = c->relay_dirty || rl_need_snapshot(r, c->id) ||
                         now - c->relay_snap_us >= RL_SNAPSHOT_MS * 1000;
         size_t len = 0;
-        char *text = snapshot ? lv_snapshot(c->live, LV_PUBLIC, &len) : relay_text(c, &len);
+        char *text = snapshot ? lv_snapshot(c->live, LV_PUBLIC, &len)
+                              : mg_text(c->relay_pending, c->id, &len);
         if (!text) {
             c->relay_dirty = true; /* out of memory: a snapshot next turn */
             continue;
         }
         rl_offer(r, c->id, text, len, snapshot);
         free(text);
-        json_decref(c->relay_pending);
+        mg_free(c->relay_pending);
         c->relay_pending = NULL;
         c->relay_last_us = now;
         if (snapshot) {
@@ -396,8 +497,7 @@ void ws_timer(sv_server *s)
         return;
     h->scheduled = false;
     sv_batch_flush(h->s); /* never show a mark before it is durable */
-    send_all(h);
-    ws_tick(s); /* a relay offer may still be waiting for its interval */
+    ws_tick(s);
 }
 
 void ws_tick(sv_server *s)
@@ -408,6 +508,10 @@ void ws_tick(sv_server *s)
 
     if (!h || s->batch_open)
         return;
+    if (h->fan.active) {
+        fan_continue(h);
+        return;
+    }
     for (sv_comp *c = s->comps; c && !due; c = c->next)
         due = c->live && lv_dirty(c->live);
     if (!due) {
@@ -421,7 +525,9 @@ void ws_tick(sv_server *s)
     }
     wait = h->next_us - now_us();
     if (wait <= 0) {
-        send_all(h);
+        fan_start(h, NULL);
+        if (h->fan.active)
+            fan_continue(h);
         relay_offer_due(h);
         return;
     }
@@ -500,7 +606,10 @@ static void on_message(ws_hub *h, ws_conn *c)
     }
     /* Changes not yet sent go to the screens that have the older state first, so the snapshot's
      * seq is exactly where this screen's updates start. */
-    send_update(h, comp);
+    if (h->fan.active)
+        fan_step(h, 0); /* what is under way reaches everyone first */
+    fan_start(h, comp);
+    fan_step(h, 0);
     drop_queue(h, c);
     c->view = sv_sees_all(&who, comp) ? LV_ALL : LV_PUBLIC;
     c->signed_in = who.role != SV_ANON && auth_token_sha(json_string_value(tok), c->token_sha) == 0;
@@ -554,6 +663,8 @@ static void on_close(ws_hub *h, ws_conn *c)
     unsigned *p = sm_get(h->peers, c->peer);
     if (p && *p && --*p == 0)
         sm_del(h->peers, c->peer);
+    if (h->fan.next == c)
+        h->fan.next = c->next;
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -575,9 +686,14 @@ static int on_writable(ws_hub *h, ws_conn *c)
         return -1;
     if (!c->n)
         return 0;
-    m = c->q[c->head];
-    c->head = (c->head + 1) % (h->o.queue_max + 1);
-    c->n--;
+    size_t k = 0;
+    if ((m = merged_head(h, c, &k)))
+        drop_head(h, c, k);
+    else {
+        m = c->q[c->head];
+        c->head = (c->head + 1) % (h->o.queue_max + 1);
+        c->n--;
+    }
     n = lws_write(c->wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT);
     msg_unref(m);
     if (n < 0)

@@ -4,12 +4,17 @@
  *
  * A client sends {"subscribe": "<competition id>", "token": "<optional bearer token>"} and gets
  * the snapshot its role may see, then the updates. Updates go out at most every interval_ms and
- * never sooner than twice the last fan-out took, so a burst of marks costs each screen one
- * message, not one per mark.
+ * never sooner than the last fan-out took, so a burst of marks costs each screen one message,
+ * not one per mark. A fan-out reaches the screens in slices of about 2 ms, the loop answering
+ * the judges in between: screens never hold up an acknowledgement for longer than a slice.
  *
- * Back-pressure: each connection holds at most queue_max messages (shared, reference counted:
- * one copy per view, whatever the number of screens). A connection that falls further behind
- * loses its queue and gets {"type":"resync"}; it hears nothing more until it subscribes again.
+ * Back-pressure: each message is built once per view and shared (reference counted) by every
+ * screen of that view. A screen whose socket is busy queues pointers; when it can write again,
+ * the updates waiting for it go out merged into one (merge.h), so a slow screen gets one fresh
+ * update rather than a backlog, and screens behind by the same updates share that merge. At
+ * queue_max waiting messages the backlog is merged in place; only when that cannot be done (out
+ * of memory, a non-update in the way) does it get {"type":"resync"} and hear nothing more until
+ * it subscribes again.
  * The kernel's send buffer is fixed too (sndbuf): left to autotuning, a stalled socket could hold
  * megabytes each, and 5,000 of them would be the machine's memory.
  *

@@ -359,7 +359,8 @@ out:
 
 static const char sheet_usage[] =
     "usage: skillscore sheets FILE --out DIR\n"
-    "  results.pdf (成绩公示表), promotions.pdf (晋升名册) and cash.pdf (奖金发放表)\n";
+    "  results.pdf (成绩公示表), promotions.pdf (晋升名册) and cash.pdf (奖金发放表);\n"
+    "  medal-table.pdf (代表队奖牌榜) when entries carry delegations\n";
 
 int cmd_sheets(int argc, char **argv)
 {
@@ -404,7 +405,16 @@ int cmd_sheets(int argc, char **argv)
         free(pdf);
         pdf = NULL;
     }
-    printf("results.pdf, promotions.pdf and cash.pdf in %s\n", o.out);
+    if (c->has_delegations) {
+        if (rp_medal_table_pdf(c, r, &ro, &pdf, &len, err, sizeof err)) {
+            fprintf(stderr, "skillscore: %s\n", err);
+            goto out;
+        }
+        if (write_file(o.out, "medal-table.pdf", pdf, len))
+            goto out;
+    }
+    printf("results.pdf, promotions.pdf and cash.pdf%s in %s\n",
+           c->has_delegations ? " (and medal-table.pdf, 奖牌榜)" : "", o.out);
     status = 0;
 out:
     free(pdf);

@@ -58,6 +58,21 @@ typedef struct cf_criterion {
     sc_centi max;
 } cf_criterion;
 
+/* Rules some organizers publish (issue 17; competition-file.md): promotion bands and honour
+ * titles of an event, each for one group (group set) or for every group (group NULL). A group
+ * uses, in file order, the items naming it and the items naming none; the first that holds the
+ * rank applies. */
+typedef struct cf_band {
+    char *group;             /* NULL: every group */
+    sc_band band;
+} cf_band;
+
+typedef struct cf_title {
+    char *group;             /* NULL: every group */
+    char *title;             /* e.g. 技术状元 */
+    sc_places places;
+} cf_title;
+
 typedef struct cf_event {
     char *id, *name;
     char *occupation_code, *occupation_name; /* optional */
@@ -67,6 +82,11 @@ typedef struct cf_event {
     sc_event_rules rules;    /* rules.criterion_max points at criterion_max */
     sc_centi discrepancy;    /* optional field discrepancy_percent, in hundredths of a percent
                                 of a criterion's maximum; default 2000 (20%) */
+    bool has_pass;           /* "pass" given: rules.pass is active */
+    cf_band *bands;          /* "promotion": {"bands": [...]}; n_bands > 0 replaces the table */
+    size_t n_bands;
+    cf_title *titles;        /* "titles": [...] */
+    size_t n_titles;
 } cf_event;
 
 typedef struct cf_entry {
@@ -79,6 +99,7 @@ typedef struct cf_entry {
     sc_person persons[SC_MAX_MEMBERS]; /* members' levels and flags, for the engine */
     size_t n_members;
     char *coach;             /* optional */
+    char *delegation;        /* optional: 代表队 (a 州市 or an industry system), for the medal table */
     bool has_theory;
     sc_centi theory;
     size_t first_slot;       /* marks of (this entry, criterion k) are slot first_slot + k */
@@ -112,6 +133,8 @@ typedef struct cf_competition {
     sc_cash_table cash;      /* the table in force, whatever the mode */
     char *code, *organizer, *certificate_issuer, *appraisal_centre, *date; /* optional */
     char *certificate_pattern; /* optional: how certificate numbers are made (reports.h) */
+    sc_medal_points medal_points; /* "medal_points", else sc_medal_points_default */
+    bool has_delegations;    /* some entry has a delegation: the results carry a medal table */
 
     cf_event *events;
     size_t n_events;
@@ -212,6 +235,20 @@ int cf_compute_entries(const cf_competition *c, const cf_marks_source *src, cons
                        size_t n, unsigned flags, cf_results **out, cf_diag *diag);
 
 void cf_results_free(cf_results *r);
+
+/* The result's title (技术状元 …) of an entry, or NULL: out->title names the event's titles. */
+const char *cf_title_of(const cf_competition *c, const sc_entry_out *o);
+/* The SC_WITHHOLD_ bits as the file spells them: "award", "promotion", "certificate", "title";
+ * NULL for anything else. What the results document lists under "withheld". */
+const char *cf_withhold_key(unsigned bit);
+
+/* The delegations' medal table over the groups of r (sc_medal_table): one row per delegation that
+ * has an entry in them, in table order; the names point into c. *rows is malloc'd (caller
+ * frees), *n may be 0. 0, or -1 when memory runs out. */
+int cf_medal_table(const cf_competition *c, const cf_results *r, sc_medal_row **rows, size_t *n);
+/* The award columns a medal table shows, in order: the medals and/or the prizes that the events'
+ * schemes use, then 优胜奖. Returns how many (at most 7) are in cols. */
+size_t cf_medal_columns(const cf_competition *c, sc_award cols[SC_AWARD_COUNT]);
 
 /* The results document as UTF-8 JSON text (2-space indent), newline-terminated. Caller frees.
  * NULL only when memory runs out. */

@@ -19,6 +19,14 @@ static void free_event(cf_event *ev)
     }
     free(ev->criteria);
     free(ev->criterion_max);
+    for (size_t k = 0; ev->bands && k < ev->n_bands; k++)
+        free(ev->bands[k].group);
+    free(ev->bands);
+    for (size_t k = 0; ev->titles && k < ev->n_titles; k++) {
+        free(ev->titles[k].group);
+        free(ev->titles[k].title);
+    }
+    free(ev->titles);
 }
 
 static void free_entry(cf_entry *en)
@@ -26,6 +34,7 @@ static void free_entry(cf_entry *en)
     free(en->id);
     free(en->group);
     free(en->coach);
+    free(en->delegation);
     for (size_t m = 0; en->members && m < en->n_members; m++) {
         free(en->members[m].id);
         free(en->members[m].name);

@@ -71,6 +71,10 @@ int rd_read_competition(reader *r);
 int rd_read_events(reader *r);
 int rd_read_entries(reader *r);
 
+/* local_rules.c: pass marks, promotion bands, titles (an event's), medal points (competition's) */
+int rd_read_local_rules(reader *r, cf_event *ev, json_t *event, const char *path);
+int rd_read_medal_points(reader *r, json_t *points);
+
 /* roster.c */
 int rd_read_roster(reader *r);
 

@@ -66,7 +66,7 @@ int rd_read_competition(reader *r)
 {
     static const char *const known[] = {"id", "name", "class", "stage", "cash", "code",
                                         "organizer", "certificate_issuer", "appraisal_centre",
-                                        "date", "certificate_pattern", NULL};
+                                        "date", "certificate_pattern", "medal_points", NULL};
     cf_competition *c = r->c;
     json_t *o = r->competition;
     char *cls = NULL, *stage = NULL;
@@ -110,7 +110,8 @@ int rd_read_competition(reader *r)
             goto out;
         }
     }
-    rc = read_cash(r, json_object_get(o, "cash"));
+    rc = read_cash(r, json_object_get(o, "cash")) ||
+         rd_read_medal_points(r, json_object_get(o, "medal_points")) ? -1 : 0;
 out:
     free(cls);
     free(stage);
@@ -288,7 +289,8 @@ static int read_event(reader *r, cf_event *ev, json_t *o, size_t i)
 {
     static const char *const known[] = {"id", "name", "occupation", "team_size", "weights",
                                         "aggregation", "criteria", "awards", "tie_break",
-                                        "discrepancy_percent", NULL};
+                                        "discrepancy_percent", "pass", "promotion", "titles",
+                                        NULL};
     char path[48], *agg = NULL;
     int64_t team, wt = 0, wp = 100;
     json_t *w;
@@ -360,6 +362,8 @@ static int read_event(reader *r, cf_event *ev, json_t *o, size_t i)
             goto out;
         }
     }
+    if (rd_read_local_rules(r, ev, o, path))
+        goto out;
     rc = 0;
 out:
     free(agg);
@@ -419,7 +423,7 @@ static int read_member(reader *r, cf_member *m, sc_person *p, json_t *o, const c
 static int read_entry(reader *r, cf_entry *en, json_t *o, size_t i)
 {
     static const char *const known[] = {"id", "event", "group", "status", "time_seconds",
-                                        "members", "coach", NULL};
+                                        "members", "coach", "delegation", NULL};
     char path[48], p[80], *event = NULL, *status = NULL;
     json_t *members;
     long ev;
@@ -434,6 +438,7 @@ static int read_entry(reader *r, cf_entry *en, json_t *o, size_t i)
         rd_get_string(r, o, "group", path, false, &en->group) ||
         rd_get_string(r, o, "status", path, false, &status) ||
         rd_get_string(r, o, "coach", path, false, &en->coach) ||
+        rd_get_string(r, o, "delegation", path, false, &en->delegation) ||
         rd_get_int(r, o, "time_seconds", path, 0, INT32_MAX, SC_NO_TIME, &en->time_seconds))
         goto out;
     ev = cf_event_index(r->c, event);
@@ -450,6 +455,11 @@ static int read_entry(reader *r, cf_entry *en, json_t *o, size_t i)
         rd_fail(r, "%s (%s): group must not be empty", path, en->id);
         goto out;
     }
+    if (en->delegation && en->delegation[0] == '\0') {
+        rd_fail(r, "%s (%s): delegation must not be empty (leave it out for none)", path, en->id);
+        goto out;
+    }
+    r->c->has_delegations |= en->delegation != NULL;
     en->status = SC_STATUS_OK;
     if (status && sc_status_parse(status, &en->status) != SC_OK) {
         rd_fail(r, "%s (%s): status \"%s\" must be \"ok\", \"absent\" or \"disqualified\"", path,

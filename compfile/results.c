@@ -91,6 +91,33 @@ static void file_copy(const void *ctx, size_t slot, sc_centi *dst)
         *dst++ = c->marks[m].score;
 }
 
+static bool applies(const char *item_group, const char *group)
+{
+    return !item_group || strcmp(item_group, group) == 0;
+}
+
+/* The event's rules for one group: its bands and titles picked out (competition-file.md: the
+ * items naming the group and the items naming none, in file order) into bands and titles, which
+ * hold n_bands and n_titles elements; title_of[k] is the event's index of the group's title k. */
+static void group_rules(const cf_event *ev, const char *group, sc_event_rules *rules,
+                        sc_band *bands, sc_places *titles, size_t *title_of)
+{
+    *rules = ev->rules;
+    rules->banded = ev->n_bands > 0;
+    rules->bands = bands;
+    rules->n_bands = 0;
+    for (size_t k = 0; k < ev->n_bands; k++)
+        if (applies(ev->bands[k].group, group))
+            bands[rules->n_bands++] = ev->bands[k].band;
+    rules->titles = titles;
+    rules->n_titles = 0;
+    for (size_t k = 0; k < ev->n_titles; k++)
+        if (applies(ev->titles[k].group, group)) {
+            title_of[rules->n_titles] = k;
+            titles[rules->n_titles++] = ev->titles[k].places;
+        }
+}
+
 /* Computes the group made of entries idx[0..n) (all of one event and group) into out. */
 static int compute_one(const cf_competition *c, const cf_marks_source *src, const size_t *idx,
                        size_t n, unsigned flags, cf_group_result *g, sc_entry_out *out,
@@ -99,16 +126,20 @@ static int compute_one(const cf_competition *c, const cf_marks_source *src, cons
     const cf_entry *first = &c->entries[idx[0]];
     const cf_event *ev = &c->events[first->event];
     sc_competition_rules rules;
+    sc_event_rules erules;
     sc_entry_in *in = calloc(n, sizeof *in);
     size_t total_marks = 0;
     sc_centi *scratch = NULL;
-    size_t *counts = NULL;
+    size_t *counts = NULL, *title_of = malloc((ev->n_titles + 1) * sizeof *title_of);
+    sc_band *bands = malloc((ev->n_bands + 1) * sizeof *bands);
+    sc_places *titles = malloc((ev->n_titles + 1) * sizeof *titles);
     sc_error err;
     int rc = -1;
 
     counts = malloc((n * ev->n_criteria + 1) * sizeof *counts);
-    if (!in || !counts)
+    if (!in || !counts || !title_of || !bands || !titles)
         goto oom;
+    group_rules(ev, first->group, &erules, bands, titles, title_of);
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < ev->n_criteria; k++) {
             size_t cnt = src->count(src->ctx, c->entries[idx[i]].first_slot + k);
@@ -134,12 +165,15 @@ static int compute_one(const cf_competition *c, const cf_marks_source *src, cons
             at += counts[i * ev->n_criteria + k];
         }
     }
-    if (sc_compute_group(&rules, &ev->rules, in, n, flags, out, &g->summary, &err) != SC_OK) {
+    if (sc_compute_group(&rules, &erules, in, n, flags, out, &g->summary, &err) != SC_OK) {
         describe_error(c, ev, &c->entries[idx[err.entry < n ? err.entry : 0]], &err, diag);
         goto out;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         out[i].entry = idx[out[i].entry];
+        if (out[i].title)
+            out[i].title = title_of[out[i].title - 1] + 1;
+    }
     g->event = first->event;
     g->group = first->group;
     g->entries = out;
@@ -152,6 +186,9 @@ out:
     free(in);
     free(scratch);
     free(counts);
+    free(title_of);
+    free(bands);
+    free(titles);
     return rc;
 }
 
@@ -301,6 +338,7 @@ static json_t *score_or_null(bool present, sc_centi v)
 static json_t *entry_json(const cf_competition *c, const sc_entry_out *o)
 {
     const cf_entry *en = &c->entries[o->entry];
+    const cf_event *ev = &c->events[en->event];
     bool ranked = o->outcome == SC_OUT_RANKED;
     json_t *j = json_object(), *cash = json_object(), *promos = json_array();
     const char *award = sc_award_name(o->award);
@@ -326,9 +364,59 @@ static json_t *entry_json(const cf_competition *c, const sc_entry_out *o)
         json_array_append_new(promos, p);
     }
     json_object_set_new(j, "promotions", promos);
+    /* Issue 17's keys appear only where the file uses the rule, so older files print the same
+     * bytes as before. */
+    if (ev->n_titles) {
+        const char *title = cf_title_of(c, o);
+        json_object_set_new(j, "title", title ? json_string(title) : json_null());
+    }
+    if (ev->has_pass) {
+        json_t *withheld = json_array();
+        json_object_set_new(j, "passed", ranked ? json_boolean(!o->below_pass) : json_null());
+        for (unsigned bit = 1; bit <= SC_WITHHOLD_TITLE; bit <<= 1)
+            if (o->withheld & bit)
+                json_array_append_new(withheld, json_string(cf_withhold_key(bit)));
+        json_object_set_new(j, "withheld", withheld);
+    }
+    if (en->delegation)
+        json_object_set_new(j, "delegation", json_string(en->delegation));
     if (o->outcome == SC_OUT_INCOMPLETE)
         json_object_set_new(j, "pending", json_true());
     return j;
+}
+
+/* "medal_table": the points in force, the tie-break, and a row per delegation with its count of
+ * each award column, its points and rank. NULL when memory runs out. */
+static json_t *medal_table_json(const cf_competition *c, const cf_results *r)
+{
+    sc_award cols[SC_AWARD_COUNT];
+    size_t ncols = cf_medal_columns(c, cols), n = 0;
+    sc_medal_row *rows = NULL;
+    json_t *mt, *points, *arr;
+
+    if (cf_medal_table(c, r, &rows, &n))
+        return NULL;
+    mt = json_object();
+    points = json_object();
+    arr = json_array();
+    for (size_t k = 0; k < ncols; k++)
+        json_object_set_new(points, sc_award_name(cols[k]),
+                            json_integer(c->medal_points.points[cols[k]]));
+    json_object_set_new(mt, "points", points);
+    json_object_set_new(mt, "order", json_string("points, then 金牌+一等奖, 银牌+二等奖, 铜牌+三等奖, "
+                                                 "优胜奖; equal rows share a rank"));
+    for (size_t i = 0; i < n; i++) {
+        json_t *row = json_object();
+        json_object_set_new(row, "rank", json_integer(rows[i].rank));
+        json_object_set_new(row, "delegation", json_string(rows[i].delegation));
+        for (size_t k = 0; k < ncols; k++)
+            json_object_set_new(row, sc_award_name(cols[k]), json_integer(rows[i].count[cols[k]]));
+        json_object_set_new(row, "points", json_integer(rows[i].points));
+        json_array_append_new(arr, row);
+    }
+    json_object_set_new(mt, "rows", arr);
+    free(rows);
+    return mt;
 }
 
 char *cf_results_json(const cf_competition *c, const cf_results *r)
@@ -350,6 +438,14 @@ char *cf_results_json(const cf_competition *c, const cf_results *r)
         json_array_append_new(rankings, group);
     }
     json_object_set_new(doc, "rankings", rankings);
+    if (c->has_delegations) {
+        json_t *mt = medal_table_json(c, r);
+        if (!mt) {
+            json_decref(doc);
+            return NULL;
+        }
+        json_object_set_new(doc, "medal_table", mt);
+    }
     text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(doc);
     if (text) {

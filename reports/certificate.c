@@ -143,6 +143,16 @@ static float paragraph(pdf_doc *d, HPDF_Page p, const char *text, float x, float
     return y;
 }
 
+/* The honour title (技术状元 …) the certificate's entry holds, or NULL. */
+static const char *title_for(const cf_competition *c, const cf_results *r, const rp_cert *k)
+{
+    const cf_group_result *gr = &r->groups[k->group];
+    for (size_t i = 0; i < gr->n; i++)
+        if (gr->entries[i].entry == k->entry)
+            return cf_title_of(c, &gr->entries[i]);
+    return NULL;
+}
+
 static void page_for(pdf_doc *d, const cf_competition *c, const cf_results *r, const rp_cert *k,
                      const rp_opts *o, char *err, size_t errcap)
 {
@@ -200,6 +210,14 @@ static void page_for(pdf_doc *d, const cf_competition *c, const cf_results *r, c
         HPDF_Page_SetRGBFill(p, RED);
         float bsize = pdf_fit(d, big, 40, 18, BODY_W);
         pdf_text(d, p, PAGE_W / 2, y - 58, bsize, PDF_CENTER, big);
+        HPDF_Page_SetRGBFill(p, 0, 0, 0);
+    }
+    /* An honour title (issue 17) goes on the award certificate, under the award. */
+    const char *honour = k->kind == RP_AWARD ? title_for(c, r, k) : NULL;
+    if (honour) {
+        snprintf(text, sizeof text, "并授予“%s”称号", honour);
+        HPDF_Page_SetRGBFill(p, RED);
+        pdf_text(d, p, PAGE_W / 2, y - 92, pdf_fit(d, text, 20, 12, BODY_W), PDF_CENTER, text);
         HPDF_Page_SetRGBFill(p, 0, 0, 0);
     }
 

@@ -209,7 +209,9 @@ int rp_certs_build(const cf_competition *c, const cf_results *r, const bool *inc
                 for (size_t m = 0; m < c->entries[o->entry].n_members; m++) {
                     rp_cert k = {.kind = RP_AWARD, .group = g, .entry = o->entry, .member = m,
                                  .rank = o->rank, .award = o->award, .level = SC_LEVEL_NONE};
-                    if (o->award != SC_AWARD_NONE && add(&b, &k))
+                    /* a pass mark may withhold the award certificate but not the award */
+                    if (o->award != SC_AWARD_NONE && !(o->withheld & SC_WITHHOLD_CERTIFICATE) &&
+                        add(&b, &k))
                         goto fail;
                     k.kind = RP_LEVEL;
                     k.level = o->promoted_to[m];

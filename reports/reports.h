@@ -141,6 +141,11 @@ int rp_promotions_pdf(const cf_competition *c, const cf_results *r, const rp_cer
 int rp_cash_pdf(const cf_competition *c, const cf_results *r, const bool *include,
                 const rp_opts *o, unsigned char **pdf, size_t *len, char *err, size_t errcap);
 
+/* 代表队奖牌榜: the delegations' medal table of r (cf_medal_table), with the points in force and
+ * the tie-break stated under the title. */
+int rp_medal_table_pdf(const cf_competition *c, const cf_results *r, const rp_opts *o,
+                       unsigned char **pdf, size_t *len, char *err, size_t errcap);
+
 /* ---- the papers of a competition day (dayforms.c) ----
  * numbers[e] is entry e's 工位号, NULL before the draw (numbers itself may be NULL). */
 #define RP_ALL_EVENTS ((size_t)-1)

@@ -1,7 +1,7 @@
 /*
  * sheets.c — the sheets organizers file: the result sheet per (event, group) (成绩公示表), the
- * promotion roster for the appraisal centre (晋升名册) and the cash award list for the finance
- * office (奖金发放表). Each is a table through pdf.h; the numbers come from the engine's results,
+ * promotion roster for the appraisal centre (晋升名册), the cash award list for the finance
+ * office (奖金发放表) and, when entries carry delegations, the delegations' medal table (奖牌榜). Each is a table through pdf.h; the numbers come from the engine's results,
  * formatted, never recomputed.
  */
 #include "pdf.h"
@@ -56,15 +56,41 @@ typedef struct sheet_ctx {
     const rp_certs *certs;
 } sheet_ctx;
 
+/* The award cell: the award, or 未达合格线 where a pass mark withheld it (issue 17). */
+static const char *award_text(const sc_entry_out *o, char *buf, size_t cap)
+{
+    const char *award = sc_award_name(o->award);
+    if (o->below_pass && (o->withheld & SC_WITHHOLD_AWARD))
+        return "未达合格线";
+    if (o->below_pass && award) {
+        snprintf(buf, cap, "%s（未达合格线%s）", award,
+                 (o->withheld & SC_WITHHOLD_CERTIFICATE) ? "，不发证书" : "");
+        return buf;
+    }
+    return award ? award : "";
+}
+
 static void write_results(pdf_table *t, void *ctx)
 {
-    static const pdf_col cols[] = {
+    static const pdf_col plain[] = {
         {"名次", 38, PDF_CENTER}, {"编号", 66, PDF_CENTER}, {"姓名", 104, PDF_LEFT},
         {"工作单位", 170, PDF_LEFT}, {"理论", 52, PDF_RIGHT}, {"实操", 52, PDF_RIGHT},
         {"总分", 52, PDF_RIGHT}, {"奖项", 62, PDF_CENTER}, {"晋升等级", 173, PDF_LEFT},
     };
+    /* With honour titles, a 称号 column takes its room from the units and the promotions. */
+    static const pdf_col titled[] = {
+        {"名次", 38, PDF_CENTER}, {"编号", 66, PDF_CENTER}, {"姓名", 104, PDF_LEFT},
+        {"工作单位", 140, PDF_LEFT}, {"理论", 52, PDF_RIGHT}, {"实操", 52, PDF_RIGHT},
+        {"总分", 52, PDF_RIGHT}, {"奖项", 62, PDF_CENTER}, {"晋升等级", 113, PDF_LEFT},
+        {"称号", 90, PDF_CENTER},
+    };
     const sheet_ctx *x = ctx;
     const cf_competition *c = x->c;
+    bool any_title = false;
+    for (size_t e = 0; e < c->n_events; e++)
+        any_title |= c->events[e].n_titles > 0;
+    const pdf_col *cols = any_title ? titled : plain;
+    size_t ncols = any_title ? 10 : 9;
     for (size_t g = 0; g < x->r->n_groups; g++) {
         const cf_group_result *gr = &x->r->groups[g];
         const cf_event *ev = &c->events[gr->event];
@@ -73,7 +99,7 @@ static void write_results(pdf_table *t, void *ctx)
             continue;
         snprintf(sub, sizeof sub, "%s %s · %s · 参赛 %lld（计入名额 N = %lld）", ev->id, ev->name,
                  gr->group, (long long)gr->n, (long long)gr->summary.n);
-        pdf_section(t, "成绩公示表", sub, cols, 9);
+        pdf_section(t, "成绩公示表", sub, cols, ncols);
         for (size_t i = 0; i < gr->n; i++) {
             const sc_entry_out *o = &gr->entries[i];
             const cf_entry *en = &c->entries[o->entry];
@@ -100,8 +126,10 @@ static void write_results(pdf_table *t, void *ctx)
             put(&k, 4, "%s", score(b1, ranked && o->has_theory, o->theory));
             put(&k, 5, "%s", score(b2, ranked, o->practical));
             put(&k, 6, "%s", score(b3, ranked, o->total));
-            put(&k, 7, "%s", sc_award_name(o->award) ? sc_award_name(o->award) : "");
+            put(&k, 7, "%s", award_text(o, k.buf[9], sizeof k.buf[9]));
             put(&k, 8, "%s", promo);
+            const char *title = cf_title_of(c, o);
+            put(&k, 9, "%s", title ? title : "");
             pdf_row(t, k.ptr, false);
         }
         static const char *const who[] = {"裁判长（签字）：", "监督仲裁（签字）：", "日期："};
@@ -253,4 +281,50 @@ int rp_cash_pdf(const cf_competition *c, const cf_results *r, const bool *includ
 {
     sheet_ctx x = {c, r, include, NULL};
     return sheet_pdf("奖金发放表", write_cash, &x, o, pdf, len, err, errcap);
+}
+
+static void write_medals(pdf_table *t, void *ctx)
+{
+    const sheet_ctx *x = ctx;
+    const cf_competition *c = x->c;
+    sc_award awards[SC_AWARD_COUNT];
+    size_t na = cf_medal_columns(c, awards), n = 0;
+    pdf_col cols[SC_AWARD_COUNT + 3];
+    sc_medal_row *rows = NULL;
+    char sub[512], pts[256] = "";
+    size_t pn = 0;
+
+    if (cf_medal_table(c, x->r, &rows, &n))
+        return;
+    cols[0] = (pdf_col){"名次", 50, PDF_CENTER};
+    cols[1] = (pdf_col){"代表队", 200, PDF_LEFT};
+    for (size_t k = 0; k < na; k++) {
+        cols[2 + k] = (pdf_col){sc_award_name(awards[k]), na > 4 ? 62 : 80, PDF_CENTER};
+        pn += (size_t)snprintf(pts + pn, sizeof pts - pn, "%s%s %lld 分", k ? "、" : "",
+                               sc_award_name(awards[k]),
+                               (long long)c->medal_points.points[awards[k]]);
+    }
+    cols[2 + na] = (pdf_col){"总分", 70, PDF_CENTER};
+    snprintf(sub, sizeof sub, "计分：%s；总分相同依次比较金牌（一等奖）、银牌（二等奖）、铜牌（三等奖）、"
+             "优胜奖数，仍相同者名次并列", pts);
+    pdf_section(t, "代表队奖牌榜", sub, cols, na + 3);
+    for (size_t i = 0; i < n; i++) {
+        cells q;
+        put(&q, 0, "%lld", (long long)rows[i].rank);
+        put(&q, 1, "%s", rows[i].delegation);
+        for (size_t k = 0; k < na; k++)
+            put(&q, 2 + k, "%lld", (long long)rows[i].count[awards[k]]);
+        put(&q, 2 + na, "%lld", (long long)rows[i].points);
+        pdf_row(t, q.ptr, false);
+    }
+    static const char *const who[] = {"制表人：", "审核人：", "组委会办公室（盖章）："};
+    pdf_signatures(t, who, 3);
+    free(rows);
+}
+
+int rp_medal_table_pdf(const cf_competition *c, const cf_results *r, const rp_opts *o,
+                       unsigned char **pdf, size_t *len, char *err, size_t errcap)
+{
+    sheet_ctx x = {c, r, NULL, NULL};
+    return sheet_pdf("代表队奖牌榜", write_medals, &x, o, pdf, len, err, errcap);
 }

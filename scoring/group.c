@@ -4,7 +4,9 @@
  * rules.md §4: entries are ordered by total, then by the event's tie-break list (higher
  * practical, higher theory, shorter time — a recorded time beats none); entries equal on all of
  * those share a rank and the next rank skips (1, 2, 2, 4). N counts ok and disqualified entries;
- * absent entries are not counted. Then §5 awards, §7 cash and §6 promotions per member.
+ * absent entries are not counted. Then §5 awards, §7 cash and §6 promotions per member, the
+ * honour title of the rank's band, and last the pass marks, which take away what the event says
+ * a failing entry does not receive (its rank, and everyone else's, stay as they are).
  *
  * The server calls this after every mark for the one group the mark touched, so it does no
  * allocation and costs O(marks + n log n). The sort is an in-place heap sort over the output
@@ -140,6 +142,15 @@ static int score_entry(const sc_event_rules *event, sc_entry_in *e, sc_entry_out
     return SC_OK;
 }
 
+/* Whether a ranked entry is below a pass mark: theory counts only where there is a theory exam. */
+static bool below_pass(const sc_event_rules *event, const sc_entry_out *o)
+{
+    const sc_pass_rules *p = &event->pass;
+    if (!p->active)
+        return false;
+    return (o->has_theory && o->theory < p->theory) || o->practical < p->practical;
+}
+
 static void settle_ranked(const sc_competition_rules *comp, const sc_event_rules *event,
                           const sc_entry_in *in, sc_entry_out *o, int64_t n)
 {
@@ -149,14 +160,32 @@ static void settle_ranked(const sc_competition_rules *comp, const sc_event_rules
         .top_level = event->top_level,
         .in_catalog = event->in_catalog,
         .team_size = event->team_size,
+        .banded = event->banded,
+        .bands = event->bands,
+        .n_bands = event->n_bands,
     };
     const sc_entry_in *e = &in[o->entry];
+    unsigned withheld = 0;
 
+    if (below_pass(event, o)) {
+        o->below_pass = true;
+        withheld = o->withheld = event->pass.withholds;
+    }
     o->award = sc_award_for_rank(event->scheme, event->quotas, event->quota_rounding, o->rank, n);
+    if (withheld & SC_WITHHOLD_AWARD)
+        o->award = SC_AWARD_NONE;
     o->cash_per_person = comp->cash.amount[o->award];
     o->cash_coach = o->cash_per_person; /* 对教练团队给予同等标准一次性奖励 */
     for (size_t m = 0; m < e->n_members && m < SC_MAX_MEMBERS; m++)
-        o->promoted_to[m] = sc_promote(&promo, o->rank, n, &e->members[m]);
+        o->promoted_to[m] = (withheld & SC_WITHHOLD_PROMOTION)
+                                ? SC_LEVEL_NONE
+                                : sc_promote(&promo, o->rank, n, &e->members[m]);
+    for (size_t t = 0; t < event->n_titles && !(withheld & SC_WITHHOLD_TITLE); t++) {
+        if (sc_places_contain(event->titles[t], o->rank, n)) {
+            o->title = t + 1;
+            break;
+        }
+    }
 }
 
 int sc_compute_group(const sc_competition_rules *comp, const sc_event_rules *event,
@@ -169,6 +198,8 @@ int sc_compute_group(const sc_competition_rules *comp, const sc_event_rules *eve
 
     if (!comp || !event || (n > 0 && (!in || !out)) || event->n_criteria == 0 ||
         event->n_tie_break > SC_MAX_TIE_BREAK)
+        return fail(err, SC_EINVAL, 0, 0, 0);
+    if ((event->n_bands > 0 && !event->bands) || (event->n_titles > 0 && !event->titles))
         return fail(err, SC_EINVAL, 0, 0, 0);
     if (event->team_size < 1 || event->team_size > SC_MAX_MEMBERS)
         return fail(err, SC_ETEAMSIZE, 0, 0, 0);

@@ -13,6 +13,13 @@
  * level above L ("已有…的，可晋升为…"), C > L gives nothing. Then the caps of 二(四) (occupation's
  * top level, students at most 技师, not in the 2022 catalogue: none) and the once-per-competition
  * rule of 二(五).
+ *
+ * Other organizers publish bands of places instead (issue 17), and the competition file may give
+ * them per group in place of the class table: the 2012 national notice (高级组 1-5 -> 技师,
+ * 6-15 -> 高级工; 中级组 1-5 -> 高级工, 6-15 -> 中级工), 吕梁 (第4名至参赛人数一半 -> 高级工, half
+ * as floor(N/2)), 石家庄 2010 (技师 only for those already 高级工, otherwise 高级工). A band names
+ * the level it gives; there is no step-up, because those notices give the level outright. The
+ * caps and the once-per-competition rule apply to bands as to tables.
  */
 #include "scoring.h"
 
@@ -70,6 +77,27 @@ sc_level sc_band_level(sc_table table, int64_t rank, int64_t n, int team_size)
     }
 }
 
+bool sc_places_contain(sc_places p, int64_t rank, int64_t n)
+{
+    int64_t to = p.to == SC_PLACES_HALF ? n / 2 : p.to;
+    return rank >= 1 && rank >= p.from && rank <= to;
+}
+
+/* The level a band gives this person before the caps: SC_LEVEL_NONE outside every band. */
+static sc_level band_level(const sc_promotion_rules *rules, int64_t rank, int64_t n,
+                           const sc_person *person)
+{
+    for (size_t i = 0; i < rules->n_bands; i++) {
+        const sc_band *b = &rules->bands[i];
+        if (!sc_places_contain(b->places, rank, n))
+            continue;
+        if (b->requires != SC_LEVEL_NONE && person->level < b->requires)
+            return b->otherwise;
+        return b->level;
+    }
+    return SC_LEVEL_NONE;
+}
+
 sc_level sc_promote(const sc_promotion_rules *rules, int64_t rank, int64_t n,
                     const sc_person *person)
 {
@@ -77,10 +105,16 @@ sc_level sc_promote(const sc_promotion_rules *rules, int64_t rank, int64_t n,
 
     if (!rules->final_stage || !rules->in_catalog || person->promoted_before)
         return SC_LEVEL_NONE;
-    base = sc_band_level(rules->table, rank, n, rules->team_size);
-    if (base == SC_LEVEL_NONE || person->level > base)
-        return SC_LEVEL_NONE;
-    to = person->level == base ? (sc_level)(base + 1) : base;
+    if (rules->banded) {
+        to = band_level(rules, rank, n, person);
+        if (to == SC_LEVEL_NONE)
+            return SC_LEVEL_NONE;
+    } else {
+        base = sc_band_level(rules->table, rank, n, rules->team_size);
+        if (base == SC_LEVEL_NONE || person->level > base)
+            return SC_LEVEL_NONE;
+        to = person->level == base ? (sc_level)(base + 1) : base;
+    }
     if (to > SC_LEVEL_1)
         to = SC_LEVEL_1;
     if (person->student && to > SC_LEVEL_2)

@@ -233,19 +233,68 @@ typedef struct sc_person {
     bool promoted_before; /* already promoted in this competition (同一赛事仅能晋升一次) */
 } sc_person;
 
+/* ---------------------------------------------------------------------------------------------
+ * Rules other organizers publish (issue 17): promotion by rank bands, honour titles, pass marks
+ * and the delegations' medal table. Each is off unless the competition file asks for it; the
+ * Yunnan rules above stay the default.
+ */
+
+/* Places from..to, both inclusive. to == SC_PLACES_HALF stands for floor(N / 2), rules.md §4's
+ * "within half" (吕梁: "第4名至参赛人数一半"); the band is then empty when floor(N / 2) < from. */
+#define SC_PLACES_HALF ((int64_t)-1)
+typedef struct sc_places {
+    int64_t from, to;
+} sc_places;
+
+/* Whether rank r among n counted entries lies in p. r <= 0 (not ranked) never does. */
+bool sc_places_contain(sc_places p, int64_t rank, int64_t n);
+
+/* One promotion band: places -> a level, given outright (no step-up as in the 2023 notice).
+ * With a condition (requires != SC_LEVEL_NONE) only a person already holding at least `requires`
+ * gets `level`; the others get `otherwise` (SC_LEVEL_NONE: nothing). 石家庄 2010: places 1-3 ->
+ * 技师 for those already 高级工, otherwise 高级工 = {{1, 3}, 技师, 高级工, 高级工}. */
+typedef struct sc_band {
+    sc_places places;
+    sc_level level;
+    sc_level requires;
+    sc_level otherwise;
+} sc_band;
+
 typedef struct sc_promotion_rules {
     sc_table table;     /* from the competition class */
     bool final_stage;   /* only the final stage promotes */
     sc_level top_level; /* the occupation's highest level in its national standard */
     bool in_catalog;    /* listed in 国家职业分类大典 (2022) */
     int team_size;
+    /* banded: bands[0..n_bands) replace the table; the first band holding the rank applies, and
+     * a rank in no band gets nothing. Not owned. */
+    bool banded;
+    const sc_band *bands;
+    size_t n_bands;
 } sc_promotion_rules;
 
 /* The level a person is promoted to from rank r among n, or SC_LEVEL_NONE. Applies the
- * current-level step-up, the student cap, top_level, in_catalog and once-per-competition rules.
+ * current-level step-up (tables) or the band's condition (bands), then the student cap,
+ * top_level, in_catalog and once-per-competition rules, whichever way the level was found.
  * Callers pass only ranked, non-disqualified entries' ranks (r >= 1). */
 sc_level sc_promote(const sc_promotion_rules *rules, int64_t rank, int64_t n,
                     const sc_person *person);
+
+/* Pass marks (双合格: 泰兴 2021, 重庆 2010, 南宁 2023, 镇江 2009): an entry whose theory or
+ * practical score is below its threshold keeps its rank, and the others keep theirs (places are
+ * not handed down), but it does not receive what `withholds` lists. The theory threshold is
+ * compared only when the event has a theory exam (weight above 0). */
+enum {
+    SC_WITHHOLD_AWARD = 1u,       /* the award, 优胜奖 included, and with it the cash */
+    SC_WITHHOLD_PROMOTION = 2u,   /* the promotion, and with it the skill-level certificate */
+    SC_WITHHOLD_CERTIFICATE = 4u, /* the award certificate (获奖证书) */
+    SC_WITHHOLD_TITLE = 8u        /* the honour title */
+};
+typedef struct sc_pass_rules {
+    bool active;
+    sc_centi theory, practical; /* at least these, in hundredths */
+    unsigned withholds;         /* SC_WITHHOLD_ bits */
+} sc_pass_rules;
 
 /* ---------------------------------------------------------------------------------------------
  * §7 Cash awards (技能云南 item 28): yuan per person; the coach team gets the same again.
@@ -290,6 +339,15 @@ typedef struct sc_event_rules {
     int team_size;
     sc_level top_level; /* SC_LEVEL_1 when the standard has every level */
     bool in_catalog;
+    /* Optional (zero: off). banded: promotion by bands[0..n_bands) of this group instead of the
+     * class table. titles[0..n_titles): honour titles by places, the first holding the rank
+     * applies (ties share it). Arrays not owned. */
+    sc_pass_rules pass;
+    bool banded;
+    const sc_band *bands;
+    size_t n_bands;
+    const sc_places *titles;
+    size_t n_titles;
 } sc_event_rules;
 
 typedef struct sc_entry_in {
@@ -320,6 +378,9 @@ typedef struct sc_entry_out {
     sc_award award;
     sc_yuan cash_per_person, cash_coach;
     sc_level promoted_to[SC_MAX_MEMBERS]; /* per member; SC_LEVEL_NONE when not promoted */
+    size_t title;         /* 1 + index into the event's titles; 0 for none */
+    bool below_pass;      /* ranked, and below a pass mark */
+    unsigned withheld;    /* below_pass: the SC_WITHHOLD_ bits applied; else 0 */
 } sc_entry_out;
 
 typedef struct sc_group_summary {
@@ -346,5 +407,32 @@ typedef struct sc_error {
 int sc_compute_group(const sc_competition_rules *comp, const sc_event_rules *event,
                      sc_entry_in *in, size_t n, unsigned flags, sc_entry_out *out,
                      sc_group_summary *summary, sc_error *err);
+
+/* ---------------------------------------------------------------------------------------------
+ * The delegations' medal table (奖牌榜 / 团体总分): each entry of a delegation (代表队: a 州市 or an
+ * industry system) counts once per award it holds after the pass marks, a team as one; points per
+ * award are the competition's. Rows are ordered by points, then the count of first awards (金牌 +
+ * 一等奖), of second (银牌 + 二等奖), of third (铜牌 + 三等奖), then 优胜奖; rows equal on all of
+ * those share a rank (1, 2, 2, 4) and are listed by delegation name (bytes).
+ */
+typedef struct sc_medal_points {
+    int64_t points[SC_AWARD_COUNT]; /* indexed by sc_award; points[SC_AWARD_NONE] is 0 */
+} sc_medal_points;
+
+/* 金牌/一等奖 4, 银牌/二等奖 3, 铜牌/三等奖 2, 优胜奖 1. */
+void sc_medal_points_default(sc_medal_points *p);
+
+typedef struct sc_medal_row {
+    const char *delegation;         /* the caller's; unique among the rows. Not owned. */
+    int64_t count[SC_AWARD_COUNT];  /* entries per award; count[SC_AWARD_NONE] is unused */
+    int64_t points;
+    int64_t rank;
+} sc_medal_row;
+
+/* rows[0..n_rows) come with their delegation set; award[i] is held by an entry of delegation
+ * rows[delegation[i]] (i < n). Fills counts, points and ranks, and sorts rows into table order.
+ * SC_EINVAL for a delegation index out of range or points below 0 (nothing is changed then). */
+int sc_medal_table(const sc_medal_points *points, const size_t *delegation, const sc_award *award,
+                   size_t n, sc_medal_row *rows, size_t n_rows);
 
 #endif

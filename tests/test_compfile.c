@@ -370,3 +370,81 @@ TEST(test_unknown_fields_warn_once_per_kind)
     CHECK_INT(warnings_seen, 1);
     free(json);
 }
+
+/* ---- issue 17: group-scoped bands and titles, delegations ------------------------------------- */
+
+static const char banded_file[] =
+    "{\"format\": \"skillscore/1\","
+    " \"competition\": {\"id\": \"B\", \"name\": \"b\", \"class\": \"prefecture\", \"cash\": \"none\"},"
+    " \"events\": [{\"id\": \"E\", \"name\": \"e\", \"aggregation\": \"single\","
+    "   \"criteria\": [{\"id\": \"A\", \"max\": 100}],"
+    "   \"promotion\": {\"bands\": [{\"group\": \"甲\", \"from\": 1, \"level\": \"技师\"},"
+    "                               {\"from\": 1, \"to\": 2, \"level\": \"中级工\"}]},"
+    "   \"titles\": [{\"group\": \"乙\", \"from\": 1, \"title\": \"技术能手\"}]}],"
+    " \"entries\": ["
+    "   {\"id\": \"A1\", \"event\": \"E\", \"group\": \"甲\", \"delegation\": \"昆明\", \"members\": [{\"id\": \"P1\", \"name\": \"a\"}]},"
+    "   {\"id\": \"A2\", \"event\": \"E\", \"group\": \"甲\", \"members\": [{\"id\": \"P2\", \"name\": \"b\"}]},"
+    "   {\"id\": \"B1\", \"event\": \"E\", \"group\": \"乙\", \"delegation\": \"昆明\", \"members\": [{\"id\": \"P3\", \"name\": \"c\"}]},"
+    "   {\"id\": \"B2\", \"event\": \"E\", \"group\": \"乙\", \"delegation\": \"曲靖\", \"members\": [{\"id\": \"P4\", \"name\": \"d\"}]}],"
+    " \"marks\": [{\"entry\": \"A1\", \"criterion\": \"A\", \"judge\": \"J\", \"score\": 90},"
+    "   {\"entry\": \"A2\", \"criterion\": \"A\", \"judge\": \"J\", \"score\": 80},"
+    "   {\"entry\": \"B1\", \"criterion\": \"A\", \"judge\": \"J\", \"score\": 70},"
+    "   {\"entry\": \"B2\", \"criterion\": \"A\", \"judge\": \"J\", \"score\": 75}]}";
+
+static const sc_entry_out *row_of(const cf_competition *c, const cf_results *r, const char *id)
+{
+    for (size_t g = 0; g < r->n_groups; g++)
+        for (size_t i = 0; i < r->groups[g].n; i++)
+            if (strcmp(c->entries[r->groups[g].entries[i].entry].id, id) == 0)
+                return &r->groups[g].entries[i];
+    return NULL;
+}
+
+TEST(test_a_band_or_title_naming_a_group_applies_to_it_and_unnamed_ones_to_every_group_format_md)
+{
+    cf_competition *c = NULL;
+    cf_results *r = NULL;
+    cf_diag diag = {0};
+    CHECK_INT(cf_read(banded_file, strlen(banded_file), &c, &diag), 0);
+    CHECK_INT(cf_compute(c, 0, &r, &diag), 0);
+    if (!r)
+        goto out;
+    /* 甲: its own band first (place 1 技师), then the unnamed one (places 1-2 中级工) */
+    CHECK_INT(row_of(c, r, "A1")->promoted_to[0], SC_LEVEL_2);
+    CHECK_INT(row_of(c, r, "A2")->promoted_to[0], SC_LEVEL_4);
+    /* 乙: only the unnamed band; B2 is first there (75 > 70) */
+    CHECK_INT(row_of(c, r, "B2")->promoted_to[0], SC_LEVEL_4);
+    CHECK_STR(cf_title_of(c, row_of(c, r, "B2")), "技术能手");
+    CHECK(cf_title_of(c, row_of(c, r, "A1")) == NULL);
+    /* the medal table over the results' groups: A2 has no delegation; prizes 10/20/30% of 2
+     * give nobody a prize, rank 1 of 2 is within half: 优胜奖 for A1 and B2 */
+    sc_medal_row *rows = NULL;
+    size_t n = 0;
+    CHECK_INT(cf_medal_table(c, r, &rows, &n), 0);
+    CHECK_INT(n, 2);
+    if (n == 2) {
+        CHECK_STR(rows[0].delegation, "昆明");
+        CHECK_INT(rows[0].points, 1);
+        CHECK_INT(rows[0].rank, 1);
+        CHECK_STR(rows[1].delegation, "曲靖");
+        CHECK_INT(rows[1].rank, 1);
+    }
+    free(rows);
+    /* only the group 乙 (groups are in name byte order: 乙 E4.. before 甲 E7..), as the server
+     * shows only published events: 昆明 is left without A1's 优胜奖 */
+    CHECK_STR(r->groups[0].group, "乙");
+    r->n_groups = 1;
+    CHECK_INT(cf_medal_table(c, r, &rows, &n), 0);
+    CHECK_INT(n, 2);
+    if (n == 2) {
+        CHECK_STR(rows[0].delegation, "曲靖");
+        CHECK_INT(rows[1].points, 0);
+    }
+    free(rows);
+    char *json = cf_results_json(c, r);
+    CHECK(json && strstr(json, "\"medal_table\"") && strstr(json, "\"title\": \"技术能手\""));
+    free(json);
+out:
+    cf_results_free(r);
+    cf_free(c);
+}

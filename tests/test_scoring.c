@@ -662,7 +662,8 @@ TEST(test_table_c_top_band_senior_then_intermediate_to_half_notice_2_3)
 
 static sc_promotion_rules promo_a(void)
 {
-    return (sc_promotion_rules){SC_TABLE_A, true, SC_LEVEL_1, true, 1};
+    return (sc_promotion_rules){.table = SC_TABLE_A, .final_stage = true, .top_level = SC_LEVEL_1,
+                                .in_catalog = true, .team_size = 1};
 }
 
 TEST(test_current_level_below_band_is_promoted_to_band_notice_2_1)
@@ -858,6 +859,253 @@ TEST(test_prizes_under_a_medals_only_preset_pay_nothing_rules_7)
     CHECK_INT(fx_run(&fx, 0), SC_OK);
     CHECK_INT(fx_row(&fx, "A")->award, SC_AWARD_FIRST);
     CHECK_INT(fx_row(&fx, "A")->cash_per_person, 0);
+}
+
+/* ---- issue 17: fixed counts with ties, pass marks, promotion bands, titles, medal table ------ */
+
+TEST(test_fixed_counts_1_3_6_with_ties_share_awards_and_honourable_mention_follows_guanli_banfa_article_37)
+{
+    fixture fx;
+    fx_init(&fx);
+    fx.ev.quotas[0] = (sc_quota){false, 1};
+    fx.ev.quotas[1] = (sc_quota){false, 3};
+    fx.ev.quotas[2] = (sc_quota){false, 6};
+    fx.ev.n_tie_break = 0;
+    /* 24 entries; ties at 1 (two firsts), across the 4/5 boundary and across the 10/11 boundary.
+     * Ranks: A,B 1; C 3; D,E 4; F 6; G..I 7..9; J,K 10; L 12; then 13..24. Cumulative limits 1, 4,
+     * 10: A,B 一等奖; C, D, E 二等奖 (rank <= 4); F..K 三等奖 (rank <= 10, J and K share 10);
+     * L..: 优胜奖 while rank <= floor(24/2) = 12, so only L; M.. nothing. */
+    static const sc_centi scores[24] = {9900, 9900, 9800, 9700, 9700, 9600, 9500, 9400, 9300,
+                                        9200, 9200, 9100, 9000, 8900, 8800, 8700, 8600, 8500,
+                                        8400, 8300, 8200, 8100, 8000, 7900};
+    char id[2] = "A";
+    for (int i = 0; i < 24; i++) {
+        id[0] = (char)('A' + i);
+        fx_add(&fx, id, scores[i]);
+    }
+    CHECK_INT(fx_run(&fx, 0), SC_OK);
+    CHECK_INT(fx_row(&fx, "A")->award, SC_AWARD_FIRST);
+    CHECK_INT(fx_row(&fx, "B")->award, SC_AWARD_FIRST);
+    CHECK_INT(fx_rank(&fx, "C"), 3);
+    CHECK_INT(fx_row(&fx, "C")->award, SC_AWARD_SECOND);
+    CHECK_INT(fx_rank(&fx, "E"), 4);
+    CHECK_INT(fx_row(&fx, "E")->award, SC_AWARD_SECOND);
+    CHECK_INT(fx_row(&fx, "F")->award, SC_AWARD_THIRD);
+    CHECK_INT(fx_rank(&fx, "K"), 10);
+    CHECK_INT(fx_row(&fx, "K")->award, SC_AWARD_THIRD);
+    CHECK_INT(fx_rank(&fx, "L"), 12);
+    CHECK_INT(fx_row(&fx, "L")->award, SC_AWARD_HONOURABLE);
+    CHECK_INT(fx_row(&fx, "M")->award, SC_AWARD_NONE);
+}
+
+/* Two criteria-free scores for a pass-mark fixture: theory 20 / practical 80. */
+static void fx_with_theory(fixture *fx, const char *id, sc_centi theory, sc_centi practical)
+{
+    sc_entry_in *e = fx_add(fx, id, practical);
+    e->has_theory = true;
+    e->theory = theory;
+}
+
+TEST(test_below_either_pass_mark_withholds_award_and_promotion_but_keeps_ranks_taixing_2021)
+{
+    fixture fx;
+    fx_init(&fx);
+    fx.ev.w_theory = 20;
+    fx.ev.w_practical = 80;
+    fx.ev.pass = (sc_pass_rules){true, 6000, 6000, SC_WITHHOLD_AWARD | SC_WITHHOLD_PROMOTION};
+    /* 泰兴 2021 双合格: theory and practical each at least 60.
+     * A: 55 / 95 -> total 87.00, rank 1, below the theory mark: no 一等奖, no cash, no promotion.
+     * B: 60 / 80 -> 76.00 rank 2, passes exactly at 60: 二等奖.  C: 90 / 59.99 -> 65.99 rank 3,
+     * below the practical mark. D: 70 / 60 -> 62.00 rank 4. Nobody moves up into A's place. */
+    fx_with_theory(&fx, "A", 5500, 9500);
+    fx_with_theory(&fx, "B", 6000, 8000);
+    fx_with_theory(&fx, "C", 9000, 5999);
+    fx_with_theory(&fx, "D", 7000, 6000);
+    CHECK_INT(fx_run(&fx, 0), SC_OK);
+    CHECK_INT(fx_rank(&fx, "A"), 1);
+    CHECK_INT(fx_row(&fx, "A")->total, 8700);
+    CHECK(fx_row(&fx, "A")->below_pass);
+    CHECK_INT(fx_row(&fx, "A")->award, SC_AWARD_NONE);
+    CHECK_INT(fx_row(&fx, "A")->cash_per_person, 0);
+    CHECK_INT(fx_row(&fx, "A")->promoted_to[0], SC_LEVEL_NONE);
+    CHECK_INT(fx_row(&fx, "A")->withheld, SC_WITHHOLD_AWARD | SC_WITHHOLD_PROMOTION);
+    CHECK(!fx_row(&fx, "B")->below_pass);
+    CHECK_INT(fx_row(&fx, "B")->award, SC_AWARD_SECOND);
+    CHECK_INT(fx_row(&fx, "B")->promoted_to[0], SC_LEVEL_2); /* table A top band */
+    CHECK(fx_row(&fx, "C")->below_pass);
+    CHECK_INT(fx_row(&fx, "C")->award, SC_AWARD_NONE);
+    CHECK_INT(fx_rank(&fx, "D"), 4);
+    CHECK_INT(fx_row(&fx, "D")->withheld, 0);
+}
+
+TEST(test_pass_mark_withholding_only_the_certificate_keeps_award_and_promotion_chongqing_2010)
+{
+    fixture fx;
+    fx_init(&fx);
+    fx.ev.pass = (sc_pass_rules){true, 0, 6000, SC_WITHHOLD_CERTIFICATE};
+    /* No theory exam: the theory mark is not compared; practical 50 < 60 withholds the award
+     * certificate only (重庆 2010: 两项均合格者颁发证书). */
+    fx_add(&fx, "A", 5000);
+    CHECK_INT(fx_run(&fx, 0), SC_OK);
+    CHECK(fx_row(&fx, "A")->below_pass);
+    CHECK_INT(fx_row(&fx, "A")->withheld, SC_WITHHOLD_CERTIFICATE);
+    CHECK_INT(fx_row(&fx, "A")->award, SC_AWARD_FIRST);
+    CHECK_INT(fx_row(&fx, "A")->promoted_to[0], SC_LEVEL_2);
+}
+
+static sc_band band(int64_t from, int64_t to, sc_level level)
+{
+    return (sc_band){{from, to}, level, SC_LEVEL_NONE, SC_LEVEL_NONE};
+}
+
+static sc_promotion_rules promo_bands(const sc_band *b, size_t n)
+{
+    sc_promotion_rules r = promo_a();
+    r.banded = true;
+    r.bands = b;
+    r.n_bands = n;
+    return r;
+}
+
+TEST(test_national_2012_senior_group_1_5_technician_6_15_senior_worker_no_step_up_national_2012)
+{
+    /* 2012 national notice: 高级组 places 1-5 -> 技师, 6-15 -> 高级工; 中级组 1-5 -> 高级工,
+     * 6-15 -> 中级工. A band gives its level outright: a 高级工 at place 6 gets nothing (no step-up). */
+    sc_band senior[] = {band(1, 5, SC_LEVEL_2), band(6, 15, SC_LEVEL_3)};
+    sc_band inter[] = {band(1, 5, SC_LEVEL_3), band(6, 15, SC_LEVEL_4)};
+    sc_promotion_rules s = promo_bands(senior, 2), m = promo_bands(inter, 2);
+    sc_person none = {SC_LEVEL_NONE, false, false}, sen = {SC_LEVEL_3, false, false};
+    CHECK_INT(sc_promote(&s, 5, 40, &sen), SC_LEVEL_2);
+    CHECK_INT(sc_promote(&s, 6, 40, &none), SC_LEVEL_3);
+    CHECK_INT(sc_promote(&s, 6, 40, &sen), SC_LEVEL_NONE);
+    CHECK_INT(sc_promote(&s, 15, 40, &none), SC_LEVEL_3);
+    CHECK_INT(sc_promote(&s, 16, 40, &none), SC_LEVEL_NONE);
+    CHECK_INT(sc_promote(&m, 1, 40, &none), SC_LEVEL_3);
+    CHECK_INT(sc_promote(&m, 15, 40, &none), SC_LEVEL_4);
+    /* fixed bands do not stop at half of N: N = 10, place 15 does not exist, place 6 still counts */
+    CHECK_INT(sc_promote(&m, 6, 10, &none), SC_LEVEL_4);
+}
+
+TEST(test_lvliang_places_4_to_half_of_n_rounded_down_senior_worker_lvliang)
+{
+    /* 吕梁: 第4名至参赛人数一半 -> 高级工; half = floor(N / 2). N = 13: places 4..6. N = 7: half 3 < 4,
+     * nobody. */
+    sc_band b[] = {band(1, 3, SC_LEVEL_2), band(4, SC_PLACES_HALF, SC_LEVEL_3)};
+    sc_promotion_rules r = promo_bands(b, 2);
+    sc_person none = {SC_LEVEL_NONE, false, false};
+    CHECK_INT(sc_promote(&r, 4, 13, &none), SC_LEVEL_3);
+    CHECK_INT(sc_promote(&r, 6, 13, &none), SC_LEVEL_3);
+    CHECK_INT(sc_promote(&r, 7, 13, &none), SC_LEVEL_NONE);
+    CHECK_INT(sc_promote(&r, 4, 7, &none), SC_LEVEL_NONE);
+    CHECK(sc_places_contain((sc_places){4, SC_PLACES_HALF}, 4, 8));
+    CHECK(!sc_places_contain((sc_places){4, SC_PLACES_HALF}, 4, 7));
+}
+
+TEST(test_shijiazhuang_2010_technician_only_for_senior_workers_otherwise_senior_worker)
+{
+    /* 石家庄 2010: places 1-3 -> 技师 for those already 高级工, otherwise 高级工. */
+    sc_band b[] = {{{1, 3}, SC_LEVEL_2, SC_LEVEL_3, SC_LEVEL_3}};
+    sc_promotion_rules r = promo_bands(b, 1);
+    sc_person none = {SC_LEVEL_NONE, false, false}, mid = {SC_LEVEL_4, false, false};
+    sc_person sen = {SC_LEVEL_3, false, false}, tech = {SC_LEVEL_2, false, false};
+    CHECK_INT(sc_promote(&r, 1, 20, &sen), SC_LEVEL_2);
+    CHECK_INT(sc_promote(&r, 2, 20, &mid), SC_LEVEL_3);
+    CHECK_INT(sc_promote(&r, 3, 20, &none), SC_LEVEL_3);
+    CHECK_INT(sc_promote(&r, 1, 20, &tech), SC_LEVEL_NONE); /* holds it already */
+    CHECK_INT(sc_promote(&r, 4, 20, &sen), SC_LEVEL_NONE);
+    /* the caps still apply: not in the catalogue, nothing */
+    r.in_catalog = false;
+    CHECK_INT(sc_promote(&r, 1, 20, &sen), SC_LEVEL_NONE);
+}
+
+TEST(test_banded_group_in_compute_replaces_the_class_table_national_2012)
+{
+    fixture fx;
+    sc_band b[] = {band(1, 1, SC_LEVEL_3)};
+    fx_init(&fx); /* table A would give rank 1 技师 */
+    fx.ev.banded = true;
+    fx.ev.bands = b;
+    fx.ev.n_bands = 1;
+    fx_add(&fx, "A", 9000);
+    fx_add(&fx, "B", 8000);
+    fx_add(&fx, "C", 7000);
+    fx_add(&fx, "D", 6000);
+    CHECK_INT(fx_run(&fx, 0), SC_OK);
+    CHECK_INT(fx_row(&fx, "A")->promoted_to[0], SC_LEVEL_3);
+    CHECK_INT(fx_row(&fx, "B")->promoted_to[0], SC_LEVEL_NONE); /* table A would give 技师 */
+}
+
+TEST(test_titles_by_places_ties_share_and_failing_pass_withholds_title_kunming_2023)
+{
+    fixture fx;
+    /* 昆明 2023 style: 1 技术状元, 2-3 优秀技术标兵, 4-6 技术标兵. */
+    sc_places t[] = {{1, 1}, {2, 3}, {4, 6}};
+    fx_init(&fx);
+    fx.ev.titles = t;
+    fx.ev.n_titles = 3;
+    fx.ev.n_tie_break = 0;
+    fx.ev.pass = (sc_pass_rules){true, 0, 6000, SC_WITHHOLD_TITLE};
+    /* ranks: A 1, B 2, C 3, D 3 (tie shares 优秀技术标兵), E 5, F 6 below 60: no title, G 7 none */
+    fx_add(&fx, "A", 9500);
+    fx_add(&fx, "B", 9000);
+    fx_add(&fx, "C", 8500);
+    fx_add(&fx, "D", 8500);
+    fx_add(&fx, "E", 7000);
+    fx_add(&fx, "F", 5900);
+    fx_add(&fx, "G", 5000);
+    CHECK_INT(fx_run(&fx, 0), SC_OK);
+    CHECK_INT(fx_row(&fx, "A")->title, 1);
+    CHECK_INT(fx_row(&fx, "B")->title, 2);
+    CHECK_INT(fx_row(&fx, "D")->title, 2);
+    CHECK_INT(fx_row(&fx, "E")->title, 3);
+    CHECK_INT(fx_rank(&fx, "F"), 6);
+    CHECK_INT(fx_row(&fx, "F")->title, 0);
+    CHECK_INT(fx_row(&fx, "G")->title, 0);
+    CHECK_INT(fx_row(&fx, "F")->award, SC_AWARD_NONE); /* beyond 1/1/1 and floor(7/2) = 3 */
+}
+
+TEST(test_medal_table_points_then_golds_then_silvers_and_shared_ranks_medal_table)
+{
+    /* points 4/3/2/1: 曲靖 gold+bronze = 6; 昆明 silver+silver = 6, fewer golds -> below 曲靖;
+     * 玉溪 一等奖 + 二等奖 = 7 -> first; 大理 bronze + 优胜奖 + 优胜奖 = 4; 红河 三等奖 + 优胜奖 x2 = 4,
+     * the same first/second/third/优胜 tiers as 大理 -> shares rank 4, listed by name; 普洱 nothing. */
+    sc_medal_points p;
+    sc_medal_row rows[6] = {{.delegation = "曲靖"}, {.delegation = "昆明"}, {.delegation = "玉溪"},
+                            {.delegation = "大理"}, {.delegation = "红河"}, {.delegation = "普洱"}};
+    const size_t d[] = {0, 0, 1, 1, 2, 2, 3, 3, 3, 4, 4, 4, 5};
+    const sc_award a[] = {SC_AWARD_GOLD, SC_AWARD_BRONZE, SC_AWARD_SILVER, SC_AWARD_SILVER,
+                          SC_AWARD_FIRST, SC_AWARD_SECOND, SC_AWARD_BRONZE, SC_AWARD_HONOURABLE,
+                          SC_AWARD_HONOURABLE, SC_AWARD_THIRD, SC_AWARD_HONOURABLE,
+                          SC_AWARD_HONOURABLE, SC_AWARD_NONE};
+    sc_medal_points_default(&p);
+    CHECK_INT(sc_medal_table(&p, d, a, 13, rows, 6), SC_OK);
+    CHECK_STR(rows[0].delegation, "玉溪");
+    CHECK_INT(rows[0].points, 7);
+    CHECK_INT(rows[0].rank, 1);
+    CHECK_STR(rows[1].delegation, "曲靖");
+    CHECK_INT(rows[1].rank, 2);
+    CHECK_STR(rows[2].delegation, "昆明");
+    CHECK_INT(rows[2].points, 6);
+    CHECK_INT(rows[2].rank, 3);
+    CHECK_INT(rows[3].rank, 4);
+    CHECK_INT(rows[4].rank, 4);
+    CHECK(strcmp(rows[3].delegation, rows[4].delegation) < 0);
+    CHECK_INT(rows[3].points, 4);
+    CHECK_STR(rows[5].delegation, "普洱");
+    CHECK_INT(rows[5].points, 0);
+    CHECK_INT(rows[5].rank, 6);
+    CHECK_INT(rows[2].count[SC_AWARD_SILVER], 2);
+    /* configurable points: 优胜奖 worth 0 and 铜牌 5 put 大理 (5) above 红河 (2) */
+    p.points[SC_AWARD_HONOURABLE] = 0;
+    p.points[SC_AWARD_BRONZE] = 5;
+    sc_medal_row again[6] = {{.delegation = "曲靖"}, {.delegation = "昆明"}, {.delegation = "玉溪"},
+                             {.delegation = "大理"}, {.delegation = "红河"}, {.delegation = "普洱"}};
+    CHECK_INT(sc_medal_table(&p, d, a, 13, again, 6), SC_OK);
+    CHECK_STR(again[0].delegation, "曲靖"); /* 4 + 5 = 9 */
+    CHECK_INT(again[0].points, 9);
+    /* a bad delegation index is refused */
+    const size_t bad[] = {6};
+    CHECK_INT(sc_medal_table(&p, bad, a, 1, again, 6), SC_EINVAL);
 }
 
 /* ---- names ------------------------------------------------------------------------------------------ */

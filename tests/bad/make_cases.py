@@ -184,6 +184,84 @@ def _(d): roster(d); d["judges"][0]["events"] = ["E7"]
 def _(d): roster(d); d["judges"][0]["events"] = []
 
 
+# ---- issue 17: pass marks, promotion bands, titles, delegations, medal points ----
+
+@case("pass_theory_without_exam", "events[0].pass: theory 60 is set, but event E01 has no theory exam (theory weight 0)")
+def _(d): d["events"][0]["weights"] = {"theory": 0, "practical": 100}; d["theory"] = []; d["events"][0]["pass"] = {"theory": 60, "practical": 60}
+
+@case("pass_above_100", "events[0].pass: practical 120 is above 100")
+def _(d): d["events"][0]["pass"] = {"practical": 120}
+
+@case("pass_three_decimals", "events[0].pass: theory 59.995 has more than 2 decimal places")
+def _(d): d["events"][0]["pass"] = {"theory": 59.995}
+
+@case("pass_no_threshold", "events[0].pass: needs \"theory\" or \"practical\"")
+def _(d): d["events"][0]["pass"] = {"withholds": ["award"]}
+
+@case("pass_withholds_unknown", "events[0].pass: withholds[1] must be \"award\", \"promotion\", \"certificate\" or \"title\"")
+def _(d): d["events"][0]["pass"] = {"practical": 60, "withholds": ["award", "cash"]}
+
+@case("pass_withholds_twice", "events[0].pass: withholds lists \"award\" twice")
+def _(d): d["events"][0]["pass"] = {"practical": 60, "withholds": ["award", "award"]}
+
+@case("pass_withholds_empty", "events[0].pass: withholds must be a non-empty array")
+def _(d): d["events"][0]["pass"] = {"practical": 60, "withholds": []}
+
+@case("band_level_unknown", "events[0].promotion.bands[0]: level \"高工\" must be one of 初级工, 中级工, 高级工, 技师, 高级技师")
+def _(d): d["events"][0]["promotion"] = {"bands": [{"from": 1, "to": 5, "level": "高工"}]}
+
+@case("band_level_missing", "events[0].promotion.bands[0]: missing field \"level\"")
+def _(d): d["events"][0]["promotion"] = {"bands": [{"from": 1, "to": 5}]}
+
+@case("band_from_missing", "events[0].promotion.bands[0]: missing field \"from\"")
+def _(d): d["events"][0]["promotion"] = {"bands": [{"to": 5, "level": "技师"}]}
+
+@case("band_from_zero", "events[0].promotion.bands[0]: field \"from\" is 0, outside 1..")
+def _(d): d["events"][0]["promotion"] = {"bands": [{"from": 0, "to": 5, "level": "技师"}]}
+
+@case("band_to_before_from", "events[0].promotion.bands[1]: to 4 is before from 6")
+def _(d): d["events"][0]["promotion"] = {"bands": [{"from": 1, "to": 5, "level": "技师"}, {"from": 6, "to": 4, "level": "高级工"}]}
+
+@case("band_to_unknown", "events[0].promotion.bands[0]: field \"to\" must be a place (a whole number) or \"half\"")
+def _(d): d["events"][0]["promotion"] = {"bands": [{"from": 4, "to": "all", "level": "高级工"}]}
+
+@case("band_overlap", "events[0].promotion.bands[1]: places overlap those of bands[0]")
+def _(d): d["events"][0]["promotion"] = {"bands": [{"from": 1, "to": 5, "level": "技师"}, {"from": 5, "to": 15, "level": "高级工"}]}
+
+@case("band_otherwise_without_requires", "events[0].promotion.bands[0]: otherwise is only meaningful with requires")
+def _(d): d["events"][0]["promotion"] = {"bands": [{"from": 1, "to": 3, "level": "技师", "otherwise": "高级工"}]}
+
+@case("band_otherwise_not_below", "events[0].promotion.bands[0]: otherwise 技师 must be below level 技师")
+def _(d): d["events"][0]["promotion"] = {"bands": [{"from": 1, "to": 3, "level": "技师", "requires": "高级工", "otherwise": "技师"}]}
+
+@case("band_group_empty", "events[0].promotion.bands[0]: group must not be empty")
+def _(d): d["events"][0]["promotion"] = {"bands": [{"group": "", "from": 1, "level": "技师"}]}
+
+@case("bands_empty", "events[0].promotion: bands must be a non-empty array")
+def _(d): d["events"][0]["promotion"] = {"bands": []}
+
+@case("title_missing_name", "events[0].titles[1]: missing field \"title\"")
+def _(d): d["events"][0]["titles"] = [{"from": 1, "title": "技术状元"}, {"from": 2, "to": 3}]
+
+@case("title_overlap", "events[0].titles[1]: places overlap those of titles[0]")
+def _(d): d["events"][0]["titles"] = [{"from": 1, "to": 2, "title": "技术状元"}, {"from": 2, "to": 3, "title": "技术标兵"}]
+
+@case("titles_not_array", "events[0]: titles must be a non-empty array")
+def _(d): d["events"][0]["titles"] = {"from": 1, "title": "技术状元"}
+
+@case("delegation_empty", "entries[1] (T002): delegation must not be empty")
+def _(d): d["entries"][1]["delegation"] = ""
+
+@case("delegation_wrong_type", "entries[0]: field \"delegation\" must be a string")
+def _(d): d["entries"][0]["delegation"] = 5
+
+@case("medal_points_unknown_award", "competition.medal_points: \"特等奖\" is not an award")
+def _(d): d["competition"]["medal_points"] = {"金牌": 4, "特等奖": 9}
+
+@case("medal_points_negative", "competition.medal_points: \"银牌\" must be a whole number of points from 0 to 1000000")
+def _(d): d["competition"]["medal_points"] = {"金牌": 4, "银牌": -3}
+
+
 for name in list(os.listdir(here)):
     if name.endswith(".json") or name.endswith(".err"):
         os.remove(os.path.join(here, name))

@@ -38,6 +38,13 @@ static void on_standby_timer(void *arg) { (void)arg; }
 
 static void schedule_hub(void *ctx, int64_t us) { sl_schedule(loop, SL_HUB, us, on_hub_timer, ctx); }
 
+/* Once a second: quiet screens are pinged, dead ones closed (ws_sweep). */
+static void on_sweep(void *arg)
+{
+    ws_sweep(arg);
+    sl_schedule(loop, SL_SWEEP, 1000000, on_sweep, arg);
+}
+
 /* The numeric options of the live results. */
 typedef struct ws_opt {
     const char *name;
@@ -127,7 +134,7 @@ typedef struct serve_opts {
     ws_options ws;
     cn_limits conns;
     sb_options standby;
-    unsigned ping, http_timeout;
+    unsigned http_timeout;
     const char *relay;
     sl_kind loop;
 } serve_opts;
@@ -139,7 +146,7 @@ static int parse_options(int argc, char **argv, serve_opts *o)
                            {"--ws-queue", &o->ws.queue_max, 1},
                            {"--ws-per-address", &o->ws.per_address, 1},
                            {"--ws-sndbuf", &o->ws.sndbuf, 1},
-                           {"--ws-ping", &o->ping, 1},
+                           {"--ws-ping", &o->ws.ping_s, 1},
                            {"--per-address", &o->conns.per_address, 1},
                            {"--http-timeout", &o->http_timeout, 1},
                            {"--sync-timeout", &o->standby.sync_timeout_ms, 1},
@@ -148,7 +155,7 @@ static int parse_options(int argc, char **argv, serve_opts *o)
     const ws_opt *opt;
 
     *o = (serve_opts){.db = "skillscore.db", .host = "127.0.0.1", .static_dir = "judge-client",
-                      .port = 8080, .ping = 30, .http_timeout = 10, .loop = SL_UV};
+                      .port = 8080, .http_timeout = 10, .loop = SL_UV};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--demo") == 0)
@@ -259,7 +266,6 @@ static struct lws_context *make_context(sv_server *s, const serve_opts *o)
     static struct lws_protocol_vhost_options pvo_live = {NULL, &pvo_default, "skillscore-live",
                                                          ""};
     static struct lws_http_mount api_mount, verify_mount, file_mount;
-    static lws_retry_bo_t idle;
     struct lws_context_creation_info info;
 
     memset(protocols, 0, sizeof protocols);
@@ -270,10 +276,6 @@ static struct lws_context *make_context(sv_server *s, const serve_opts *o)
     protocols[1].callback = ws_callback;
     protocols[1].per_session_data_size = ws_conn_size();
     protocols[1].rx_buffer_size = 4096;
-    /* Dead screens are found by ping: a connection quiet for ping seconds is pinged, and one
-     * that has not answered for twice that is closed. */
-    idle.secs_since_valid_ping = (uint16_t)o->ping;
-    idle.secs_since_valid_hangup = (uint16_t)(2 * o->ping + 1);
     memset(&api_mount, 0, sizeof api_mount);
     api_mount.mountpoint = "/api";
     api_mount.mountpoint_len = 4;
@@ -300,7 +302,6 @@ static struct lws_context *make_context(sv_server *s, const serve_opts *o)
     info.vhost_name = "skillscore";
     info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
     info.pvo = &pvo_live; /* /ws without a subprotocol header gets the live protocol */
-    info.retry_and_idle_policy = &idle;
     /* A connection that sends no complete head, or stalls inside a body, for http_timeout
      * seconds is closed (slow clients pin a connection slot, not the server); an idle keep-alive
      * connection after three times that. */
@@ -415,6 +416,7 @@ int sv_serve_main(int argc, char **argv)
     if (o.relay && start_relay(&s, o.relay))
         goto out;
     ws_hub_set_timer(s.hub, schedule_hub, &s);
+    sl_schedule(loop, SL_SWEEP, 1000000, on_sweep, &s);
     sb_set_loop(s.standby, ctx);
     jb_set_loop(s.jobs, ctx);
     printf("skillscore: serving http://%s:%d/ (database %s, %s loop)\n", o.host, o.port, o.db,

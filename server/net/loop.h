@@ -9,8 +9,8 @@
  * on it through lws's sul timer.
  *
  * Every turn of the loop ends with the owner's `turn` function: what arrived in that turn is
- * made durable together (group commit) and then shown. Two one-shot timers (SL_HUB, SL_STANDBY)
- * are the loop's own: on libuv they are libuv timers, because an lws timer scheduled outside an
+ * made durable together (group commit) and then shown. The one-shot timers (sl_timer) are the
+ * loop's own: on libuv they are libuv timers, because an lws timer scheduled outside an
  * lws callback is only noticed at lws's next I/O.
  *
  * Ownership: sl_new returns a loop the caller frees with sl_free after sl_close_context.
@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 typedef enum { SL_POLL, SL_UV } sl_kind;
-typedef enum { SL_HUB, SL_STANDBY, SL_TIMERS } sl_timer;
+typedef enum { SL_HUB, SL_STANDBY, SL_SWEEP, SL_TIMERS } sl_timer;
 
 typedef struct sl_loop sl_loop;
 

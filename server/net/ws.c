@@ -51,6 +51,9 @@ typedef struct ws_conn {
     size_t in_len;
     bool in_too_big;
     bool broken;            /* a direct write failed: close at the next writable */
+    int64_t heard_us;       /* when the screen last sent anything, a pong included */
+    bool ping_due;          /* a ping goes out at the next writable */
+    bool pinged;            /* and was sent, unanswered so far */
 } ws_conn;
 
 #define WS_MERGE_CACHE 8
@@ -136,6 +139,8 @@ ws_hub *ws_hub_new(sv_server *s, const ws_options *o)
         h->o.per_address = 200;
     if (!h->o.sndbuf)
         h->o.sndbuf = 256 * 1024;
+    if (!h->o.ping_s)
+        h->o.ping_s = 30;
     if (!(h->resync = msg_new(resync, sizeof resync - 1)) ||
         !(h->peers = sm_new(sizeof(unsigned)))) {
         msg_unref(h->resync);
@@ -178,7 +183,9 @@ static void push(ws_hub *h, ws_conn *c, ws_msg *m)
  * lws for a writable callback each would cost every one a poll change and a second turn. */
 static void push_now(ws_hub *h, ws_conn *c, ws_msg *m)
 {
-    if (c->n || c->broken || lws_send_pipe_choked(c->wsi)) {
+    /* lws_partial_buffered, not lws_send_pipe_choked: the latter is a select() per screen. A
+     * full socket shows here after one write lws had to keep. */
+    if (c->n || c->broken || lws_partial_buffered(c->wsi)) {
         push(h, c, m);
         return;
     }
@@ -537,6 +544,21 @@ void ws_tick(sv_server *s)
     }
 }
 
+void ws_sweep(sv_server *s)
+{
+    ws_hub *h = s->hub;
+    int64_t now = now_us(), ping = (int64_t)(h ? h->o.ping_s : 0) * 1000000;
+    for (ws_conn *c = h ? h->conns : NULL; c; c = c->next) {
+        int64_t quiet = now - c->heard_us;
+        if (quiet >= 2 * ping + 1000000)
+            lws_set_timeout(c->wsi, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
+        else if (quiet >= ping && !c->pinged && !c->ping_due) {
+            c->ping_due = true;
+            lws_callback_on_writable(c->wsi);
+        }
+    }
+}
+
 void ws_comp_reset(sv_server *s, const char *comp)
 {
     ws_hub *h = s->hub;
@@ -649,6 +671,7 @@ static int on_open(ws_hub *h, struct lws *wsi, ws_conn *c)
     }
     ++*p;
     c->counted = true;
+    c->heard_us = now_us();
     c->next = h->conns;
     if (h->conns)
         h->conns->prev = c;
@@ -684,6 +707,17 @@ static int on_writable(ws_hub *h, ws_conn *c)
 
     if (c->broken)
         return -1;
+    if (c->ping_due) {
+        /* Not empty: lws 4.1 does not pass an empty pong to the protocol. */
+        unsigned char ping[LWS_PRE + 1] = {[LWS_PRE] = 'p'};
+        c->ping_due = false;
+        c->pinged = true;
+        if (lws_write(c->wsi, ping + LWS_PRE, 1, LWS_WRITE_PING) < 0)
+            return -1;
+        if (c->n)
+            lws_callback_on_writable(c->wsi);
+        return 0;
+    }
     if (!c->n)
         return 0;
     size_t k = 0;
@@ -720,7 +754,12 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
         return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE:
         return on_writable(h, c);
+    case LWS_CALLBACK_RECEIVE_PONG:
+        c->heard_us = now_us();
+        c->pinged = false;
+        return 0;
     case LWS_CALLBACK_RECEIVE:
+        c->heard_us = now_us();
         if (c->in_len + len > WS_MAX_IN)
             c->in_too_big = true;
         else {

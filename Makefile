@@ -112,7 +112,7 @@ $(B)/bench_group: bench/bench_group.c $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC))
 
 $(B)/live_load: bench/live_load.c
 	@mkdir -p $(B)
-	$(CC) $(CFLAGS_COMMON) -O2 $< -o $@
+	$(CC) $(CFLAGS_COMMON) -O2 $< -o $@ -lpthread
 
 # The live results load test (docs/performance.md): `make bench-live`, a few minutes.
 bench-live: all $(B)/gen $(B)/live_load

@@ -1,8 +1,9 @@
 /*
  * live_load.c — the load side of bench/live.py: J judge clients posting marks over HTTP/1.1
  * keep-alive (one request in flight each, as a tablet), and D WebSocket screens subscribed to the
- * same competition, all on one epoll loop so that the load costs as little CPU as possible on the
- * machine it shares with the server.
+ * same competition. The judges and the screens have a thread and an epoll loop each: on a machine
+ * the load shares with the server, a judge's acknowledgement must not wait in the load's own
+ * queue behind thousands of screen messages, or the load would measure itself.
  *
  *   live_load PORT TOKEN COMP MARKS_FILE JUDGES DISPLAYS [RATE]
  *
@@ -21,6 +22,8 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -138,12 +141,14 @@ static int cmp_double(const void *a, const void *b)
 
 static const char *port_s, *token, *comp;
 static mark *marks;
-static size_t n_marks, n_judges, acked, errors;
+static size_t n_marks, n_judges;
+static atomic_size_t acked, errors;
+static atomic_bool judges_done;
 static uint64_t max_seq_cap = 1 << 22;
 static unsigned *seen_count;  /* per seq: screens that have it */
 static double *seen_last;     /* per seq: when the last of them got it */
 static size_t n_screens, resyncs, snapshots;
-static double last_ack_time;
+static _Atomic double last_ack_time;
 static double rate, period; /* paced mode: marks/s in all; seconds between one judge's marks */
 
 static void post_next(conn *c)
@@ -333,6 +338,57 @@ static void open_screen(conn *c, int port)
     ws_send(c->fd, 0x1, sub, (size_t)n);
 }
 
+/* The judges, on their own thread, until every mark is acknowledged. */
+static int judge_ep;
+static conn *g_conns;
+static double t0;
+
+static void *judges_run(void *arg)
+{
+    struct epoll_event evs[512];
+    (void)arg;
+    for (size_t i = 0; i < n_judges; i++) {
+        /* Paced judges start spread over one period, not all at once. */
+        g_conns[i].due = t0 + period * (double)i / (double)n_judges;
+        g_conns[i].waiting = rate > 0;
+        if (rate <= 0)
+            post_next(&g_conns[i]);
+    }
+    while (acked + errors < n_marks) {
+        int timeout = 1000;
+        if (rate > 0) {
+            double t = now(), soonest = t + 1;
+            for (size_t i = 0; i < n_judges; i++) {
+                conn *c = &g_conns[i];
+                if (!c->waiting || c->next >= n_marks)
+                    continue;
+                if (c->due <= t) {
+                    c->waiting = false;
+                    post_next(c);
+                } else if (c->due < soonest)
+                    soonest = c->due;
+            }
+            timeout = (int)((soonest - t) * 1000);
+            if (timeout < 0)
+                timeout = 0;
+        }
+        int n = epoll_wait(judge_ep, evs, 512, timeout);
+        for (int i = 0; i < n; i++) {
+            conn *c = evs[i].data.ptr;
+            char buf[65536];
+            ssize_t r = recv(c->fd, buf, sizeof buf, 0);
+            if (r <= 0) {
+                fprintf(stderr, "a judge closed\n");
+                exit(1);
+            }
+            append(c, buf, (size_t)r);
+            judge_read(c);
+        }
+    }
+    atomic_store(&judges_done, true);
+    return NULL;
+}
+
 static void pct(const char *name, double *v, size_t n, bool comma)
 {
     if (!n) {
@@ -386,13 +442,14 @@ int main(int argc, char **argv)
     double t_open = now();
     for (size_t i = 0; i < n_screens; i++)
         open_screen(&conns[n_judges + i], port);
+    judge_ep = epoll_create1(0);
     for (size_t i = 0; i < n_judges + n_screens; i++) {
         if (i < n_judges) {
             conns[i].fd = dial(port);
             conns[i].next = i;
         }
         struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &conns[i]};
-        epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &ev);
+        epoll_ctl(i < n_judges ? judge_ep : ep, EPOLL_CTL_ADD, conns[i].fd, &ev);
     }
     struct epoll_event evs[512];
     /* Every screen has its snapshot before the first mark goes out. */
@@ -414,17 +471,13 @@ int main(int argc, char **argv)
         }
     }
     double t_subscribed = now();
-    double t0 = now();
-    for (size_t i = 0; i < n_judges; i++) {
-        /* Paced judges start spread over one period, not all at once. */
-        conns[i].due = t0 + period * (double)i / (double)n_judges;
-        conns[i].waiting = rate > 0;
-        if (rate <= 0)
-            post_next(&conns[i]);
-    }
+    t0 = now();
+    g_conns = conns;
+    pthread_t jt;
+    pthread_create(&jt, NULL, judges_run, NULL);
+    /* The screens, on this thread, until every acknowledged mark was seen by all. */
     for (;;) {
-        bool all_acked = acked + errors == n_marks;
-        if (all_acked) {
+        if (atomic_load(&judges_done)) {
             bool all_seen = true;
             for (size_t m = 0; m < n_marks && all_seen; m++)
                 all_seen = !marks[m].seq || marks[m].seq >= max_seq_cap ||
@@ -432,39 +485,20 @@ int main(int argc, char **argv)
             if (all_seen || now() - last_ack_time > 30)
                 break;
         }
-        int timeout = 1000;
-        if (rate > 0) {
-            double t = now(), soonest = t + 1;
-            for (size_t i = 0; i < n_judges; i++) {
-                conn *c = &conns[i];
-                if (!c->waiting || c->next >= n_marks)
-                    continue;
-                if (c->due <= t) {
-                    c->waiting = false;
-                    post_next(c);
-                } else if (c->due < soonest)
-                    soonest = c->due;
-            }
-            timeout = (int)((soonest - t) * 1000);
-            if (timeout < 0)
-                timeout = 0;
-        }
-        int n = epoll_wait(ep, evs, 512, timeout);
+        int n = epoll_wait(ep, evs, 512, 100);
         for (int i = 0; i < n; i++) {
             conn *c = evs[i].data.ptr;
             char buf[65536];
             ssize_t r = recv(c->fd, buf, sizeof buf, 0);
             if (r <= 0) {
-                fprintf(stderr, "%s closed\n", c->screen ? "a screen" : "a judge");
+                fprintf(stderr, "a screen closed\n");
                 return 1;
             }
             append(c, buf, (size_t)r);
-            if (c->screen)
-                screen_read(c);
-            else
-                judge_read(c);
+            screen_read(c);
         }
     }
+    pthread_join(jt, NULL);
     double wall = last_ack_time - t0;
     double *ack = malloc((n_marks + 1) * sizeof *ack), *all = malloc((n_marks + 1) * sizeof *all);
     size_t na = 0, nall = 0, unseen = 0;
@@ -477,12 +511,13 @@ int main(int argc, char **argv)
         else if (n_screens)
             unseen++;
     }
+    size_t n_acked = acked, n_errors = errors;
     printf("{\"offered_rate\":%.0f,\"judges\":%zu,\"screens\":%zu,\"marks\":%zu,\"acked\":%zu,\"errors\":%zu,"
            "\"seconds\":%.2f,\"marks_per_s\":%.0f,\"subscribe_s\":%.2f,",
-           rate, n_judges, n_screens, n_marks, acked, errors, wall, (double)acked / wall,
+           rate, n_judges, n_screens, n_marks, n_acked, n_errors, wall, (double)n_acked / wall,
            t_subscribed - t_open);
     pct("ack", ack, na, true);
     pct("mark_to_all_screens", all, nall, true);
     printf("\"not_seen_by_all\":%zu,\"resyncs\":%zu}\n", unseen, resyncs);
-    return errors || unseen ? 1 : 0;
+    return n_errors || unseen ? 1 : 0;
 }

@@ -330,7 +330,7 @@ static void end_of_turn(void *arg)
     int64_t again = sb_tick(s);
     if (again)
         sl_schedule(loop, SL_STANDBY, again, on_standby_timer, NULL);
-    ws_tick(s);
+    ws_turn_end(s);
 }
 
 static void relay_comp(void *ctx, const char *id, const char *name)

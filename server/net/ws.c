@@ -62,6 +62,7 @@ typedef struct ws_conn {
  * in slices of at most WS_SLICE_US, the loop answering judges in between, so a fan-out to
  * thousands of screens never holds an acknowledgement for longer than one slice. */
 #define WS_SLICE_US 2000
+#define WS_TURN_WRITES 256  /* about as long as a slice */
 #define WS_FAN_COMPS 16
 typedef struct ws_fan {
     size_t n;
@@ -83,6 +84,7 @@ struct ws_hub {
     int64_t next_us;        /* updates are not sent again before this (monotonic) */
     ws_msg *resync;
     ws_fan fan;
+    unsigned turn_writes;   /* queued messages written in this turn of the loop */
     uint64_t msg_ids;
     /* Merged backlogs, shared by the screens that are behind by the same updates. */
     struct {
@@ -544,6 +546,13 @@ void ws_tick(sv_server *s)
     }
 }
 
+void ws_turn_end(sv_server *s)
+{
+    if (s->hub)
+        s->hub->turn_writes = 0;
+    ws_tick(s);
+}
+
 void ws_sweep(sv_server *s)
 {
     ws_hub *h = s->hub;
@@ -720,6 +729,13 @@ static int on_writable(ws_hub *h, ws_conn *c)
     }
     if (!c->n)
         return 0;
+    /* Screens that fell behind all become writable in the same turn; written all at once they
+     * would hold the judges' acknowledgements for as long. The rest wait for the next turn. */
+    if (h->turn_writes >= WS_TURN_WRITES) {
+        lws_callback_on_writable(c->wsi);
+        return 0;
+    }
+    h->turn_writes++;
     size_t k = 0;
     if ((m = merged_head(h, c, &k)))
         drop_head(h, c, k);

@@ -57,6 +57,8 @@ size_t ws_conn_size(void);
 /* After each turn of the loop (and after a commit): sends the updates that are due and
  * schedules the rest. */
 void ws_tick(struct sv_server *s);
+/* The end of a turn of the loop: ws_tick, and the screens' write budget starts again. */
+void ws_turn_end(struct sv_server *s);
 /* Sessions ended (sign-out, new credentials): every screen subscribed with a token whose
  * session is gone or expired loses its view. */
 void ws_revalidate(struct sv_server *s);

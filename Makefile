@@ -7,11 +7,12 @@ CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_
 JANSSON_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
 JANSSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lm
 # The server's libraries; pkg-config runs when the variable is used, after scripts/deps.sh.
-SERVER_PKGS    := libwebsockets sqlite3 libsodium libcrypto libqrencode libcurl harfbuzz-subset
+SERVER_PKGS    := libwebsockets sqlite3 libsodium libcrypto libqrencode libcurl harfbuzz-subset \
+                  xlsxwriter libzip expat
 SERVER_CFLAGS   = $(shell pkg-config --cflags $(SERVER_PKGS) 2>/dev/null)
 SERVER_LIBS     = $(shell pkg-config --libs $(SERVER_PKGS) 2>/dev/null || \
                     echo -lwebsockets -lsqlite3 -lsodium -lcrypto -lqrencode -lcurl \
-                         -lharfbuzz-subset -lharfbuzz) -lhpdf -lpthread
+                         -lharfbuzz-subset -lharfbuzz -lxlsxwriter -lzip -lexpat) -lhpdf -lpthread
 # The demo file is linked in as data; its object has no code, hence no stack note.
 LDFLAGS_BIN    := -z noexecstack
 

@@ -11,6 +11,7 @@
 #include "reports_cmd.h"
 
 #include "reports/reports.h"
+#include "reports/workbook.h"
 #include "server/core/register.h"
 
 #include <errno.h>
@@ -25,7 +26,7 @@
 
 
 typedef struct opts {
-    const char *file, *out, *db, *base, *pattern, *against;
+    const char *file, *out, *db, *base, *pattern, *against, *format;
     bool no_split, no_combined, allow_private;
 } opts;
 
@@ -40,6 +41,7 @@ static int parse(const char *cmd, int argc, char **argv, opts *o, const char *us
                             : strcmp(a, "--base") == 0    ? &o->base
                             : strcmp(a, "--pattern") == 0 ? &o->pattern
                             : strcmp(a, "--file") == 0    ? &o->against
+                            : strcmp(a, "--format") == 0  ? &o->format
                                                           : NULL;
         if (strcmp(a, "--no-split") == 0)
             o->no_split = true;
@@ -358,8 +360,30 @@ out:
 }
 
 static const char sheet_usage[] =
-    "usage: skillscore sheets FILE --out DIR\n"
-    "  results.pdf (成绩公示表), promotions.pdf (晋升名册) and cash.pdf (奖金发放表)\n";
+    "usage: skillscore sheets FILE --out DIR [--format pdf|xlsx]\n"
+    "  results (成绩公示表), promotions (晋升名册) and cash (奖金发放表): .pdf, or with\n"
+    "  --format xlsx Excel workbooks with the same rows (results.xlsx, promotions.xlsx, cash.xlsx)\n";
+
+/* One sheet's rows, as the PDF or as a workbook. */
+static int write_sheet(const cf_competition *c, const cf_results *r, const rp_certs *certs,
+                       int which, bool xlsx, unsigned char **out, size_t *len, char *err,
+                       size_t errcap)
+{
+    rp_opts ro = {.font_path = getenv("SKILLSCORE_FONT")};
+    rp_sheet s;
+    int rc;
+    if (!xlsx)
+        return which == 0   ? rp_results_pdf(c, r, NULL, &ro, out, len, err, errcap)
+               : which == 1 ? rp_promotions_pdf(c, r, certs, &ro, out, len, err, errcap)
+                            : rp_cash_pdf(c, r, NULL, &ro, out, len, err, errcap);
+    if (which == 0 ? rp_sheet_results(c, r, NULL, &s, err, errcap)
+        : which == 1 ? rp_sheet_promotions(c, r, certs, &s, err, errcap)
+                     : rp_sheet_cash(c, r, NULL, &s, err, errcap))
+        return -1;
+    rc = rp_sheet_xlsx(&s, out, len, err, errcap);
+    rp_sheet_free(&s);
+    return rc;
+}
 
 int cmd_sheets(int argc, char **argv)
 {
@@ -367,10 +391,11 @@ int cmd_sheets(int argc, char **argv)
     cf_competition *c = NULL;
     cf_results *r = NULL;
     rp_certs certs = {0};
-    unsigned char key[RP_KEY_BYTES] = {0}, *pdf = NULL;
+    unsigned char key[RP_KEY_BYTES] = {0}, *buf = NULL;
     size_t len = 0;
-    char err[600];
+    char err[600], name[32];
     int status;
+    bool xlsx;
 
     if (parse("sheets", argc, argv, &o, sheet_usage))
         return EXIT_BAD_INPUT;
@@ -378,6 +403,11 @@ int cmd_sheets(int argc, char **argv)
         fprintf(stderr, "skillscore sheets: a FILE and --out DIR are needed\n%s", sheet_usage);
         return EXIT_BAD_INPUT;
     }
+    if (o.format && strcmp(o.format, "pdf") && strcmp(o.format, "xlsx")) {
+        fprintf(stderr, "skillscore sheets: --format is pdf or xlsx\n%s", sheet_usage);
+        return EXIT_BAD_INPUT;
+    }
+    xlsx = o.format && strcmp(o.format, "xlsx") == 0;
     if ((status = load(o.file, &c, &r)))
         return status;
     status = 1;
@@ -389,25 +419,23 @@ int cmd_sheets(int argc, char **argv)
         status = EXIT_BAD_INPUT;
         goto out;
     }
-    rp_opts ro = {.font_path = getenv("SKILLSCORE_FONT")};
-    static const char *const names[] = {"results.pdf", "promotions.pdf", "cash.pdf"};
+    static const char *const names[] = {"results", "promotions", "cash"};
     for (int i = 0; i < 3; i++) {
-        int rc = i == 0   ? rp_results_pdf(c, r, NULL, &ro, &pdf, &len, err, sizeof err)
-                 : i == 1 ? rp_promotions_pdf(c, r, &certs, &ro, &pdf, &len, err, sizeof err)
-                          : rp_cash_pdf(c, r, NULL, &ro, &pdf, &len, err, sizeof err);
-        if (rc) {
+        if (write_sheet(c, r, &certs, i, xlsx, &buf, &len, err, sizeof err)) {
             fprintf(stderr, "skillscore: %s\n", err);
             goto out;
         }
-        if (write_file(o.out, names[i], pdf, len))
+        snprintf(name, sizeof name, "%s.%s", names[i], xlsx ? "xlsx" : "pdf");
+        if (write_file(o.out, name, buf, len))
             goto out;
-        free(pdf);
-        pdf = NULL;
+        free(buf);
+        buf = NULL;
     }
-    printf("results.pdf, promotions.pdf and cash.pdf in %s\n", o.out);
+    printf("results.%s, promotions.%s and cash.%s in %s\n", xlsx ? "xlsx" : "pdf",
+           xlsx ? "xlsx" : "pdf", xlsx ? "xlsx" : "pdf", o.out);
     status = 0;
 out:
-    free(pdf);
+    free(buf);
     rp_certs_free(&certs);
     cf_results_free(r);
     cf_free(c);

@@ -139,7 +139,7 @@ window.T = {
       clerk: '录分员', timekeeper: '计时员' },
     nav: { events: '赛项与进度', review: '差异审核', setup: '赛事与导入', keying: '理论与纸质录入', times: '用时与资格',
       judges: '裁判与登录卡', downloads: '成绩与下载', appeals: '申诉仲裁', audit: '审计日志' },
-    importTheory: '导入理论成绩（理论考试系统导出的 CSV：参赛号,理论成绩,姓名）',
+    importTheory: '导入理论成绩（理论考试系统导出的 Excel .xlsx 或 CSV：参赛号,理论成绩,姓名）',
     theoryDone: (n) => '已导入理论成绩 ' + n + ' 条',
     theoryKeying: '理论成绩录入（两人录入一致后生效）',
     keyingNote: '同一成绩须由两个不同账号各录入一次；两次一致才计入，不一致时显示两次的值，由第三人核对后录入。',
@@ -239,7 +239,7 @@ window.T = {
     reasonShort: '填写原因',
     // setup
     importComp: '导入赛事文件（skillscore/1 JSON）',
-    importCsv: '导入报名表（CSV：UTF-8 或 Excel 另存的 GB18030）',
+    importCsv: '导入报名表（Excel/WPS 的 .xlsx，或 CSV：UTF-8 或 Excel 另存的 GB18030）',
     chooseFile: '请先选择文件',
     importBtn: '导入',
     importDone: (id) => '已导入赛事 ' + id,

@@ -138,6 +138,15 @@ $(B)/fuzz_csv: tests/fuzz/fuzz_csv.c server/lib/csv.c server/lib/csv.h compfile/
 	clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined \
 	    tests/fuzz/fuzz_csv.c server/lib/csv.c compfile/vec.c -o $@
 
+# The .xlsx reader with libzip and expat; the seeds are workbooks of tests/server/xlsxgen.py and
+# of skillscore sheets --format xlsx.
+$(B)/fuzz_xlsx: tests/fuzz/fuzz_xlsx.c server/lib/xlsx.c server/lib/xlsx.h server/lib/csv.c \
+                server/lib/csv.h compfile/vec.c compfile/vec.h
+	@mkdir -p $(B)
+	clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined \
+	    tests/fuzz/fuzz_xlsx.c server/lib/xlsx.c server/lib/csv.c compfile/vec.c -lzip -lexpat \
+	    -lm -o $@
+
 $(B)/fuzz_pattern: tests/fuzz/fuzz_pattern.c reports/certs.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(B)
 	clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined $(JANSSON_CFLAGS) \
@@ -149,12 +158,15 @@ $(B)/fuzz_base: tests/fuzz/fuzz_base.c reports/base.c reports/certs.c $(LIB_SRC)
 	    tests/fuzz/fuzz_base.c reports/base.c reports/certs.c $(LIB_SRC) $(JANSSON_LIBS) \
 	    -lcrypto -o $@
 
-fuzz: deps $(B)/fuzz_read $(B)/fuzz_csv $(B)/fuzz_pattern $(B)/fuzz_base
+fuzz: deps $(B)/fuzz_read $(B)/fuzz_csv $(B)/fuzz_xlsx $(B)/fuzz_pattern $(B)/fuzz_base
 	@mkdir -p $(B)/fuzz-corpus $(B)/fuzz-corpus-csv
 	$(B)/fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    $(B)/fuzz-corpus tests/golden tests/bad
 	$(B)/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 	    $(B)/fuzz-corpus-csv tests/fuzz/csv-seeds
+	@mkdir -p $(B)/fuzz-corpus-xlsx
+	$(B)/fuzz_xlsx -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    $(B)/fuzz-corpus-xlsx tests/fuzz/xlsx-seeds
 	@mkdir -p $(B)/fuzz-corpus-pattern
 	$(B)/fuzz_pattern -max_total_time=$(FUZZ_SECONDS) -max_len=255 \
 	    $(B)/fuzz-corpus-pattern tests/fuzz/pattern-seeds

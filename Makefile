@@ -89,6 +89,12 @@ $(B)/asan/skillscore: $(ASAN_LIB) $(patsubst %.c,$(B)/asan/%.o,$(APP_SRC)) $(B)/
 $(B)/asan/test_%: $(B)/asan/tests/test_%.o $(ASAN_LIB)
 	$(CC) $(SAN) $^ $(JANSSON_LIBS) -o $@
 
+# The workbooks read back: the report rows, the workbook writer and the imports' .xlsx reader.
+WORKBOOK_OBJ := $(patsubst %.c,$(B)/asan/%.o,reports/rows.c reports/workbook.c reports/certs.c \
+                  server/lib/xlsx.c server/lib/csv.c)
+$(B)/asan/test_workbook: $(B)/asan/tests/test_workbook.o $(WORKBOOK_OBJ) $(ASAN_LIB)
+	$(CC) $(SAN) $^ $(SERVER_LIBS) $(JANSSON_LIBS) -o $@
+
 TEST_BINS := $(patsubst tests/%.c,$(B)/asan/%,$(wildcard tests/test_*.c))
 
 test:

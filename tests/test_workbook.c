@@ -108,6 +108,39 @@ TEST(test_results_cash_and_promotions_read_back_cell_for_cell)
     free(text);
 }
 
+TEST(test_the_medal_table_is_a_sheet_whose_columns_are_the_awards_in_use)
+{
+    size_t len = 0;
+    char *text = read_file("tests/golden/delegation_medals.in.json", &len), err[600];
+    cf_competition *c = NULL;
+    cf_results *r = NULL;
+    cf_diag diag = {0};
+    rp_sheet s;
+    CHECK(text != NULL);
+    if (!text || cf_read(text, len, &c, &diag) || cf_compute(c, 0, &r, &diag)) {
+        CHECK(!"the medal table's golden file computes");
+        free(text);
+        cf_free(c);
+        return;
+    }
+    CHECK_INT(rp_sheet_medals(c, r, &s, err, sizeof err), 0);
+    /* 名次, 代表队, 金牌, 银牌, 铜牌, 优胜奖, 总分: the columns are the sheet's own */
+    CHECK_INT(s.n_cols, 7);
+    CHECK(s.cols == s.own_cols);
+    CHECK_STR(s.cols[2].name, "金牌");
+    CHECK_STR(s.cols[6].name, "总分");
+    CHECK(s.n_sections == 1 && s.sections[0].n_rows == 5);
+    if (s.n_sections == 1 && s.sections[0].n_rows == 5) {
+        CHECK_STR(RP_CELL(&s, &s.sections[0], 0, 1), "昆明");
+        CHECK_STR(RP_CELL(&s, &s.sections[0], 3, 0), "3"); /* 大理 and 玉溪 share third */
+        round_trip(c, &s);
+    }
+    rp_sheet_free(&s);
+    cf_results_free(r);
+    cf_free(c);
+    free(text);
+}
+
 TEST(test_a_sheet_of_ones_own_rows_is_a_workbook_too)
 {
     /* The hook for other tables (the medal table): static columns, rows added one by one. */

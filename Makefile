@@ -7,11 +7,12 @@ CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_
 JANSSON_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
 JANSSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lm
 # The server's libraries; pkg-config runs when the variable is used, after scripts/deps.sh.
-SERVER_PKGS    := libwebsockets libuv sqlite3 libsodium libcrypto libqrencode libcurl harfbuzz-subset
+SERVER_PKGS    := libwebsockets libuv sqlite3 libsodium libcrypto libqrencode libcurl harfbuzz-subset \
+                  xlsxwriter libzip expat
 SERVER_CFLAGS   = $(shell pkg-config --cflags $(SERVER_PKGS) 2>/dev/null)
 SERVER_LIBS     = $(shell pkg-config --libs $(SERVER_PKGS) 2>/dev/null || \
                     echo -lwebsockets -luv -lsqlite3 -lsodium -lcrypto -lqrencode -lcurl \
-                         -lharfbuzz-subset -lharfbuzz) -lhpdf -lpthread
+                         -lharfbuzz-subset -lharfbuzz -lxlsxwriter -lzip -lexpat) -lhpdf -lpthread
 # The demo file is linked in as data; its object has no code, hence no stack note.
 LDFLAGS_BIN    := -z noexecstack
 
@@ -88,6 +89,12 @@ $(B)/asan/skillscore: $(ASAN_LIB) $(patsubst %.c,$(B)/asan/%.o,$(APP_SRC)) $(B)/
 $(B)/asan/test_%: $(B)/asan/tests/test_%.o $(ASAN_LIB)
 	$(CC) $(SAN) $^ $(JANSSON_LIBS) -o $@
 
+# The workbooks read back: the report rows, the workbook writer and the imports' .xlsx reader.
+WORKBOOK_OBJ := $(patsubst %.c,$(B)/asan/%.o,reports/rows.c reports/workbook.c reports/certs.c \
+                  server/lib/xlsx.c server/lib/csv.c)
+$(B)/asan/test_workbook: $(B)/asan/tests/test_workbook.o $(WORKBOOK_OBJ) $(ASAN_LIB)
+	$(CC) $(SAN) $^ $(SERVER_LIBS) $(JANSSON_LIBS) -o $@
+
 TEST_BINS := $(patsubst tests/%.c,$(B)/asan/%,$(wildcard tests/test_*.c))
 
 test:
@@ -137,6 +144,15 @@ $(B)/fuzz_csv: tests/fuzz/fuzz_csv.c server/lib/csv.c server/lib/csv.h compfile/
 	clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined \
 	    tests/fuzz/fuzz_csv.c server/lib/csv.c compfile/vec.c -o $@
 
+# The .xlsx reader with libzip and expat; the seeds are workbooks of tests/server/xlsxgen.py and
+# of skillscore sheets --format xlsx.
+$(B)/fuzz_xlsx: tests/fuzz/fuzz_xlsx.c server/lib/xlsx.c server/lib/xlsx.h server/lib/csv.c \
+                server/lib/csv.h compfile/vec.c compfile/vec.h
+	@mkdir -p $(B)
+	clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined \
+	    tests/fuzz/fuzz_xlsx.c server/lib/xlsx.c server/lib/csv.c compfile/vec.c -lzip -lexpat \
+	    -lm -o $@
+
 $(B)/fuzz_pattern: tests/fuzz/fuzz_pattern.c reports/certs.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(B)
 	clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined $(JANSSON_CFLAGS) \
@@ -148,12 +164,15 @@ $(B)/fuzz_base: tests/fuzz/fuzz_base.c reports/base.c reports/certs.c $(LIB_SRC)
 	    tests/fuzz/fuzz_base.c reports/base.c reports/certs.c $(LIB_SRC) $(JANSSON_LIBS) \
 	    -lcrypto -o $@
 
-fuzz: deps $(B)/fuzz_read $(B)/fuzz_csv $(B)/fuzz_pattern $(B)/fuzz_base
+fuzz: deps $(B)/fuzz_read $(B)/fuzz_csv $(B)/fuzz_xlsx $(B)/fuzz_pattern $(B)/fuzz_base
 	@mkdir -p $(B)/fuzz-corpus $(B)/fuzz-corpus-csv
 	$(B)/fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    $(B)/fuzz-corpus tests/golden tests/bad
 	$(B)/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 	    $(B)/fuzz-corpus-csv tests/fuzz/csv-seeds
+	@mkdir -p $(B)/fuzz-corpus-xlsx
+	$(B)/fuzz_xlsx -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    $(B)/fuzz-corpus-xlsx tests/fuzz/xlsx-seeds
 	@mkdir -p $(B)/fuzz-corpus-pattern
 	$(B)/fuzz_pattern -max_total_time=$(FUZZ_SECONDS) -max_len=255 \
 	    $(B)/fuzz-corpus-pattern tests/fuzz/pattern-seeds

@@ -5,7 +5,7 @@
  *   skillscore serve [--db FILE] [--host ADDR] [--port N] [--demo] [--static DIR]
  *   skillscore audit verify --db FILE
  *   skillscore certificates FILE --out DIR [--db DB] [--base URL] [--pattern P]
- *   skillscore sheets FILE --out DIR
+ *   skillscore sheets FILE --out DIR [--format pdf|xlsx]
  *   skillscore verify URL [--db DB] [--file FILE]
  *
  * Exit status: 0 success, 2 bad input or usage (message on stderr, nothing on stdout),
@@ -36,7 +36,7 @@ static const char usage[] =
     "       skillscore backup --db FILE --out FILE\n"
     "       skillscore audit verify --db FILE\n"
     "       skillscore certificates FILE --out DIR [--db DB] [--base URL] [--pattern P]\n"
-    "       skillscore sheets FILE --out DIR\n"
+    "       skillscore sheets FILE --out DIR [--format pdf|xlsx]\n"
     "       skillscore verify URL [--db DB] [--file FILE]\n"
     "\n"
     "  compute      read a skillscore/1 competition file (- for stdin) and print the\n"
@@ -56,7 +56,7 @@ static const char usage[] =
     "  audit verify  check the audit log's hash chain; exit 1 naming the first broken row\n"
     "  certificates  award and skill-level certificates as PDF, one per person and one for\n"
     "                printing; signed with the key in --db (the server's database)\n"
-    "  sheets        成绩公示表, 晋升名册 and 奖金发放表 as PDF\n"
+    "  sheets        成绩公示表, 晋升名册 and 奖金发放表 as PDF, or as Excel (--format xlsx)\n"
     "  verify        check a certificate's QR link against the server's database\n";
 
 

@@ -11,6 +11,7 @@
 #include "reports_cmd.h"
 
 #include "reports/reports.h"
+#include "reports/workbook.h"
 #include "server/core/register.h"
 
 #include <errno.h>
@@ -25,7 +26,7 @@
 
 
 typedef struct opts {
-    const char *file, *out, *db, *base, *pattern, *against;
+    const char *file, *out, *db, *base, *pattern, *against, *format;
     bool no_split, no_combined, allow_private;
 } opts;
 
@@ -40,6 +41,7 @@ static int parse(const char *cmd, int argc, char **argv, opts *o, const char *us
                             : strcmp(a, "--base") == 0    ? &o->base
                             : strcmp(a, "--pattern") == 0 ? &o->pattern
                             : strcmp(a, "--file") == 0    ? &o->against
+                            : strcmp(a, "--format") == 0  ? &o->format
                                                           : NULL;
         if (strcmp(a, "--no-split") == 0)
             o->no_split = true;
@@ -358,9 +360,52 @@ out:
 }
 
 static const char sheet_usage[] =
-    "usage: skillscore sheets FILE --out DIR\n"
-    "  results.pdf (成绩公示表), promotions.pdf (晋升名册) and cash.pdf (奖金发放表);\n"
-    "  medal-table.pdf (代表队奖牌榜) when entries carry delegations\n";
+    "usage: skillscore sheets FILE --out DIR [--format pdf|xlsx]\n"
+    "  results (成绩公示表), promotions (晋升名册) and cash (奖金发放表): .pdf, or with\n"
+    "  --format xlsx Excel workbooks with the same rows (results.xlsx, promotions.xlsx,\n"
+    "  cash.xlsx); medal-table.pdf or .xlsx (代表队奖牌榜) too when entries carry delegations\n";
+
+enum { SHEET_RESULTS, SHEET_PROMOTIONS, SHEET_CASH, SHEET_MEDALS };
+
+/* One sheet's rows, as the PDF or as a workbook. */
+static int write_sheet(const cf_competition *c, const cf_results *r, const rp_certs *certs,
+                       int which, bool xlsx, unsigned char **out, size_t *len, char *err,
+                       size_t errcap)
+{
+    rp_opts ro = {.font_path = getenv("SKILLSCORE_FONT")};
+    rp_sheet s;
+    int rc;
+    if (!xlsx)
+        switch (which) {
+        case SHEET_RESULTS:
+            return rp_results_pdf(c, r, NULL, &ro, out, len, err, errcap);
+        case SHEET_PROMOTIONS:
+            return rp_promotions_pdf(c, r, certs, &ro, out, len, err, errcap);
+        case SHEET_CASH:
+            return rp_cash_pdf(c, r, NULL, &ro, out, len, err, errcap);
+        default:
+            return rp_medal_table_pdf(c, r, &ro, out, len, err, errcap);
+        }
+    switch (which) {
+    case SHEET_RESULTS:
+        rc = rp_sheet_results(c, r, NULL, &s, err, errcap);
+        break;
+    case SHEET_PROMOTIONS:
+        rc = rp_sheet_promotions(c, r, certs, &s, err, errcap);
+        break;
+    case SHEET_CASH:
+        rc = rp_sheet_cash(c, r, NULL, &s, err, errcap);
+        break;
+    default:
+        rc = rp_sheet_medals(c, r, &s, err, errcap);
+        break;
+    }
+    if (rc)
+        return -1;
+    rc = rp_sheet_xlsx(&s, out, len, err, errcap);
+    rp_sheet_free(&s);
+    return rc;
+}
 
 int cmd_sheets(int argc, char **argv)
 {
@@ -368,10 +413,12 @@ int cmd_sheets(int argc, char **argv)
     cf_competition *c = NULL;
     cf_results *r = NULL;
     rp_certs certs = {0};
-    unsigned char key[RP_KEY_BYTES] = {0}, *pdf = NULL;
+    unsigned char key[RP_KEY_BYTES] = {0}, *buf = NULL;
     size_t len = 0;
-    char err[600];
+    char err[600], name[32];
     int status;
+    bool xlsx;
+    const char *ext;
 
     if (parse("sheets", argc, argv, &o, sheet_usage))
         return EXIT_BAD_INPUT;
@@ -379,6 +426,12 @@ int cmd_sheets(int argc, char **argv)
         fprintf(stderr, "skillscore sheets: a FILE and --out DIR are needed\n%s", sheet_usage);
         return EXIT_BAD_INPUT;
     }
+    if (o.format && strcmp(o.format, "pdf") && strcmp(o.format, "xlsx")) {
+        fprintf(stderr, "skillscore sheets: --format is pdf or xlsx\n%s", sheet_usage);
+        return EXIT_BAD_INPUT;
+    }
+    xlsx = o.format && strcmp(o.format, "xlsx") == 0;
+    ext = xlsx ? "xlsx" : "pdf";
     if ((status = load(o.file, &c, &r)))
         return status;
     status = 1;
@@ -390,34 +443,26 @@ int cmd_sheets(int argc, char **argv)
         status = EXIT_BAD_INPUT;
         goto out;
     }
-    rp_opts ro = {.font_path = getenv("SKILLSCORE_FONT")};
-    static const char *const names[] = {"results.pdf", "promotions.pdf", "cash.pdf"};
-    for (int i = 0; i < 3; i++) {
-        int rc = i == 0   ? rp_results_pdf(c, r, NULL, &ro, &pdf, &len, err, sizeof err)
-                 : i == 1 ? rp_promotions_pdf(c, r, &certs, &ro, &pdf, &len, err, sizeof err)
-                          : rp_cash_pdf(c, r, NULL, &ro, &pdf, &len, err, sizeof err);
-        if (rc) {
+    static const char *const names[] = {"results", "promotions", "cash", "medal-table"};
+    for (int i = SHEET_RESULTS; i <= SHEET_MEDALS; i++) {
+        if (i == SHEET_MEDALS && !c->has_delegations)
+            continue;
+        if (write_sheet(c, r, &certs, i, xlsx, &buf, &len, err, sizeof err)) {
             fprintf(stderr, "skillscore: %s\n", err);
             goto out;
         }
-        if (write_file(o.out, names[i], pdf, len))
+        snprintf(name, sizeof name, "%s.%s", names[i], ext);
+        if (write_file(o.out, name, buf, len))
             goto out;
-        free(pdf);
-        pdf = NULL;
+        free(buf);
+        buf = NULL;
     }
-    if (c->has_delegations) {
-        if (rp_medal_table_pdf(c, r, &ro, &pdf, &len, err, sizeof err)) {
-            fprintf(stderr, "skillscore: %s\n", err);
-            goto out;
-        }
-        if (write_file(o.out, "medal-table.pdf", pdf, len))
-            goto out;
-    }
-    printf("results.pdf, promotions.pdf and cash.pdf%s in %s\n",
-           c->has_delegations ? " (and medal-table.pdf, 奖牌榜)" : "", o.out);
+    printf("results.%s, promotions.%s and cash.%s%s%s%s in %s\n", ext, ext, ext,
+           c->has_delegations ? " (and medal-table." : "", c->has_delegations ? ext : "",
+           c->has_delegations ? ", 奖牌榜)" : "", o.out);
     status = 0;
 out:
-    free(pdf);
+    free(buf);
     rp_certs_free(&certs);
     cf_results_free(r);
     cf_free(c);

@@ -8,13 +8,15 @@ set -euo pipefail
 # libsodium-dev and libssl-dev (libcrypto, SHA-256, HMAC) are the server's libraries.
 # libuv1-dev and libwebsockets-evlib-uv: lws's libuv (epoll) event loop, the server's default.
 # libcurl4-openssl-dev: a standby's client to its primary (serve --follow).
+# libxlsxwriter-dev writes the sheets as Excel workbooks; libzip-dev and libexpat1-dev read the
+# .xlsx files organizers import (a zip of XML parts).
 # libhpdf-dev (libharu), libqrencode-dev and fonts-arphic-uming (AR PL UMing, a Ming face that
 # Debian 12's libharu 2.3.0 subsets without losing glyphs) make the PDFs of reports/;
 # libharfbuzz-dev (hb-subset) cuts the font down to each document's characters first.
 want=(gcc libc6-dev make pkg-config binutils libjansson-dev libwebsockets-dev libuv1-dev
       libwebsockets-evlib-uv libsqlite3-dev
       libsodium-dev libssl-dev libhpdf-dev libqrencode-dev fonts-arphic-uming
-      libcurl4-openssl-dev libharfbuzz-dev)
+      libcurl4-openssl-dev libharfbuzz-dev libxlsxwriter-dev libzip-dev libexpat1-dev)
 case "${1:-build}" in
   # chromium and a CJK font: the browser tests of judge-client/ (tests/browser).
   # poppler-utils, tesseract (Simplified Chinese) and zbar: reading the PDFs back (tests/reports).

@@ -451,7 +451,7 @@
           say(TA.importDone(r.doc.id), true);
         } else say(errorText(T, r));
       }),
-      comp ? fileForm('csvFile', TA.importCsv, '.csv,text/csv', async (f) => {
+      comp ? fileForm('csvFile', TA.importCsv, '.csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', async (f) => {
         say(TA.working, true);
         const r = await call('POST', C() + '/entries/import', await f.arrayBuffer(), true);
         if (!r) return;
@@ -499,7 +499,7 @@
   async function renderKeying() {
     const out = el('div', {}, el('h2', {}, TA.nav.keying));
     if (session.role === 'admin') {
-      out.append(fileForm('theoryFile', TA.importTheory, '.csv,text/csv', async (f) => {
+      out.append(fileForm('theoryFile', TA.importTheory, '.csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', async (f) => {
         say(TA.working, true);
         const r = await call('POST', C() + '/theory/import', await f.arrayBuffer(), true);
         if (!r) return;

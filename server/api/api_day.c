@@ -24,6 +24,7 @@
 #include "server/core/live.h"
 #include "server/core/server.h"
 #include "server/lib/csv.h"
+#include "server/lib/table.h"
 #include "server/lib/strmap.h"
 #include "server/store/audit.h"
 
@@ -398,8 +399,9 @@ static bool name_matches(const cf_entry *en, const char *name)
     return strcmp(cf_member_names(en, team, sizeof team), name) == 0;
 }
 
-/* Reads the CSV: 参赛号 (or entry) and 理论成绩 (or theory), optionally 姓名 (or name), checked
- * against the competition. 0, or -1 with err naming the line and field; nothing is kept then. */
+/* Reads the CSV or the Excel workbook (table.h): 参赛号 (or entry) and 理论成绩 (or theory),
+ * optionally 姓名 (or name), checked against the competition; the heads may sit below a title.
+ * 0, or -1 with err naming the line and field; nothing is kept then. */
 static int ct_read(const cf_competition *c, const char *body, size_t len, ct_scores *sc,
                    const char **encoding, char *err, size_t errcap)
 {
@@ -408,8 +410,9 @@ static int ct_read(const cf_competition *c, const char *body, size_t len, ct_sco
                                                {"理论成绩", "理论", "theory"},
                                                {"姓名", "选手姓名", "name"}};
     int col[T_N] = {-1, -1, -1};
-    char *text = NULL;
     csv_table t = {0};
+    size_t head;
+    bool workbook;
     sm_map *seen = NULL;
     int rc = -1;
 
@@ -417,37 +420,45 @@ static int ct_read(const cf_competition *c, const char *body, size_t len, ct_sco
         snprintf(err, errcap, "the body is empty; send the CSV file");
         return -1;
     }
-    if (!(text = csv_to_utf8(body, len, encoding, err, errcap)) || csv_parse(text, &t, err, errcap))
-        goto out;
-    if (t.n < 2) {
-        snprintf(err, errcap, "line 1: a header row and at least one score row are needed");
+    err[0] = '\0';
+    if (tb_read(body, len, &t, encoding, err, errcap)) {
+        if (!err[0])
+            snprintf(err, errcap, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < t.rows[0].n; i++) {
+    workbook = strcmp(*encoding, "xlsx") == 0;
+    head = tb_header(&t, names[T_ENTRY], 3);
+    if (t.n < head + 2) {
+        snprintf(err, errcap, "line %zu: a header row and at least one score row are needed",
+                 t.n ? t.rows[head].line : 1);
+        goto out;
+    }
+    csv_row *hr = &t.rows[head];
+    for (size_t i = 0; i < hr->n; i++) {
         int k;
-        trim(t.rows[0].fields[i]);
+        trim(hr->fields[i]);
         for (k = 0; k < T_N; k++)
-            if (!strcmp(t.rows[0].fields[i], names[k][0]) ||
-                !strcmp(t.rows[0].fields[i], names[k][1]) ||
-                !strcmp(t.rows[0].fields[i], names[k][2]))
+            if (!strcmp(hr->fields[i], names[k][0]) || !strcmp(hr->fields[i], names[k][1]) ||
+                !strcmp(hr->fields[i], names[k][2]))
                 break;
         if (k == T_N) {
-            snprintf(err, errcap, "line 1: unknown column \"%.60s\"", t.rows[0].fields[i]);
+            snprintf(err, errcap, "line %zu: unknown column \"%.60s\"", hr->line, hr->fields[i]);
             goto out;
         }
         if (col[k] >= 0) {
-            snprintf(err, errcap, "line 1: column \"%s\" appears twice", names[k][0]);
+            snprintf(err, errcap, "line %zu: column \"%s\" appears twice", hr->line, names[k][0]);
             goto out;
         }
         col[k] = (int)i;
     }
     if (col[T_ENTRY] < 0 || col[T_SCORE] < 0) {
-        snprintf(err, errcap, "line 1: the columns 参赛号 (entry) and 理论成绩 (theory) are needed");
+        snprintf(err, errcap, "line %zu: the columns 参赛号 (entry) and 理论成绩 (theory) are "
+                 "needed", hr->line);
         goto out;
     }
     if (!(seen = sm_new(sizeof(size_t))))
         goto oom;
-    for (size_t r = 1; r < t.n; r++) {
+    for (size_t r = head + 1; r < t.n; r++) {
         csv_row *row = &t.rows[r];
         const char *f[T_N];
         long ei;
@@ -459,6 +470,12 @@ static int ct_read(const cf_competition *c, const char *body, size_t len, ct_sco
             if (col[k] >= 0 && (size_t)col[k] < row->n) {
                 trim(row->fields[col[k]]);
                 f[k] = row->fields[col[k]];
+                if (row->doubt && row->doubt[col[k]]) {
+                    char where[64];
+                    tb_where(row, (size_t)col[k], workbook, where, sizeof where);
+                    snprintf(err, errcap, "%s (%s): %s", where, names[k][0], row->doubt[col[k]]);
+                    goto out;
+                }
             }
         }
         if ((ei = cf_entry_index(c, f[T_ENTRY])) < 0) {
@@ -504,7 +521,6 @@ out:
         ct_free(sc);
     sm_free(seen);
     csv_free(&t);
-    free(text);
     return rc;
 }
 

@@ -5,12 +5,16 @@
  *
  *   参赛号,项目,组别,选手编号,姓名,性别,身份证号,工作单位,学生,现等级,曾晋升,教练
  *
+ * The same table may come as an Excel workbook (.xlsx, told by its content; table.h): the heads
+ * are found by their names below any title rows, and lines are Excel's row numbers.
+ *
  * The rows become entries appended to the competition document, and the whole document is
  * checked again by cf_read(), so a CSV entry obeys exactly the rules of a competition file.
  * Every fault names its line; a refused file changes nothing.
  */
 #include "server/store/audit.h"
 #include "server/lib/csv.h"
+#include "server/lib/table.h"
 #include "server/api/api.h"
 #include "server/core/server.h"
 #include "server/lib/strmap.h"
@@ -90,7 +94,7 @@ static void name_line(char *msg, size_t cap, const new_entry *added, size_t n_ol
              rest[0] == '.' ? rest + 1 : rest);
 }
 
-/* Maps the header row to columns: 0, or -1 with a 400 naming line 1. */
+/* Maps the header row to columns: 0, or -1 with a 400 naming its line. */
 static int map_columns(csv_row *head, int col[C_N], sv_response *rs)
 {
     for (int k = 0; k < C_N; k++)
@@ -104,19 +108,19 @@ static int map_columns(csv_row *head, int col[C_N], sv_response *rs)
                 (columns[k].alt && strcmp(h, columns[k].alt) == 0))
                 break;
         if (k == C_N) {
-            sv_error(rs, 400, NULL, "line 1: unknown column \"%s\"", h);
+            sv_error(rs, 400, NULL, "line %zu: unknown column \"%s\"", head->line, h);
             return -1;
         }
         if (col[k] >= 0) {
-            sv_error(rs, 400, NULL, "line 1: column \"%s\" appears twice", h);
+            sv_error(rs, 400, NULL, "line %zu: column \"%s\" appears twice", head->line, h);
             return -1;
         }
         col[k] = (int)i;
     }
     for (int k = 0; k < C_N; k++)
         if (columns[k].required && col[k] < 0) {
-            sv_error(rs, 400, NULL, "line 1: the column \"%s\" (%s) is missing", columns[k].zh,
-                     columns[k].en);
+            sv_error(rs, 400, NULL, "line %zu: the column \"%s\" (%s) is missing", head->line,
+                     columns[k].zh, columns[k].en);
             return -1;
         }
     return 0;
@@ -131,6 +135,7 @@ typedef struct import {
     size_t n_added, n_old;
     sm_map *by_id;          /* entry id -> size_t index into added */
     bool *event_open;       /* per event: not drawn or locked (read once) */
+    bool workbook;          /* an .xlsx: messages name the column too */
 } import;
 
 /* A row's person as a member object; NULL after a 400. */
@@ -171,6 +176,13 @@ static int add_row(import *im, csv_row *row, const int col[C_N], sv_response *rs
         if (col[k] >= 0 && (size_t)col[k] < row->n) {
             trim(row->fields[col[k]]);
             f[k] = row->fields[col[k]];
+            if (row->doubt && row->doubt[col[k]]) {
+                char where[64];
+                tb_where(row, (size_t)col[k], im->workbook, where, sizeof where);
+                sv_error(rs, 400, columns[k].en, "%s (%s): %s", where, columns[k].zh,
+                         row->doubt[col[k]]);
+                return -1;
+            }
         }
     }
     for (int k = 0; k < C_N; k++)
@@ -251,9 +263,10 @@ static int read_open_events(import *im, sv_response *rs)
 void api_entries_import(sv_server *s, sv_request *rq, sv_response *rs)
 {
     sv_comp *c = sv_path_comp(s, rq, rs);
-    char err[600], *text = NULL, *doc_text = NULL, sha_hex[AUD_HEX];
+    char err[600], *doc_text = NULL, sha_hex[AUD_HEX];
     const char *encoding = "";
     csv_table t = {0};
+    size_t head = 0;
     int col[C_N];
     import im = {.s = s, .c = c};
     json_t *doc = NULL;
@@ -267,17 +280,21 @@ void api_entries_import(sv_server *s, sv_request *rq, sv_response *rs)
         sv_error(rs, 400, NULL, "the body is empty; send the CSV file");
         return;
     }
-    if (!(text = csv_to_utf8(rq->body, rq->body_len, &encoding, err, sizeof err)) ||
-        csv_parse(text, &t, err, sizeof err)) {
-        sv_error(rs, 400, NULL, "%s", text ? err : err[0] ? err : "out of memory");
+    err[0] = '\0';
+    if (tb_read(rq->body, rq->body_len, &t, &encoding, err, sizeof err)) {
+        sv_error(rs, 400, NULL, "%s", err[0] ? err : "out of memory");
         goto out;
     }
-    if (t.n < 2) {
-        sv_error(rs, 400, NULL, "line 1: a header row and at least one entry row are needed");
+    static const char *const entry_heads[] = {"参赛号", "参赛编号", "entry"};
+    head = tb_header(&t, entry_heads, 3);
+    if (t.n < head + 2) {
+        sv_error(rs, 400, NULL, "line %zu: a header row and at least one entry row are needed",
+                 t.n ? t.rows[head].line : 1);
         goto out;
     }
-    if (map_columns(&t.rows[0], col, rs))
+    if (map_columns(&t.rows[head], col, rs))
         goto out;
+    im.workbook = strcmp(encoding, "xlsx") == 0;
     doc = json_deep_copy(c->doc);
     im.entries = json_object_get(doc, "entries");
     im.n_old = json_array_size(im.entries);
@@ -290,7 +307,7 @@ void api_entries_import(sv_server *s, sv_request *rq, sv_response *rs)
     }
     if (read_open_events(&im, rs))
         goto out;
-    for (size_t r = 1; r < t.n; r++)
+    for (size_t r = head + 1; r < t.n; r++)
         if (add_row(&im, &t.rows[r], col, rs))
             goto out;
     doc_text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
@@ -308,7 +325,7 @@ void api_entries_import(sv_server *s, sv_request *rq, sv_response *rs)
     aud_hex(sha, 32, sha_hex);
     if (sv_comp_save_doc(s, c, doc_text, rq->who.name, "entries_import",
                          json_pack("{s:s,s:s,s:I,s:I}", "sha256", sha_hex, "encoding", encoding,
-                                   "rows", (json_int_t)(t.n - 1), "entries",
+                                   "rows", (json_int_t)(t.n - head - 1), "entries",
                                    (json_int_t)im.n_added))) {
         sv_store_error(s, rs);
         goto out;
@@ -323,5 +340,4 @@ out:
     sm_free(im.by_id);
     json_decref(doc);
     csv_free(&t);
-    free(text);
 }

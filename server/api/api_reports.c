@@ -3,6 +3,8 @@
  * certificates themselves come from core/register.h.
  *
  *   GET /api/competitions/{id}/reports/{certificates|results|promotions|cash}.pdf
+ *   GET /api/competitions/{id}/reports/{results|promotions|cash}.xlsx  (the same rows, as the
+ *                                 Excel workbooks organizers send on to the 人社 department)
  *   GET /verify/{number}?sig=…   (an HTML page for a phone that scanned the QR code; add
  *                                 &format=json for the facts as JSON)
  *
@@ -18,6 +20,7 @@
 #include "server/sec/throttle.h"
 
 #include "reports/reports.h"
+#include "reports/workbook.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -174,7 +177,22 @@ void api_verify(sv_server *s, sv_request *rq, sv_response *rs)
     json_decref(facts);
 }
 
-/* ---- GET /api/competitions/{id}/reports/{name}.pdf ------------------------------------------ */
+/* ---- GET /api/competitions/{id}/reports/{name}.pdf|.xlsx ------------------------------------ */
+
+/* A sheet as a workbook: the rows the PDF prints (rows.h). */
+static int sheet_xlsx(const rg_final *f, char which, unsigned char **out, size_t *len, char *err,
+                      size_t errcap)
+{
+    rp_sheet s;
+    int rc;
+    if (which == 'r' ? rp_sheet_results(f->c, f->r, f->include, &s, err, errcap)
+        : which == 'p' ? rp_sheet_promotions(f->c, f->r, &f->certs, &s, err, errcap)
+                       : rp_sheet_cash(f->c, f->r, f->include, &s, err, errcap))
+        return -1;
+    rc = rp_sheet_xlsx(&s, out, len, err, errcap);
+    rp_sheet_free(&s);
+    return rc;
+}
 
 void api_report(sv_server *s, sv_request *rq, sv_response *rs)
 {
@@ -188,10 +206,12 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
 
     if (!c)
         return;
-    if (strcmp(name, "certificates.pdf") && strcmp(name, "results.pdf") &&
+    bool xlsx = strcmp(name, "results.xlsx") == 0 || strcmp(name, "promotions.xlsx") == 0 ||
+                strcmp(name, "cash.xlsx") == 0;
+    if (!xlsx && strcmp(name, "certificates.pdf") && strcmp(name, "results.pdf") &&
         strcmp(name, "promotions.pdf") && strcmp(name, "cash.pdf")) {
         sv_error(rs, 404, NULL, "no report %s (certificates.pdf, results.pdf, promotions.pdf, "
-                                "cash.pdf)", name);
+                                "cash.pdf, results.xlsx, promotions.xlsx, cash.xlsx)", name);
         return;
     }
     /* Certificates (and the promotions roster, which lists their numbers) are issued into the
@@ -234,7 +254,9 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
     snprintf(base, sizeof base, "%s", vb ? vb : "");
     free(vb);
     rp_opts o = {.font_path = getenv("SKILLSCORE_FONT"), .verify_base = base};
-    if (name[0] == 'c' && name[1] == 'e') {
+    if (xlsx) {
+        rc = sheet_xlsx(&f, name[0], &pdf, &len, err, sizeof err);
+    } else if (name[0] == 'c' && name[1] == 'e') {
         const rp_cert **list = malloc((f.certs.n + 1) * sizeof *list);
         if (!list) {
             rg_final_free(&f);
@@ -274,7 +296,7 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
         rc = rp_cash_pdf(f.c, f.r, f.include, &o, &pdf, &len, err, sizeof err);
     rg_final_free(&f);
     if (rc) {
-        sv_error(rs, 500, NULL, "cannot write the PDF: %s", err);
+        sv_error(rs, 500, NULL, "cannot write the %s: %s", xlsx ? "workbook" : "PDF", err);
         return;
     }
     if (!rs->filename[0])
@@ -282,7 +304,8 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
     rs->status = 200;
     rs->body = (char *)pdf;
     rs->len = len;
-    rs->ctype = "application/pdf";
+    rs->ctype = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                     : "application/pdf";
 }
 
 /* ---- GET/POST /api/competitions/{id}/settings: the verification address ------------------- */

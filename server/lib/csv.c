@@ -125,9 +125,13 @@ static int end_field(builder *b)
 
 static void free_row(csv_row *r)
 {
-    for (size_t i = 0; i < r->n; i++)
+    for (size_t i = 0; i < r->n; i++) {
         free(r->fields[i]);
+        if (r->doubt)
+            free(r->doubt[i]);
+    }
     free(r->fields);
+    free(r->doubt);
 }
 
 static int end_row(builder *b, csv_table *t, size_t *cap)

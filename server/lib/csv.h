@@ -6,7 +6,7 @@
  * csv_parse() splits RFC 4180 text (quoted fields, doubled quotes, CRLF or LF, a quoted field
  * may span lines) into rows of fields, keeping each row's starting line number for messages.
  *
- * Ownership: both return malloc'd memory; csv_free() releases a table.
+ * Ownership: both return malloc'd memory; csv_free() releases a table (xlsx.h's tables too).
  */
 #ifndef SKILLSCORE_CSV_H
 #define SKILLSCORE_CSV_H
@@ -16,7 +16,9 @@
 typedef struct csv_row {
     char **fields;
     size_t n;
-    size_t line;             /* 1-based line where the row starts */
+    size_t line;             /* 1-based line where the row starts (xlsx.h: the Excel row) */
+    char **doubt;            /* NULL, or per field NULL or why its text is not what was typed
+                              * (xlsx.h: a number Excel cut to 15 digits); CSV has none */
 } csv_row;
 
 typedef struct csv_table {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Short, bounded libFuzzer runs of the reader, the CSV parser, certificate number patterns and
+# Short, bounded libFuzzer runs of the reader, the CSV and .xlsx parsers, certificate number patterns and
 # verification addresses for `make test` (clang only). The seeds are the
 # golden and bad-input files; a longer run is `make fuzz FUZZ_SECONDS=600`.
 set -u
@@ -26,6 +26,7 @@ run() { # target seconds seeds...
 }
 run fuzz_read "${FUZZ_SECONDS:-20}" tests/golden tests/bad
 run fuzz_csv "${FUZZ_CSV_SECONDS:-10}" tests/fuzz/csv-seeds
+run fuzz_xlsx "${FUZZ_XLSX_SECONDS:-10}" tests/fuzz/xlsx-seeds
 run fuzz_pattern "${FUZZ_PATTERN_SECONDS:-10}" tests/fuzz/pattern-seeds
 run fuzz_base "${FUZZ_BASE_SECONDS:-5}" tests/fuzz/base-seeds
 echo "$pass passed, $fail failed"

@@ -1,6 +1,8 @@
 """Issue 17's rules on paper: pass marks (双合格), honour titles and the delegations' medal table
 in the sheets and on the certificates, read back with pdftotext (and OCR for the medal table's
-glyphs). Inputs are the hand-worked golden files (tests/golden/README.md). A few seconds."""
+glyphs); and the same rows in the sheets as workbooks (--format xlsx), read back with the
+standard library's zipfile + ElementTree. Inputs are the hand-worked golden files
+(tests/golden/README.md). A few seconds."""
 import collections
 import os
 import re
@@ -11,6 +13,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "server"))
 from harness import BIN, ROOT, summary, test  # noqa: E402
+from xlsxgen import read_xlsx  # noqa: E402
 
 GOLDEN = os.path.join(ROOT, "tests", "golden")
 TMP = tempfile.mkdtemp(prefix="skillscore-rules-")
@@ -31,9 +34,30 @@ def text(pdf):
                           check=True).stdout.decode()
 
 
-def sheets(name):
-    out = os.path.join(TMP, name)
-    run("sheets", os.path.join(GOLDEN, name + ".in.json"), "--out", out)
+def sheets(name, fmt="pdf"):
+    out = os.path.join(TMP, name + "-" + fmt)
+    run("sheets", os.path.join(GOLDEN, name + ".in.json"), "--out", out, "--format", fmt)
+    return out
+
+
+def layout(pdf):
+    return subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, timeout=60,
+                          check=True).stdout.decode()
+
+
+def book(path):
+    """{sheet name: [row, ...]}: each row the cells from column A, as text ("7", not 7.0)."""
+    with open(path, "rb") as f:
+        tabs, _ = read_xlsx(f.read())
+    out = {}
+    for tab, cells in tabs.items():
+        n_rows = max(r for r, _ in cells)
+        n_cols = max(c for _, c in cells) + 1
+        rows = []
+        for r in range(1, n_rows + 1):
+            row = [cells.get((r, c), "") for c in range(n_cols)]
+            rows.append(["%g" % v if isinstance(v, float) else v for v in row])
+        out[tab] = rows
     return out
 
 
@@ -95,6 +119,45 @@ def test_medal_table_pdf_ranks_delegations_with_shared_ranks():
     got = collections.Counter(ch for ch in ocr if "\u4e00" <= ch <= "\u9fff")
     share = sum(min(n, got[ch]) for ch, n in want.items()) / max(1, sum(want.values()))
     assert share >= 0.85, share
+
+
+@test
+def test_medal_table_xlsx_has_the_rows_of_medal_table_pdf():
+    pdf_rows = [line.split() for line in layout(os.path.join(sheets("delegation_medals"),
+                                                             "medal-table.pdf")).splitlines()]
+    heads = next(r for r in pdf_rows if r[:2] == ["名次", "代表队"])
+    body = [r for r in pdf_rows if len(r) == len(heads) and r[0].isdigit()]
+    out = sheets("delegation_medals", "xlsx")
+    assert sorted(os.listdir(out)) == ["cash.xlsx", "medal-table.xlsx", "promotions.xlsx",
+                                       "results.xlsx"], os.listdir(out)
+    tabs = book(os.path.join(out, "medal-table.xlsx"))
+    assert list(tabs) == ["奖牌榜"], list(tabs)
+    rows = tabs["奖牌榜"]
+    # title, competition, subtitle (the points and the tie-break), heads, then the rows
+    assert rows[0][0] == "代表队奖牌榜" and "优胜奖 0 分" in rows[2][0], rows[:3]
+    assert rows[3][:len(heads)] == heads, (rows[3], heads)
+    data = [r[:len(heads)] for r in rows[4:] if r[0].isdigit()]
+    assert data == body and len(body) == 5, (data, body)
+    assert body[2] == ["3", "大理", "0", "0", "1", "1", "2"], body
+
+
+@test
+def test_results_xlsx_carries_titles_and_withheld_awards_as_the_pdf_does():
+    rows = book(os.path.join(sheets("titles_kunming", "xlsx"), "results.xlsx"))
+    first = next(iter(rows.values()))
+    assert first[3][-1] == "称号" and len(first[3]) == 10, first[3]
+    by_id = {r[1]: r for tab in rows.values() for r in tab[4:] if len(r) > 1}
+    assert by_id["K01"][7] == "一等奖" and by_id["K01"][9] == "技术状元", by_id["K01"]
+    assert by_id["K04"][9] == "优秀技术标兵" and by_id["C06"][9] == "技术能手", by_id["C06"]
+    pdf = layout(os.path.join(sheets("titles_kunming"), "results.pdf"))
+    assert re.search(r"(?m)^\s*1\s+K01\s.*一等奖\s+技术状元\s*$", pdf), pdf[:1500]
+
+    rows = book(os.path.join(sheets("pass_marks", "xlsx"), "results.xlsx"))
+    by_id = {r[1]: r for tab in rows.values() for r in tab[4:] if len(r) > 1}
+    assert next(iter(rows.values()))[3][-1] == "晋升等级"  # no titles: no 称号 column
+    assert by_id["A01"][7] == "未达合格线" and by_id["A01"][8] == "", by_id["A01"]
+    assert by_id["A02"][7] == "二等奖" and by_id["A02"][8] == "高级工", by_id["A02"]
+    assert by_id["B02"][7] == "二等奖（未达合格线，不发证书）", by_id["B02"]
 
 
 @test

@@ -65,6 +65,9 @@ H.run(async (test) => {
         await H.sleep(1500);   // the cards rise in; photograph them risen
         await H.shot(display, 'ceremony-display-step' + (i + 1) + '-1920x1080');
       }
+      // The remote renders the server's answer, which may arrive after the display's update.
+      await remote.waitForFunction(() => document.getElementById('next').textContent === '已是最高奖项', null, { timeout: 2000 })
+        .catch(async () => assert(false, 'remote says ' + await remote.textContent('#next')));
       assert(await remote.isDisabled('#forward'), 'no step past the highest award');
       assert((await remote.textContent('#next')) === '已是最高奖项', await remote.textContent('#next'));
       await H.shot(remote, 'ceremony-remote-top-390x844');
@@ -79,7 +82,9 @@ H.run(async (test) => {
       await display.waitForFunction((a) => document.getElementById('cerAward').textContent === a, tiers[tiers.length - 2].award, { timeout: 5000 });
       await remote.click('#end');
       await display.waitForFunction(() => document.getElementById('ceremony').hidden, null, { timeout: 2000 });
-      assert((await remote.textContent('#now')) === '实时成绩（未在颁奖）', await remote.textContent('#now'));
+      // The display hears the end over /ws, possibly before the remote reads the server's answer.
+      await remote.waitForFunction(() => document.getElementById('now').textContent === '实时成绩（未在颁奖）', null, { timeout: 2000 })
+        .catch(async () => assert(false, 'remote still says ' + await remote.textContent('#now')));
       assert(display.errors.length === 0 && remote.errors.length === 0, display.errors.concat(remote.errors).join('; '));
     });
   } finally {

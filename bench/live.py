@@ -9,6 +9,7 @@ CPU time and memory are read from /proc. Loopback only; each run ends by itself.
 
   python3 bench/live.py [--screens 1000,5000] [--judges 200] [--rates 0,1000]
                        [--size EVENTS,ENTRIES,CRITERIA,JUDGES] [--relay] [--loop uv|poll]
+                       [--server-args "--ws-ping 600 ..."]
 
 --relay starts nginx + nchan (deploy/relay/nginx.conf) on loopback, serves with --relay, and the
 screens subscribe to the relay instead of the venue server.
@@ -42,13 +43,14 @@ def proc_stat(pid):
     return cpu, kb("VmRSS"), kb("VmHWM")
 
 
-def run(screens, judges, size, rate, relay=None, loop="uv"):
+def run(screens, judges, size, rate, relay=None, loop="uv", server_args=()):
     doc = json.loads(subprocess.run([os.path.join(ROOT, "build", "gen")] + size + ["7"],
                                     capture_output=True, check=True).stdout)
     marks = doc.pop("marks")
     extra = ["--relay", "http://127.0.0.1:%d/pub" % relay.port] if relay else []
     srv = harness.Server(args=["--ws-per-address", str(screens + 100),
-                               "--per-address", str(screens + 300), "--loop", loop] + extra)
+                               "--per-address", str(screens + 300), "--loop", loop] + extra +
+                       list(server_args))
     try:
         admin = srv.admin()
         comp = doc["competition"]["id"]
@@ -96,6 +98,8 @@ def main():
                     help="screens read the public relay (nginx + nchan, deploy/relay) instead")
     ap.add_argument("--loop", default="uv", choices=("uv", "poll"),
                     help="the server's event loop (serve --loop): libuv/epoll, or lws's poll()")
+    ap.add_argument("--server-args", default="",
+                    help="more options for skillscore serve, e.g. \"--ws-ping 600\"")
     a = ap.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = min(hard, 65536) if hard != resource.RLIM_INFINITY else 65536
@@ -110,7 +114,7 @@ def main():
             # A fresh relay per run: its buffer would replay the last run's seqs.
             relay = relayd.Relay() if a.relay else None
             try:
-                r = run(n, a.judges, a.size.split(","), rate, relay, a.loop)
+                r = run(n, a.judges, a.size.split(","), rate, relay, a.loop, a.server_args.split())
             finally:
                 if relay:
                     relay.stop()

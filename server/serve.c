@@ -276,6 +276,10 @@ static struct lws_context *make_context(sv_server *s, const serve_opts *o)
     protocols[1].callback = ws_callback;
     protocols[1].per_session_data_size = ws_conn_size();
     protocols[1].rx_buffer_size = 4096;
+    /* lws sends at most this much of a message per write and keeps the rest for a writable
+     * callback (rx_buffer_size when 0): an update of 5 KiB to 5,000 screens would cost 5,000
+     * callbacks in one turn. The kernel takes what fits; lws keeps only a real remainder. */
+    protocols[1].tx_packet_size = 256 * 1024;
     memset(&api_mount, 0, sizeof api_mount);
     api_mount.mountpoint = "/api";
     api_mount.mountpoint_len = 4;

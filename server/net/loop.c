@@ -13,6 +13,7 @@ typedef struct sl_slot {
     void (*fn)(void *arg);
     void *arg;
     uv_timer_t uv;                 /* SL_UV */
+    uv_idle_t now;                 /* SL_UV, a call "at once": after the next turn's I/O */
     lws_sorted_usec_list_t sul;    /* SL_POLL */
     struct sl_loop *loop;
 } sl_slot;
@@ -68,6 +69,14 @@ static void on_uv_timer(uv_timer_t *t)
         s->fn(s->arg);
 }
 
+static void on_uv_idle(uv_idle_t *i)
+{
+    sl_slot *s = i->data;
+    uv_idle_stop(i);
+    if (s->fn)
+        s->fn(s->arg);
+}
+
 static int start_uv(sl_loop *l)
 {
     if (uv_loop_init(&l->uv))
@@ -80,6 +89,8 @@ static int start_uv(sl_loop *l)
     for (int i = 0; i < SL_TIMERS; i++) {
         uv_timer_init(&l->uv, &l->slots[i].uv);
         l->slots[i].uv.data = &l->slots[i];
+        uv_idle_init(&l->uv, &l->slots[i].now);
+        l->slots[i].now.data = &l->slots[i];
     }
     return 0;
 }
@@ -135,9 +146,17 @@ void sl_schedule(sl_loop *l, sl_timer t, int64_t us, void (*fn)(void *arg), void
     s->fn = fn;
     s->arg = arg;
     if (l->kind == SL_UV) {
+        /* libuv 1.44 runs a timer started for 0 ms inside a timer callback again in the same
+         * timer phase, before any I/O: work cut into slices "at once" would run as one piece.
+         * An idle handle runs once per turn, and keeps the poll from blocking. */
+        if (us <= 0) {
+            uv_timer_stop(&s->uv);
+            uv_idle_start(&s->now, on_uv_idle);
+            return;
+        }
+        uv_idle_stop(&s->now);
         /* libuv counts milliseconds: round up, a timer is never early. */
-        uint64_t ms = us > 0 ? (uint64_t)(us + 999) / 1000 : 0;
-        uv_timer_start(&s->uv, on_uv_timer, ms, 0);
+        uv_timer_start(&s->uv, on_uv_timer, (uint64_t)(us + 999) / 1000, 0);
     } else if (l->ctx)
         lws_sul_schedule(l->ctx, 0, &s->sul, on_sul, (lws_usec_t)(us > 0 ? us : 0));
 }
@@ -227,8 +246,10 @@ void sl_free(sl_loop *l)
         uv_close((uv_handle_t *)&l->check, NULL);
         uv_close((uv_handle_t *)&l->sigint, NULL);
         uv_close((uv_handle_t *)&l->sigterm, NULL);
-        for (int i = 0; i < SL_TIMERS; i++)
+        for (int i = 0; i < SL_TIMERS; i++) {
             uv_close((uv_handle_t *)&l->slots[i].uv, NULL);
+            uv_close((uv_handle_t *)&l->slots[i].now, NULL);
+        }
         drain(l);
         uv_loop_close(&l->uv);
     }

@@ -553,16 +553,27 @@ void ws_turn_end(sv_server *s)
     ws_tick(s);
 }
 
+/* Screens that subscribed together fall quiet together: pinged all in one sweep, 5,000 of them
+ * would be 5,000 writes in one turn, held against the judges. A sweep pings at most twice its
+ * share (every screen once per ping_s, at least a turn's worth); the rest wait a second, well
+ * inside the 2 × ping_s a screen may stay quiet. */
 void ws_sweep(sv_server *s)
 {
     ws_hub *h = s->hub;
     int64_t now = now_us(), ping = (int64_t)(h ? h->o.ping_s : 0) * 1000000;
+    size_t n = 0, pings = 0, cap;
+    for (ws_conn *c = h ? h->conns : NULL; c; c = c->next)
+        n++;
+    cap = h ? 2 * n / (h->o.ping_s ? h->o.ping_s : 1) : 0;
+    if (cap < WS_TURN_WRITES)
+        cap = WS_TURN_WRITES;
     for (ws_conn *c = h ? h->conns : NULL; c; c = c->next) {
         int64_t quiet = now - c->heard_us;
         if (quiet >= 2 * ping + 1000000)
             lws_set_timeout(c->wsi, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
-        else if (quiet >= ping && !c->pinged && !c->ping_due) {
+        else if (quiet >= ping && !c->pinged && !c->ping_due && pings < cap) {
             c->ping_due = true;
+            pings++;
             lws_callback_on_writable(c->wsi);
         }
     }

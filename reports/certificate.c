@@ -238,7 +238,10 @@ static void page_for(pdf_doc *d, const cf_competition *c, const cf_results *r, c
         fy = paragraph(d, p, text, fx, fy, fw, 11, 7, 2, PDF_LEFT);
     }
     HPDF_Page_SetRGBFill(p, 0.35f, 0.35f, 0.35f);
-    paragraph(d, p, "扫描二维码或输入编号与验证码核验真伪", fx, fy, fw, 9, 7, 1, PDF_LEFT);
+    /* Where to type the number and code when the QR code cannot be scanned. */
+    snprintf(text, sizeof text, "扫描二维码，或在 %s/verify 输入编号与验证码核验真伪",
+             o && o->verify_base ? o->verify_base : "http://127.0.0.1:8080");
+    paragraph(d, p, text, fx, fy, fw, 9, 7, 2, PDF_LEFT);
     HPDF_Page_SetRGBFill(p, 0, 0, 0);
 
     /* Lower right: the seal area with the issuer, the appraisal centre and the date over it. */

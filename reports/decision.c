@@ -20,6 +20,8 @@ static const char *state_name(const char *s)
     return !strcmp(s, "received") ? "收到申诉" : !strcmp(s, "under_review") ? "受理复核"
          : !strcmp(s, "upheld")   ? "申诉成立" : !strcmp(s, "rejected")     ? "驳回申诉"
          : !strcmp(s, "unlocked") ? "解锁赛项，更正成绩"
+         : !strcmp(s, "confirmed") ? "确认成绩变更"
+         : !strcmp(s, "republished") ? "重新公布成绩"
                                   : s;
 }
 
@@ -133,7 +135,11 @@ static void write(pdf_table *t, void *ctx)
             pdf_row(t, cells, false);
         }
     } else {
-        const char *hp[] = {"成绩变更：未涉及成绩变更"};
+        /* No confirmed delta: a rejected appeal changes nothing; an upheld one is still being
+         * worked through unlock → corrections → lock, and the paper must not say otherwise. */
+        bool open = !strcmp(str(a, "state"), "upheld");
+        const char *hp[] = {open ? "成绩变更：待监督仲裁确认（赛项更正并重新锁定后确认）"
+                                 : "成绩变更：未涉及成绩变更"};
         pdf_lines(t, hp, 1, 11);
     }
     static const char *const who[] = {"监督仲裁组组长：", "成员：", "日期："};

@@ -510,6 +510,7 @@ void api_appeal_confirm(sv_server *s, sv_request *rq, sv_response *rs)
     json_object_set(doc, "delta", delta);
     json_object_set_new(doc, "confirmed_by", json_string(rq->who.name));
     json_object_set_new(doc, "confirmed_at", json_string(at));
+    history_add(doc, "confirmed", rq->who.name, NULL);
     if (st_begin(s->store) || save(s, c, id, doc) ||
         sv_audit(s, rq->who.name, "appeal_confirm", c->id,
                  json_pack("{s:I,s:s,s:I}", "appeal", (json_int_t)id, "event", event, "changed",
@@ -562,6 +563,7 @@ int sv_appeal_unlock(sv_server *s, sv_comp *c, const char *event, json_t *appeal
         json_object_set_new(doc, "before", before);
     }
     json_object_del(doc, "delta");
+    json_object_del(doc, "republished_at");
     json_object_del(doc, "confirmed_by");
     json_object_del(doc, "confirmed_at");
     history_add(doc, "unlocked", by, reason);
@@ -589,7 +591,9 @@ static int gate_row(void *ctx, long long id, const char *event, const char *text
         return 0;
     if (!(doc = json_loads(text, 0, NULL)))
         return 0;
-    if (json_object_get(doc, "before")) {
+    /* An appeal whose confirmed change was published is settled: a later appeal's change to
+     * the same event must not send it back to arbitration. */
+    if (json_object_get(doc, "before") && !json_object_get(doc, "republished_at")) {
         delta = json_object_get(doc, "delta");
         json_t *again = delta ? sv_results_delta(g->c, json_object_get(doc, "before"), g->now)
                               : NULL;
@@ -619,6 +623,46 @@ int sv_appeals_block_publish(sv_server *s, sv_comp *c, const char *event, sv_res
         return -1;
     }
     return 0;
+}
+
+typedef struct settle {
+    const char *event;
+    json_t *found; /* [[id, doc], …] */
+} settle;
+
+static int settle_row(void *ctx, long long id, const char *event, const char *text)
+{
+    settle *t = ctx;
+    json_t *doc;
+    if (strcmp(event, t->event) != 0 || !(doc = json_loads(text, 0, NULL)))
+        return 0;
+    if (json_object_get(doc, "before") && json_object_get(doc, "delta") &&
+        !json_object_get(doc, "republished_at"))
+        json_array_append_new(t->found, json_pack("[I,o]", (json_int_t)id, doc));
+    else
+        json_decref(doc);
+    return 0;
+}
+
+void sv_appeals_published(sv_server *s, sv_comp *c, const char *event, const char *by)
+{
+    settle t = {.event = event, .found = json_array()};
+    size_t i;
+    json_t *pair;
+    char at[32];
+    if (!t.found || st_appeals_each(s->store, c->id, settle_row, &t))
+        goto out;
+    iso_time(time(NULL), at);
+    json_array_foreach(t.found, i, pair) {
+        json_t *doc = json_array_get(pair, 1);
+        json_object_set_new(doc, "republished_at", json_string(at));
+        history_add(doc, "republished", by, NULL);
+        if (save(s, c, json_integer_value(json_array_get(pair, 0)), doc))
+            fprintf(stderr, "skillscore: appeal of %s/%s: publication not recorded: %s\n", c->id,
+                    event, st_errmsg(s->store));
+    }
+out:
+    json_decref(t.found);
 }
 
 /* ---- 仲裁决定书 -------------------------------------------------------------------------------- */

@@ -9,6 +9,7 @@
  */
 #include "server/api/api.h"
 #include "server/core/live.h"
+#include "server/core/register.h"
 #include "server/core/server.h"
 #include "server/sec/auth.h"
 
@@ -568,7 +569,21 @@ void api_publish(sv_server *s, sv_request *rq, sv_response *rs)
         sv_store_error(s, rs);
         return;
     }
-    sv_json(rs, 200, json_pack("{s:s,s:b,s:b}", "event", rq->seg[3], "locked", 1, "published", 1));
+    sv_appeals_published(s, c, rq->seg[3], rq->who.name);
+    /* Certificates already issued follow the new publication at once: one whose facts changed
+     * (an upheld appeal) reads 已作废 from now on, not from whenever someone prints again. The
+     * publication stands if this fails; the next printing syncs the register. */
+    rg_counts n = {0};
+    char err[256] = "";
+    bool synced = rg_republish(s->store, c->id, c->doc, rq->who.name,
+                               "成绩经复核变更，证书重新签发", &n, err, sizeof err) == 0;
+    if (!synced)
+        fprintf(stderr, "skillscore: publish %s/%s: register not synced: %s\n", c->id,
+                rq->seg[3], err);
+    sv_json(rs, 200, json_pack("{s:s,s:b,s:b,s:{s:b,s:I,s:I,s:I}}", "event", rq->seg[3],
+                               "locked", 1, "published", 1, "certificates", "synced", synced,
+                               "issued", (json_int_t)n.issued, "kept", (json_int_t)n.kept,
+                               "revoked", (json_int_t)n.revoked));
 }
 
 /* ---- freeze (封榜) ---------------------------------------------------------------------------- */

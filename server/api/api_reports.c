@@ -33,6 +33,14 @@
 
 /* ---- GET /verify/{number}?sig=… ------------------------------------------------------------- */
 
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
 static void query_param(const char *query, const char *name, char *out, size_t cap)
 {
     size_t n = strlen(name);
@@ -41,11 +49,45 @@ static void query_param(const char *query, const char *name, char *out, size_t c
         const char *amp = strchr(p, '&');
         size_t len = amp ? (size_t)(amp - p) : strlen(p);
         if (len > n && strncmp(p, name, n) == 0 && p[n] == '=') {
-            snprintf(out, cap, "%.*s", (int)(len - n - 1), p + n + 1);
+            /* As a form sends it: '+' a space, %XX a byte. */
+            size_t w = 0;
+            for (const char *q = p + n + 1; q < p + len && w + 1 < cap; q++) {
+                int hi, lo;
+                if (*q == '+')
+                    out[w++] = ' ';
+                else if (*q == '%' && q + 2 < p + len && (hi = hexval(q[1])) >= 0 &&
+                         (lo = hexval(q[2])) >= 0 && (hi || lo)) {
+                    out[w++] = (char)(hi * 16 + lo);
+                    q += 2;
+                } else
+                    out[w++] = *q;
+            }
+            out[w] = '\0';
             return;
         }
         p = amp ? amp + 1 : NULL;
     }
+}
+
+/* The register keeps UTC ("2026-12-04T13:15:00Z" or "2026-12-04 13:15:00"); a phone in the hall
+ * reads Beijing time. Anything else is shown as it is. */
+static void beijing_time(const char *utc, char *out, size_t cap)
+{
+    struct tm tm = {0};
+    int y, mo, d, h, mi, sec = 0;
+    if (!utc || sscanf(utc, "%d-%d-%d%*c%d:%d:%d", &y, &mo, &d, &h, &mi, &sec) < 5) {
+        snprintf(out, cap, "%s", utc ? utc : "");
+        return;
+    }
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    time_t t = timegm(&tm) + 8 * 3600;
+    gmtime_r(&t, &tm);
+    strftime(out, cap, "%Y-%m-%d %H:%M（北京时间）", &tm);
 }
 
 static void html_escaped(FILE *f, const char *s)
@@ -60,6 +102,9 @@ static void html_escaped(FILE *f, const char *s)
         }
     }
 }
+
+/* The page with only the form: nothing was asked yet. */
+#define VERIFY_FORM 1000
 
 static void verify_page(sv_response *rs, int verdict, const char *number, json_t *facts)
 {
@@ -84,7 +129,12 @@ static void verify_page(sv_response *rs, int verdict, const char *number, json_t
           ".ok{background:#dcfce7;color:#166534}.bad{background:#fee2e2;color:#b91c1c}"
           "table{width:100%;border-collapse:collapse;background:#fff;margin-top:16px}"
           "th,td{text-align:left;padding:8px 12px;border-bottom:1px solid #d3d9e2}"
-          "th{width:34%;color:#4a5568}</style></head><body><main><h1>证书验证</h1>", f);
+          "th{width:34%;color:#4a5568}form{margin-top:20px;background:#fff;padding:16px;"
+          "border-radius:12px}label{display:block;margin-bottom:12px}input{display:block;"
+          "width:100%;box-sizing:border-box;font:inherit;padding:10px;margin-top:4px;"
+          "border:1px solid #aab4c3;border-radius:8px}button{font:inherit;padding:10px 24px;"
+          "border:0;border-radius:8px;background:#1d4ed8;color:#fff}</style></head><body><main>"
+          "<h1>证书验证</h1>", f);
     if (verdict == RP_GENUINE) {
         json_t *kind = json_object_get(facts, "kind");
         fprintf(f, "<p class=\"v ok\" id=\"verdict\">✓ 真实有效：本证书（%s）由本系统签发，内容如下。</p><table>",
@@ -111,12 +161,16 @@ static void verify_page(sv_response *rs, int verdict, const char *number, json_t
         fputs("<tr><th>证书编号</th><td>", f);
         html_escaped(f, number);
         fputs("</td></tr><tr><th>作废时间</th><td id=\"revokedAt\">", f);
-        html_escaped(f, at ? at : "");
+        char when[64];
+        beijing_time(at, when, sizeof when);
+        html_escaped(f, when);
         fputs("</td></tr><tr><th>作废原因</th><td id=\"revokedWhy\">", f);
         html_escaped(f, why ? why : "");
         fputs("</td></tr><tr><th>替代证书</th><td id=\"replacedBy\">", f);
         html_escaped(f, by ? by : "无（不再获发此证书）");
         fputs("</td></tr></table><p>请以替代证书为准；如有疑问，请联系竞赛组委会办公室。</p>", f);
+    } else if (verdict == VERIFY_FORM) {
+        fputs("<p>请输入证书上印的证书编号和验证码（或扫描证书上的二维码）。</p>", f);
     } else {
         fputs("<p class=\"v bad\" id=\"verdict\">✗ 不是有效证书：", f);
         fputs(verdict == RP_FORGED ? "验证码与证书编号不符。" : "没有这个证书编号。", f);
@@ -124,13 +178,24 @@ static void verify_page(sv_response *rs, int verdict, const char *number, json_t
         html_escaped(f, number);
         fputs("</p><p>请核对证书上的编号和验证码，或联系竞赛组委会办公室。</p>", f);
     }
+    if (verdict != RP_GENUINE && verdict != RP_REVOKED) {
+        /* A plain GET form: works on any phone, no script. */
+        fputs("<form method=\"get\" action=\"/verify/\" id=\"check\"><label>证书编号<input "
+              "name=\"number\" id=\"number\" required autocomplete=\"off\" value=\"", f);
+        html_escaped(f, number);
+        fputs("\"></label><label>验证码<input name=\"sig\" id=\"sig\" required "
+              "autocomplete=\"off\" placeholder=\"如 7F3A-09BC-11DE\"></label>"
+              "<button type=\"submit\">核验</button></form>", f);
+    }
     fputs("</main></body></html>\n", f);
     if (fclose(f)) {
         free(buf);
         sv_error(rs, 500, NULL, "out of memory");
         return;
     }
-    rs->status = verdict == RP_GENUINE ? 200 : verdict == RP_REVOKED ? 410 : 404;
+    rs->status = verdict == RP_GENUINE || verdict == VERIFY_FORM ? 200
+                 : verdict == RP_REVOKED                    ? 410
+                                                            : 404;
     rs->body = buf;
     rs->len = len;
     rs->ctype = "text/html; charset=utf-8";
@@ -138,8 +203,8 @@ static void verify_page(sv_response *rs, int verdict, const char *number, json_t
 
 void api_verify(sv_server *s, sv_request *rq, sv_response *rs)
 {
-    char sig[80], format[16], err[300];
-    const char *number = rq->seg[1];
+    char sig[80], format[16], err[300], typed[100];
+    const char *number = rq->nseg > 1 ? rq->seg[1] : "";
     json_t *facts = NULL;
     int verdict;
 
@@ -155,6 +220,15 @@ void api_verify(sv_server *s, sv_request *rq, sv_response *rs)
     }
     query_param(rq->query, "sig", sig, sizeof sig);
     query_param(rq->query, "format", format, sizeof format);
+    /* /verify/ with nothing asked: the form; with ?number=: what a person typed. */
+    if (rq->nseg < 2 || !number[0]) {
+        query_param(rq->query, "number", typed, sizeof typed);
+        number = typed;
+    }
+    if (!number[0] && strcmp(format, "json") != 0) {
+        verify_page(rs, VERIFY_FORM, "", NULL);
+        return;
+    }
     verdict = rg_verify(s->store, number, sig, &facts, err, sizeof err);
     if (verdict < 0) {
         sv_error(rs, 500, NULL, "cannot verify: %s", err);
@@ -235,7 +309,7 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
     if (issuing ? rg_final_sync(s->store, c->id, c->doc, rq->who.name, REISSUE_WHY, &f, NULL,
                                 err, sizeof err)
                 : (rg_key(s->store, key) ||
-                   rg_final_build(s->store, c->id, c->doc, key, &f, err, sizeof err))) {
+                   rg_final_build(s->store, c->id, c->doc, key, false, &f, err, sizeof err))) {
         sodium_memzero(key, sizeof key);
         free(vb);
         sv_error(rs, 500, NULL, "cannot build the report: %s", err);
@@ -248,7 +322,10 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
     if (!any) {
         rg_final_free(&f);
         free(vb);
-        sv_error(rs, 409, NULL, "no event of %s is locked yet; reports cover locked events", c->id);
+        sv_error(rs, 409, NULL, issuing ? "no event of %s is published yet; certificates are "
+                                          "issued for published results"
+                                        : "no event of %s is locked yet; reports cover locked events",
+                 c->id);
         return;
     }
     snprintf(base, sizeof base, "%s", vb ? vb : "");

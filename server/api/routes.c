@@ -89,6 +89,9 @@ static const sv_route routes[] = {
      R(ADMIN) | R(CHIEF) | R(ARBITRATION), 0, false},
     {"GET", "/api/competitions/*/reports/*", api_report, R(ADMIN) | R(ARBITRATION), 0, false},
     {"GET", "/verify/*", api_verify, SV_EVERYONE, 0, false},
+    /* The form for a number and short code typed from the paper. */
+    {"GET", "/verify", api_verify, SV_EVERYONE, 0, false},
+    {"GET", "/verify/", api_verify, SV_EVERYONE, 0, false},
     {"GET", "/api/replication", api_replication, R(ADMIN), 0, false},
     {"GET", "/api/standby", api_standby_status, SV_EVERYONE, 0, false},
     {"GET", "/api/backup", api_backup, R(ADMIN), 0, false},

@@ -47,7 +47,8 @@ void rg_final_free(rg_final *f)
 }
 
 int rg_final_build(st_store *st, const char *id, const json_t *doc,
-                   const unsigned char key[RP_KEY_BYTES], rg_final *f, char *err, size_t errcap)
+                   const unsigned char key[RP_KEY_BYTES], bool published, rg_final *f, char *err,
+                   size_t errcap)
 {
     cf_diag diag = {0};
     bool provisional;
@@ -58,7 +59,7 @@ int rg_final_build(st_store *st, const char *id, const json_t *doc,
         return -1;
     }
     /* Locked events are complete, so their groups are final even when others are not. */
-    if (!(f->include = ex_event_mask(st, id, f->c, false))) {
+    if (!(f->include = ex_event_mask(st, id, f->c, published))) {
         snprintf(err, errcap, "cannot read the events' state: %s", st_errmsg(st));
         goto fail;
     }
@@ -251,7 +252,9 @@ int rg_final_sync(st_store *st, const char *id, const json_t *doc, const char *b
         snprintf(err, errcap, "cannot read the signing key: %s", st_errmsg(st));
         return -1;
     }
-    rc = rg_final_build(st, id, doc, key, f, err, errcap);
+    /* Certificates state published results only: a result locked again after an appeal is not
+     * final until arbitration confirmed the changes and it is published again. */
+    rc = rg_final_build(st, id, doc, key, true, f, err, errcap);
     if (!rc && (rc = rg_sync(st, f->c, f->r, f->include, NULL, key, &f->certs, by, why, n, err,
                              errcap)))
         rg_final_free(f);
@@ -293,4 +296,31 @@ int rg_verify(st_store *st, const char *number, const char *sig, json_t **facts,
     }
     st_cert_clear(&x);
     return rc;
+}
+
+static int stop_at_first(void *ctx, const st_cert *c)
+{
+    (void)c;
+    *(bool *)ctx = true;
+    return 1;
+}
+
+int rg_republish(st_store *st, const char *id, const json_t *doc, const char *by,
+                 const char *why, rg_counts *n, char *err, size_t errcap)
+{
+    bool any = false;
+    rg_final f;
+    int rc = st_certs_active(st, id, stop_at_first, &any);
+    if (n)
+        memset(n, 0, sizeof *n);
+    if (rc < 0 && !any) {
+        snprintf(err, errcap, "%s", st_errmsg(st));
+        return -1;
+    }
+    if (!any)
+        return 0;
+    if (rg_final_sync(st, id, doc, by, why, &f, n, err, errcap))
+        return -1;
+    rg_final_free(&f);
+    return 0;
 }

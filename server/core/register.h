@@ -17,16 +17,19 @@
 /* The certificate signing key, made and stored on first use. 0, or -1 (st_errmsg tells). */
 int rg_key(st_store *st, unsigned char key[RP_KEY_BYTES]);
 
-/* The certificates of a competition's locked events, from its stored results. */
+/* The certificates of a competition's published (or locked) events, from its stored results. */
 typedef struct rg_final {
     cf_competition *c;       /* read from the export */
     cf_results *r;
-    bool *include;           /* per event: locked, so final */
-    rp_certs certs;          /* of the locked events, signed */
+    bool *include;           /* per event: published (or locked), so final */
+    rp_certs certs;          /* of those events, signed */
 } rg_final;
 /* 0 with *f to free with rg_final_free, or -1 with err. doc is the stored document. */
+/* published: the published events (what certificates state), else the locked ones (the sheets
+ * the officials sign before publication). */
 int rg_final_build(st_store *st, const char *id, const json_t *doc,
-                   const unsigned char key[RP_KEY_BYTES], rg_final *f, char *err, size_t errcap);
+                   const unsigned char key[RP_KEY_BYTES], bool published, rg_final *f, char *err,
+                   size_t errcap);
 void rg_final_free(rg_final *f);
 
 /* The certificate register. What rg_sync did: */
@@ -43,9 +46,15 @@ typedef struct rg_counts {
 int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bool *include,
             const char *pattern, const unsigned char key[RP_KEY_BYTES], rp_certs *certs,
             const char *by, const char *why, rg_counts *n, char *err, size_t errcap);
-/* rg_final_build, then rg_sync: the final certificates as issued. */
+/* rg_final_build of the published events, then rg_sync: the final certificates as issued. */
 int rg_final_sync(st_store *st, const char *id, const json_t *doc, const char *by,
                   const char *why, rg_final *f, rg_counts *n, char *err, size_t errcap);
+/* After a publication: when competition id has issued certificates, the register follows the
+ * published results at once (rg_final_sync), so a certificate whose facts changed stops
+ * verifying as soon as the new results are public, not when someone prints again. Nothing when
+ * none was issued yet. 0, or -1 with err. */
+int rg_republish(st_store *st, const char *id, const json_t *doc, const char *by,
+                 const char *why, rg_counts *n, char *err, size_t errcap);
 
 /* Checks a certificate against the register, across every competition: RP_GENUINE or
  * RP_REVOKED (with "revoked_at", "revoked_why" and "replaced_by") with *facts as issued (caller

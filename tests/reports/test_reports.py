@@ -499,7 +499,15 @@ def test_the_register_keeps_issued_numbers_and_revokes_only_what_arbitration_cha
         chief = srv.login(judge="J01", pin=demo_pin("J01"))
         st, doc = srv.json("POST", C + "/events/E01/lock", {}, chief)
         assert st == 200, doc
-        assert srv.json("POST", C + "/events/E01/publish", {}, admin)[0] == 200
+        st, doc = srv.json("POST", C + "/events/E01/publish", {}, admin)
+        assert st == 200 and doc["certificates"]["synced"], doc
+        # Publication itself revokes what changed: a phone checking an old certificate reads
+        # 已作废 before anyone prints again.
+        db = sqlite3.connect(srv.db)
+        gone_now = db.execute("SELECT count(*) FROM certificates WHERE revoked_at IS NOT NULL"
+                              ).fetchone()[0]
+        db.close()
+        assert gone_now == doc["certificates"]["revoked"] >= 2, (gone_now, doc)
         pdf2 = os.path.join(TMP, "reg-2.pdf")
         status, _, body = srv.request("GET", C + "/reports/certificates.pdf", token=admin)
         assert status == 200, body[:300]
@@ -540,7 +548,19 @@ def test_the_register_keeps_issued_numbers_and_revokes_only_what_arbitration_cha
         assert st == 200 and doc["genuine"], doc
         # The page a phone shows for a revoked certificate.
         page = srv.request("GET", "/verify/%s?sig=%s" % (gone, dict(first)[gone]))[2].decode()
-        assert "已作废" in page and "作废原因" in page, page[:400]
+        assert "已作废" in page and "作废原因" in page and new in page and "北京时间" in page, \
+            page[:400]
+        # Someone without a phone camera types the number and the short code into the form.
+        st, _, page = srv.request("GET", "/verify/")
+        page = page.decode()
+        assert st == 200 and '<form' in page and 'name="number"' in page and 'name="sig"' in page
+        st, _, page = srv.request("GET", "/verify?number=%s&sig=%s" % (
+            new, second[new].lower().replace("-", "%20")))
+        page = page.decode()
+        assert st == 200 and "真实有效" in page, (st, page[:400])
+        st, _, page = srv.request("GET", "/verify/?number=%s&sig=%s" % (new, "ABCD-EFGH"))
+        page = page.decode()
+        assert st == 404 and "不是有效证书" in page and "<form" in page, (st, page[:400])
     finally:
         srv.stop()
 

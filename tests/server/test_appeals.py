@@ -23,6 +23,19 @@ def e01(srv, token):
             for g in doc["rankings"] if g["event"] == "E01" for e in g["entries"]}
 
 
+def computed(srv, token):
+    """E01 as `skillscore compute` works it out from the server's own export: the engine run
+    from the outside, so the delta is checked against the CLI rather than against itself."""
+    st, doc = srv.json("GET", C + "/export", token=token)
+    assert st == 200, doc
+    p = subprocess.run([BIN, "compute", "--provisional", "-"], input=json.dumps(doc).encode(),
+                       capture_output=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    res = json.loads(p.stdout)
+    return {e["entry"]: (e.get("rank"), e.get("total"), e.get("award"))
+            for g in res["rankings"] if g["event"] == "E01" for e in g["entries"]}
+
+
 def register(srv):
     """{number: (entry, sig, revoked_at, revoked_why, replaced_by)} of the certificate register."""
     import sqlite3
@@ -41,6 +54,7 @@ def test_an_appeal_upheld_changes_results_only_through_unlock_correct_lock_and_a
     try:
         admin, arb = srv.admin(), srv.login("zhongcai", "demo-zhongcai")
         before = e01(srv, admin)
+        cli_before = computed(srv, admin)
         # The published results' certificates are printed (issued) before any appeal.
         assert srv.json("POST", C + "/settings", {"verify_base": "https://jieguo.example.cn"},
                         admin)[0] == 200
@@ -110,6 +124,13 @@ def test_an_appeal_upheld_changes_results_only_through_unlock_correct_lock_and_a
                                    admin)
                 assert st == 201, doc
         assert srv.json("POST", A + "/confirm", {}, arb)[0] == 409     # not locked yet
+        # Printed now, the decision must not claim the results are untouched.
+        st, _, pdf = srv.request("GET", A + "/decision.pdf", token=arb)
+        path = os.path.join(tempfile.mkdtemp(), "early.pdf")
+        open(path, "wb").write(pdf)
+        text = subprocess.run(["pdftotext", path, "-"], capture_output=True,
+                              check=True).stdout.decode().replace(" ", "")
+        assert st == 200 and "待监督仲裁确认" in text and "未涉及成绩变更" not in text, text[:800]
         chief = srv.login(judge="J01", pin=demo_pin("J01"))
         assert srv.json("POST", C + "/events/E01/lock", {}, chief)[0] == 200
         st, err = srv.json("POST", C + "/events/E01/publish", {}, admin)
@@ -123,6 +144,12 @@ def test_an_appeal_upheld_changes_results_only_through_unlock_correct_lock_and_a
         assert st == 200 and [x["entry"] for x in d["delta"]] == changed, d
         for x in d["delta"]:
             assert x["before"] == before[x["entry"]] and x["after"] == after[x["entry"]], x
+        cli_after = computed(srv, admin)
+        cli_changed = sorted(k for k in set(cli_before) | set(cli_after)
+                             if cli_before.get(k) != cli_after.get(k))
+        assert set(cli_changed) <= set(changed) and low in cli_changed, (cli_changed, changed)
+        for k in changed:
+            assert cli_after[k] == (after[k]["rank"], after[k]["total"], after[k]["award"]), k
         assert srv.json("POST", A + "/confirm", {}, admin)[0] == 403
         st, doc = srv.json("POST", A + "/confirm", {}, arb)
         assert st == 200 and doc["confirmed_by"] == "zhongcai" and \
@@ -161,7 +188,29 @@ def test_an_appeal_upheld_changes_results_only_through_unlock_correct_lock_and_a
         assert srv.request("GET", L + "/decision.pdf", token=admin)[0] == 200
         listed = srv.json("GET", C + "/appeals", token=arb)[1]
         assert [x["state"] for x in listed["appeals"]] == ["upheld", "rejected"] and \
-            "before" not in listed["appeals"][0], listed
+            "before" not in listed["appeals"][0] and listed["appeals"][0]["republished_at"], listed
+
+        # A second appeal, later: its change gates publication; the first, settled by the
+        # publication that carried it, does not come back to arbitration.
+        st, b = srv.json("POST", C + "/appeals", dict(body, subject="A 项复核"), admin)
+        assert st == 201, b
+        B = "%s/appeals/%d" % (C, b["id"])
+        assert srv.json("POST", B + "/review", {"reason": "受理"}, arb)[0] == 200
+        assert srv.json("POST", B + "/decide", {"decision": "upheld", "reason": "A 项应更正"},
+                        arb)[0] == 200
+        assert srv.json("POST", C + "/events/E01/unlock",
+                        {"reason": "第二次申诉成立", "appeal": b["id"]}, arb)[0] == 200
+        for judge in ("J01", "J02", "J03", "J04", "J05"):
+            st, doc = srv.json("POST", C + "/corrections",
+                               {"id": new_id(), "entry": low, "criterion": "A", "judge": judge,
+                                "score": 10, "reason": "仲裁决定更正"}, admin)
+            assert st == 201, doc
+        assert srv.json("POST", C + "/events/E01/lock", {}, chief)[0] == 200
+        st, err = srv.json("POST", C + "/events/E01/publish", {}, admin)
+        assert st == 409 and ("appeal %d " % b["id"]) in err["error"], err
+        assert srv.json("POST", B + "/confirm", {}, arb)[0] == 200
+        st, doc = srv.json("POST", C + "/events/E01/publish", {}, admin)
+        assert st == 200, doc
     finally:
         srv.stop()
     # Every step is in the audit chain, and the chain is intact.
@@ -171,8 +220,8 @@ def test_an_appeal_upheld_changes_results_only_through_unlock_correct_lock_and_a
     db = sqlite3.connect(srv.db)
     acts = [a for (a,) in db.execute("SELECT action FROM audit WHERE action LIKE 'appeal%'")]
     db.close()
-    assert acts.count("appeal") == 2 and acts.count("appeal_review") == 2 and \
-        acts.count("appeal_decide") == 2 and acts.count("appeal_confirm") == 1, acts
+    assert acts.count("appeal") == 3 and acts.count("appeal_review") == 3 and \
+        acts.count("appeal_decide") == 3 and acts.count("appeal_confirm") == 2, acts
 
 
 if __name__ == "__main__":

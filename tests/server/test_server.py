@@ -286,11 +286,13 @@ def test_the_organizer_adds_a_judge_who_then_signs_in_and_marks_bad_ones_change_
 
 @test
 def test_expired_and_signed_out_tokens_are_refused():
-    srv = Server(env={"SKILLSCORE_TOKEN_TTL": "1"})
+    # Expiry is in whole seconds: a TTL of 2 leaves the token at least one second of life, so the
+    # first check cannot race the clock's tick (a TTL of 1 could expire within milliseconds).
+    srv = Server(env={"SKILLSCORE_TOKEN_TTL": "2"})
     try:
         token = srv.admin()
         assert srv.json("GET", "/api/me", token=token)[0] == 200
-        time.sleep(2.1)
+        time.sleep(3.1)
         status, doc = srv.json("GET", "/api/me", token=token)
         assert status == 401 and "expired" in doc["error"], doc
         token = srv.admin()

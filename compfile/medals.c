@@ -41,9 +41,8 @@ size_t cf_medal_columns(const cf_competition *c, sc_award cols[SC_AWARD_COUNT])
 
 int cf_medal_table(const cf_competition *c, const cf_results *r, sc_medal_row **rows, size_t *n)
 {
-    size_t total = 0, items = 0, nrows = 0;
-    size_t *deleg = NULL;
-    sc_award *award = NULL;
+    size_t total = 0, n_items = 0, nrows = 0;
+    sc_medal_item *items = NULL;
     sc_medal_row *out = NULL;
     int rc = -1;
 
@@ -51,10 +50,9 @@ int cf_medal_table(const cf_competition *c, const cf_results *r, sc_medal_row **
     *n = 0;
     for (size_t g = 0; g < r->n_groups; g++)
         total += r->groups[g].n;
-    deleg = malloc((total + 1) * sizeof *deleg);
-    award = malloc((total + 1) * sizeof *award);
+    items = malloc((total + 1) * sizeof *items);
     out = calloc(total + 1, sizeof *out);
-    if (!deleg || !award || !out)
+    if (!items || !out)
         goto out;
     /* Delegations are few: a linear search per entry keeps this simple. */
     for (size_t g = 0; g < r->n_groups; g++)
@@ -68,18 +66,17 @@ int cf_medal_table(const cf_competition *c, const cf_results *r, sc_medal_row **
                 d++;
             if (d == nrows)
                 out[nrows++].delegation = name;
-            deleg[items] = d;
-            award[items++] = o->award;
+            items[n_items++] = (sc_medal_item){.delegation = d, .award = o->award,
+                                               .has_scale = o->has_scale, .scale = o->scale};
         }
-    if (sc_medal_table(&c->medal_points, deleg, award, items, out, nrows) != SC_OK)
+    if (sc_medal_table(&c->medal_points, items, n_items, out, nrows) != SC_OK)
         goto out;
     *rows = out;
     *n = nrows;
     out = NULL;
     rc = 0;
 out:
-    free(deleg);
-    free(award);
+    free(items);
     free(out);
     return rc;
 }

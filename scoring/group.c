@@ -6,7 +6,9 @@
  * those share a rank and the next rank skips (1, 2, 2, 4). N counts ok and disqualified entries;
  * absent entries are not counted. Then §5 awards, §7 cash and §6 promotions per member, the
  * honour title of the rank's band, and last the pass marks, which take away what the event says
- * a failing entry does not receive (its rank, and everyone else's, stay as they are).
+ * a failing entry does not receive (its rank, and everyone else's, stay as they are). An event
+ * with a WorldSkills marking scheme scores its criteria from aspects and may put its entries on
+ * the 700 scale, whose medallion replaces §5's 优胜奖 (worldskills.c, docs/worldskills.md).
  *
  * The server calls this after every mark for the one group the mark touched, so it does no
  * allocation and costs O(marks + n log n). The sort is an in-place heap sort over the output
@@ -120,6 +122,19 @@ static int score_entry(const sc_event_rules *event, sc_entry_in *e, sc_entry_out
         return SC_EUNEXPECTEDTHEORY;
     if (e->has_theory && (e->theory < 0 || e->theory > 10000))
         return SC_ERANGE;
+    if (event->n_aspects > 0) {
+        for (size_t k = 0; k < event->n_criteria; k++) {
+            sc_centi score;
+            int rc = sc_criterion_from_aspects(event->aspects, event->n_aspects, k, e->marks,
+                                               e->n_marks, &score, crit);
+            if (rc != SC_OK) {
+                *count = e->n_marks[*crit];
+                return rc;
+            }
+            practical += score;
+        }
+        goto scored;
+    }
     for (size_t k = 0; k < event->n_criteria; k++) {
         sc_centi score;
         size_t n = e->n_marks[k];
@@ -133,6 +148,7 @@ static int score_entry(const sc_event_rules *event, sc_entry_in *e, sc_entry_out
         practical += score;
         offset += n;
     }
+scored:
     if (event->w_theory > 0 && !e->has_theory)
         return SC_ENOTHEORY;
     o->has_theory = event->w_theory > 0;
@@ -151,8 +167,29 @@ static bool below_pass(const sc_event_rules *event, const sc_entry_out *o)
     return (o->has_theory && o->theory < p->theory) || o->practical < p->practical;
 }
 
+/* The group's scale (W6): twice the median of the ranked totals and the sum of |2x − 2m|. The
+ * ranked entries lead out[] by total, highest first, so the median is read off in place. */
+typedef struct scale_ctx {
+    sc_centi med2;
+    int64_t dev2, n;
+} scale_ctx;
+
+static scale_ctx group_scale(const sc_entry_out *out, size_t ranked)
+{
+    scale_ctx sx = {0, 0, (int64_t)ranked};
+    if (ranked == 0)
+        return sx;
+    sx.med2 = ranked % 2 ? 2 * out[ranked / 2].total
+                         : out[ranked / 2 - 1].total + out[ranked / 2].total;
+    for (size_t i = 0; i < ranked; i++) {
+        int64_t d = 2 * out[i].total - sx.med2;
+        sx.dev2 += d < 0 ? -d : d;
+    }
+    return sx;
+}
+
 static void settle_ranked(const sc_competition_rules *comp, const sc_event_rules *event,
-                          const sc_entry_in *in, sc_entry_out *o, int64_t n)
+                          const sc_entry_in *in, sc_entry_out *o, int64_t n, const scale_ctx *sx)
 {
     sc_promotion_rules promo = {
         .table = comp->table,
@@ -172,6 +209,16 @@ static void settle_ranked(const sc_competition_rules *comp, const sc_event_rules
         withheld = o->withheld = event->pass.withholds;
     }
     o->award = sc_award_for_rank(event->scheme, event->quotas, event->quota_rounding, o->rank, n);
+    if (event->ws_scale) {
+        bool excellent;
+        o->has_scale = true;
+        excellent = sc_ws_scale(o->total, sx->med2, sx->dev2, sx->n, &o->scale);
+        /* W7: the medallion, not §5's half-of-N rule, goes to those without a medal. */
+        if (o->award == SC_AWARD_HONOURABLE)
+            o->award = SC_AWARD_NONE;
+        if (o->award == SC_AWARD_NONE && excellent)
+            o->award = SC_AWARD_HONOURABLE;
+    }
     if (withheld & SC_WITHHOLD_AWARD)
         o->award = SC_AWARD_NONE;
     o->cash_per_person = comp->cash.amount[o->award];
@@ -199,7 +246,8 @@ int sc_compute_group(const sc_competition_rules *comp, const sc_event_rules *eve
     if (!comp || !event || (n > 0 && (!in || !out)) || event->n_criteria == 0 ||
         event->n_tie_break > SC_MAX_TIE_BREAK)
         return fail(err, SC_EINVAL, 0, 0, 0);
-    if ((event->n_bands > 0 && !event->bands) || (event->n_titles > 0 && !event->titles))
+    if ((event->n_bands > 0 && !event->bands) || (event->n_titles > 0 && !event->titles) ||
+        (event->n_aspects > 0 && !event->aspects))
         return fail(err, SC_EINVAL, 0, 0, 0);
     if (event->team_size < 1 || event->team_size > SC_MAX_MEMBERS)
         return fail(err, SC_ETEAMSIZE, 0, 0, 0);
@@ -225,7 +273,9 @@ int sc_compute_group(const sc_competition_rules *comp, const sc_event_rules *eve
         if (rc == SC_OK) {
             o->outcome = SC_OUT_RANKED;
             ranked++;
-        } else if ((rc == SC_ENOMARKS || rc == SC_ENOTHEORY) && (flags & SC_ALLOW_INCOMPLETE)) {
+        } else if ((flags & SC_ALLOW_INCOMPLETE) &&
+                   (rc == SC_ENOMARKS || rc == SC_ENOTHEORY ||
+                    (event->n_aspects > 0 && (rc == SC_ETOOFEW || rc == SC_ESPREAD)))) {
             o->outcome = SC_OUT_INCOMPLETE;
             o->has_theory = false;
             o->theory = o->practical = o->total = 0;
@@ -236,12 +286,13 @@ int sc_compute_group(const sc_competition_rules *comp, const sc_event_rules *eve
     }
 
     sort_results(&ctx, out, n);
+    scale_ctx sx = group_scale(out, ranked);
     for (size_t i = 0; i < ranked; i++) {
         if (i > 0 && compare_performance(&ctx, &out[i - 1], &out[i]) == 0)
             out[i].rank = out[i - 1].rank;
         else
             out[i].rank = (int64_t)i + 1;
-        settle_ranked(comp, event, in, &out[i], sum.n);
+        settle_ranked(comp, event, in, &out[i], sum.n, &sx);
     }
     sum.ranked = (int64_t)ranked;
     if (summary)

@@ -8,6 +8,9 @@
  * usual "then golds, then silvers" with prizes counted alongside the medals of the same tier;
  * rows still equal share a rank (1, 2, 2, 4) and are listed by name so the order is total.
  * Delegations are few (a province has 16 州市), so an insertion sort is enough.
+ *
+ * The same rows carry WorldSkills' member comparison (docs/worldskills.md W9): medal points per
+ * entry and the scale scores' sum and average, each average an exact fraction rounded once.
  */
 #include "scoring.h"
 
@@ -51,27 +54,49 @@ static int compare_rows(const sc_medal_row *a, const sc_medal_row *b)
     return c ? c : strcmp(a->delegation, b->delegation);
 }
 
-int sc_medal_table(const sc_medal_points *points, const size_t *delegation, const sc_award *award,
-                   size_t n, sc_medal_row *rows, size_t n_rows)
+/* floor(a / b) for b > 0, whatever the sign of a. */
+static int64_t floor_div(int64_t a, int64_t b)
 {
-    if (!points || (n > 0 && (!delegation || !award)) || (n_rows > 0 && !rows))
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+sc_centi sc_average_centi(int64_t sum, int64_t n)
+{
+    return n > 0 ? floor_div(200 * sum + n, 2 * n) : 0;
+}
+
+int sc_medal_table(const sc_medal_points *points, const sc_medal_item *items, size_t n,
+                   sc_medal_row *rows, size_t n_rows)
+{
+    if (!points || (n > 0 && !items) || (n_rows > 0 && !rows))
         return SC_EINVAL;
     for (int a = 0; a < SC_AWARD_COUNT; a++)
         if (points->points[a] < 0 || points->points[a] > INT32_MAX)
             return SC_EINVAL;
     for (size_t i = 0; i < n; i++)
-        if (delegation[i] >= n_rows || (int)award[i] < 0 || award[i] >= SC_AWARD_COUNT ||
-            (n_rows > 0 && !rows[delegation[i]].delegation))
+        if (items[i].delegation >= n_rows || (int)items[i].award < 0 ||
+            items[i].award >= SC_AWARD_COUNT || !rows[items[i].delegation].delegation)
             return SC_EINVAL;
     for (size_t d = 0; d < n_rows; d++) {
         memset(rows[d].count, 0, sizeof rows[d].count);
-        rows[d].points = rows[d].rank = 0;
+        rows[d].points = rows[d].rank = rows[d].entries = 0;
+        rows[d].scaled = rows[d].scale_sum = 0;
     }
     for (size_t i = 0; i < n; i++) {
-        if (award[i] == SC_AWARD_NONE)
+        sc_medal_row *r = &rows[items[i].delegation];
+        r->entries++;
+        if (items[i].has_scale) {
+            r->scaled++;
+            r->scale_sum += items[i].scale;
+        }
+        if (items[i].award == SC_AWARD_NONE)
             continue;
-        rows[delegation[i]].count[award[i]]++;
-        rows[delegation[i]].points += points->points[award[i]];
+        r->count[items[i].award]++;
+        r->points += points->points[items[i].award];
+    }
+    for (size_t d = 0; d < n_rows; d++) {
+        rows[d].average_points = sc_average_centi(rows[d].points, rows[d].entries);
+        rows[d].scale_average = sc_average_centi(rows[d].scale_sum, rows[d].scaled);
     }
     for (size_t i = 1; i < n_rows; i++) {
         sc_medal_row r = rows[i];

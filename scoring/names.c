@@ -59,6 +59,9 @@ const char *sc_strerror(int code)
     case SC_ESYNTAX: return "not a decimal number";
     case SC_ETEAMSIZE: return "team size out of range";
     case SC_EQUOTA: return "quota out of range";
+    case SC_ESPREAD: return "the judges' records of an aspect disagree (a discrepancy)";
+    case SC_EASPECT: return "not a possible mark of its aspect";
+    case SC_EASPECTSUM: return "a criterion's aspects must add up to its maximum";
     default: return "unknown error";
     }
 }

@@ -61,7 +61,11 @@ typedef enum sc_err {
     SC_EPRECISION = -11,    /* a decimal with more than 2 decimal places */
     SC_ESYNTAX = -12,       /* text that is not a decimal number */
     SC_ETEAMSIZE = -13,     /* team size outside 1..SC_MAX_MEMBERS, or members != team size */
-    SC_EQUOTA = -14         /* a percent quota above 100%, or a negative quota */
+    SC_EQUOTA = -14,        /* a percent quota above 100%, or a negative quota */
+    SC_ESPREAD = -15,       /* an aspect's records disagree beyond the rule: a discrepancy the
+                               chief judge resolves (docs/worldskills.md W3, W5) */
+    SC_EASPECT = -16,       /* a record that is not a possible mark of its aspect */
+    SC_EASPECTSUM = -17     /* a criterion's aspects do not add up to its maximum */
 } sc_err;
 
 /* A short English description of an sc_err ("unknown error" for anything else). Static. */
@@ -318,6 +322,67 @@ sc_cash_preset sc_class_cash_preset(sc_class cls);
 void sc_cash_table_preset(sc_cash_preset preset, sc_cash_table *table);
 
 /* ---------------------------------------------------------------------------------------------
+ * WorldSkills marking schemes (世赛评分; docs/worldskills.md, whose W-numbers name the rules and
+ * their sources). An event with aspects is marked per aspect instead of per criterion: its
+ * criteria (sub-criteria, maxima adding up to 100) are the sums of their aspects.
+ *
+ * Records, in hundredths like every mark:
+ *   measurement (M) yes/no      the mark awarded: 0 or the aspect's maximum (W3)
+ *   measurement (M) deduction   the mark awarded: max − k × deduct for k faults, or 0 (W3)
+ *   judgement (J)               the judge's score 0, 1, 2 or 3 as 0, 100, 200, 300 (W4)
+ */
+typedef enum sc_aspect_kind { SC_ASPECT_MEASUREMENT, SC_ASPECT_JUDGEMENT } sc_aspect_kind;
+
+/* Fewest judges a judgement aspect needs (W4: "three or more"). */
+#define SC_J_MIN_JUDGES 3
+
+typedef struct sc_aspect {
+    size_t criterion;    /* index into the event's criteria */
+    sc_aspect_kind kind;
+    sc_centi max;        /* above 0 */
+    sc_centi deduct;     /* M only: the deduction per fault; 0 for yes/no */
+} sc_aspect;
+
+/* An exact non-negative fraction num / den (den > 0), in hundredths of a point. */
+typedef struct sc_frac {
+    int64_t num, den;
+} sc_frac;
+
+/* The scheme is well formed (W1, W2): every aspect names a criterion below n_criteria, has a
+ * maximum above 0 and at most SC_CENTI_MAX, a deduction only when it is M (and at most its
+ * maximum), and the aspects of each criterion add up to exactly its maximum. SC_OK; SC_EINVAL
+ * (*fault = the aspect) or SC_EASPECTSUM (*fault = the criterion). */
+int sc_aspects_check(const sc_aspect *aspects, size_t n, const sc_centi *criterion_max,
+                     size_t n_criteria, size_t *fault);
+
+/* Whether score is a possible record of aspect a (see Records above): SC_OK or SC_EASPECT. */
+int sc_aspect_record_check(const sc_aspect *a, sc_centi score);
+
+/* The aspect's mark from its records scores[0..n), exact and not rounded:
+ *   M: every record equal (the judges decide together): that mark; records that differ are
+ *      SC_ESPREAD (W3).
+ *   J: n >= SC_J_MIN_JUDGES (else SC_ETOOFEW), highest − lowest score at most 1 (else SC_ESPREAD,
+ *      the 1-point rule, W5); mark = max × (s1 + … + sn) / (3n) (W4).
+ * SC_ENOMARKS for n == 0, SC_EASPECT for a record that is not possible. */
+int sc_aspect_mark(const sc_aspect *a, const sc_centi *scores, size_t n, sc_frac *out);
+
+/* Criterion `criterion`'s score in an event with aspects: the exact sum of its aspects' marks
+ * (sc_aspect_mark), rounded half up to hundredths once (W4). marks and n_marks as an entry's
+ * (sc_entry_in: aspect by aspect). SC_OK, or sc_aspect_mark's error with *fault = the aspect;
+ * SC_ERANGE when the exact sum does not fit in 64 bits (judge counts that vary wildly). */
+int sc_criterion_from_aspects(const sc_aspect *aspects, size_t n_aspects, size_t criterion,
+                              const sc_centi *marks, const size_t *n_marks, sc_centi *out,
+                              size_t *fault);
+
+/* The WorldSkills scale (W6, project formula: docs/worldskills.md): for x among the totals of a
+ * group whose median is m and whose mean absolute deviation from m is D,
+ *     scale = 700 + 25 × (x − m) / D   (exactly 700 when D is 0),
+ * given as twice the median (med2) and the sum of |2x − med2| over the group's n totals (dev2).
+ * *printed receives it rounded half up to whole points; the result says whether the exact value
+ * is at least 700 (the Medallion for Excellence threshold, W7). */
+bool sc_ws_scale(sc_centi x, sc_centi med2, int64_t dev2, int64_t n, int64_t *printed);
+
+/* ---------------------------------------------------------------------------------------------
  * One (event, group): from marks to ranks, awards, cash and promotions.
  */
 typedef struct sc_competition_rules {
@@ -348,6 +413,15 @@ typedef struct sc_event_rules {
     size_t n_bands;
     const sc_places *titles;
     size_t n_titles;
+    /* Optional: a WorldSkills marking scheme. With n_aspects > 0 an entry's marks come aspect by
+     * aspect (n_marks has n_aspects counts) and each criterion is the exact sum of its aspects'
+     * marks rounded half up to hundredths once (W4); aggregation is not used. Not owned. */
+    const sc_aspect *aspects;
+    size_t n_aspects;
+    /* "scale": "worldskills": every ranked entry gets its scale score (W6), and the Medallion
+     * for Excellence (优胜奖, W7) replaces §5's half-of-N rule: an entry without a medal whose
+     * exact scale value is at least 700 receives it. */
+    bool ws_scale;
 } sc_event_rules;
 
 typedef struct sc_entry_in {
@@ -356,8 +430,9 @@ typedef struct sc_entry_in {
     int64_t time_seconds;   /* SC_NO_TIME when not recorded */
     bool has_theory;
     sc_centi theory;
-    sc_centi *marks;        /* all judges' marks, criterion by criterion; reordered in place */
-    const size_t *n_marks;  /* n_criteria counts: marks of criterion k follow those of k-1 */
+    sc_centi *marks;        /* all judges' marks, criterion by criterion (aspect by aspect when
+                               the event has aspects); reordered in place */
+    const size_t *n_marks;  /* n_criteria (n_aspects) counts: marks of item k follow k-1's */
     const sc_person *members;
     size_t n_members;       /* == team_size */
 } sc_entry_in;
@@ -381,6 +456,8 @@ typedef struct sc_entry_out {
     size_t title;         /* 1 + index into the event's titles; 0 for none */
     bool below_pass;      /* ranked, and below a pass mark */
     unsigned withheld;    /* below_pass: the SC_WITHHOLD_ bits applied; else 0 */
+    bool has_scale;       /* ranked in an event with the WorldSkills scale */
+    int64_t scale;        /* its scale score, whole points (W6) */
 } sc_entry_out;
 
 typedef struct sc_group_summary {
@@ -392,12 +469,15 @@ typedef struct sc_group_summary {
 typedef struct sc_error {
     int code;         /* an sc_err */
     size_t entry;     /* index of the entry at fault, when the error is about one */
-    size_t criterion; /* index of the criterion at fault, for mark errors */
+    size_t criterion; /* index of the criterion (the aspect, in an event with aspects) at fault,
+                         for mark errors */
     size_t count;     /* how many marks that criterion had, for SC_ETOOFEW / SC_ETOOMANY */
 } sc_error;
 
 /* Provisional results while marking is still going on: an ok entry with a missing mark or
- * theory score is reported as SC_OUT_INCOMPLETE (counted in N, not ranked) instead of failing. */
+ * theory score is reported as SC_OUT_INCOMPLETE (counted in N, not ranked) instead of failing;
+ * so is an entry with an aspect still short of judges or in discrepancy (SC_ETOOFEW, SC_ESPREAD
+ * of an aspect: 待复核). */
 #define SC_ALLOW_INCOMPLETE 1u
 
 /* Computes one (event, group). out must hold n elements; it receives one element per entry in
@@ -422,17 +502,36 @@ typedef struct sc_medal_points {
 /* 金牌/一等奖 4, 银牌/二等奖 3, 铜牌/三等奖 2, 优胜奖 1. */
 void sc_medal_points_default(sc_medal_points *p);
 
+/* One entry counted in the table: its delegation's row, its award after the pass marks, and its
+ * WorldSkills scale score where its event has the scale. */
+typedef struct sc_medal_item {
+    size_t delegation; /* index into rows */
+    sc_award award;
+    bool has_scale;
+    int64_t scale;
+} sc_medal_item;
+
 typedef struct sc_medal_row {
     const char *delegation;         /* the caller's; unique among the rows. Not owned. */
     int64_t count[SC_AWARD_COUNT];  /* entries per award; count[SC_AWARD_NONE] is unused */
     int64_t points;
     int64_t rank;
+    /* The member comparison of WorldSkills (W9): entries counted (a team is one competitor),
+     * the average medal points per entry, and the sum and average of the scale scores of its
+     * scaled entries. Averages in hundredths, rounded half up (0 when there is nothing). */
+    int64_t entries;
+    sc_centi average_points;
+    int64_t scaled, scale_sum;
+    sc_centi scale_average;
 } sc_medal_row;
 
-/* rows[0..n_rows) come with their delegation set; award[i] is held by an entry of delegation
- * rows[delegation[i]] (i < n). Fills counts, points and ranks, and sorts rows into table order.
- * SC_EINVAL for a delegation index out of range or points below 0 (nothing is changed then). */
-int sc_medal_table(const sc_medal_points *points, const size_t *delegation, const sc_award *award,
-                   size_t n, sc_medal_row *rows, size_t n_rows);
+/* rows[0..n_rows) come with their delegation set; items[0..n) are the entries. Fills every other
+ * field of the rows and sorts them into table order. SC_EINVAL for a delegation index out of
+ * range or points below 0 (nothing is changed then). */
+int sc_medal_table(const sc_medal_points *points, const sc_medal_item *items, size_t n,
+                   sc_medal_row *rows, size_t n_rows);
+
+/* sum / n in hundredths, rounded half up (sum >= 0, n > 0; 0 when n is 0). */
+sc_centi sc_average_centi(int64_t sum, int64_t n);
 
 #endif

@@ -1077,8 +1077,11 @@ TEST(test_medal_table_points_then_golds_then_silvers_and_shared_ranks_medal_tabl
                           SC_AWARD_FIRST, SC_AWARD_SECOND, SC_AWARD_BRONZE, SC_AWARD_HONOURABLE,
                           SC_AWARD_HONOURABLE, SC_AWARD_THIRD, SC_AWARD_HONOURABLE,
                           SC_AWARD_HONOURABLE, SC_AWARD_NONE};
+    sc_medal_item items[13];
+    for (size_t i = 0; i < 13; i++)
+        items[i] = (sc_medal_item){.delegation = d[i], .award = a[i]};
     sc_medal_points_default(&p);
-    CHECK_INT(sc_medal_table(&p, d, a, 13, rows, 6), SC_OK);
+    CHECK_INT(sc_medal_table(&p, items, 13, rows, 6), SC_OK);
     CHECK_STR(rows[0].delegation, "玉溪");
     CHECK_INT(rows[0].points, 7);
     CHECK_INT(rows[0].rank, 1);
@@ -1100,12 +1103,12 @@ TEST(test_medal_table_points_then_golds_then_silvers_and_shared_ranks_medal_tabl
     p.points[SC_AWARD_BRONZE] = 5;
     sc_medal_row again[6] = {{.delegation = "曲靖"}, {.delegation = "昆明"}, {.delegation = "玉溪"},
                              {.delegation = "大理"}, {.delegation = "红河"}, {.delegation = "普洱"}};
-    CHECK_INT(sc_medal_table(&p, d, a, 13, again, 6), SC_OK);
+    CHECK_INT(sc_medal_table(&p, items, 13, again, 6), SC_OK);
     CHECK_STR(again[0].delegation, "曲靖"); /* 4 + 5 = 9 */
     CHECK_INT(again[0].points, 9);
     /* a bad delegation index is refused */
-    const size_t bad[] = {6};
-    CHECK_INT(sc_medal_table(&p, bad, a, 1, again, 6), SC_EINVAL);
+    const sc_medal_item bad[] = {{.delegation = 6, .award = SC_AWARD_GOLD}};
+    CHECK_INT(sc_medal_table(&p, bad, 1, again, 6), SC_EINVAL);
 }
 
 /* ---- names ------------------------------------------------------------------------------------------ */

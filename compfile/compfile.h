@@ -73,6 +73,14 @@ typedef struct cf_title {
     sc_places places;
 } cf_title;
 
+/* One aspect of a WorldSkills marking scheme (docs/worldskills.md; the event's "marking"). The
+ * engine's view of it (criterion, kind, max, deduct) is the event's aspect_rules[k]. */
+typedef struct cf_aspect {
+    char *id;
+    char *description;       /* what is assessed (评分细则); required */
+    char *benchmarks[4];     /* J: what makes a 0, 1, 2, 3 (评价标准); NULL for M */
+} cf_aspect;
+
 typedef struct cf_event {
     char *id, *name;
     char *occupation_code, *occupation_name; /* optional */
@@ -87,6 +95,18 @@ typedef struct cf_event {
     size_t n_bands;
     cf_title *titles;        /* "titles": [...] */
     size_t n_titles;
+    /* "marking": a WorldSkills marking scheme (issue 18). With one, judges mark aspects, and
+     * rules.aspects points at aspect_rules. */
+    cf_aspect *aspects;
+    sc_aspect *aspect_rules;
+    size_t n_aspects;
+    /* What judges mark per entry: the aspects with a marking scheme, else the criteria. An
+     * entry's slot first_slot + k holds the marks of its item k, and a mark's "criterion" field
+     * names an item (cf_item_id). */
+    size_t n_items;
+    /* "conflict": what happens to a mark by a judge of a contestant's unit (回避): refused
+     * (default) or accepted and flagged for the organizer and arbitration. */
+    bool conflict_flag;
 } cf_event;
 
 typedef struct cf_entry {
@@ -118,6 +138,7 @@ typedef struct cf_mark {
  * come from a listed judge of the entry's event; when absent, any judge id is accepted. */
 typedef struct cf_roster_judge {
     char *id, *name;         /* name optional */
+    char *unit;              /* optional: the judge's 工作单位, for 回避 (never shown on a tablet) */
     size_t *events;          /* indices into events, at least one */
     size_t n_events;
     bool chief;              /* chief judge of each of its events */
@@ -192,9 +213,33 @@ bool cf_roster_judges_event(const cf_roster_judge *j, size_t ev);
  * entry's event may mark; without one, anyone. CF_JUDGE_OK, or why not. */
 enum { CF_JUDGE_OK = 0, CF_JUDGE_NOT_LISTED = -1, CF_JUDGE_NOT_OF_EVENT = -2 };
 int cf_judge_may_mark(const cf_competition *c, const char *judge, size_t ev);
-/* The marks each (entry, criterion) of event ev needs before the entry is complete: every listed
- * judge of the event; one for a single consensus mark or without a judges list. */
-size_t cf_marks_required(const cf_competition *c, size_t ev);
+/* The marks item k of entry `entry` needs before the entry is complete: every listed judge of
+ * the entry's event who may mark it (not one in conflict with it, cf_judge_conflict, when the
+ * event refuses those); one for a single consensus mark, a measurement aspect (decided by the
+ * judges together) or without a judges list. */
+size_t cf_marks_required(const cf_competition *c, size_t entry, size_t item);
+
+/* How far an entry is marked, counted in judges: *of is the most marks any of its items needs
+ * (cf_marks_required), *done the fewest any item has, an item with all it needs counting as done
+ * (a measurement aspect needs one consensus mark). count(ctx, slot) is a slot's marks. The one
+ * place progress is defined: the live screens and the chief's standings both show it. */
+void cf_entry_progress(const cf_competition *c, size_t entry,
+                       size_t (*count)(const void *ctx, size_t slot), const void *ctx,
+                       size_t *done, size_t *of);
+
+/* 回避: whether a judge's unit (judges list) is the unit of a member of the entry. Units compare
+ * as bytes; a judge or member without a unit conflicts with nobody. */
+bool cf_judge_conflict(const cf_competition *c, const char *judge, size_t entry);
+
+/* The item k of an event (cf_event.n_items): its id, its largest possible record (a criterion's
+ * maximum; 3.00 for a judgement aspect, whose records are its judges' 0–3), and index by id
+ * (-1 when none). */
+const char *cf_item_id(const cf_event *ev, size_t k);
+sc_centi cf_item_max(const cf_event *ev, size_t k);
+long cf_item_index(const cf_event *ev, const char *id);
+/* Whether score is a possible record of item k: 0, or -1 with why (e.g. "is above criterion A's
+ * maximum 30", "must be 0, 1, 2 or 3 for judgement aspect B4") written into why[0..cap). */
+int cf_item_check(const cf_event *ev, size_t k, sc_centi score, char *why, size_t cap);
 
 typedef struct cf_group_result {
     size_t event;            /* index into events */

@@ -27,6 +27,14 @@ static void free_event(cf_event *ev)
         free(ev->titles[k].title);
     }
     free(ev->titles);
+    for (size_t k = 0; ev->aspects && k < ev->n_aspects; k++) {
+        free(ev->aspects[k].id);
+        free(ev->aspects[k].description);
+        for (int b = 0; b < 4; b++)
+            free(ev->aspects[k].benchmarks[b]);
+    }
+    free(ev->aspects);
+    free(ev->aspect_rules);
 }
 
 static void free_entry(cf_entry *en)
@@ -62,6 +70,7 @@ void cf_free(cf_competition *c)
     for (size_t i = 0; c->roster && i < c->n_roster; i++) {
         free(c->roster[i].id);
         free(c->roster[i].name);
+        free(c->roster[i].unit);
         free(c->roster[i].events);
     }
     free(c->roster);
@@ -101,6 +110,61 @@ long cf_criterion_index(const cf_event *e, const char *id)
         if (strcmp(e->criteria[k].id, id) == 0)
             return (long)k;
     }
+    return -1;
+}
+
+const char *cf_item_id(const cf_event *ev, size_t k)
+{
+    if (k >= ev->n_items)
+        return "?";
+    return ev->n_aspects ? ev->aspects[k].id : ev->criteria[k].id;
+}
+
+sc_centi cf_item_max(const cf_event *ev, size_t k)
+{
+    if (!ev->n_aspects)
+        return ev->criteria[k].max;
+    return ev->aspect_rules[k].kind == SC_ASPECT_JUDGEMENT ? 300 : ev->aspect_rules[k].max;
+}
+
+long cf_item_index(const cf_event *ev, const char *id)
+{
+    if (!ev->n_aspects)
+        return cf_criterion_index(ev, id);
+    for (size_t k = 0; id && k < ev->n_aspects; k++)
+        if (strcmp(ev->aspects[k].id, id) == 0)
+            return (long)k;
+    return -1;
+}
+
+int cf_item_check(const cf_event *ev, size_t k, sc_centi score, char *why, size_t cap)
+{
+    char sc[24], mx[24], dd[24];
+    const sc_aspect *a;
+
+    if (!ev->n_aspects) {
+        if (score <= ev->criteria[k].max)
+            return 0;
+        snprintf(why, cap, "score %s is above criterion %s's maximum %s",
+                 sc_centi_format_short(score, sc), ev->criteria[k].id,
+                 sc_centi_format_short(ev->criteria[k].max, mx));
+        return -1;
+    }
+    a = &ev->aspect_rules[k];
+    if (sc_aspect_record_check(a, score) == SC_OK)
+        return 0;
+    sc_centi_format_short(score, sc);
+    sc_centi_format_short(a->max, mx);
+    if (a->kind == SC_ASPECT_JUDGEMENT)
+        snprintf(why, cap, "score %s must be 0, 1, 2 or 3 for judgement aspect %s", sc,
+                 ev->aspects[k].id);
+    else if (a->deduct)
+        snprintf(why, cap, "score %s must be %s less a whole number of %s deductions, or 0, for "
+                 "measurement aspect %s", sc, mx, sc_centi_format_short(a->deduct, dd),
+                 ev->aspects[k].id);
+    else
+        snprintf(why, cap, "score %s must be 0 or %s (no or yes) for measurement aspect %s", sc,
+                 mx, ev->aspects[k].id);
     return -1;
 }
 

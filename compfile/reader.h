@@ -75,6 +75,10 @@ int rd_read_entries(reader *r);
 int rd_read_local_rules(reader *r, cf_event *ev, json_t *event, const char *path);
 int rd_read_medal_points(reader *r, json_t *points);
 
+/* marking.c: a WorldSkills marking scheme, the scale and the conflict rule (an event's); sets
+ * the event's items */
+int rd_read_marking(reader *r, cf_event *ev, json_t *event, const char *path);
+
 /* roster.c */
 int rd_read_roster(reader *r);
 

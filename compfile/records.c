@@ -290,7 +290,7 @@ static int read_event(reader *r, cf_event *ev, json_t *o, size_t i)
     static const char *const known[] = {"id", "name", "occupation", "team_size", "weights",
                                         "aggregation", "criteria", "awards", "tie_break",
                                         "discrepancy_percent", "pass", "promotion", "titles",
-                                        NULL};
+                                        "marking", "scale", "conflict", NULL};
     char path[48], *agg = NULL;
     int64_t team, wt = 0, wp = 100;
     json_t *w;
@@ -351,6 +351,8 @@ static int read_event(reader *r, cf_event *ev, json_t *o, size_t i)
         goto out;
     ev->rules.criterion_max = ev->criterion_max;
     ev->rules.n_criteria = ev->n_criteria;
+    if (rd_read_marking(r, ev, o, path))
+        goto out;
 
     ev->discrepancy = 2000;
     json_t *d = json_object_get(o, "discrepancy_percent");

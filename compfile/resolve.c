@@ -53,20 +53,20 @@ out:
     return rc;
 }
 
-/* Resolves the marks' symbols in place, then counting-sorts them by (entry, criterion). */
-/* Slots, one per (entry, criterion), numbered entry by entry. */
+/* Slots, one per (entry, item), numbered entry by entry: an item is what judges mark, a
+ * criterion or, under a marking scheme, an aspect. */
 static void number_slots(cf_competition *c)
 {
     c->n_slots = 0;
     for (size_t i = 0; i < c->n_entries; i++) {
         c->entries[i].first_slot = c->n_slots;
-        c->n_slots += c->events[c->entries[i].event].n_criteria;
+        c->n_slots += c->events[c->entries[i].event].n_items;
     }
 }
 
-/* Criterion ids as symbols, event by event (event e's start at base[e]), so that a mark's
- * criterion is found by comparing integers; an id no mark uses is not in the pool (SI_NONE)
- * and matches none. */
+/* Item ids as symbols, event by event (event e's start at base[e]), so that a mark's item is
+ * found by comparing integers; an id no mark uses is not in the pool (SI_NONE) and matches
+ * none. */
 typedef struct crit_syms {
     uint32_t *sym;
     size_t *base;
@@ -77,15 +77,15 @@ static int criterion_symbols(reader *r, crit_syms *cs)
     const cf_competition *c = r->c;
     size_t n = 0;
     for (size_t e = 0; e < c->n_events; e++)
-        n += c->events[e].n_criteria;
+        n += c->events[e].n_items;
     cs->sym = malloc((n + 1) * sizeof *cs->sym);
     cs->base = malloc((c->n_events + 1) * sizeof *cs->base);
     if (!cs->sym || !cs->base)
         return rd_fail_oom(r);
     for (size_t e = 0, at = 0; e < c->n_events; e++) {
         cs->base[e] = at;
-        for (size_t k = 0; k < c->events[e].n_criteria; k++, at++) {
-            const char *id = c->events[e].criteria[k].id;
+        for (size_t k = 0; k < c->events[e].n_items; k++, at++) {
+            const char *id = cf_item_id(&c->events[e], k);
             cs->sym[at] = si_find(&r->pool, id, strlen(id));
         }
     }
@@ -126,24 +126,23 @@ static int resolve_one(reader *r, resolving *rv, size_t i)
     size_t ev_index;
     const cf_event *ev;
     long k = -1, j;
+    char why[200];
 
     if (e == SI_NONE)
         return rd_fail(r, "marks[%zu]: entry \"%s\" is not defined in entries", i,
                        si_str(&r->pool, m->entry));
     ev_index = c->entries[e].event;
     ev = &c->events[ev_index];
-    for (size_t x = 0; x < ev->n_criteria && k < 0; x++)
+    for (size_t x = 0; x < ev->n_items && k < 0; x++)
         if (rv->cs.sym[rv->cs.base[ev_index] + x] == m->criterion)
             k = (long)x;
     if (k < 0)
-        return rd_fail(r, "marks[%zu]: criterion \"%s\" is not a criterion of event %s (entry %s)",
-                       i, si_str(&r->pool, m->criterion), ev->id, c->entries[e].id);
-    if (m->score > ev->criteria[k].max) {
-        char sc[24], mx[24];
-        return rd_fail(r, "marks[%zu]: score %s is above criterion %s's maximum %s", i,
-                       sc_centi_format_short(m->score, sc), ev->criteria[k].id,
-                       sc_centi_format_short(ev->criteria[k].max, mx));
-    }
+        return rd_fail(r, "marks[%zu]: criterion \"%s\" is not %s of event %s (entry %s)", i,
+                       si_str(&r->pool, m->criterion),
+                       ev->n_aspects ? "an aspect of the marking scheme" : "a criterion", ev->id,
+                       c->entries[e].id);
+    if (cf_item_check(ev, (size_t)k, m->score, why, sizeof why))
+        return rd_fail(r, "marks[%zu]: %s", i, why);
     switch (cf_judge_may_mark(c, si_str(&r->pool, m->judge), ev_index)) {
     case CF_JUDGE_NOT_LISTED:
         return rd_fail(r, "marks[%zu]: judge \"%s\" is not on the judges list", i,
@@ -152,6 +151,10 @@ static int resolve_one(reader *r, resolving *rv, size_t i)
         return rd_fail(r, "marks[%zu]: judge %s is not a judge of event %s (entry %s)", i,
                        si_str(&r->pool, m->judge), ev->id, c->entries[e].id);
     }
+    if (!ev->conflict_flag && cf_judge_conflict(c, si_str(&r->pool, m->judge), e))
+        return rd_fail(r, "marks[%zu]: judge %s shares a unit with entry %s and must not mark it "
+                       "(回避; event %s refuses such marks, \"conflict\": \"flag\" accepts them)",
+                       i, si_str(&r->pool, m->judge), c->entries[e].id, ev->id);
     if ((j = judge_index(r, rv, m, i)) < 0)
         return -1;
     m->entry = e;
@@ -197,7 +200,7 @@ static int one_mark_per_judge(reader *r)
                     return rd_fail(r, "marks[%u]: judge %s already marked entry %s criterion %s "
                                    "in marks[%u]; a second mark needs a correction", m[i].index,
                                    c->judges[m[i].judge], en->id,
-                                   c->events[en->event].criteria[m[i].criterion].id, m[j].index);
+                                   cf_item_id(&c->events[en->event], m[i].criterion), m[j].index);
                 }
     return 0;
 }

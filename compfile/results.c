@@ -47,7 +47,28 @@ static void competition_rules(const cf_competition *c, sc_competition_rules *rul
 static void describe_error(const cf_competition *c, const cf_event *ev, const cf_entry *en,
                            const sc_error *e, cf_diag *diag)
 {
-    const char *crit = e->criterion < ev->n_criteria ? ev->criteria[e->criterion].id : "?";
+    const char *crit = cf_item_id(ev, e->criterion);
+    if (ev->n_aspects) {
+        const char *why = NULL;
+        switch (e->code) {
+        case SC_ENOMARKS: why = "has no mark"; break;
+        case SC_ETOOFEW: why = "has fewer than 3 judges' scores; a judgement aspect needs 3 or "
+                               "more (docs/worldskills.md W4)"; break;
+        case SC_ESPREAD:
+            why = ev->aspect_rules[e->criterion].kind == SC_ASPECT_JUDGEMENT
+                      ? "is a discrepancy: the judges' scores differ by more than 1 point; they "
+                        "discuss and mark again (docs/worldskills.md W5)"
+                      : "is a discrepancy: the judges' records differ; a measurement is decided "
+                        "together (docs/worldskills.md W3)";
+            break;
+        default: break;
+        }
+        if (why) {
+            snprintf(diag->message, sizeof diag->message, "entry %s (event %s): aspect %s %s",
+                     en->id, ev->id, crit, why);
+            return;
+        }
+    }
     switch (e->code) {
     case SC_ENOMARKS:
         snprintf(diag->message, sizeof diag->message,
@@ -136,14 +157,14 @@ static int compute_one(const cf_competition *c, const cf_marks_source *src, cons
     sc_error err;
     int rc = -1;
 
-    counts = malloc((n * ev->n_criteria + 1) * sizeof *counts);
+    counts = malloc((n * ev->n_items + 1) * sizeof *counts);
     if (!in || !counts || !title_of || !bands || !titles)
         goto oom;
     group_rules(ev, first->group, &erules, bands, titles, title_of);
     for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < ev->n_criteria; k++) {
+        for (size_t k = 0; k < ev->n_items; k++) {
             size_t cnt = src->count(src->ctx, c->entries[idx[i]].first_slot + k);
-            counts[i * ev->n_criteria + k] = cnt;
+            counts[i * ev->n_items + k] = cnt;
             total_marks += cnt;
         }
     if (!(scratch = malloc((total_marks + 1) * sizeof *scratch)))
@@ -157,12 +178,12 @@ static int compute_one(const cf_competition *c, const cf_marks_source *src, cons
         in[i].has_theory = en->has_theory;
         in[i].theory = en->theory;
         in[i].marks = scratch + at;
-        in[i].n_marks = counts + i * ev->n_criteria;
+        in[i].n_marks = counts + i * ev->n_items;
         in[i].members = en->persons;
         in[i].n_members = en->n_members;
-        for (size_t k = 0; k < ev->n_criteria; k++) {
+        for (size_t k = 0; k < ev->n_items; k++) {
             src->copy(src->ctx, en->first_slot + k, scratch + at);
-            at += counts[i * ev->n_criteria + k];
+            at += counts[i * ev->n_items + k];
         }
     }
     if (sc_compute_group(&rules, &erules, in, n, flags, out, &g->summary, &err) != SC_OK) {
@@ -380,6 +401,8 @@ static json_t *entry_json(const cf_competition *c, const sc_entry_out *o)
     }
     if (en->delegation)
         json_object_set_new(j, "delegation", json_string(en->delegation));
+    if (ev->rules.ws_scale)
+        json_object_set_new(j, "scale", o->has_scale ? json_integer(o->scale) : json_null());
     if (o->outcome == SC_OUT_INCOMPLETE)
         json_object_set_new(j, "pending", json_true());
     return j;
@@ -393,6 +416,7 @@ static json_t *medal_table_json(const cf_competition *c, const cf_results *r)
     size_t ncols = cf_medal_columns(c, cols), n = 0;
     sc_medal_row *rows = NULL;
     json_t *mt, *points, *arr;
+    bool scaled = false;
 
     if (cf_medal_table(c, r, &rows, &n))
         return NULL;
@@ -405,13 +429,27 @@ static json_t *medal_table_json(const cf_competition *c, const cf_results *r)
     json_object_set_new(mt, "points", points);
     json_object_set_new(mt, "order", json_string("points, then 金牌+一等奖, 银牌+二等奖, 铜牌+三等奖, "
                                                  "优胜奖; equal rows share a rank"));
+    for (size_t e = 0; e < c->n_events; e++)
+        scaled |= c->events[e].rules.ws_scale;
     for (size_t i = 0; i < n; i++) {
         json_t *row = json_object();
+        char avg[24];
         json_object_set_new(row, "rank", json_integer(rows[i].rank));
         json_object_set_new(row, "delegation", json_string(rows[i].delegation));
         for (size_t k = 0; k < ncols; k++)
             json_object_set_new(row, sc_award_name(cols[k]), json_integer(rows[i].count[cols[k]]));
         json_object_set_new(row, "points", json_integer(rows[i].points));
+        /* WorldSkills' member comparison (W9), where the competition has scaled events. */
+        if (scaled) {
+            json_object_set_new(row, "entries", json_integer(rows[i].entries));
+            json_object_set_new(row, "average_points",
+                                json_string(sc_centi_format(rows[i].average_points, avg)));
+            json_object_set_new(row, "scale_total", json_integer(rows[i].scale_sum));
+            json_object_set_new(row, "scale_average",
+                                rows[i].scaled ? json_string(sc_centi_format(rows[i].scale_average,
+                                                                             avg))
+                                               : json_null());
+        }
         json_array_append_new(arr, row);
     }
     json_object_set_new(mt, "rows", arr);

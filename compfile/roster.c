@@ -3,7 +3,12 @@
  * chief judge (裁判长) there. The server signs judges in from this list and refuses a mark from
  * a judge outside the entry's event; the engine never looks at it.
  *
- *   "judges": [{"id": "J01", "name": "李明", "events": ["E01"], "chief": true}]
+ *   "judges": [{"id": "J01", "name": "李明", "unit": "昆明技师学院", "events": ["E01"],
+ *               "chief": true}]
+ *
+ * A judge's unit serves only 回避 (issue 18): a judge must not mark a contestant of their own
+ * unit. The event decides whether such a mark is refused (default) or accepted and flagged; either
+ * way the unit never reaches a tablet, and a refused judge is not waited for.
  */
 #include "reader.h"
 
@@ -13,7 +18,7 @@
 
 static int read_judge(reader *r, cf_roster_judge *j, json_t *o, size_t i)
 {
-    static const char *const keys[] = {"id", "name", "events", "chief", NULL};
+    static const char *const keys[] = {"id", "name", "unit", "events", "chief", NULL};
     cf_competition *c = r->c;
     char path[48];
     json_t *evs, *v;
@@ -25,6 +30,7 @@ static int read_judge(reader *r, cf_roster_judge *j, json_t *o, size_t i)
     rd_check_keys(r, o, "judges[]", keys);
     if (rd_get_id(r, o, path, &j->id) ||
         rd_get_string(r, o, "name", path, false, &j->name) ||
+        rd_get_string(r, o, "unit", path, false, &j->unit) ||
         rd_get_bool(r, o, "chief", path, false, &j->chief))
         return -1;
     for (size_t p = 0; p < i; p++)
@@ -72,6 +78,20 @@ int rd_read_roster(reader *r)
         if (read_judge(r, &c->roster[i], o, i))
             return -1;
     }
+    /* W4: a judgement aspect needs three judges; a list that gives the event fewer can never
+     * complete it. */
+    for (size_t e = 0; e < c->n_events; e++) {
+        bool judgement = false;
+        size_t n = 0;
+        for (size_t k = 0; k < c->events[e].n_aspects; k++)
+            judgement |= c->events[e].aspect_rules[k].kind == SC_ASPECT_JUDGEMENT;
+        for (size_t j = 0; j < c->n_roster; j++)
+            n += cf_roster_judges_event(&c->roster[j], e);
+        if (judgement && n < SC_J_MIN_JUDGES)
+            return rd_fail(r, "judges: event %s has judgement aspects and %zu listed judge%s; "
+                           "they need at least %d (docs/worldskills.md W4)", c->events[e].id, n,
+                           n == 1 ? "" : "s", SC_J_MIN_JUDGES);
+    }
     return 0;
 }
 
@@ -85,11 +105,54 @@ int cf_judge_may_mark(const cf_competition *c, const char *judge, size_t ev)
     return cf_roster_judges_event(&c->roster[ri], ev) ? CF_JUDGE_OK : CF_JUDGE_NOT_OF_EVENT;
 }
 
-size_t cf_marks_required(const cf_competition *c, size_t ev)
+bool cf_judge_conflict(const cf_competition *c, const char *judge, size_t entry)
 {
-    size_t n = 0;
-    if (c->has_roster && c->events[ev].rules.aggregation != SC_AGG_SINGLE)
-        for (size_t j = 0; j < c->n_roster; j++)
-            n += cf_roster_judges_event(&c->roster[j], ev);
+    const cf_entry *en = &c->entries[entry];
+    long ri = c->has_roster ? cf_roster_index(c, judge) : -1;
+    const char *unit = ri >= 0 ? c->roster[ri].unit : NULL;
+    if (!unit || !*unit)
+        return false;
+    for (size_t m = 0; m < en->n_members; m++)
+        if (en->members[m].unit && strcmp(en->members[m].unit, unit) == 0)
+            return true;
+    return false;
+}
+
+size_t cf_marks_required(const cf_competition *c, size_t entry, size_t item)
+{
+    size_t ev = c->entries[entry].event, n = 0;
+    const cf_event *e = &c->events[ev];
+    bool judgement = e->n_aspects && e->aspect_rules[item].kind == SC_ASPECT_JUDGEMENT;
+
+    if (e->n_aspects ? !judgement : e->rules.aggregation == SC_AGG_SINGLE)
+        return 1;
+    for (size_t j = 0; c->has_roster && j < c->n_roster; j++)
+        if (cf_roster_judges_event(&c->roster[j], ev) &&
+            (e->conflict_flag || !cf_judge_conflict(c, c->roster[j].id, entry)))
+            n++;
+    if (judgement && n < SC_J_MIN_JUDGES)
+        n = SC_J_MIN_JUDGES;
     return n ? n : 1;
+}
+
+void cf_entry_progress(const cf_competition *c, size_t entry,
+                       size_t (*count)(const void *ctx, size_t slot), const void *ctx,
+                       size_t *done, size_t *of)
+{
+    const cf_entry *en = &c->entries[entry];
+    const cf_event *ev = &c->events[en->event];
+    size_t most = 1, least;
+    for (size_t k = 0; k < ev->n_items; k++) {
+        size_t need = cf_marks_required(c, entry, k);
+        if (need > most)
+            most = need;
+    }
+    least = most;
+    for (size_t k = 0; k < ev->n_items; k++) {
+        size_t have = count(ctx, en->first_slot + k), need = cf_marks_required(c, entry, k);
+        if (have < need && have < least)
+            least = have;
+    }
+    *done = least;
+    *of = most;
 }

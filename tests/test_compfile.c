@@ -448,3 +448,129 @@ out:
     cf_results_free(r);
     cf_free(c);
 }
+
+/* ---- issue 18: WorldSkills aspects as items, and 回避 --------------------------------------- */
+
+static cf_competition *read_golden_ws(json_t **doc_out)
+{
+    json_error_t e;
+    json_t *doc = json_load_file("tests/golden/worldskills.in.json", 0, &e);
+    cf_competition *c = NULL;
+    cf_diag diag = {0};
+    char *text;
+    if (!doc)
+        return NULL;
+    text = json_dumps(doc, JSON_COMPACT);
+    if (cf_read(text, strlen(text), &c, &diag))
+        fprintf(stderr, "    %s\n", diag.message);
+    free(text);
+    if (doc_out)
+        *doc_out = doc;
+    else
+        json_decref(doc);
+    return c;
+}
+
+TEST(test_a_marking_scheme_makes_its_aspects_the_items_judges_mark_worldskills_w1)
+{
+    cf_competition *c = read_golden_ws(NULL);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    const cf_event *ev = &c->events[0];
+    CHECK_INT(ev->n_criteria, 2);
+    CHECK_INT(ev->n_items, 6);
+    CHECK_STR(cf_item_id(ev, 2), "A3");
+    CHECK_INT(cf_item_index(ev, "B2"), 4);
+    CHECK_INT(cf_item_index(ev, "A"), -1); /* criteria are not marked under a scheme */
+    CHECK_INT(cf_item_max(ev, 3), 300);    /* a J aspect's records are 0–3 */
+    CHECK_INT(cf_item_max(ev, 1), 1000);
+    /* every entry has six slots: n_slots = 5 entries × 6 aspects */
+    CHECK_INT(c->n_slots, 30);
+    /* M aspects need one consensus record, J aspects every listed judge (three) */
+    CHECK_INT(cf_marks_required(c, 0, 0), 1);
+    CHECK_INT(cf_marks_required(c, 0, 2), 3);
+    cf_free(c);
+}
+
+TEST(test_a_judge_of_the_contestants_unit_is_not_waited_for_when_refused_issue_18)
+{
+    json_t *doc = NULL;
+    cf_competition *c = read_golden_ws(&doc);
+    cf_diag diag = {0};
+    char *text;
+    CHECK(c != NULL);
+    cf_free(c);
+    /* J3 shares 曲靖技师学院 with W-2 and W-4; drop J3's marks of them: with the default
+     * (refuse) the file reads, and those entries need two J scores... below W4's three, so the
+     * requirement stays at three and the entry cannot complete; with "flag" J3's marks come
+     * back and are accepted. */
+    json_object_set_new(json_array_get(json_object_get(doc, "judges"), 2), "unit",
+                        json_string("曲靖技师学院"));
+    json_t *marks = json_object_get(doc, "marks"), *kept = json_array(), *m;
+    size_t i;
+    json_array_foreach(marks, i, m) {
+        const char *e = json_string_value(json_object_get(m, "entry"));
+        if (strcmp(json_string_value(json_object_get(m, "judge")), "J3") == 0 &&
+            (strcmp(e, "W-2") == 0 || strcmp(e, "W-4") == 0))
+            continue;
+        json_array_append(kept, m);
+    }
+    json_object_set_new(doc, "marks", kept);
+    text = json_dumps(doc, JSON_COMPACT);
+    CHECK_INT(cf_read(text, strlen(text), &c, &diag), 0);
+    free(text);
+    if (c) {
+        CHECK(cf_judge_conflict(c, "J3", 1));  /* W-2 */
+        CHECK(!cf_judge_conflict(c, "J3", 0)); /* W-1, 昆明 */
+        CHECK(!cf_judge_conflict(c, "J1", 1));
+        CHECK_INT(cf_marks_required(c, 1, 2), 3); /* two judges left, W4 still needs three */
+        cf_free(c);
+        c = NULL;
+    }
+    /* A criteria-marked event: the refused judge is simply not waited for. */
+    json_t *demo = load_demo();
+    json_t *judges = json_object_get(demo, "judges");
+    const char *unit = NULL;
+    json_t *en;
+    json_array_foreach(json_object_get(demo, "entries"), i, en) {
+        if (strcmp(json_string_value(json_object_get(en, "event")), "E01") == 0) {
+            unit = json_string_value(json_object_get(
+                json_array_get(json_object_get(en, "members"), 0), "unit"));
+            break;
+        }
+    }
+    size_t entry = i, j;
+    json_t *jd;
+    const char *judge = NULL;
+    json_array_foreach(judges, j, jd) {
+        json_t *evs = json_object_get(jd, "events");
+        if (strcmp(json_string_value(json_array_get(evs, 0)), "E01") == 0 &&
+            !json_is_true(json_object_get(jd, "chief"))) {
+            json_object_set_new(jd, "unit", json_string(unit));
+            judge = json_string_value(json_object_get(jd, "id"));
+            break;
+        }
+    }
+    CHECK(unit && judge);
+    /* the demo's marks include the conflicting judge's own: refused by default ... */
+    text = json_dumps(demo, JSON_COMPACT);
+    CHECK_INT(cf_read(text, strlen(text), &c, &diag), -1);
+    CHECK_CONTAINS(diag.message, "回避");
+    free(text);
+    /* ... and accepted with "conflict": "flag", where the judge is still waited for */
+    json_object_set_new(json_array_get(json_object_get(demo, "events"), 0), "conflict",
+                        json_string("flag"));
+    text = json_dumps(demo, JSON_COMPACT);
+    CHECK_INT(cf_read(text, strlen(text), &c, &diag), 0);
+    free(text);
+    if (c) {
+        size_t all = cf_marks_required(c, entry, 0);
+        CHECK(cf_judge_conflict(c, judge, entry));
+        c->events[0].conflict_flag = false; /* refuse: one judge fewer to wait for */
+        CHECK_INT(cf_marks_required(c, entry, 0), all - 1);
+        cf_free(c);
+    }
+    json_decref(demo);
+    json_decref(doc);
+}

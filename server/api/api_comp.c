@@ -44,7 +44,7 @@ static int store_marks(sv_server *s, const cf_competition *c, const char *actor)
         snprintf(row.uuid, sizeof row.uuid, "import:%u", m->index);
         snprintf(row.entry, sizeof row.entry, "%s", en->id);
         snprintf(row.criterion, sizeof row.criterion, "%s",
-                 c->events[en->event].criteria[m->criterion].id);
+                 cf_item_id(&c->events[en->event], m->criterion));
         snprintf(row.judge, sizeof row.judge, "%s", c->judges[m->judge]);
         snprintf(row.actor, sizeof row.actor, "%s", actor);
         row.score = m->score;
@@ -145,6 +145,32 @@ sv_comp *sv_path_comp(sv_server *s, sv_request *rq, sv_response *rs)
     return rc ? NULL : c;
 }
 
+/* A marking scheme as the tablet draws it (issue 18): per aspect its criterion, kind, maximum,
+ * deduction and texts. Judges see this; it says nothing about who is marked. */
+static json_t *aspects_json(const cf_event *ev)
+{
+    json_t *arr = json_array();
+    for (size_t k = 0; k < ev->n_aspects; k++) {
+        const sc_aspect *a = &ev->aspect_rules[k];
+        char mx[24], dd[24];
+        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", ev->aspects[k].id, "criterion",
+                              ev->criteria[a->criterion].id, "kind",
+                              a->kind == SC_ASPECT_JUDGEMENT ? "J" : "M", "max",
+                              sc_centi_format(a->max, mx), "description",
+                              ev->aspects[k].description);
+        if (a->deduct)
+            json_object_set_new(o, "deduct", json_string(sc_centi_format(a->deduct, dd)));
+        if (a->kind == SC_ASPECT_JUDGEMENT) {
+            json_t *b = json_array();
+            for (int l = 0; l < 4; l++)
+                json_array_append_new(b, json_string(ev->aspects[k].benchmarks[l]));
+            json_object_set_new(o, "benchmarks", b);
+        }
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
 void api_comp_get(sv_server *s, sv_request *rq, sv_response *rs)
 {
     sv_comp *c = sv_path_comp(s, rq, rs);
@@ -190,6 +216,9 @@ void api_comp_get(sv_server *s, sv_request *rq, sv_response *rs)
                               "published", st.published, "drawn", st.drawn, "aggregation",
                               sc_aggregation_key(ev->rules.aggregation), "judges",
                               (json_int_t)n_judges, "entries_ok", (json_int_t)n_ok));
+        if (ev->n_aspects)
+            json_object_set_new(json_array_get(events, json_array_size(events) - 1), "aspects",
+                                aspects_json(ev));
         char *frozen = NULL;
         if (st_freeze_get(s->store, c->id, ev->id, &frozen)) {
             json_decref(events);

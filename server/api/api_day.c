@@ -768,7 +768,7 @@ void api_paper_key(sv_server *s, sv_request *rq, sv_response *rs)
     sv_comp *c = sv_path_comp(s, rq, rs);
     json_t *body = NULL;
     const char *judge, *evid, *number, *crit;
-    char entry[64], item[200], uuid[37];
+    char entry[64], item[200], uuid[37], why[200];
     unsigned char raw[16];
     sc_centi score;
     tally t = {0};
@@ -794,7 +794,7 @@ void api_paper_key(sv_server *s, sv_request *rq, sv_response *rs)
         goto out;
     }
     ei = cf_entry_index(c->def, entry);
-    if ((k = cf_criterion_index(&c->def->events[ev], crit)) < 0) {
+    if ((k = cf_item_index(&c->def->events[ev], crit)) < 0) {
         sv_error(rs, 400, "criterion", "criterion %s is not a criterion of event %s", crit, evid);
         goto out;
     }
@@ -802,8 +802,17 @@ void api_paper_key(sv_server *s, sv_request *rq, sv_response *rs)
         sv_error(rs, 400, "judge", "judge %s is not a judge of event %s", judge, evid);
         goto out;
     }
-    if (score_field(body, c->def->events[ev].criteria[k].max, &score, rs))
+    if (ei >= 0 && !c->def->events[ev].conflict_flag && cf_judge_conflict(c->def, judge, (size_t)ei)) {
+        sv_error(rs, 403, "judge", "judge %s shares a unit with this contestant and must not "
+                 "mark them (回避)", judge);
         goto out;
+    }
+    if (score_field(body, cf_item_max(&c->def->events[ev], (size_t)k), &score, rs))
+        goto out;
+    if (cf_item_check(&c->def->events[ev], (size_t)k, score, why, sizeof why)) {
+        sv_error(rs, 400, "score", "%s", why);
+        goto out;
+    }
     snprintf(item, sizeof item, "%s/%s/%s", entry, crit, judge);
     if (sv_batch_join(s) || st_savepoint(s->store)) {
         sv_store_error(s, rs);

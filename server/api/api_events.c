@@ -48,7 +48,7 @@ static int scan_mark(void *ctx, const st_mark *m)
     en = &x->c->def->entries[e];
     if (en->event != x->event)
         return 0;
-    k = cf_criterion_index(&x->c->def->events[en->event], m->criterion);
+    k = cf_item_index(&x->c->def->events[en->event], m->criterion);
     if (k < 0)
         return 0;
     sl = &x->slots[en->first_slot + (size_t)k];
@@ -87,10 +87,25 @@ static int scan_event(sv_server *s, const sv_comp *c, size_t event, scan *x)
     return st_marks_current(s->store, c->id, scan_mark, x);
 }
 
+/* The widest spread item k tolerates, for showing (spread_too_wide decides, exactly). */
+static sc_centi spread_threshold(const cf_event *ev, size_t k)
+{
+    if (ev->n_aspects)
+        return ev->aspect_rules[k].kind == SC_ASPECT_JUDGEMENT ? 100 : 0;
+    return ev->criteria[k].max * ev->discrepancy / 10000;
+}
+
 static bool spread_too_wide(const cf_event *ev, const slot_marks *sl)
 {
+    if (sl->n < 2)
+        return false;
+    /* A WorldSkills aspect: judgement scores more than 1 point apart (W5), or measurement records
+     * that differ at all (W3: decided together). */
+    if (ev->n_aspects)
+        return ev->aspect_rules[sl->criterion].kind == SC_ASPECT_JUDGEMENT ? sl->hi - sl->lo > 100
+                                                                           : sl->hi != sl->lo;
     /* spread > max × percent, with the percent in hundredths: compare as integers. */
-    return sl->n >= 2 && (sl->hi - sl->lo) * 10000 > ev->criteria[sl->criterion].max * ev->discrepancy;
+    return (sl->hi - sl->lo) * 10000 > ev->criteria[sl->criterion].max * ev->discrepancy;
 }
 
 /* 1 when the slot's discrepancy is open, 0 when none or accepted, -1 on a store error. */
@@ -102,7 +117,7 @@ static int slot_open(sv_server *s, const sv_comp *c, const slot_marks *sl)
     int rc;
     if (!spread_too_wide(ev, sl))
         return 0;
-    rc = st_accept_get(s->store, c->id, en->id, ev->criteria[sl->criterion].id, &upto);
+    rc = st_accept_get(s->store, c->id, en->id, cf_item_id(ev, sl->criterion), &upto);
     if (rc == ST_ERROR)
         return -1;
     return rc == ST_NOTFOUND || upto < sl->last_seq;
@@ -163,15 +178,14 @@ void api_discrepancies(sv_server *s, sv_request *rq, sv_response *rs)
         json_t *num = json_object_get(numbers, entry);
         json_array_append_new(
             list, json_pack("{s:s,s:O,s:s,s:s,s:s,s:O,s:s}", "entry", entry, "number",
-                            num ? num : json_null(), "criterion", e->criteria[sl->criterion].id,
+                            num ? num : json_null(), "criterion", cf_item_id(e, sl->criterion),
                             "spread", sc_centi_format(sl->hi - sl->lo, spread), "threshold",
-                            sc_centi_format(e->criteria[sl->criterion].max * e->discrepancy / 10000,
-                                            thr),
+                            sc_centi_format(spread_threshold(e, sl->criterion), thr),
                             "marks", sl->marks, "status", open ? "open" : "accepted"));
         json_t *d = json_array_get(list, json_array_size(list) - 1);
         char key[200];
         sv_mark_outliers(json_object_get(d, "marks"));
-        snprintf(key, sizeof key, "%s/%s", entry, e->criteria[sl->criterion].id);
+        snprintf(key, sizeof key, "%s/%s", entry, cf_item_id(e, sl->criterion));
         json_t *sb = json_object_get(sent, key);
         json_object_set_new(d, "sent_back", sb ? json_incref(sb) : json_array());
         /* A chief judge marks blind too: numbers only, in number order. */
@@ -216,9 +230,14 @@ void api_discrepancy_accept(sv_server *s, sv_request *rq, sv_response *rs)
     }
     if (!(crit = sv_field_string(body, "criterion", rs)))
         goto out;
-    if ((k = cf_criterion_index(&c->def->events[ev], crit)) < 0) {
+    if ((k = cf_item_index(&c->def->events[ev], crit)) < 0) {
         sv_error(rs, 400, "criterion", "criterion %s is not a criterion of event %s", crit,
                  rq->seg[3]);
+        goto out;
+    }
+    if (c->def->events[ev].n_aspects) {
+        sv_error(rs, 409, "criterion", "a discrepancy on aspect %s is resolved by marking again "
+                 "(send it back or correct it), not accepted (docs/worldskills.md W5)", crit);
         goto out;
     }
     reason = json_object_get(body, "reason");
@@ -358,7 +377,6 @@ fail:
 static int lock_blocker(sv_server *s, sv_comp *c, size_t event, char *why, size_t cap)
 {
     const cf_event *ev = &c->def->events[event];
-    size_t n_required = cf_marks_required(c->def, event);
     scan x;
     int rc = ST_OK;
 
@@ -371,18 +389,19 @@ static int lock_blocker(sv_server *s, sv_comp *c, size_t event, char *why, size_
         const cf_entry *en = &c->def->entries[i];
         if (en->event != event || en->status != SC_STATUS_OK)
             continue;
-        for (size_t k = 0; k < ev->n_criteria && !why[0]; k++) {
+        for (size_t k = 0; k < ev->n_items && !why[0]; k++) {
             const slot_marks *sl = &x.slots[en->first_slot + k];
+            size_t n_required = cf_marks_required(c->def, i, k);
             if (sl->n < n_required)
                 snprintf(why, cap, "entry %s has %zu of %zu marks on criterion %s", en->id, sl->n,
-                         n_required, ev->criteria[k].id);
+                         n_required, cf_item_id(ev, k));
             else {
                 int open = slot_open(s, c, sl);
                 if (open < 0)
                     rc = ST_ERROR;
                 else if (open)
                     snprintf(why, cap, "the discrepancy on entry %s criterion %s is open", en->id,
-                             ev->criteria[k].id);
+                             cf_item_id(ev, k));
             }
         }
     }

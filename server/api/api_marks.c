@@ -162,6 +162,7 @@ static int read_mark_req(sv_server *s, sv_comp *c, sv_request *rq, json_t *body,
     const char *crit, *id;
     const cf_event *ev;
     long ei = -1;
+    char why[200];
 
     memset(m, 0, sizeof *m);
     if (!(id = sv_field_string(body, "id", rs)))
@@ -216,13 +217,25 @@ static int read_mark_req(sv_server *s, sv_comp *c, sv_request *rq, json_t *body,
     }
     if (!(crit = sv_field_string(body, "criterion", rs)))
         return -1;
-    if ((m->criterion = cf_criterion_index(ev, crit)) < 0) {
+    if ((m->criterion = cf_item_index(ev, crit)) < 0) {
         sv_error(rs, 400, "criterion", "criterion %s is not a criterion of event %s", crit,
                  ev->id);
         return -1;
     }
-    return read_score(json_object_get(body, "score"), ev->criteria[m->criterion].max, &m->score,
-                      rs);
+    /* 回避: the reply names neither the unit nor the entry, only that this judge must not mark. */
+    if (!ev->conflict_flag && cf_judge_conflict(c->def, m->judge, (size_t)m->entry)) {
+        sv_error(rs, 403, "judge", "judge %s shares a unit with this contestant and must not "
+                 "mark them (回避)", m->judge);
+        return -1;
+    }
+    if (read_score(json_object_get(body, "score"), cf_item_max(ev, (size_t)m->criterion),
+                   &m->score, rs))
+        return -1;
+    if (cf_item_check(ev, (size_t)m->criterion, m->score, why, sizeof why)) {
+        sv_error(rs, 400, "score", "%s", why);
+        return -1;
+    }
+    return 0;
 }
 
 static json_t *mark_json(const sv_comp *c, const st_mark *row, const sv_principal *who,
@@ -249,7 +262,7 @@ static void row_of(const sv_comp *c, const sv_request *rq, const mark_req *m, st
     memset(row, 0, sizeof *row);
     snprintf(row->uuid, sizeof row->uuid, "%s", m->uuid);
     snprintf(row->entry, sizeof row->entry, "%s", en->id);
-    snprintf(row->criterion, sizeof row->criterion, "%s", ev->criteria[m->criterion].id);
+    snprintf(row->criterion, sizeof row->criterion, "%s", cf_item_id(ev, (size_t)m->criterion));
     snprintf(row->judge, sizeof row->judge, "%s", m->judge);
     snprintf(row->actor, sizeof row->actor, "%s", rq->who.name);
     snprintf(row->reason, sizeof row->reason, "%s", m->reason ? m->reason : "");

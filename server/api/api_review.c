@@ -32,7 +32,7 @@ static int body_slot(sv_server *s, sv_comp *c, sv_request *rq, json_t *body, siz
     }
     if (!(*crit = sv_field_string(body, "criterion", rs)))
         return -1;
-    if (cf_criterion_index(&c->def->events[ev], *crit) < 0) {
+    if (cf_item_index(&c->def->events[ev], *crit) < 0) {
         sv_error(rs, 400, "criterion", "criterion %s is not a criterion of event %s", *crit,
                  c->def->events[ev].id);
         return -1;
@@ -188,7 +188,7 @@ out:
 typedef struct count_ctx {
     const sv_comp *c;
     size_t event;
-    size_t *n; /* marks per slot (entry's first_slot + criterion) */
+    size_t *n; /* marks per slot (entry's first_slot + item) */
 } count_ctx;
 
 static int count_mark(void *ctx, const st_mark *m)
@@ -197,10 +197,16 @@ static int count_mark(void *ctx, const st_mark *m)
     long e = cf_entry_index(x->c->def, m->entry), k;
     if (e < 0 || x->c->def->entries[e].event != x->event)
         return 0;
-    k = cf_criterion_index(&x->c->def->events[x->event], m->criterion);
+    k = cf_item_index(&x->c->def->events[x->event], m->criterion);
     if (k >= 0)
         x->n[x->c->def->entries[e].first_slot + (size_t)k]++;
     return 0;
+}
+
+static size_t counted(const void *ctx, size_t slot)
+{
+    const size_t *n = ctx;
+    return n[slot];
 }
 
 static json_t *or_null(json_t *v) { return v ? v : json_null(); }
@@ -210,7 +216,7 @@ static json_t *standing_rows(const sv_comp *c, size_t ev, json_t *results, json_
                              const size_t *count, bool named)
 {
     json_t *rows = json_array(), *g;
-    size_t gi, of = cf_marks_required(c->def, ev);
+    size_t gi;
     const cf_event *e = &c->def->events[ev];
 
     json_array_foreach(json_object_get(results, "rankings"), gi, g) {
@@ -222,14 +228,10 @@ static json_t *standing_rows(const sv_comp *c, size_t ev, json_t *results, json_
         json_array_foreach(json_object_get(g, "entries"), ri, r) {
             const char *id = json_string_value(json_object_get(r, "entry"));
             long ei = id ? cf_entry_index(c->def, id) : -1;
-            size_t done = of;
+            size_t done, of;
             if (ei < 0)
                 continue;
-            for (size_t k = 0; k < e->n_criteria; k++) {
-                size_t n = count[c->def->entries[ei].first_slot + k];
-                if (n < done)
-                    done = n;
-            }
+            cf_entry_progress(c->def, (size_t)ei, counted, count, &done, &of);
             json_t *row = json_pack(
                 "{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:{s:I,s:I}}", "number",
                 or_null(json_object_get(numbers, id)), "group", json_object_get(g, "group"),

@@ -147,17 +147,10 @@ static json_t *names_json(const cf_entry *en)
     return json_string(cf_member_names(en, buf, sizeof buf));
 }
 
-/* How far an entry is marked: the fewest marks on any of its criteria (capped at what each
- * needs), against what each needs (cf_marks_required). */
-static void progress(const lv_comp *lc, const cf_entry *en, size_t *done, size_t *of)
+/* How far an entry is marked (cf_entry_progress) by the marks held here. */
+static void progress(const lv_comp *lc, size_t entry, size_t *done, size_t *of)
 {
-    const cf_event *ev = &lc->def->events[en->event];
-    size_t need = cf_marks_required(lc->def, en->event), least = need;
-    for (size_t k = 0; k < ev->n_criteria; k++)
-        if (lc->slots[en->first_slot + k].n < least)
-            least = lc->slots[en->first_slot + k].n;
-    *done = least;
-    *of = need;
+    cf_entry_progress(lc->def, entry, slot_count, lc, done, of);
 }
 
 /* Complete: every criterion has every mark it needs, and the theory score where it counts.
@@ -167,7 +160,7 @@ static bool complete(const lv_comp *lc, const cf_entry *en)
     size_t done, of;
     if (en->status != SC_STATUS_OK)
         return true;
-    progress(lc, en, &done, &of);
+    progress(lc, (size_t)(en - lc->def->entries), &done, &of);
     return done >= of && (lc->def->events[en->event].rules.w_theory == 0 || en->has_theory);
 }
 
@@ -206,7 +199,7 @@ static char *render_row(const lv_comp *lc, const cf_entry *en, size_t entry, con
         json_object_set_new(r, "provisional", json_true());
     if (!o || o->outcome == SC_OUT_INCOMPLETE) {
         size_t done, of;
-        progress(lc, en, &done, &of);
+        progress(lc, entry, &done, &of);
         json_object_set_new(r, "pending", json_true());
         json_object_set_new(r, "progress", json_pack("{s:I,s:I}", "done", (json_int_t)done,
                                                      "of", (json_int_t)of));
@@ -423,7 +416,7 @@ static int load_mark(void *ctx, const st_mark *m)
     long e = entry_lookup(x->lc, m->entry), k;
     if (e < 0)
         return 0; /* an entry no longer in the file: not part of any ranking */
-    k = cf_criterion_index(&x->lc->def->events[x->lc->def->entries[e].event], m->criterion);
+    k = cf_item_index(&x->lc->def->events[x->lc->def->entries[e].event], m->criterion);
     if (k < 0)
         return 0;
     if (slot_put(x->lc, x->lc->def->entries[e].first_slot + (size_t)k, m->judge, m->score)) {

@@ -17,6 +17,11 @@ window.T = {
   fileAt: (where) => '竞赛文件 ' + where + '：',
   fileError: '内容不符合竞赛文件格式（见 docs 中的竞赛文件说明）',
   errors: [
+    [/must be 0, 1, 2 or 3 for judgement aspect (\S+)/, (m) => '评价分 ' + m[1] + ' 只能是 0、1、2 或 3'],
+    [/must be 0 or (\S+) \(no or yes\) for measurement aspect (\S+)/, (m) => '测量分 ' + m[2] + ' 只能是 0 或 ' + m[1]],
+    [/less a whole number of (\S+) deductions, or 0, for measurement aspect (\S+)/, (m) => '测量分 ' + m[2] + ' 须按每处 ' + m[1] + ' 分扣分'],
+    [/shares a unit with this contestant/, () => '回避：您与该工位选手同一单位，不能评判'],
+    [/resolved by marking again/, () => '世赛评价分差超过 1 分，须退回复评或更正，不能直接接受'],
     [/above criterion (\S+)'s maximum (\S+)/, (m) => '分数超过评分项 ' + m[1] + ' 的满分 ' + m[2]],
     [/is already used by (\S+)/, (m) => '编号与 ' + m[1] + ' 重复'],
     [/is used twice/, () => '编号重复'],
@@ -409,5 +414,16 @@ window.T = {
     nextEntry: (n) => '下一个：工位 ' + n + ' ›',
     current: '原评分',
     lockedPad: '已锁定',
+    // WorldSkills marking schemes (世赛评分)
+    judgement: '评价分',
+    measurement: '测量分',
+    points: (v) => v + ' 分',
+    yes: '是',
+    no: '否',
+    fullMark: (v) => '得 ' + v + ' 分',
+    zeroMark: '得 0 分',
+    faults: (k, d, v) => '扣 ' + k + ' 处（每处 ' + d + ' 分）→ 得 ' + v + ' 分',
+    noFault: '无扣分',
+    schemeNote: '世赛评分：评价分为 0–3 分，测量分为是/否或扣分；各评分项由系统按评分规则计算。',
   },
 };

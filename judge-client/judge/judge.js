@@ -43,6 +43,12 @@
   }
   const slot = (ev, no) => ev + '/' + no;
   const eventDef = (ev) => (comp && comp.events.find((e) => e.id === ev)) || null;
+  // What a judge marks: the criteria, or under a WorldSkills marking scheme the aspects (世赛评分).
+  // A judgement aspect (J) is scored 0–3 against its four benchmarks, a measurement aspect (M) is
+  // yes/no or its maximum less deductions; the server checks the same rules.
+  const items = (def) => !def ? [] : !def.aspects ? def.criteria : def.aspects.map((a) => ({
+    id: a.id, name: a.description, kind: a.kind, criterion: a.criterion, benchmarks: a.benchmarks,
+    deduct: a.deduct, full: a.max, max: a.kind === 'J' ? '3' : a.max }));
   const rowOf = (ev, no) => (sheets[ev] || []).find((r) => r.number === no) || null;
   // A mark the chief judge sent back for review (退回复评), open until corrected or confirmed.
   const sentBackOf = (ev, no, crit) => {
@@ -51,7 +57,7 @@
   };
   const draftCount = (ev, no) => {
     const def = eventDef(ev);
-    return def ? def.criteria.filter((c) => markState(ev, no, c.id).st === 'draft').length : 0;
+    return def ? items(def).filter((c) => markState(ev, no, c.id).st === 'draft').length : 0;
   };
   const anyDrafts = () => myEvents.some((ev) => (sheets[ev] || []).some((r) => r.number != null && draftCount(ev, r.number)));
   // "8.", ".5" and "8.50" are stored as the same short form.
@@ -76,8 +82,8 @@
   function progress(ev, no) {
     const def = eventDef(ev);
     if (!def) return [0, 0];
-    const n = def.criteria.filter((c) => ['saved', 'queued'].includes(markState(ev, no, c.id).st)).length;
-    return [n, def.criteria.length];
+    const n = items(def).filter((c) => ['saved', 'queued'].includes(markState(ev, no, c.id).st)).length;
+    return [n, items(def).length];
   }
 
   // ---- talking to the server -----------------------------------------------------------------
@@ -303,7 +309,7 @@
   function openSheet(no) {
     entryNo = no;
     const def = eventDef(event);
-    sel = Math.max(0, def.criteria.findIndex((c) => editable(markState(event, no, c.id).st)));
+    sel = Math.max(0, items(def).findIndex((c) => editable(markState(event, no, c.id).st)));
     $('sheetMsg').textContent = '';
     show('sheet');
   }
@@ -322,7 +328,9 @@
     $('sheetProgress').textContent = TJ.progress(a, b);
     const ol = $('criteria');
     ol.textContent = '';
-    def.criteria.forEach((c, i) => {
+    // A marking scheme is marked by choosing, not typing: the keypad gives way to the choices.
+    $('keypad').hidden = !!def.aspects;
+    items(def).forEach((c, i) => {
       const s = markState(event, entryNo, c.id);
       const err = s.st === 'draft' ? draftCheck(s.v, c.max) : s.st === 'refused' ? TJ.refused + s.msg : '';
       const back = s.st === 'saved' ? sentBackOf(event, entryNo, c.id) : null;
@@ -330,15 +338,17 @@
       const li = el('li', { class: 'crit' + (i === sel && editable(s.st) ? ' sel' : '') + (err ? ' bad' : '') + (back ? ' sentback' : ''),
         'data-criterion': c.id, 'data-state': back ? 'sentback' : s.st, tabindex: '0' },
       el('span', { class: 'name' }, c.id + ' ' + c.name),
-      el('output', { class: 'val', 'aria-label': c.name + ' ' + TJ.yourMark }, s.v === '' ? '—' : s.st === 'draft' ? s.v : shortScore(s.v)),
+      el('output', { class: 'val', 'aria-label': c.name + ' ' + TJ.yourMark }, shown(c, s)),
       el('span', { class: 'line' },
-        el('span', { class: 'max' }, TJ.max + ' ' + shortScore(c.max)),
+        c.kind ? el('span', { class: 'kind ' + c.kind }, c.kind === 'J' ? TJ.judgement : TJ.measurement) : null,
+        el('span', { class: 'max' }, TJ.max + ' ' + shortScore(c.full || c.max)),
         el('span', { class: 'chip ' + (back ? 'sentback' : s.st) }, chip),
         s.st === 'saved' && !def.locked ? el('button', { type: 'button', class: 'fix',
           onclick: (e) => { e.stopPropagation(); correct(c); } }, TJ.correct) : null,
         back && !def.locked ? el('button', { type: 'button', class: 'fix keep', 'data-act': 'keep',
           onclick: (e) => { e.stopPropagation(); keep(c, s.v); } }, TJ.keepMark) : null),
       back ? el('span', { class: 'note' }, TJ.sentBackNote(back.by, back.note)) : null,
+      c.kind && editable(s.st) && !def.locked ? choices(c, s.st === 'draft' ? s.v : '', (v) => pick(c, v)) : null,
       err ? el('span', { class: 'err' }, err) : null);
       li.addEventListener('click', () => { if (editable(s.st)) { sel = i; render(); } });
       ol.append(li);
@@ -353,6 +363,51 @@
     const nb = $('nextEntry');
     nb.hidden = !next;
     if (next) { nb.textContent = TJ.nextEntry(next); nb.onclick = () => openSheet(next); }
+  }
+
+  // What the judge sees as an item's value: a J score as "2 分", a yes/no as 是/否.
+  function shown(c, s) {
+    if (s.v === '' || s.v == null) return '—';
+    const v = s.st === 'draft' ? s.v : shortScore(s.v);
+    if (c.kind === 'J') return TJ.points(v);
+    if (c.kind === 'M' && !c.deduct) return parseScore(v, c.full).centi === 0 ? TJ.no : TJ.yes;
+    return v;
+  }
+
+  // The choices of an aspect: 0–3 with the benchmark texts (J), 是/否 (M), or a count of faults
+  // with the mark it leaves (M with a deduction). pick(value) receives the record as text.
+  function choices(c, current, pick) {
+    const box = el('div', { class: 'choices ' + c.kind, role: 'group', 'aria-label': c.name });
+    const button = (v, label, text) => el('button', { type: 'button', 'data-choice': v,
+      'aria-pressed': current !== '' && current === v ? 'true' : 'false',
+      onclick: (e) => { e.stopPropagation(); pick(v); } }, el('strong', {}, label), text ? el('span', {}, text) : null);
+    if (c.kind === 'J') {
+      ['0', '1', '2', '3'].forEach((v, l) => box.append(button(v, v, (c.benchmarks || [])[l])));
+    } else if (!c.deduct) {
+      box.append(button(shortScore(c.full), TJ.yes, TJ.fullMark(shortScore(c.full))), button('0', TJ.no, TJ.zeroMark));
+    } else {
+      const full = parseScore(c.full, c.full).centi, step = parseScore(c.deduct, c.full).centi;
+      const have = current === '' ? null : parseScore(current, c.full).centi;
+      const k = have == null ? 0 : Math.round((full - have) / step);
+      const valueOf = (n) => shortScore(SS.centiText(Math.max(0, full - n * step)));
+      box.append(button(valueOf(Math.max(0, k - 1)), '−', null),
+        el('span', { class: 'faults' }, TJ.faults(have == null ? 0 : k, shortScore(c.deduct), have == null ? '—' : valueOf(k))),
+        button(valueOf(have == null ? 0 : k + 1), '+', null));
+      if (have == null) box.append(button(valueOf(0), TJ.noFault, null));
+    }
+    return box;
+  }
+
+  function pick(c, v) {
+    const def = eventDef(event);
+    if (view !== 'sheet' || !def || def.locked || !editable(markState(event, entryNo, c.id).st)) return;
+    const d = drafts[slot(event, entryNo)] = drafts[slot(event, entryNo)] || {};
+    d[c.id] = v;
+    if (refused[slot(event, entryNo)]) delete refused[slot(event, entryNo)][c.id];
+    sel = items(def).findIndex((x) => x.id === c.id);
+    $('sheetMsg').textContent = '';
+    persist();
+    render();
   }
 
   function nextToMark() {
@@ -379,12 +434,13 @@
   function press(k) {
     const def = eventDef(event);
     if (view !== 'sheet' || !def || def.locked) return;
-    const c = def.criteria[sel];
-    if (!c || !editable(markState(event, entryNo, c.id).st)) return;
+    const c = items(def)[sel];
+    if (c && c.kind === 'J' && /^[0-3]$/.test(k)) { pick(c, k); return; }
+    if (!c || c.kind || !editable(markState(event, entryNo, c.id).st)) return;
     const d = drafts[slot(event, entryNo)] = drafts[slot(event, entryNo)] || {};
     let v = d[c.id] || '';
     if (k === 'next') {
-      const i = def.criteria.findIndex((x, j) => j > sel && editable(markState(event, entryNo, x.id).st));
+      const i = items(def).findIndex((x, j) => j > sel && editable(markState(event, entryNo, x.id).st));
       if (i >= 0) sel = i;
     } else if (k === 'C') v = '';
     else if (k === '⌫') v = v.slice(0, -1);
@@ -416,25 +472,27 @@
   function review() {
     const def = eventDef(event);
     const d = drafts[slot(event, entryNo)] || {};
-    const todo = def.criteria.filter((c) => markState(event, entryNo, c.id).st === 'draft');
+    const todo = items(def).filter((c) => markState(event, entryNo, c.id).st === 'draft');
     if (!todo.length) { $('sheetMsg').textContent = TJ.nothingToSend; return; }
     if (todo.some((c) => draftCheck(d[c.id], c.max))) { $('sheetMsg').textContent = TJ.fixFirst; return; }
     // Every criterion, so a missing one is seen before the sheet goes: new, saved or missing.
     let total = 0, missing = 0;
-    const rows = def.criteria.map((c) => {
+    const rows = items(def).map((c) => {
       const s = markState(event, entryNo, c.id);
       const v = s.st === 'draft' ? normal(s.v, c.max) : s.st === 'saved' || s.st === 'queued' ? shortScore(s.v) : null;
       if (v == null) missing++; else total += parseScore(v, c.max).centi;
       return el('tr', { class: s.st === 'draft' ? 'new' : v == null ? 'missing' : '', 'data-criterion': c.id },
-        el('td', {}, c.id + ' ' + c.name), el('td', {}, shortScore(c.max)),
-        el('td', { class: 'v' }, v == null ? TJ.missing : v),
+        el('td', {}, c.id + ' ' + c.name), el('td', {}, shortScore(c.full || c.max)),
+        el('td', { class: 'v' }, v == null ? TJ.missing : c.kind ? shown(c, { st: 'saved', v }) : v),
         el('td', {}, s.st === 'draft' ? TJ.newMark : v == null ? '' : TJ.savedMark));
     });
-    const maxTotal = def.criteria.reduce((t, c) => t + parseScore(c.max, c.max).centi, 0);
+    // A marking scheme has no sum of records to show: its criteria are computed by the rules.
+    const maxTotal = items(def).reduce((t, c) => t + parseScore(c.max, c.max).centi, 0);
     const table = el('table', {}, el('tr', {}, el('th', {}, TJ.criterion), el('th', {}, TJ.max), el('th', {}, TJ.yourMark), el('th', {}, '')),
-      rows, el('tr', { class: 'sum' }, el('td', {}, TJ.total), el('td', {}, shortScore(SS.centiText(maxTotal))),
+      rows, def.aspects ? null : el('tr', { class: 'sum' }, el('td', {}, TJ.total), el('td', {}, shortScore(SS.centiText(maxTotal))),
         el('td', { class: 'v', id: 'reviewTotal' }, shortScore(SS.centiText(total))), el('td', {}, '')));
     const body = el('div', {}, table, missing ? el('p', { class: 'msg' }, TJ.missingNote(missing)) : null,
+      def.aspects ? el('p', { class: 'muted' }, TJ.schemeNote) : null,
       el('p', { class: 'muted' }, TJ.reviewHint));
     dialog(TJ.reviewTitle(entryNo), body, TJ.confirm, () => {
       for (const c of todo) {
@@ -462,6 +520,17 @@
     return pad;
   }
 
+  // The aspect's choices in the correction dialog: a press fills the value and marks the choice.
+  function correctionChoices(c, input) {
+    const holder = el('div', { class: 'corrChoices' });
+    const draw = () => {
+      holder.textContent = '';
+      holder.append(choices(c, input.value, (v) => { input.value = v; $('dialogMsg').textContent = ''; draw(); }));
+    };
+    draw();
+    return holder;
+  }
+
   function correct(c) {
     const now = markState(event, entryNo, c.id);
     const input = el('input', { id: 'corrValue', inputmode: 'none', autocomplete: 'off', readonly: true });
@@ -471,7 +540,7 @@
       el('p', { class: 'current' }, TJ.current + '：', el('strong', {}, shortScore(now.v)), '（' + TJ.max + ' ' + shortScore(c.max) + '）'),
       back ? el('p', { class: 'note' }, TJ.sentBackNote(back.by, back.note)) : null,
       el('div', { class: 'corrRow' }, el('div', {}, el('label', { for: 'corrValue' }, TJ.yourMark), input,
-        el('label', { for: 'corrReason' }, TJ.reason), reason), miniPad(input)));
+        el('label', { for: 'corrReason' }, TJ.reason), reason), c.kind ? correctionChoices(c, input) : miniPad(input)));
     dialog(TJ.correctTitle(entryNo, c.name), body, TJ.sendCorrection, () => {
       const p = parseScore(input.value, c.max);
       if (p.error) {

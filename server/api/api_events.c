@@ -136,6 +136,33 @@ static void add_sendback(void *ctx, const st_sendback *b)
     json_array_append_new(list, json_pack("{s:s,s:s}", "judge", b->judge, "note", b->note));
 }
 
+/* Marks accepted from a judge of the contestant's unit (an event with "conflict": "flag"), for
+ * the organizer and arbitration: [{entry, number, criterion, judge}]. Never for a chief judge,
+ * whom it would tell a contestant's unit before publication. */
+static json_t *conflict_marks(const sv_comp *c, const scan *x, json_t *numbers)
+{
+    const cf_event *ev = &c->def->events[x->event];
+    json_t *out = json_array();
+    if (!ev->conflict_flag)
+        return out;
+    for (size_t i = 0; i < x->n_slots; i++) {
+        const slot_marks *sl = &x->slots[i];
+        json_t *m;
+        size_t k;
+        json_array_foreach(sl->marks, k, m) {
+            const char *judge = json_string_value(json_object_get(m, "judge"));
+            const char *entry = c->def->entries[sl->entry].id;
+            json_t *num = json_object_get(numbers, entry);
+            if (judge && cf_judge_conflict(c->def, judge, sl->entry))
+                json_array_append_new(out, json_pack("{s:s,s:O,s:s,s:s}", "entry", entry, "number",
+                                                     num ? num : json_null(), "criterion",
+                                                     cf_item_id(ev, sl->criterion), "judge",
+                                                     judge));
+        }
+    }
+    return out;
+}
+
 void api_discrepancies(sv_server *s, sv_request *rq, sv_response *rs)
 {
     sv_comp *c = sv_path_comp(s, rq, rs);
@@ -192,6 +219,7 @@ void api_discrepancies(sv_server *s, sv_request *rq, sv_response *rs)
         if (rq->who.role == SV_CHIEF)
             json_object_del(d, "entry");
     }
+    json_t *conflicts = rq->who.role == SV_CHIEF ? NULL : conflict_marks(c, &x, numbers);
     json_decref(numbers);
     json_decref(sent);
     scan_free(&x);
@@ -200,7 +228,10 @@ void api_discrepancies(sv_server *s, sv_request *rq, sv_response *rs)
         sv_error(rs, 500, NULL, "out of memory");
         return;
     }
-    sv_json(rs, 200, json_pack("{s:s,s:o}", "event", e->id, "discrepancies", list));
+    json_t *reply = json_pack("{s:s,s:o}", "event", e->id, "discrepancies", list);
+    if (conflicts)
+        json_object_set_new(reply, "conflicts", conflicts);
+    sv_json(rs, 200, reply);
 }
 
 void api_discrepancy_accept(sv_server *s, sv_request *rq, sv_response *rs)

@@ -228,8 +228,10 @@ static int read_mark_req(sv_server *s, sv_comp *c, sv_request *rq, json_t *body,
                  "mark them (回避)", m->judge);
         return -1;
     }
-    if (read_score(json_object_get(body, "score"), cf_item_max(ev, (size_t)m->criterion),
-                   &m->score, rs))
+    /* An aspect's record is checked by its own rule below, which says what it may be. */
+    if (read_score(json_object_get(body, "score"),
+                   ev->n_aspects ? SC_CENTI_MAX : cf_item_max(ev, (size_t)m->criterion), &m->score,
+                   rs))
         return -1;
     if (cf_item_check(ev, (size_t)m->criterion, m->score, why, sizeof why)) {
         sv_error(rs, 400, "score", "%s", why);

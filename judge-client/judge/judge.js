@@ -537,10 +537,14 @@
     const reason = el('input', { id: 'corrReason', placeholder: TJ.reasonHint, autocomplete: 'off' });
     const back = sentBackOf(event, entryNo, c.id);
     const body = el('div', {},
-      el('p', { class: 'current' }, TJ.current + '：', el('strong', {}, shortScore(now.v)), '（' + TJ.max + ' ' + shortScore(c.max) + '）'),
+      el('p', { class: 'current' }, TJ.current + '：', el('strong', {}, c.kind ? shown(c, now) : shortScore(now.v)),
+        '（' + TJ.max + ' ' + shortScore(c.full || c.max) + '）'),
       back ? el('p', { class: 'note' }, TJ.sentBackNote(back.by, back.note)) : null,
-      el('div', { class: 'corrRow' }, el('div', {}, el('label', { for: 'corrValue' }, TJ.yourMark), input,
-        el('label', { for: 'corrReason' }, TJ.reason), reason), c.kind ? correctionChoices(c, input) : miniPad(input)));
+      // An aspect is corrected by choosing again; the value field then only carries the choice.
+      c.kind ? el('div', { class: 'corrAspect' }, correctionChoices(c, input), el('span', { hidden: true }, input),
+        el('label', { for: 'corrReason' }, TJ.reason), reason)
+        : el('div', { class: 'corrRow' }, el('div', {}, el('label', { for: 'corrValue' }, TJ.yourMark), input,
+          el('label', { for: 'corrReason' }, TJ.reason), reason), miniPad(input)));
     dialog(TJ.correctTitle(entryNo, c.name), body, TJ.sendCorrection, () => {
       const p = parseScore(input.value, c.max);
       if (p.error) {

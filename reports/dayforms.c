@@ -54,39 +54,62 @@ typedef struct forms_ctx {
     size_t n_rows;
 } forms_ctx;
 
+/* One column head per item: criteria, or a marking scheme's aspects (a judgement aspect takes
+ * 0–3, a measurement aspect the mark awarded). */
+static void item_head(const cf_event *ev, size_t k, char *out, size_t cap)
+{
+    char mx[24];
+    if (ev->n_aspects && ev->aspect_rules[k].kind == SC_ASPECT_JUDGEMENT)
+        snprintf(out, cap, "%s %s（评价 0–3）", ev->aspects[k].id, ev->aspects[k].description);
+    else if (ev->n_aspects)
+        snprintf(out, cap, "%s %s（测量 满分 %s）", ev->aspects[k].id, ev->aspects[k].description,
+                 sc_centi_format_short(ev->aspect_rules[k].max, mx));
+    else
+        snprintf(out, cap, "%s %s（满分 %s）", ev->criteria[k].id,
+                 ev->criteria[k].name ? ev->criteria[k].name : "",
+                 sc_centi_format_short(ev->criteria[k].max, mx));
+}
+
+/* Nine items fit across a landscape page; a longer scheme takes several forms per judge. */
+#define FORM_ITEMS 9
+
 static void write_forms(pdf_table *t, void *ctx)
 {
     const forms_ctx *x = ctx;
     const cf_event *ev = &x->c->events[x->ev];
-    pdf_col cols[12];
-    char heads[12][96], title[200], subtitle[240];
-    size_t nc = 0, nk = ev->n_criteria > 9 ? 9 : ev->n_criteria;
+    pdf_col cols[FORM_ITEMS + 2];
+    char heads[FORM_ITEMS][96], title[200], subtitle[240];
     float free_w = (t->landscape ? 842.0f : 595.0f) - 72 - 60 - 90;
 
-    cols[nc++] = (pdf_col){"工位号", 60, PDF_CENTER};
-    for (size_t k = 0; k < nk; k++) {
-        char mx[24];
-        snprintf(heads[k], sizeof heads[k], "%s %s（满分 %s）", ev->criteria[k].id,
-                 ev->criteria[k].name ? ev->criteria[k].name : "",
-                 sc_centi_format_short(ev->criteria[k].max, mx));
-        cols[nc++] = (pdf_col){heads[k], free_w / (float)nk, PDF_CENTER};
-    }
-    cols[nc++] = (pdf_col){"备注", 90, PDF_LEFT};
     t->min_row = 26;
     for (size_t j = 0; j < x->n_judges; j++) {
-        snprintf(title, sizeof title, "%s 评分表（纸质备用）", ev->name);
-        snprintf(subtitle, sizeof subtitle, "裁判 %s%s%s　　每格填写得分，最多两位小数",
-                 x->judges[j].id, x->judges[j].name ? " " : "",
-                 x->judges[j].name ? x->judges[j].name : "");
-        pdf_section(t, title, subtitle, cols, nc);
-        for (size_t r = 0; r < x->n_rows; r++) {
-            const char *cells[12] = {x->rows[r].number ? x->rows[r].number : "—"};
-            for (size_t k = 1; k < nc; k++)
-                cells[k] = "";
-            pdf_row(t, cells, false);
+        for (size_t from = 0; from < ev->n_items; from += FORM_ITEMS) {
+            size_t nk = ev->n_items - from > FORM_ITEMS ? FORM_ITEMS : ev->n_items - from, nc = 0;
+            cols[nc++] = (pdf_col){"工位号", 60, PDF_CENTER};
+            for (size_t k = 0; k < nk; k++) {
+                item_head(ev, from + k, heads[k], sizeof heads[k]);
+                cols[nc++] = (pdf_col){heads[k], free_w / (float)nk, PDF_CENTER};
+            }
+            cols[nc++] = (pdf_col){"备注", 90, PDF_LEFT};
+            if (ev->n_items > FORM_ITEMS)
+                snprintf(title, sizeof title, "%s 评分表（纸质备用，第 %zu/%zu 张）", ev->name,
+                         from / FORM_ITEMS + 1, (ev->n_items + FORM_ITEMS - 1) / FORM_ITEMS);
+            else
+                snprintf(title, sizeof title, "%s 评分表（纸质备用）", ev->name);
+            snprintf(subtitle, sizeof subtitle, "裁判 %s%s%s　　%s", x->judges[j].id,
+                     x->judges[j].name ? " " : "", x->judges[j].name ? x->judges[j].name : "",
+                     ev->n_aspects ? "评价分填 0、1、2 或 3；测量分填所得分"
+                                   : "每格填写得分，最多两位小数");
+            pdf_section(t, title, subtitle, cols, nc);
+            for (size_t r = 0; r < x->n_rows; r++) {
+                const char *cells[FORM_ITEMS + 2] = {x->rows[r].number ? x->rows[r].number : "—"};
+                for (size_t k = 1; k < nc; k++)
+                    cells[k] = "";
+                pdf_row(t, cells, false);
+            }
+            static const char *const who[] = {"裁判签字：", "日期：", "录入人（两人）："};
+            pdf_signatures(t, who, 3);
         }
-        static const char *const who[] = {"裁判签字：", "日期：", "录入人（两人）："};
-        pdf_signatures(t, who, 3);
     }
     t->min_row = 0;
 }

@@ -365,6 +365,14 @@ static int start_relay(sv_server *s, const char *url)
 
 static void close_server(sv_server *s, int lock_fd)
 {
+    if (s->relay) {
+        /* For the log, and for tests that must know the relay really was down. */
+        uint64_t sent, failed, replaced;
+        rl_stats(s->relay, &sent, &failed, &replaced);
+        printf("skillscore: relay: %llu published, %llu failed, %llu replaced before sending\n",
+               (unsigned long long)sent, (unsigned long long)failed,
+               (unsigned long long)replaced);
+    }
     rl_stop(s->relay); /* joins the publisher; what it had not sent is dropped */
     s->relay = NULL;
     sb_free(s->standby); /* joins the follower before the loop it wakes goes */

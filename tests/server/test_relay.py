@@ -5,6 +5,7 @@ anonymous /ws screen receives, never a name of an unpublished event; killing the
 slows nor refuses marking, and after a restart the relay catches up."""
 import json
 import os
+import re
 import sys
 import time
 
@@ -74,9 +75,10 @@ def anonymous_state(srv):
 def test_the_relay_carries_the_anonymous_view_and_a_dead_relay_costs_marking_nothing():
     if not os.path.exists(NGINX):
         raise AssertionError("nginx is missing: scripts/deps.sh test installs nginx-light")
-    relay = Relay()
-    srv = Server(demo=True, args=["--relay", "http://127.0.0.1:%d/pub" % relay.port])
+    relay = srv = None
     try:
+        relay = Relay()
+        srv = Server(demo=True, args=["--relay", "http://127.0.0.1:%d/pub" % relay.port])
         admin = srv.admin()
         # At start the relay has the current public state: what an anonymous screen is sent,
         # at the same seq.
@@ -106,7 +108,8 @@ def test_the_relay_carries_the_anonymous_view_and_a_dead_relay_costs_marking_not
         assert "update" in kinds, kinds          # not only snapshots
         assert len(kinds) < 40, kinds            # merged: fewer messages than marks
         assert not [n for n in unpublished if n in text], "a name of an unpublished event"
-        # The relay dies: marking goes on at full speed, nothing refused.
+        # The relay dies, workers and all (kill() checks that connections are refused):
+        # marking goes on at full speed, nothing refused.
         relay.kill()
         t0 = time.time()
         last = post_marks_as_judges(srv, marks[40:120], numbers)
@@ -114,6 +117,7 @@ def test_the_relay_carries_the_anonymous_view_and_a_dead_relay_costs_marking_not
         assert took < 30, took
         # It comes back on the same port: within seconds it has the newest state.
         relay.start()
+        assert relay.alive()
         got = relay_state(relay.port, timeout=15, at_least=last)
         anon = anonymous_state(srv)
         assert got == anon, (got[0], anon[0])
@@ -123,9 +127,17 @@ def test_the_relay_carries_the_anonymous_view_and_a_dead_relay_costs_marking_not
         got = relay_state(relay.port, at_least=anon[0])
         assert got == anon and any(g.get("frozen") for k, g in got[1].items() if k[0] == "E02")
     finally:
-        srv.stop()
-        relay.stop()
-    assert "publishing the public view" in srv.output()
+        try:
+            if srv:
+                srv.stop()
+        finally:
+            if relay:
+                relay.stop()
+    out = srv.output()
+    assert "publishing the public view" in out
+    # The kill was real: posts failed while the relay was down.
+    stats = re.search(r"relay: (\d+) published, (\d+) failed", out)
+    assert stats and int(stats.group(2)) > 0, out[-2000:]
 
 
 if __name__ == "__main__":

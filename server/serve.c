@@ -346,12 +346,19 @@ static void relay_comp(void *ctx, const char *id, const char *name)
         c->relay_dirty = true;
 }
 
+/* From the relay's thread: a snapshot is wanted, and the loop may be idle. */
+static void wake_loop(void *arg)
+{
+    (void)arg;
+    sl_wake(loop);
+}
+
 /* The public relay: every competition is loaded and offered once at the start, so the relay
  * shows the current state before the first change. -1 after a message. */
 static int start_relay(sv_server *s, const char *url)
 {
     char err[300];
-    if (!(s->relay = rl_start(url, err, sizeof err))) {
+    if (!(s->relay = rl_start(url, wake_loop, NULL, err, sizeof err))) {
         fprintf(stderr, "skillscore: %s\n", err);
         return -1;
     }

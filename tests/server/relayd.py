@@ -191,6 +191,14 @@ class Relay:
         except OSError:
             pass
 
+    def pause(self):
+        """The relay hangs (SIGSTOP to the group): connections are still accepted by the kernel,
+        nothing is answered."""
+        os.killpg(self.proc.pid, signal.SIGSTOP)
+
+    def resume(self):
+        os.killpg(self.proc.pid, signal.SIGCONT)
+
     def log(self):
         try:
             return open(self.err).read()
@@ -201,6 +209,10 @@ class Relay:
         """Stops nginx (SIGTERM to the group, then SIGKILL to whatever is left) and removes the
         scratch folder."""
         if self.proc is not None:
+            try:   # a paused relay would not hear SIGTERM
+                os.killpg(self.proc.pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
             self._killpg(signal.SIGTERM)
             try:   # a worker slow to leave must not survive the test
                 os.killpg(self.proc.pid, signal.SIGKILL)

@@ -126,6 +126,26 @@ def test_the_relay_carries_the_anonymous_view():
     assert "publishing the public view" in srv.output()
 
 
+@test
+def test_only_loopback_may_publish_to_the_relay():
+    """deploy/relay/nginx.conf: /pub allows 127.0.0.1 only (127.0.0.2 is loopback too, but not
+    the allowed address: it stands in for anyone else)."""
+    if not os.path.exists(NGINX):
+        raise AssertionError("nginx is missing: scripts/deps.sh test installs nginx-light")
+    with Relay() as relay:
+        def publish(source):
+            c = http.client.HTTPConnection("127.0.0.1", relay.port, timeout=5,
+                                           source_address=(source, 0))
+            try:
+                c.request("POST", "/pub/YN2026", body=b'{"type":"results"}',
+                          headers={"Content-Type": "application/json"})
+                return c.getresponse().status
+            finally:
+                c.close()
+        assert publish("127.0.0.2") == 403
+        assert publish("127.0.0.1") == 202
+
+
 def first_message(port, timeout=5):
     """The oldest message the relay holds for YN2026 (what a new subscriber is sent first)."""
     ws = WS(port, path="/sub/YN2026", timeout=timeout)

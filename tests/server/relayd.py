@@ -117,6 +117,8 @@ class Relay:
         os.makedirs(os.path.join(self.dir, "tmp"))
         conf = open(os.path.join(ROOT, "deploy", "relay", "nginx.conf")).read()
         conf = conf.replace("127.0.0.1:8090", "127.0.0.1:%d" % self.port)
+        # The display page from this repository (as scripts/relay.sh does).
+        conf = conf.replace("/usr/share/skillscore/judge-client", os.path.join(ROOT, "judge-client"))
         if os.geteuid() == 0:   # workers drop to "nobody", who cannot write the scratch folder
             conf = "user root;\n" + conf
         if conf_edit:

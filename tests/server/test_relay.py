@@ -146,6 +146,45 @@ def test_only_loopback_may_publish_to_the_relay():
         assert publish("127.0.0.1") == 202
 
 
+def get(port, path):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        c.request("GET", path)
+        r = c.getresponse()
+        return r.status, r.getheader("Content-Type") or "", r.read()
+    finally:
+        c.close()
+
+
+@test
+def test_the_relay_serves_the_display_page_the_venue_serves():
+    """The public opens the display from the relay (the venue server is on the venue LAN): the
+    same bytes as the venue's, with types a browser accepts; nothing else of judge-client, and
+    no /api (display.js takes that 404 to mean it was served by the relay)."""
+    if not os.path.exists(NGINX):
+        raise AssertionError("nginx is missing: scripts/deps.sh test installs nginx-light")
+    relay = srv = None
+    try:
+        relay = Relay()
+        srv = Server(demo=True)
+        for path, kind in [("/display/", "text/html"), ("/display/display.js", "javascript"),
+                           ("/display/display.css", "text/css")]:
+            st, ctype, body = get(relay.port, path)
+            venue = srv.request("GET", path)
+            assert st == 200 and venue[0] == 200, (path, st, venue[0])
+            assert body == venue[2] and len(body) > 500, path
+            assert kind in ctype, (path, ctype)
+        for path in ["/admin/", "/judge/", "/common/api.js", "/api/competitions"]:
+            assert get(relay.port, path)[0] == 404, path
+    finally:
+        try:
+            if srv:
+                srv.stop()
+        finally:
+            if relay:
+                relay.stop()
+
+
 def first_message(port, timeout=5):
     """The oldest message the relay holds for YN2026 (what a new subscriber is sent first)."""
     ws = WS(port, path="/sub/YN2026", timeout=timeout)

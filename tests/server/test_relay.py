@@ -3,6 +3,7 @@
 real nginx + nchan on loopback (deploy/relay/nginx.conf); a screen on the relay receives what an
 anonymous /ws screen receives, never a name of an unpublished event; killing the relay neither
 slows nor refuses marking, and after a restart the relay catches up."""
+import copy
 import http.client
 import json
 import os
@@ -74,13 +75,118 @@ def anonymous_state(srv):
     return msg["seq"], groups_of(msg["results"]["rankings"]), msg.get("ceremony")
 
 
+class Marking:
+    """Judges marking in parallel, each on their own keep-alive connection, one mark every
+    pace seconds, as tablets would; every request is timed. results: (time sent, seconds to the
+    acknowledgement, status) per mark."""
+
+    def __init__(self, srv, marks, numbers, pace):
+        self.results, self.errors, self.last = [], [], 0
+        self.lock = threading.Lock()
+        by_judge = {}
+        for m in marks:
+            by_judge.setdefault(m["judge"], []).append(m)
+        tokens = {j: srv.login(judge=j, pin=demo_pin(j)) for j in by_judge}
+        self.threads = [threading.Thread(target=self._judge, daemon=True,
+                                         args=(srv, tokens[j], ms, numbers, pace))
+                        for j, ms in by_judge.items()]
+        for t in self.threads:
+            t.start()
+
+    def _judge(self, srv, token, marks, numbers, pace):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+            for m in marks:
+                body = {"id": new_id(), "number": numbers[m["entry"]],
+                        "criterion": m["criterion"], "judge": m["judge"], "score": m["score"]}
+                t0 = time.time()
+                status, _, data = srv.request("POST", C + "/marks", body, token, conn=conn)
+                took = time.time() - t0
+                with self.lock:
+                    self.results.append((t0, took, status))
+                    if status != 201:
+                        self.errors.append((status, data[:300]))
+                    if status == 201:
+                        self.last = max(self.last, json.loads(data)["live_seq"])
+                time.sleep(pace)
+            conn.close()
+        except Exception as e:  # noqa: BLE001 - reported by join()
+            self.errors.append(repr(e))
+
+    def join(self, timeout=60):
+        deadline = time.time() + timeout
+        for t in self.threads:
+            t.join(max(0, deadline - time.time()))
+        assert not any(t.is_alive() for t in self.threads), "marking did not end in time"
+        assert not self.errors, self.errors[:3]
+        return self.last
+
+
+def p(lat, q):
+    lat = sorted(lat)
+    return lat[min(len(lat) - 1, int(q * len(lat)))]
+
+
+class Follower:
+    """Applies one subscriber's stream as display.js does, strictly: it starts at the first
+    snapshot, and every update must follow on (from == seq + 1) — a gap fails. states: seq ->
+    (seq, groups, ceremony) after each message."""
+
+    def __init__(self, name):
+        self.name, self.seq, self.groups, self.ceremony = name, 0, {}, None
+        self.states, self.kinds, self.text = {}, [], ""
+
+    def apply(self, m):
+        self.kinds.append(m["type"])
+        self.text += json.dumps(m, ensure_ascii=False)
+        if m["type"] == "results":
+            assert m["seq"] >= self.seq, (self.name, "snapshot went back", m["seq"], self.seq)
+            self.seq, self.groups = m["seq"], groups_of(m["results"]["rankings"])
+            self.ceremony = m.get("ceremony")
+        elif m["type"] == "update":
+            if not self.seq:
+                return   # the relay's buffer may hold updates before its first snapshot
+            assert m["from"] == self.seq + 1, (self.name, "gap", m["from"], self.seq)
+            self.seq = m["seq"]
+            groups_of(m["rankings"], self.groups, full=False)
+            if "ceremony" in m:
+                self.ceremony = m["ceremony"]
+        else:
+            raise AssertionError((self.name, m))
+        self.states[self.seq] = copy.deepcopy((self.seq, self.groups, self.ceremony))
+
+    def follow(self, ws, until_seq, timeout=10):
+        deadline = time.time() + timeout
+        while self.seq < until_seq:
+            self.apply(ws.recv(max(0.1, deadline - time.time())))
+        return self.states[self.seq]
+
+
+def pub_log(conf, folder):
+    """The test's copy of nginx.conf logs every publish: when it arrived ($msec) and on which
+    connection ($connection, nginx's serial number of accepted connections)."""
+    conf = conf.replace("http {", "http {\n    log_format pub '$msec $connection $uri $status';", 1)
+    return conf.replace("nchan_publisher http;", "nchan_publisher http;\n"
+                        "            access_log %s pub;" % os.path.join(folder, "pub.log"), 1)
+
+
+def publishes(relay):
+    """[(seconds, connection, uri, status)] from pub_log's log."""
+    out = []
+    with open(os.path.join(relay.dir, "pub.log")) as f:
+        for line in f:
+            t, conn, uri, status = line.split()
+            out.append((float(t), int(conn), uri, int(status)))
+    return out
+
+
 @test
 def test_the_relay_carries_the_anonymous_view():
     if not os.path.exists(NGINX):
         raise AssertionError("nginx is missing: scripts/deps.sh test installs nginx-light")
     relay = srv = None
     try:
-        relay = Relay()
+        relay = Relay(conf_edit=pub_log)
         srv = Server(demo=True, args=["--relay", "http://127.0.0.1:%d/pub" % relay.port])
         admin = srv.admin()
         # At start the relay has the current public state: what an anonymous screen is sent,
@@ -90,32 +196,55 @@ def test_the_relay_carries_the_anonymous_view():
         assert got == anon, (got[0], anon[0])
         doc = demo_doc()
         unpublished = {m["name"] for e in doc["entries"] if e["event"] != "E01" for m in e["members"]}
+        published = {m["name"] for e in doc["entries"] if e["event"] == "E01" for m in e["members"]}
         numbers = sheet_numbers(srv, admin, "E02")
         ok = sorted(e["id"] for e in doc["entries"] if e["event"] == "E02" and e["status"] == "ok")
         marks = [m for m in doc["marks"] if m["entry"] in ok]
-        # Marks move it, as updates merged to at most ten a second: a subscriber that joins
-        # later, and one that was there all along, know what an anonymous screen knows.
+        # Marks move it, as updates merged to at most ten a second. A relay subscriber that was
+        # there all along and an anonymous /ws screen follow their streams with no gap, and at
+        # every seq both reach they know the same; a subscriber that joins later knows it too.
         early = WS(relay.port, path="/sub/YN2026", timeout=5)
-        last = post_marks_as_judges(srv, marks[:40], numbers)
+        screen = WS(srv.port)
+        screen.send({"subscribe": "YN2026"})
+        on_relay, on_ws = Follower("relay"), Follower("/ws")
+        on_ws.apply(screen.recv())
+        run = Marking(srv, marks[:100], numbers, pace=0.05)
+        last = run.join()
+        assert all(st == 201 for _, _, st in run.results)
+        final_relay = on_relay.follow(early, last)
+        final_ws = on_ws.follow(screen, last)
+        early.close()
+        screen.close()
         anon = anonymous_state(srv)
         assert anon[0] == last
+        assert final_relay == anon and final_ws == anon, (final_relay[0], final_ws[0], anon[0])
+        common = sorted(set(on_relay.states) & set(on_ws.states))
+        assert len(common) >= 5, (sorted(on_relay.states), sorted(on_ws.states))
+        for seq in common:
+            assert on_relay.states[seq] == on_ws.states[seq], seq
         got = relay_state(relay.port, at_least=last)
         assert got == anon, (got[0], anon[0])
-        seen, kinds, text = 0, [], ""
-        while seen < last:
-            m = early.recv(5)
-            kinds.append(m["type"])
-            text += json.dumps(m, ensure_ascii=False)
-            seen = max(seen, m["seq"])
-        early.close()
-        assert "update" in kinds, kinds          # not only snapshots
-        assert len(kinds) < 40, kinds            # merged: fewer messages than marks
-        assert not [n for n in unpublished if n in text], "a name of an unpublished event"
+        assert "update" in on_relay.kinds, on_relay.kinds   # not only snapshots
+        assert len(on_relay.kinds) < 100, on_relay.kinds    # merged: fewer messages than marks
+        # Never a name of an unpublished event; the published event's names do go out (so the
+        # check above looks at text that would hold them).
+        assert not [n for n in unpublished if n in on_relay.text], "a name of an unpublished event"
+        assert [n for n in published if n in on_relay.text], "no published name in the stream"
         # A freeze goes out as the public sees it too.
         assert srv.json("POST", C + "/events/E02/freeze", {}, admin)[0] == 200
         anon = anonymous_state(srv)
         got = relay_state(relay.port, at_least=anon[0])
         assert got == anon and any(g.get("frozen") for k, g in got[1].items() if k[0] == "E02")
+        # Publishes: at most one per 100 ms per competition (as nginx saw them arrive; 90 ms
+        # allows for the publisher thread's wake-up), all on one keep-alive connection.
+        pubs = [x for x in publishes(relay) if x[2] == "/pub/YN2026"]
+        assert len(pubs) >= 8 and all(200 <= x[3] < 300 for x in pubs), pubs
+        gaps = [b[0] - a[0] for a, b in zip(pubs, pubs[1:])]
+        print("  %d publishes, gaps min %.0f ms median %.0f ms, connections %s; %d seqs "
+              "compared with /ws" % (len(pubs), min(gaps) * 1e3, sorted(gaps)[len(gaps) // 2] * 1e3,
+                                     sorted({x[1] for x in pubs}), len(common)))
+        assert min(gaps) >= 0.09, sorted(gaps)[:5]
+        assert len({x[1] for x in publishes(relay)}) == 1, publishes(relay)
     finally:
         try:
             if srv:
@@ -192,58 +321,6 @@ def first_message(port, timeout=5):
         return ws.recv(timeout)
     finally:
         ws.close()
-
-
-class Marking:
-    """Judges marking in parallel, each on their own keep-alive connection, one mark every
-    pace seconds, as tablets would; every request is timed. results: (time sent, seconds to the
-    acknowledgement, status) per mark."""
-
-    def __init__(self, srv, marks, numbers, pace):
-        self.results, self.errors, self.last = [], [], 0
-        self.lock = threading.Lock()
-        by_judge = {}
-        for m in marks:
-            by_judge.setdefault(m["judge"], []).append(m)
-        tokens = {j: srv.login(judge=j, pin=demo_pin(j)) for j in by_judge}
-        self.threads = [threading.Thread(target=self._judge, daemon=True,
-                                         args=(srv, tokens[j], ms, numbers, pace))
-                        for j, ms in by_judge.items()]
-        for t in self.threads:
-            t.start()
-
-    def _judge(self, srv, token, marks, numbers, pace):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
-            for m in marks:
-                body = {"id": new_id(), "number": numbers[m["entry"]],
-                        "criterion": m["criterion"], "judge": m["judge"], "score": m["score"]}
-                t0 = time.time()
-                status, _, data = srv.request("POST", C + "/marks", body, token, conn=conn)
-                took = time.time() - t0
-                with self.lock:
-                    self.results.append((t0, took, status))
-                    if status != 201:
-                        self.errors.append((status, data[:300]))
-                    if status == 201:
-                        self.last = max(self.last, json.loads(data)["live_seq"])
-                time.sleep(pace)
-            conn.close()
-        except Exception as e:  # noqa: BLE001 - reported by join()
-            self.errors.append(repr(e))
-
-    def join(self, timeout=60):
-        deadline = time.time() + timeout
-        for t in self.threads:
-            t.join(max(0, deadline - time.time()))
-        assert not any(t.is_alive() for t in self.threads), "marking did not end in time"
-        assert not self.errors, self.errors[:3]
-        return self.last
-
-
-def p(lat, q):
-    lat = sorted(lat)
-    return lat[min(len(lat) - 1, int(q * len(lat)))]
 
 
 @test

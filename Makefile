@@ -95,6 +95,10 @@ WORKBOOK_OBJ := $(patsubst %.c,$(B)/asan/%.o,reports/rows.c reports/workbook.c r
 $(B)/asan/test_workbook: $(B)/asan/tests/test_workbook.o $(WORKBOOK_OBJ) $(ASAN_LIB)
 	$(CC) $(SAN) $^ $(SERVER_LIBS) $(JANSSON_LIBS) -o $@
 
+# The live updates' merge: server/core/merge.c needs only jansson.
+$(B)/asan/test_merge: $(B)/asan/tests/test_merge.o $(B)/asan/server/core/merge.o $(ASAN_LIB)
+	$(CC) $(SAN) $^ $(JANSSON_LIBS) -o $@
+
 TEST_BINS := $(patsubst tests/%.c,$(B)/asan/%,$(wildcard tests/test_*.c))
 
 test:

@@ -346,12 +346,19 @@ static void relay_comp(void *ctx, const char *id, const char *name)
         c->relay_dirty = true;
 }
 
+/* From the relay's thread: a snapshot is wanted, and the loop may be idle. */
+static void wake_loop(void *arg)
+{
+    (void)arg;
+    sl_wake(loop);
+}
+
 /* The public relay: every competition is loaded and offered once at the start, so the relay
  * shows the current state before the first change. -1 after a message. */
 static int start_relay(sv_server *s, const char *url)
 {
     char err[300];
-    if (!(s->relay = rl_start(url, err, sizeof err))) {
+    if (!(s->relay = rl_start(url, wake_loop, NULL, err, sizeof err))) {
         fprintf(stderr, "skillscore: %s\n", err);
         return -1;
     }
@@ -365,6 +372,14 @@ static int start_relay(sv_server *s, const char *url)
 
 static void close_server(sv_server *s, int lock_fd)
 {
+    if (s->relay) {
+        /* For the log, and for tests that must know the relay really was down. */
+        uint64_t sent, failed, replaced;
+        rl_stats(s->relay, &sent, &failed, &replaced);
+        printf("skillscore: relay: %llu published, %llu failed, %llu replaced before sending\n",
+               (unsigned long long)sent, (unsigned long long)failed,
+               (unsigned long long)replaced);
+    }
     rl_stop(s->relay); /* joins the publisher; what it had not sent is dropped */
     s->relay = NULL;
     sb_free(s->standby); /* joins the follower before the loop it wakes goes */

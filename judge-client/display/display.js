@@ -1,7 +1,8 @@
 // The projector display (/display/): live rankings from /ws, one (event, group) at a time.
 // URL: ?c=YN2026 (default: the first competition), &event=E02&group=职工组 to stay on one group,
 // &rotate=15 (seconds per page when rotating), &rows=9 (rows per page), &relay=ws://… (read the
-// public relay instead of /ws: docs/live.md).
+// public relay instead of /ws: docs/live.md). Served by the relay itself (deploy/relay), it reads
+// that relay: /display/?c=YN2026 there reads /sub/YN2026 on the same host.
 'use strict';
 (function () {
   const q = new URLSearchParams(location.search);
@@ -34,10 +35,13 @@
     groups.set(k, { meta: g, rows });
   }
 
-  // ?relay=ws://relay.example.cn/sub/YN2026: read the public relay (deploy/relay) instead of
-  // this server's /ws: snapshots and updates as /ws sends them, replayed from its buffer on
-  // connect; nothing to subscribe.
-  const relay = q.get('relay');
+  const wsHere = () => (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host;
+  // ?relay=ws://relay.example.cn/sub/YN2026 (or /sub/YN2026: on this page's host): read the
+  // public relay (deploy/relay) instead of this server's /ws: snapshots and updates as /ws sends
+  // them, replayed from its buffer on connect; nothing to subscribe. Set by start() too when the
+  // page was served by the relay.
+  let relay = q.get('relay');
+  if (relay && relay.startsWith('/')) relay = wsHere() + relay;
 
   function subscribe() {
     if (relay) { if (ws) ws.close(); return; }   // a relay stream cannot be asked again: reconnect
@@ -117,7 +121,7 @@
 
   function connect() {
     setConn('连接中…', false);
-    ws = new WebSocket(relay || (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+    ws = new WebSocket(relay || wsHere() + '/ws');
     ws.onopen = () => { backoff = 500; setConn('● 已连接 实时更新', false); if (!relay) subscribe(); };
     ws.onmessage = onMessage;
     ws.onclose = () => {
@@ -197,13 +201,21 @@
 
   async function start() {
     if (!comp && relay) comp = relay.split('/').pop().split('?')[0];
+    let onRelay = false;
     try {
       const r = await fetch('/api/competitions');
-      const list = (await r.json()).competitions || [];
-      const c = list.find((x) => x.id === comp) || list[0];
-      if (c) { comp = c.id; compName = c.name; }
+      // The venue server always answers this; the relay has no /api (deploy/relay/nginx.conf),
+      // so a 404 means the page came from the relay: read its /sub/{c}. A network error is a
+      // venue server that is down, not a relay.
+      if (r.status === 404) onRelay = true;
+      else {
+        const list = (await r.json()).competitions || [];
+        const c = list.find((x) => x.id === comp) || list[0];
+        if (c) { comp = c.id; compName = c.name; }
+      }
     } catch (e) { /* the WebSocket reports the connection state */ }
-    if (!comp) { $('comp').textContent = '没有赛事'; return; }
+    if (onRelay && !relay && comp) relay = wsHere() + '/sub/' + encodeURIComponent(comp);
+    if (!comp) { $('comp').textContent = onRelay ? '地址缺少赛事代码：/display/?c=赛事代码' : '没有赛事'; return; }
     connect();
     rotateTimer = setInterval(rotate, rotateMs);
   }

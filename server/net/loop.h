@@ -5,8 +5,12 @@
  * screens that walk, not the marks, was most of the server's time. On libuv the kernel reports
  * only the ready sockets. The loop is libuv's, created here and handed to lws as a "foreign"
  * loop, because lws 4.1 as Debian builds it (event libs as plugins) does not export the call that
- * would give back a loop it made itself; lws's own timers (ping, idle, HTTP timeouts) still run
- * on it through lws's sul timer.
+ * would give back a loop it made itself. lws's own timers (its sul scheduler: HTTP head and body
+ * timeouts, keep-alive idle, the LWS_TO_KILL_ASYNC hang-up ws_sweep asks for) run on it too;
+ * one with a real delay is seen firing on libuv in tests/server/test_hostile.py
+ * (test_a_connection_that_never_finishes_its_head_is_closed, --http-timeout 2). The screens'
+ * ping and idle policy is not lws's but the server's own sweep (ws_sweep, ws.h says why), on an
+ * sl_timer; tests/server/test_live.py (reaped_by_ping) shows it on both loops.
  *
  * Every turn of the loop ends with the owner's `turn` function: what arrived in that turn is
  * made durable together (group commit) and then shown. The one-shot timers (sl_timer) are the

@@ -13,7 +13,9 @@
  * or dead. The loop only hands messages over (rl_offer copies and returns at once); a thread
  * POSTs them in order over one keep-alive connection (libcurl) to URL/{competition}. A queue
  * that fills is emptied and a snapshot asked for, so a dead relay costs bounded memory and never
- * slows marking; when it is back, the newest state goes out.
+ * slows marking. A failed post (retried every 500 ms) drops the queued updates of every
+ * competition and asks for snapshots, because a relay that comes back has lost its buffer: when
+ * it is back, each channel starts again from the newest snapshot.
  *
  * Ownership: rl_start returns a relay that rl_stop joins and frees; rl_offer copies what it is
  * given. rl_offer and rl_stats may be called from the loop while the thread runs.
@@ -26,16 +28,25 @@
 
 #define RL_INTERVAL_MS 100
 #define RL_SNAPSHOT_MS 5000
+/* A quiet competition is sent again whole this often: a relay restarted while nothing changed
+ * (so no post failed, and nothing told) has it again within this time. */
+#define RL_KEYFRAME_MS 30000
 #define RL_MAX_COMPS 64
 
 typedef struct rl_relay rl_relay;
 
 /* url: the nchan publisher location, e.g. "http://relay.example.cn/pub" (each competition is
- * the channel URL/{id}). NULL with err on a bad URL or no memory. */
-rl_relay *rl_start(const char *url, char *err, size_t errcap);
+ * the channel URL/{id}). wake(wake_arg) is called from the relay's thread when it starts asking
+ * for snapshots (rl_need_snapshot), so that an idle loop takes a turn and offers them; it must
+ * be safe from any thread (sl_wake). NULL with err on a bad URL or no memory. */
+rl_relay *rl_start(const char *url, void (*wake)(void *arg), void *wake_arg, char *err,
+                   size_t errcap);
 /* Hands over a public message of competition comp (text, len bytes): an update, queued in
  * order, or a snapshot (snapshot true), which empties the queue before it. When updates had to
- * be dropped (the relay too far behind), rl_need_snapshot says so until a snapshot is offered. */
+ * be dropped (the relay too far behind), or the relay may have lost what it held (a post failed,
+ * or an update found its channel empty: nchan was restarted), rl_need_snapshot says so for
+ * every competition it knows, quiet ones included, and updates offered meanwhile are dropped:
+ * the next post that succeeds for each competition is a snapshot. */
 void rl_offer(rl_relay *r, const char *comp, const char *text, size_t len, bool snapshot);
 bool rl_need_snapshot(rl_relay *r, const char *comp);
 /* Published, failed and replaced-before-sending counts, for logs and tests. */

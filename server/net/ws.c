@@ -81,6 +81,7 @@ struct ws_hub {
     ws_conn *conns;
     sm_map *peers;          /* address -> unsigned, its open live connections */
     bool scheduled;
+    int64_t scheduled_us;   /* when the pending timer fires (monotonic), if scheduled */
     int64_t next_us;        /* updates are not sent again before this (monotonic) */
     ws_msg *resync;
     ws_fan fan;
@@ -443,7 +444,16 @@ static void schedule(ws_hub *h, int64_t us)
     if (h->schedule) {
         h->schedule(h->schedule_ctx, us);
         h->scheduled = true;
+        h->scheduled_us = now_us() + us;
     }
+}
+
+/* The timer fires within us: moved earlier if it was set for later (the relay's interval, up to
+ * 100 ms, must not hold back the screens' 10 ms one), left alone otherwise. */
+static void schedule_within(ws_hub *h, int64_t us)
+{
+    if (!h->scheduled || h->scheduled_us > now_us() + us)
+        schedule(h, us);
 }
 
 /* One slice of the fan-out under way; the loop comes back for the next. When it is over, the
@@ -460,9 +470,13 @@ static void fan_continue(ws_hub *h)
     h->next_us = now_us() + (gap > busy ? gap : busy);
 }
 
-/* Offers what is due to the relay: a snapshot at start, every RL_SNAPSHOT_MS while things
- * change and after anything was lost; otherwise the merged updates, at most every
- * RL_INTERVAL_MS per competition. Returns the microseconds until something is due (0: none). */
+/* Offers what is due to the relay, for every competition, quiet ones included: a snapshot at
+ * start, whenever the relay asks for one (rl_need_snapshot: it failed or was restarted), every
+ * RL_SNAPSHOT_MS while things change and every RL_KEYFRAME_MS while they do not; otherwise the
+ * merged updates. At most one offer per RL_INTERVAL_MS per competition. Returns the microseconds
+ * until something held back by that interval is due (0: nothing is). It runs at the end of every
+ * turn; an idle loop still turns once a second (the sweep) and when the relay's thread wakes it,
+ * which is soon enough for a keyframe and for a snapshot the relay asked for. */
 static int64_t relay_offer_due(ws_hub *h)
 {
     int64_t now = now_us(), wait = 0;
@@ -470,15 +484,18 @@ static int64_t relay_offer_due(ws_hub *h)
     if (!r)
         return 0;
     for (sv_comp *c = h->s->comps; c; c = c->next) {
-        if ((!c->relay_dirty && !c->relay_pending) || !c->live)
+        if (!c->live)
+            continue;
+        bool need = c->relay_dirty || rl_need_snapshot(r, c->id),
+             keyframe = now - c->relay_snap_us >= RL_KEYFRAME_MS * 1000;
+        if (!need && !keyframe && !c->relay_pending)
             continue;
         int64_t left = c->relay_last_us + RL_INTERVAL_MS * 1000 - now;
         if (left > 0) {
             wait = wait && wait < left ? wait : left;
             continue;
         }
-        bool snapshot = c->relay_dirty || rl_need_snapshot(r, c->id) ||
-                        now - c->relay_snap_us >= RL_SNAPSHOT_MS * 1000;
+        bool snapshot = need || keyframe || now - c->relay_snap_us >= RL_SNAPSHOT_MS * 1000;
         size_t len = 0;
         char *text = snapshot ? lv_snapshot(c->live, LV_PUBLIC, &len)
                               : mg_text(c->relay_pending, c->id, &len);
@@ -526,10 +543,8 @@ void ws_tick(sv_server *s)
     if (!due) {
         /* Nothing for the screens; the relay may still wait for its interval. */
         int64_t relay = relay_offer_due(h);
-        if (relay > 0 && !h->scheduled && h->schedule) {
-            h->schedule(h->schedule_ctx, relay);
-            h->scheduled = true;
-        }
+        if (relay > 0)
+            schedule_within(h, relay);
         return;
     }
     wait = h->next_us - now_us();
@@ -540,10 +555,7 @@ void ws_tick(sv_server *s)
         relay_offer_due(h);
         return;
     }
-    if (!h->scheduled && h->schedule) {
-        h->schedule(h->schedule_ctx, wait);
-        h->scheduled = true;
-    }
+    schedule_within(h, wait);
 }
 
 void ws_turn_end(sv_server *s)

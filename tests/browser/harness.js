@@ -28,12 +28,13 @@ function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Starts `skillscore serve --demo`; pass {dir, port} of a stopped server to start it again on
-// the same database and address (the pages must find it where they left it).
-async function startServer(prev) {
+// the same database and address (the pages must find it where they left it); extra: more
+// arguments for serve.
+async function startServer(prev, extra) {
   const port = prev ? prev.port : await freePort();
   const dir = prev ? prev.dir : fs.mkdtempSync(path.join(os.tmpdir(), 'skillscore-browser-'));
   const proc = spawn(BIN, ['serve', '--demo', '--db', path.join(dir, 'b.db'), '--port', String(port),
-    '--static', path.join(ROOT, 'judge-client')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--static', path.join(ROOT, 'judge-client')].concat(extra || []), { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout.on('data', (d) => { log += d; });
   proc.stderr.on('data', (d) => { log += d; });
@@ -118,5 +119,5 @@ function run(body) {
   });
 }
 
-module.exports = { ROOT, SHOTS, C, demo, sleep, startServer, stopServer, api, login, adminToken, demoPin,
+module.exports = { ROOT, SHOTS, C, demo, sleep, freePort, startServer, stopServer, api, login, adminToken, demoPin,
   numbers, launch, newPage, shot, assert, run, uuid: () => crypto.randomUUID() };

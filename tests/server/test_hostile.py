@@ -271,8 +271,14 @@ def test_an_idle_flood_from_many_addresses_under_ulimit_1024_leaves_room_for_jud
 
 @test
 def test_a_connection_that_never_finishes_its_head_is_closed():
+    """Also the evidence that lws's own timers with a real delay fire on the libuv loop (issue
+    16; server/net/loop.h): the head timeout is lws's (timeout_secs), on the default loop."""
     srv = Server(demo=True, args=["--http-timeout", "2"])
     try:
+        deadline = time.time() + 3  # the port opens a moment before the banner is written
+        while "libuv (epoll) loop" not in srv.output() and time.time() < deadline:
+            time.sleep(0.05)
+        assert "libuv (epoll) loop" in srv.output(), srv.output()[-500:]
         s = socket.create_connection(("127.0.0.1", srv.port), timeout=6)
         s.sendall(b"POST /api/login HTTP/1.1\r\nHost: x\r\n")
         t = time.time()

@@ -244,8 +244,12 @@ def test_a_screen_that_stops_reading_does_not_stall_the_others_and_catches_up_me
 
 
 def reaped_by_ping(loop, banner):
-    """lws's own timers (ping, hang-up) must fire on the loop the server runs: issue 16 moved it
-    to libuv (epoll), where lws 4.1's timers are easy to lose."""
+    """Pings and the hang-up of a screen that does not answer must happen on the loop the server
+    runs (issue 16 moved it to libuv). The pings are the server's own sweep (ws_sweep on the
+    loop's SL_SWEEP timer; ws.h says why not lws's ping/idle policy); the hang-up is lws's
+    (lws_set_timeout with LWS_TO_KILL_ASYNC, a zero-delay lws timer). An lws timer with a real
+    delay firing on libuv: tests/server/test_hostile.py,
+    test_a_connection_that_never_finishes_its_head_is_closed."""
     srv = Server(demo=True, args=["--ws-per-address", "3", "--ws-ping", "1", "--loop", loop])
     try:
         deadline = time.time() + 3  # the port opens a moment before the banner is written

@@ -75,6 +75,9 @@ int rd_read_entries(reader *r);
 int rd_read_local_rules(reader *r, cf_event *ev, json_t *event, const char *path);
 int rd_read_medal_points(reader *r, json_t *points);
 
+/* analytics.c: an event's "analytics" thresholds (defaults when o is NULL) */
+int rd_read_analytics(reader *r, cf_event *ev, json_t *o, const char *path);
+
 /* roster.c */
 int rd_read_roster(reader *r);
 

@@ -114,7 +114,7 @@ static void summary(pdf_table *t, const an_ctx *x)
         const char *cells[] = {
             j->id, name, marks, leniency_text(&j->stats, len), rho_text(&j->stats, rho),
             flags, mark};
-        pdf_row(t, cells, false);
+        pdf_row(t, cells, j->reasons != 0); /* shaded: the eye finds 关注 first */
     }
     if (!a->n_judges) {
         const char *none[] = {"本赛项尚无评分。"};

@@ -370,9 +370,10 @@
         el('td', {}, acts)));
     }
     out.append(el('div', { class: 'card' }, el('strong', {}, TA.discTitle), list.length ? table : el('p', { class: 'muted' }, TA.noDiscrepancies)));
-    const card = el('div', { class: 'card', id: 'analytics' });
+    const card = el('div', { class: 'card', id: 'analytics' }, el('div', { class: 'row' }, el('strong', {}, TA.an.title),
+      el('button', { type: 'button', 'data-download': 'analytics', onclick: () => download(E + '/reports/analytics.pdf', comp.id + '-' + ev.id + '-analytics.pdf') }, TA.an.pdf)));
     out.append(card);
-    analytics.then((r) => fillAnalytics(card, ev, E, r));
+    analytics.then((r) => fillAnalytics(card, r));
 
     // One 工位: every judge's mark per criterion, the outlier marked; send back or correct.
     const row = reviewNumber && sheetRows.find((r) => r.number === reviewNumber);
@@ -382,10 +383,8 @@
 
   // 裁判评分分析: how each judge marks against the panels' medians (the server computes every
   // figure and the flags; docs/analytics.md). Judges only — nothing here names a 工位.
-  function fillAnalytics(card, ev, E, r) {
+  function fillAnalytics(card, r) {
     const A = TA.an;
-    card.append(el('div', { class: 'row' }, el('strong', {}, A.title),
-      el('button', { type: 'button', 'data-download': 'analytics', onclick: () => download(E + '/reports/analytics.pdf', comp.id + '-' + ev.id + '-analytics.pdf') }, A.pdf)));
     if (!r || r.status !== 200) { card.append(el('p', { class: 'msg' }, r ? errorText(T, r) : '')); return card; }
     const a = r.doc, t = a.thresholds;
     const signed = (v) => v == null ? '—' : (Number(v) > 0 ? '+' : '') + v;

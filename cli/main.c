@@ -7,6 +7,7 @@
  *   skillscore certificates FILE --out DIR [--db DB] [--base URL] [--pattern P]
  *   skillscore sheets FILE --out DIR [--format pdf|xlsx]
  *   skillscore verify URL [--db DB] [--file FILE]
+ *   skillscore analytics FILE --event E --out FILE.pdf
  *
  * Exit status: 0 success, 2 bad input or usage (message on stderr, nothing on stdout),
  * 1 anything else (out of memory, unreadable file).
@@ -38,6 +39,7 @@ static const char usage[] =
     "       skillscore certificates FILE --out DIR [--db DB] [--base URL] [--pattern P]\n"
     "       skillscore sheets FILE --out DIR [--format pdf|xlsx]\n"
     "       skillscore verify URL [--db DB] [--file FILE]\n"
+    "       skillscore analytics FILE --event E --out FILE.pdf\n"
     "\n"
     "  compute      read a skillscore/1 competition file (- for stdin) and print the\n"
     "               skillscore-results/1 document\n"
@@ -57,7 +59,9 @@ static const char usage[] =
     "  certificates  award and skill-level certificates as PDF, one per person and one for\n"
     "                printing; signed with the key in --db (the server's database)\n"
     "  sheets        成绩公示表, 晋升名册 and 奖金发放表 as PDF, or as Excel (--format xlsx)\n"
-    "  verify        check a certificate's QR link against the server's database\n";
+    "  verify        check a certificate's QR link against the server's database\n"
+    "  analytics     裁判评分分析表 of one event as PDF: each judge's deviation from the\n"
+    "                panels' medians, leniency, rank correlation, flags (docs/analytics.md)\n";
 
 
 static void print_warning(void *ctx, const char *msg)
@@ -148,6 +152,8 @@ int main(int argc, char **argv)
         return cmd_sheets(argc - 1, argv + 1);
     if (strcmp(argv[1], "verify") == 0)
         return cmd_verify(argc - 1, argv + 1);
+    if (strcmp(argv[1], "analytics") == 0)
+        return cmd_analytics(argc - 1, argv + 1);
     fprintf(stderr, "skillscore: unknown command \"%s\"\n%s", argv[1], usage);
     return EXIT_BAD_INPUT;
 }

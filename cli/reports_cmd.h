@@ -4,6 +4,7 @@
  *   skillscore certificates FILE --out DIR [--db DB] [--base URL] [--pattern P]
  *   skillscore sheets FILE --out DIR
  *   skillscore verify URL [--db DB] [--file FILE]
+ *   skillscore analytics FILE --event E --out FILE.pdf
  *
  * Each returns the process exit status: 0, 2 for bad input or usage, 1 otherwise.
  */
@@ -15,5 +16,6 @@
 int cmd_certificates(int argc, char **argv);
 int cmd_sheets(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_analytics(int argc, char **argv);
 
 #endif

@@ -107,6 +107,7 @@ typedef struct cf_event {
     /* "conflict": what happens to a mark by a judge of a contestant's unit (回避): refused
      * (default) or accepted and flagged for the organizer and arbitration. */
     bool conflict_flag;
+    sc_judge_thresholds analytics; /* "analytics": when a judge is flagged (cf_event_analytics) */
 } cf_event;
 
 typedef struct cf_entry {
@@ -301,5 +302,70 @@ char *cf_results_json(const cf_competition *c, const cf_results *r);
 
 /* NULL when id is a valid id (CF_ID_MAX), else why not (a static text). */
 const char *cf_id_check(const char *id);
+
+/* ================================================================================================
+ * Judge analytics (裁判评分分析; issue 18, compfile/analytics.c, docs/analytics.md).
+ *
+ * cf_event_analytics() runs the engine's sc_judge_analytics over one event: the marks of every
+ * slot (entry, item) with the judge who gave each, from the competition file itself or from a
+ * source the caller supplies (the server's current marks), and flags judges by the event's
+ * thresholds. Items are the event's criteria. The result names judges, never entries: it may be
+ * shown to a chief judge who marks blind.
+ *
+ * The thresholds come from the optional event field
+ *   "analytics": {"leniency_percent": 5, "min_correlation": 0.5, "max_flags": 3,
+ *                 "correlation_min_entries": 5}
+ * (each optional; the defaults are sc_judge_thresholds_default's), read into cf_event.analytics.
+ *
+ * Judges are listed in the judges list's order (those of the event who gave a mark), then any
+ * other judge who gave one, in order of their first mark. A judge without a mark in the event is
+ * not listed.
+ *
+ * Ownership: a cf_analytics owns its judges' ids and rows; names and item texts point into the
+ * competition, which must outlive it. cf_analytics_free() releases it.
+ */
+
+/* Marks of a slot with their judges, for a computation that does not take them from the
+ * competition: count(ctx, slot) marks; copy(ctx, slot, scores, judges) writes the scores and
+ * the judge id of each into scores[0 .. count) and judges[0 .. count) (strings that stay valid
+ * until cf_event_analytics returns). Slot numbers are the competition's (first_slot + k). */
+typedef struct cf_judged_source {
+    size_t (*count)(const void *ctx, size_t slot);
+    void (*copy)(const void *ctx, size_t slot, sc_centi *scores, const char **judges);
+    const void *ctx;
+} cf_judged_source;
+
+typedef struct cf_judge_analytics {
+    char *id;
+    const char *name;       /* from the judges list; NULL when not given or not listed */
+    bool listed;            /* on the judges list for this event */
+    bool chief;             /* listed as chief judge (裁判长) */
+    sc_judge_stats stats;
+    sc_judge_item *items;   /* n_items rows, in item order */
+    unsigned reasons;       /* sc_judge_flags with the event's thresholds: SC_JUDGE_ bits */
+} cf_judge_analytics;
+
+typedef struct cf_analytics {
+    size_t event;                   /* index into the competition's events */
+    sc_judge_thresholds thresholds; /* the event's */
+    size_t n_items;
+    const char **item_id, **item_name; /* n_items each; a name may be NULL */
+    sc_centi *item_max;             /* n_items maxima */
+    cf_judge_analytics *judges;
+    size_t n_judges;
+    size_t n_flagged;               /* judges with reasons */
+    sc_judge_item *rows;            /* storage of every judge's items */
+} cf_analytics;
+
+/* The analytics of event ev with the marks of src (NULL: the competition's own marks). 0 and
+ * *out, or -1 with diag naming the event and the fault (a judge with two marks on one slot, a
+ * slot with more marks than the engine takes, out of memory). */
+int cf_event_analytics(const cf_competition *c, size_t ev, const cf_judged_source *src,
+                       cf_analytics **out, cf_diag *diag);
+void cf_analytics_free(cf_analytics *a);
+
+/* An SC_JUDGE_ bit as a key: "lenient", "severe", "ranks", "discrepancies"; NULL for anything
+ * else. What JSON carries under "reasons". */
+const char *cf_judge_reason_key(unsigned bit);
 
 #endif

@@ -78,6 +78,8 @@ int rd_read_medal_points(reader *r, json_t *points);
 /* marking.c: a WorldSkills marking scheme, the scale and the conflict rule (an event's); sets
  * the event's items */
 int rd_read_marking(reader *r, cf_event *ev, json_t *event, const char *path);
+/* analytics.c: an event's "analytics" thresholds (defaults when o is NULL) */
+int rd_read_analytics(reader *r, cf_event *ev, json_t *o, const char *path);
 
 /* roster.c */
 int rd_read_roster(reader *r);

@@ -290,7 +290,7 @@ static int read_event(reader *r, cf_event *ev, json_t *o, size_t i)
     static const char *const known[] = {"id", "name", "occupation", "team_size", "weights",
                                         "aggregation", "criteria", "awards", "tie_break",
                                         "discrepancy_percent", "pass", "promotion", "titles",
-                                        "marking", "scale", "conflict", NULL};
+                                        "marking", "scale", "conflict", "analytics", NULL};
     char path[48], *agg = NULL;
     int64_t team, wt = 0, wp = 100;
     json_t *w;
@@ -365,6 +365,8 @@ static int read_event(reader *r, cf_event *ev, json_t *o, size_t i)
         }
     }
     if (rd_read_local_rules(r, ev, o, path))
+        goto out;
+    if (rd_read_analytics(r, ev, json_object_get(o, "analytics"), path))
         goto out;
     rc = 0;
 out:

@@ -171,4 +171,19 @@ int rp_sealed_list_pdf(const cf_competition *c, size_t ev, const char *const *nu
                        int print_no, const rp_opts *o, unsigned char **pdf, size_t *len,
                        char *err, size_t errcap);
 
+/* ---- 裁判评分分析表 (analytics.c; issue 18, docs/analytics.md) ----
+ * The judge analytics of one event (cf_event_analytics), A4 landscape: a summary row per judge
+ * (marks, leniency, rank correlation, discrepancy flags, 关注 with the reasons in Chinese for a
+ * flagged judge), the formulas and thresholds, then a table per judge with each criterion's
+ * deviation from the panels' medians; signature lines for 裁判长 and 监督仲裁, page x/y. Judges
+ * only: no entry, number or contestant is named. status (may be NULL) says which marks the
+ * figures rest on ("评分进行中…"). */
+int rp_analytics_pdf(const cf_competition *c, const cf_analytics *a, const char *status,
+                     const rp_opts *o, unsigned char **pdf, size_t *len, char *err,
+                     size_t errcap);
+/* The reasons of SC_JUDGE_ bits in Chinese, joined with "；" into out (cap bytes), each with the
+ * figure and threshold that decided it: "偏松：宽严度 +12.34%，高于 +5.00%". "" for none. */
+char *rp_judge_reasons(const cf_judge_analytics *j, const sc_judge_thresholds *t, char *out,
+                       size_t cap);
+
 #endif

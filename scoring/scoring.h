@@ -534,4 +534,123 @@ int sc_medal_table(const sc_medal_points *points, const sc_medal_item *items, si
 /* sum / n in hundredths, rounded half up (sum >= 0, n > 0; 0 when n is 0). */
 sc_centi sc_average_centi(int64_t sum, int64_t n);
 
+/* ---------------------------------------------------------------------------------------------
+ * Judge analytics (裁判评分分析; issue 18, docs/analytics.md): how each judge of an event marks,
+ * measured against the panel of every slot they marked, for the chief judge while marking and
+ * for arbitration after. Nothing here changes a score: the figures point people at marks worth a
+ * second look, and the thresholds are the organizer's (project defaults below).
+ *
+ * Input: one event's marks with the judge of each, by slot. Slot s = entry × n_items + item,
+ * with entries numbered 0..n_entries − 1 by the caller and items being the event's criteria (its
+ * aspects in an event with aspects). A slot's panel is every mark on it, the judge's own
+ * included; its median is exact as twice the median, med2: the middle mark doubled, or the sum
+ * of the two middle marks of an even panel (as sc_outliers).
+ *
+ * Per judge and item (sc_judge_item):
+ *   marks     the judge's marks on the item
+ *   compared  those on slots with 2 or more marks (a lone mark has no panel to differ from)
+ *   dev2      Σ (2·mark − med2) over the compared marks: twice the summed signed deviation
+ *   max_sum   Σ the item's maximum over the compared marks
+ *   flags     discrepancy flags: slots whose spread (highest − lowest mark) exceeds the event's
+ *             threshold (spread × 10000 > maximum × discrepancy, the server's discrepancy list)
+ *             AND whose outliers (sc_outliers) include this judge's mark
+ * The mean deviation is dev2 / (2 × compared) hundredths of a point; print it with sc_div_round.
+ *
+ * Per judge (sc_judge_stats): the same sums over every item, and
+ *   leniency  Σ deviation / Σ maximum over the compared marks, in hundredths of a percent:
+ *             5000 × dev2 / max_sum, rounded once, half away from zero (sc_div_round), so that a
+ *             severe judge's −x mirrors a lenient judge's +x. Above 0: marks above the panel.
+ *             Undefined (has_leniency false) without compared marks.
+ *   rho       Spearman's rank correlation of the judge's per-entry totals with the panel's,
+ *             over the entries the judge marked (n of them, `entries`). The judge's total of an
+ *             entry is the sum of their marks on it; the panel's is the sum of the medians of the
+ *             same slots, so a judge who marks only some items is compared on those items. Ties
+ *             take mid-ranks; with the ranks doubled to stay integer (D = 2d),
+ *                 rho = 1 − 6·Σd² / (n(n² − 1)) = (2n(n² − 1) − 3·ΣD²) / (2n(n² − 1)),
+ *             kept as the exact fraction rho_num / rho_den (reduced, den > 0) and printed as
+ *             rho_centi (hundredths, half away from zero). Without ties this is exactly
+ *             Spearman's rho; WITH TIES IT IS THE USUAL APPROXIMATION (the formula on mid-ranks),
+ *             not the Pearson correlation of the mid-ranks. Undefined (has_rho false) below 3
+ *             entries, or when all of the judge's or all of the panel's totals are equal.
+ */
+
+/* One mark with its judge. */
+typedef struct sc_judged_mark {
+    size_t judge;   /* 0 .. n_judges − 1 */
+    sc_centi score; /* hundredths, 0 .. SC_CENTI_MAX */
+} sc_judged_mark;
+
+typedef struct sc_analytics_in {
+    const sc_centi *item_max;  /* n_items maxima, each above 0 and at most SC_CENTI_MAX */
+    size_t n_items;
+    const sc_centi *discrepancy; /* per item, the spread threshold in hundredths of a percent of
+                                    its maximum (2000: 20%, the competition file's default; a
+                                    marking scheme's aspects have their own, W3 and W5) */
+    size_t n_entries;
+    const sc_judged_mark *marks;
+    const size_t *slot_start;  /* n_entries × n_items + 1 offsets: slot s holds
+                                  marks[slot_start[s] .. slot_start[s + 1]) */
+    size_t n_judges;
+} sc_analytics_in;
+
+typedef struct sc_judge_item {
+    int64_t marks, compared, dev2, flags;
+    sc_centi max_sum;
+} sc_judge_item;
+
+typedef struct sc_judge_stats {
+    int64_t marks, compared, dev2, flags; /* over every item */
+    sc_centi max_sum;
+    bool has_leniency;
+    int64_t leniency;          /* hundredths of a percent of the maximum, signed */
+    int64_t entries;           /* entries in the rank correlation */
+    bool has_rho;
+    int64_t rho_num, rho_den;  /* rho exactly, in lowest terms */
+    int64_t rho_centi;         /* rho in hundredths (−100 .. 100), rounded */
+} sc_judge_stats;
+
+/* The most entries and marks one call takes: every sum above then stays far inside int64. */
+#define SC_ANALYTICS_MAX_ENTRIES ((size_t)100000)
+#define SC_ANALYTICS_MAX_MARKS ((size_t)4000000)
+
+/* How many int64_t elements of scratch sc_judge_analytics needs (0 when the sizes are too
+ * large to take). */
+size_t sc_analytics_scratch(size_t n_entries, size_t n_items);
+
+/* Fills items[j × n_items + k] for every judge j and item k, and stats[j] for every judge, from
+ * in (see above). scratch[0 .. n_scratch) is the caller's working space (sc_analytics_scratch
+ * elements at least); nothing is allocated. SC_OK; SC_EINVAL for a judge index out of range, a
+ * judge with two marks on one slot, offsets that go backwards or past the marks, a maximum not
+ * above 0, too little scratch or too many entries or marks (SC_ANALYTICS_MAX_*); SC_ERANGE for a
+ * mark below 0 or above SC_CENTI_MAX or a slot with more than SC_OUTLIER_MAX marks. On failure
+ * items and stats are unspecified. Cost O(n_judges × marks + n_judges × n log n). */
+int sc_judge_analytics(const sc_analytics_in *in, int64_t *scratch, size_t n_scratch,
+                       sc_judge_item *items, sc_judge_stats *stats);
+
+/* num / den (den > 0) rounded to the nearest integer, halves away from zero: 5/2 → 3,
+ * −5/2 → −3. How every signed analytics figure is rounded, once. */
+int64_t sc_div_round(int64_t num, int64_t den);
+
+/* When a judge is flagged for the chief judge and 监督仲裁: thresholds the organizer may change
+ * (competition file: events[].analytics). Each compares the printed (rounded) figure, so that
+ * what the table shows is what decided. */
+typedef struct sc_judge_thresholds {
+    int64_t leniency;        /* |leniency| above this, hundredths of a percent (500: 5.00%) */
+    int64_t min_rho;         /* rho_centi below this (50: 0.50) ... */
+    int64_t rho_min_entries; /* ... for a judge with at least this many entries in rho (5) */
+    int64_t max_flags;       /* this many discrepancy flags or more (3); 0: never */
+} sc_judge_thresholds;
+
+/* The project defaults (docs/analytics.md): 500, 50, 5, 3. */
+void sc_judge_thresholds_default(sc_judge_thresholds *t);
+
+/* Why a judge is flagged: a set of these bits, 0 for none. */
+enum {
+    SC_JUDGE_LENIENT = 1u,    /* leniency above +threshold: marks above the panel (偏松) */
+    SC_JUDGE_SEVERE = 2u,     /* leniency below −threshold: marks below the panel (偏严) */
+    SC_JUDGE_RANKS = 4u,      /* orders the entries unlike the panel (排序一致性低) */
+    SC_JUDGE_DISCREPANT = 8u  /* too often the outlier of a discrepancy (争议分多) */
+};
+unsigned sc_judge_flags(const sc_judge_thresholds *t, const sc_judge_stats *s);
+
 #endif

@@ -48,6 +48,7 @@ suite reports python3 tests/reports/test_reports.py
 suite rules-reports python3 tests/reports/test_local_rules.py
 suite xlsx python3 tests/server/test_xlsx.py
 suite worldskills python3 tests/server/test_worldskills.py
+suite analytics python3 tests/server/test_analytics.py
 # playwright-core from npm, pinned by tests/browser/package-lock.json
 if [ ! -d tests/browser/node_modules/playwright-core ]; then
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) >&2

@@ -574,3 +574,256 @@ TEST(test_a_judge_of_the_contestants_unit_is_not_waited_for_when_refused_issue_1
     json_decref(demo);
     json_decref(doc);
 }
+
+/* ==== issue 18: judge analytics of an event (compfile/analytics.c) ============================ */
+
+/* Five entries, criteria A (max 60) and B (max 40), judges listed K3 (chief), K1, K2. K1 and K3
+ * mark the same; K2 gives 6.00 more on A every time. %s is the event's "analytics" member. */
+static const char judged_file[] =
+    "{\"format\":\"skillscore/1\","
+    "\"competition\":{\"id\":\"C\",\"name\":\"c\",\"class\":\"county\"},"
+    "\"events\":[{\"id\":\"E\",\"name\":\"e\"%s,\"criteria\":[{\"id\":\"A\",\"name\":\"甲项\","
+    "\"max\":60},{\"id\":\"B\",\"max\":40}]}],"
+    "\"judges\":[{\"id\":\"K3\",\"name\":\"王\",\"events\":[\"E\"],\"chief\":true},"
+    "{\"id\":\"K1\",\"name\":\"李\",\"events\":[\"E\"]},{\"id\":\"K2\",\"events\":[\"E\"]}],"
+    "\"entries\":[%s],\"marks\":[%s]}";
+
+static cf_competition *judged(const char *analytics, cf_diag *diag)
+{
+    static const int a[5] = {50, 45, 40, 35, 30}, b[5] = {30, 32, 28, 25, 20};
+    static const char *const order[3] = {"K1", "K2", "K3"}; /* first marks come from K1 */
+    char entries[1024] = "", marks[8192] = "", text[12288];
+    cf_competition *c = NULL;
+    for (int e = 0; e < 5; e++) {
+        snprintf(entries + strlen(entries), sizeof entries - strlen(entries),
+                 "%s{\"id\":\"T%d\",\"event\":\"E\",\"members\":[{\"id\":\"P%d\",\"name\":\"p\"}]}",
+                 e ? "," : "", e, e);
+        for (int j = 0; j < 3; j++)
+            snprintf(marks + strlen(marks), sizeof marks - strlen(marks),
+                     "%s{\"entry\":\"T%d\",\"criterion\":\"A\",\"judge\":\"%s\",\"score\":%d},"
+                     "{\"entry\":\"T%d\",\"criterion\":\"B\",\"judge\":\"%s\",\"score\":%d}",
+                     marks[0] ? "," : "", e, order[j], a[e] + (j == 1 ? 6 : 0), e, order[j],
+                     b[e]);
+    }
+    snprintf(text, sizeof text, judged_file, analytics, entries, marks);
+    if (cf_read(text, strlen(text), &c, diag))
+        return NULL;
+    return c;
+}
+
+TEST(test_analytics_flag_the_lenient_judge_of_a_file_and_list_judges_in_roster_order)
+{
+    cf_diag diag = {0};
+    cf_competition *c = judged("", &diag);
+    cf_analytics *a = NULL;
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    CHECK_INT(cf_event_analytics(c, 0, NULL, &a, &diag), 0);
+    if (!a) {
+        cf_free(c);
+        return;
+    }
+    CHECK_INT(a->n_judges, 3);
+    CHECK_STR(a->judges[0].id, "K3");
+    CHECK(a->judges[0].chief && a->judges[0].listed);
+    CHECK_STR(a->judges[0].name, "王");
+    CHECK_STR(a->judges[1].id, "K1");
+    CHECK_STR(a->judges[2].id, "K2");
+    CHECK(a->judges[2].name == NULL && a->judges[2].listed && !a->judges[2].chief);
+    CHECK_INT(a->n_items, 2);
+    CHECK_STR(a->item_id[0], "A");
+    CHECK_STR(a->item_name[0], "甲项");
+    CHECK_INT(a->item_max[1], 4000);
+    /* K2 on A: median of (t, t + 6, t) is t, dev2 = 2 × 600 = 1200 per entry, 6000 over five.
+     * Leniency = 5000 × 6000 / (5 × 6000 + 5 × 4000) = 600: 6.00% > 5.00%. */
+    const cf_judge_analytics *k2 = &a->judges[2];
+    CHECK_INT(k2->items[0].dev2, 6000);
+    CHECK_INT(k2->items[1].dev2, 0);
+    CHECK_INT(k2->stats.leniency, 600);
+    CHECK_INT(k2->stats.rho_centi, 100);
+    CHECK_INT(k2->reasons, SC_JUDGE_LENIENT);
+    CHECK_INT(a->judges[0].reasons | a->judges[1].reasons, 0);
+    CHECK_INT(a->n_flagged, 1);
+    CHECK_STR(cf_judge_reason_key(SC_JUDGE_LENIENT), "lenient");
+    CHECK(cf_judge_reason_key(16) == NULL);
+    cf_analytics_free(a);
+    cf_free(c);
+}
+
+TEST(test_analytics_thresholds_come_from_the_event_issue_18)
+{
+    cf_diag diag = {0};
+    cf_analytics *a = NULL;
+    /* 6.00% is not above 6.5%; above 5.99%. */
+    cf_competition *c = judged(",\"analytics\":{\"leniency_percent\":6.5}", &diag);
+    CHECK(c != NULL);
+    CHECK_INT(cf_event_analytics(c, 0, NULL, &a, &diag), 0);
+    CHECK(a && a->n_flagged == 0 && a->thresholds.leniency == 650);
+    cf_analytics_free(a);
+    cf_free(c);
+    c = judged(",\"analytics\":{\"leniency_percent\":5.99,\"min_correlation\":-0.25,"
+               "\"max_flags\":2,\"correlation_min_entries\":8}",
+               &diag);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    CHECK_INT(c->events[0].analytics.leniency, 599);
+    CHECK_INT(c->events[0].analytics.min_rho, -25);
+    CHECK_INT(c->events[0].analytics.max_flags, 2);
+    CHECK_INT(c->events[0].analytics.rho_min_entries, 8);
+    CHECK_INT(cf_event_analytics(c, 0, NULL, &a, &diag), 0);
+    CHECK(a && a->n_flagged == 1 && a->judges[2].reasons == SC_JUDGE_LENIENT);
+    cf_analytics_free(a);
+    cf_free(c);
+    /* Without the field: the project defaults. */
+    c = judged("", &diag);
+    CHECK(c && c->events[0].analytics.leniency == 500 && c->events[0].analytics.min_rho == 50 &&
+          c->events[0].analytics.rho_min_entries == 5 && c->events[0].analytics.max_flags == 3);
+    cf_free(c);
+}
+
+TEST(test_bad_analytics_thresholds_name_the_field_issue_18)
+{
+    static const char *const cases[][2] = {
+        {",\"analytics\":{\"leniency_percent\":5.555}",
+         "events[0].analytics: leniency_percent must be a number from 0 to 100 with at most 2 "
+         "decimals"},
+        {",\"analytics\":{\"leniency_percent\":101}",
+         "events[0].analytics: leniency_percent must be a number from 0 to 100"},
+        {",\"analytics\":{\"leniency_percent\":\"5%\"}",
+         "events[0].analytics: leniency_percent must be a number"},
+        {",\"analytics\":{\"min_correlation\":1.5}",
+         "events[0].analytics: min_correlation must be a number from -1 to 1"},
+        {",\"analytics\":{\"max_flags\":0}",
+         "events[0].analytics: max_flags must be a whole number from 1 to 1000000"},
+        {",\"analytics\":{\"correlation_min_entries\":2}",
+         "events[0].analytics: correlation_min_entries must be a whole number from 3"},
+        {",\"analytics\":5", "events[0].analytics: must be an object"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cf_diag diag = {0};
+        cf_competition *c = judged(cases[i][0], &diag);
+        CHECK(c == NULL);
+        if (!strstr(diag.message, cases[i][1]))
+            CHECK_STR(diag.message, cases[i][1]);
+        cf_free(c);
+    }
+}
+
+static int analytics_warnings;
+static void count_analytics_warning(void *ctx, const char *msg)
+{
+    (void)ctx;
+    analytics_warnings += strstr(msg, "events[].analytics.leniency: unknown field") != NULL;
+}
+
+TEST(test_an_unknown_analytics_field_warns_issue_18)
+{
+    cf_diag diag = {.warn = count_analytics_warning};
+    analytics_warnings = 0;
+    cf_competition *c = judged(",\"analytics\":{\"leniency\":5}", &diag);
+    CHECK(c != NULL);
+    CHECK_INT(analytics_warnings, 1);
+    cf_free(c);
+}
+
+/* The file's marks, slot by slot in reverse, with each judge's id: a source like the server's. */
+static size_t judged_count(const void *ctx, size_t slot)
+{
+    const cf_competition *c = ctx;
+    return c->slot_start[slot + 1] - c->slot_start[slot];
+}
+
+static void judged_copy(const void *ctx, size_t slot, sc_centi *scores, const char **judges)
+{
+    const cf_competition *c = ctx;
+    for (size_t m = c->slot_start[slot + 1]; m > c->slot_start[slot]; m--) {
+        *scores++ = c->marks[m - 1].score;
+        *judges++ = c->judges[c->marks[m - 1].judge];
+    }
+}
+
+TEST(test_analytics_from_another_marks_source_equal_the_files_issue_18)
+{
+    size_t len;
+    char *text = read_file("data/demo/competition.json", &len);
+    cf_competition *c = NULL;
+    cf_diag diag = {0};
+    CHECK_INT(cf_read(text, len, &c, &diag), 0);
+    cf_judged_source src = {judged_count, judged_copy, c};
+    for (size_t e = 0; c && e < c->n_events; e++) {
+        cf_analytics *own = NULL, *other = NULL;
+        CHECK_INT(cf_event_analytics(c, e, NULL, &own, &diag), 0);
+        CHECK_INT(cf_event_analytics(c, e, &src, &other, &diag), 0);
+        if (!own || !other) {
+            cf_analytics_free(own);
+            cf_analytics_free(other);
+            continue;
+        }
+        CHECK_INT(own->n_judges, other->n_judges);
+        for (size_t j = 0; j < own->n_judges && j < other->n_judges; j++) {
+            CHECK_STR(own->judges[j].id, other->judges[j].id);
+            CHECK(memcmp(&own->judges[j].stats, &other->judges[j].stats,
+                         sizeof own->judges[j].stats) == 0);
+            CHECK(memcmp(own->judges[j].items, other->judges[j].items,
+                         own->n_items * sizeof *own->judges[j].items) == 0);
+            CHECK_INT(own->judges[j].reasons, other->judges[j].reasons);
+        }
+        cf_analytics_free(own);
+        cf_analytics_free(other);
+    }
+    cf_free(c);
+    free(text);
+}
+
+TEST(test_analytics_without_a_judges_list_list_judges_by_first_mark_issue_18)
+{
+    char text[2048];
+    cf_competition *c = NULL;
+    cf_analytics *a = NULL;
+    cf_diag diag = {0};
+    snprintf(text, sizeof text, small_file,
+             "{\"entry\":\"T1\",\"criterion\":\"A\",\"judge\":\"Z\",\"score\":80},"
+             "{\"entry\":\"T1\",\"criterion\":\"A\",\"judge\":\"X\",\"score\":70},"
+             "{\"entry\":\"T2\",\"criterion\":\"A\",\"judge\":\"Y\",\"score\":75}");
+    CHECK_INT(cf_read(text, strlen(text), &c, &diag), 0);
+    CHECK_INT(cf_event_analytics(c, 0, NULL, &a, &diag), 0);
+    CHECK(a && a->n_judges == 3);
+    if (a && a->n_judges == 3) {
+        CHECK_STR(a->judges[0].id, "Z");
+        CHECK_STR(a->judges[1].id, "X");
+        CHECK_STR(a->judges[2].id, "Y");
+        CHECK(!a->judges[0].listed && a->judges[0].name == NULL);
+        /* Z and X on T1: med2 = 150.00, Z's dev2 = +10.00; Y alone on T2, not compared. */
+        CHECK_INT(a->judges[0].stats.dev2, 1000);
+        CHECK_INT(a->judges[2].stats.marks, 1);
+        CHECK_INT(a->judges[2].stats.compared, 0);
+        CHECK(!a->judges[2].stats.has_leniency);
+    }
+    cf_analytics_free(a);
+    cf_free(c);
+}
+
+TEST(test_analytics_of_a_marking_scheme_take_its_aspects_as_items_issue_18)
+{
+    cf_competition *c = read_golden_ws(NULL);
+    cf_analytics *a = NULL;
+    cf_diag diag = {0};
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    CHECK_INT(cf_event_analytics(c, 0, NULL, &a, &diag), 0);
+    if (a) {
+        CHECK_INT(a->n_items, 6);
+        CHECK_STR(a->item_id[2], "A3");
+        CHECK_INT(a->item_max[2], 300); /* a J aspect is judged on its 0–3 */
+        CHECK_STR(a->item_name[5], "完成全部任务");
+        CHECK_INT(a->n_judges, 3);
+        /* the golden scores never spread more than 1 point: nobody has a discrepancy flag */
+        for (size_t j = 0; j < a->n_judges; j++)
+            CHECK_INT(a->judges[j].stats.flags, 0);
+        cf_analytics_free(a);
+    }
+    cf_free(c);
+}

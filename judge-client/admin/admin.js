@@ -315,6 +315,8 @@
     const out = el('div', {}, el('div', { class: 'row' }, el('h2', {}, TA.nav.review), pick));
     if (!reviewEvent) return out;
     const E = C() + '/events/' + encodeURIComponent(reviewEvent);
+    // The analytics come after, into their own card: they never hold up the standings.
+    const analytics = call('GET', E + '/analytics');
     const [st, dr, sh] = await Promise.all([call('GET', E + '/standings'), call('GET', E + '/discrepancies'), call('GET', E + '/sheet')]);
     for (const r of [st, dr, sh]) {
       if (!r || r.status !== 200) { out.append(el('p', { class: 'msg' }, r ? errorText(T, r) : '')); return out; }
@@ -368,11 +370,44 @@
         el('td', {}, acts)));
     }
     out.append(el('div', { class: 'card' }, el('strong', {}, TA.discTitle), list.length ? table : el('p', { class: 'muted' }, TA.noDiscrepancies)));
+    const card = el('div', { class: 'card', id: 'analytics' }, el('div', { class: 'row' }, el('strong', {}, TA.an.title),
+      el('button', { type: 'button', 'data-download': 'analytics', onclick: () => download(E + '/reports/analytics.pdf', comp.id + '-' + ev.id + '-analytics.pdf') }, TA.an.pdf)));
+    out.append(card);
+    analytics.then((r) => fillAnalytics(card, r));
 
     // One 工位: every judge's mark per criterion, the outlier marked; send back or correct.
     const row = reviewNumber && sheetRows.find((r) => r.number === reviewNumber);
     if (row) out.append(slotCard(ev, E, row, chief));
     return out;
+  }
+
+  // 裁判评分分析: how each judge marks against the panels' medians (the server computes every
+  // figure and the flags; docs/analytics.md). Judges only — nothing here names a 工位.
+  function fillAnalytics(card, r) {
+    const A = TA.an;
+    if (!r || r.status !== 200) { card.append(el('p', { class: 'msg' }, r ? errorText(T, r) : '')); return card; }
+    const a = r.doc, t = a.thresholds;
+    const signed = (v) => v == null ? '—' : (Number(v) > 0 ? '+' : '') + v;
+    card.append(el('p', { class: 'muted' }, A.note(t)));
+    if (!a.judges.length) { card.append(el('p', { class: 'muted' }, A.none)); return card; }
+    card.append(el('p', { class: a.flagged ? 'attn' : 'muted', id: 'analyticsFlagged' }, A.flaggedCount(a.flagged)));
+    const table = el('table', { class: 'grid', id: 'analyticsTable' },
+      el('tr', {}, [A.judge, A.name, A.marks, A.leniency, A.rho, A.flags, A.items, A.attention].map((h) => el('th', {}, h))));
+    for (const j of a.judges) {
+      const shown = { leniency: signed(j.leniency), rho: j.rho, flags: j.flags };
+      const why = j.reasons.map((k) => A.reasons[k] ? A.reasons[k](shown, t) : k).join('；');
+      table.append(el('tr', { 'data-judge': j.id, class: j.flagged ? 'flagged' : '' },
+        el('td', {}, j.id),
+        el('td', { class: 'nm' }, (j.name || '') + (j.chief ? A.chief : '')),
+        el('td', { class: 'num' }, String(j.marks)),
+        el('td', { class: 'num' }, j.leniency == null ? '—' : signed(j.leniency) + '%'),
+        el('td', { class: 'num' }, (j.rho == null ? '—' : j.rho) + A.entries(j.rho_entries)),
+        el('td', { class: 'num' }, String(j.flags)),
+        el('td', { class: 'devs' }, j.items.map((i) => el('span', {}, i.item + ' ' + signed(i.mean_deviation)))),
+        el('td', { class: 'why' }, j.flagged ? [el('span', { class: 'badge attn' }, A.badge), ' ' + why] : '—')));
+    }
+    card.append(el('div', { class: 'scrollx' }, table));
+    return card;
   }
 
   function slotCard(ev, E, row, chief) {

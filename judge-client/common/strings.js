@@ -242,6 +242,27 @@ window.T = {
     correctedDone: (n, j) => '已更正：工位 ' + n + ' 裁判 ' + j,
     reasonNeeded: '请填写原因',
     reasonShort: '填写原因',
+    // judge analytics (裁判评分分析, issue 18): the chief, the organizer and arbitration
+    an: {
+      title: '裁判评分分析',
+      note: (t) => '宽严度：该裁判评分偏离每格中位数之和占所评满分之和的比例，正值偏松、负值偏严。'
+        + '排序相关系数：该裁判给各工位的总分排序与评委会中位数总分的一致程度（Spearman，1 为完全一致）。'
+        + '争议标记：评分差异超出阈值且该裁判离中位数最远的次数。'
+        + '关注阈值（组委会可调整）：宽严度超过 ±' + t.leniency_percent + '%，相关系数低于 ' + t.min_correlation
+        + '（参评不少于 ' + t.correlation_min_entries + ' 个），争议标记达到 ' + t.max_flags + ' 次。',
+      pdf: '下载裁判评分分析表（PDF）',
+      judge: '裁判', name: '姓名', marks: '评分次数', leniency: '宽严度', rho: '排序相关（参评数）',
+      flags: '争议标记', items: '各项平均偏差（分）', attention: '关注',
+      badge: '关注', chief: '（裁判长）', entries: (n) => '（' + n + ' 个）',
+      none: '本赛项尚无评分，暂无分析。',
+      flaggedCount: (n) => n ? '需关注 ' + n + ' 人' : '暂无需关注的裁判',
+      reasons: {
+        lenient: (j, t) => '偏松：宽严度 ' + j.leniency + '%，高于 +' + t.leniency_percent + '%',
+        severe: (j, t) => '偏严：宽严度 ' + j.leniency + '%，低于 -' + t.leniency_percent + '%',
+        ranks: (j, t) => '排序与评委会不一致：相关系数 ' + j.rho + '，低于 ' + t.min_correlation,
+        discrepancies: (j, t) => '争议分多：争议标记 ' + j.flags + ' 次，达到 ' + t.max_flags + ' 次',
+      },
+    },
     // setup
     importComp: '导入赛事文件（skillscore/1 JSON）',
     importCsv: '导入报名表（Excel/WPS 的 .xlsx，或 CSV：UTF-8 或 Excel 另存的 GB18030）',

@@ -126,5 +126,8 @@ void api_sealed_pdf(sv_server *, sv_request *, sv_response *);
 void api_replication(sv_server *, sv_request *, sv_response *);
 void api_standby_status(sv_server *, sv_request *, sv_response *);
 void api_backup(sv_server *, sv_request *, sv_response *);
+/* api_analytics.c: judge analytics of an event, JSON and 裁判评分分析表 (issue 18) */
+void api_analytics(sv_server *, sv_request *, sv_response *);
+void api_analytics_pdf(sv_server *, sv_request *, sv_response *);
 
 #endif

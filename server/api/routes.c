@@ -88,6 +88,11 @@ static const sv_route routes[] = {
     {"GET", "/api/competitions/*/events/*/standings", api_standings,
      R(ADMIN) | R(CHIEF) | R(ARBITRATION), 0, false},
     {"GET", "/api/competitions/*/reports/*", api_report, R(ADMIN) | R(ARBITRATION), 0, false},
+    /* Judge analytics (issue 18): the event's chief while marking, organizer and arbitration. */
+    {"GET", "/api/competitions/*/events/*/analytics", api_analytics,
+     R(ADMIN) | R(CHIEF) | R(ARBITRATION), 0, false},
+    {"GET", "/api/competitions/*/events/*/reports/analytics.pdf", api_analytics_pdf,
+     R(ADMIN) | R(CHIEF) | R(ARBITRATION), 0, false},
     {"GET", "/verify/*", api_verify, SV_EVERYONE, 0, false},
     /* The form for a number and short code typed from the paper. */
     {"GET", "/verify", api_verify, SV_EVERYONE, 0, false},

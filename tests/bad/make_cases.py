@@ -261,6 +261,12 @@ def _(d): d["competition"]["medal_points"] = {"金牌": 4, "特等奖": 9}
 @case("medal_points_negative", "competition.medal_points: \"银牌\" must be a whole number of points from 0 to 1000000")
 def _(d): d["competition"]["medal_points"] = {"金牌": 4, "银牌": -3}
 
+@case("analytics_leniency_three_decimals", "events[0].analytics: leniency_percent must be a number from 0 to 100 with at most 2 decimals")
+def _(d): d["events"][0]["analytics"] = {"leniency_percent": 5.555}
+
+@case("analytics_max_flags_zero", "events[0].analytics: max_flags must be a whole number from 1 to 1000000")
+def _(d): d["events"][0]["analytics"] = {"max_flags": 0}
+
 
 for name in list(os.listdir(here)):
     if name.endswith(".json") or name.endswith(".err"):

@@ -108,8 +108,10 @@ H.run(async (test) => {
       // The chief's page shows it answered.
       await chief.click('#nav [data-section="review"]');
       await chief.click(`#standings tr[data-number="${no}"] button`);
-      await chief.waitForSelector('#slotTable');
-      assert(!(await chief.$('#slotTable td[data-judge="J08"] .badge.sentback')), 'no longer waiting');
+      // The page keeps showing what it had until the new answers are in: wait for them, bounded.
+      await chief.waitForFunction(() => document.querySelector('#slotTable') &&
+        !document.querySelector('#slotTable td[data-judge="J08"] .badge.sentback'), null, { timeout: 8000 })
+        .catch(() => { throw new Error('assertion failed: no longer waiting'); });
       for (const p of [chief, tablet]) {
         assert(p.errors.length === 0, p.errors.join('; '));
         await p.context().close();
@@ -188,6 +190,60 @@ H.run(async (test) => {
       await says(tablet, '#sheetTitle', next);
       assert(tablet.errors.length === 0, tablet.errors.join('; '));
       await tablet.context().close();
+    });
+
+    await test('裁判评分分析: the lenient judge is highlighted with the reason in Chinese, judges only, the PDF downloads', async () => {
+      // Six more numbers of clearly different quality, marked by all five judges; J08 gives 15%
+      // more (capped at the maximum), the others stay within half a point of the truth.
+      // One sign-in per judge: sign-ins from one address are throttled.
+      const max = [40, 35, 15, 10], quality = [0.5, 0.62, 0.74, 0.86, 0.93, 0.56];
+      const wobble = { J06: 0, J07: 0.5, J08: 0, J09: -0.5, J10: 0.25 };
+      for (const j of Object.keys(wobble)) {
+        const token = await H.login(srv, { judge: j, pin: H.demoPin(j) });
+        for (const [i, q] of quality.entries()) {
+          for (const [k, crit] of ['A', 'B', 'C', 'D'].entries()) {
+            const v = Math.min(max[k], Math.max(0, Math.round(max[k] * q * 2) / 2 + wobble[j]));
+            const score = j === 'J08' ? Math.min(max[k], Math.round(v * 115) / 100) : v;
+            const r = await api(srv, 'POST', C + '/marks', { id: H.uuid(), number: rows[3 + i].number, criterion: crit, judge: j, score }, token);
+            assert(r.status === 201, JSON.stringify(r.doc));
+          }
+        }
+      }
+      const served = (await api(srv, 'GET', C + '/events/E02/analytics', null, admin)).doc;
+      assert(JSON.stringify(served.judges.filter((j) => j.flagged).map((j) => [j.id, j.reasons])) === '[["J08",["lenient"]]]',
+        JSON.stringify(served.judges.map((j) => [j.id, j.leniency, j.rho, j.flags, j.reasons])));
+
+      const chief = await H.newPage(browser, 1280, 800);
+      await signInChief(chief, srv.base, 'J06');
+      await chief.click('#nav [data-section="review"]');
+      await chief.waitForSelector('#analyticsTable tr[data-judge]');
+      const judges = await chief.$$eval('#analyticsTable tr[data-judge]', (t) => t.map((r) => [r.dataset.judge, r.classList.contains('flagged')]));
+      assert(JSON.stringify(judges) === JSON.stringify([['J06', false], ['J07', false], ['J08', true], ['J09', false], ['J10', false]]), JSON.stringify(judges));
+      const j08 = await chief.textContent('#analyticsTable tr[data-judge="J08"]');
+      const lenient = served.judges.find((j) => j.id === 'J08').leniency;
+      assert(j08.includes('关注') && j08.includes('偏松：宽严度 +' + lenient + '%，高于 +5.00%'), j08);
+      for (const j of ['J06', 'J07', 'J09', 'J10']) {
+        const text = await chief.textContent(`#analyticsTable tr[data-judge="${j}"]`);
+        assert(!text.includes('关注') && !text.includes('偏'), j + ': ' + text);
+      }
+      assert((await chief.textContent('#analyticsTable tr[data-judge="J06"]')).includes('（裁判长）'), 'the chief is marked');
+      assert((await chief.textContent('#analyticsFlagged')).includes('需关注 1 人'), await chief.textContent('#analyticsFlagged'));
+      // Judges only: no entry id or contestant name in the card.
+      const card = await chief.textContent('#analytics');
+      for (const e of H.demo.entries.filter((x) => x.event === 'E02')) {
+        assert(!card.includes(e.id) && !e.members.some((m) => card.includes(m.name)), 'names nothing of ' + e.id);
+      }
+      await chief.$eval('#analytics', (e) => e.scrollIntoView());
+      await H.shot(chief, 'review-analytics-1280x800');
+      await chief.locator('#analytics').screenshot({ path: require('path').join(H.SHOTS, 'review-analytics-card.png') });
+      const [dl] = await Promise.all([chief.waitForEvent('download'), chief.click('#analytics [data-download="analytics"]')]);
+      assert(dl.suggestedFilename() === 'YN2026-E02-analytics.pdf', dl.suggestedFilename());
+      const file = require('path').join(require('os').tmpdir(), 'review-analytics-' + process.pid + '.pdf');
+      await dl.saveAs(file);
+      assert(require('fs').readFileSync(file).subarray(0, 5).toString() === '%PDF-', 'a PDF');
+      require('fs').unlinkSync(file);
+      assert(chief.errors.length === 0, chief.errors.join('; '));
+      await chief.context().close();
     });
 
     await test('a locked event: the keypad is visibly disabled', async () => {

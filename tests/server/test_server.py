@@ -211,6 +211,17 @@ def test_authorization_matrix_every_endpoint_every_role():
             ("GET", C + "/slips.pdf?event=E03", None, dict(rest=403, admin=200, anon=401)),
             ("GET", C + "/events/E03/sealed.pdf", None, dict(rest=403, admin=200,
                                                              arbitration=200, anon=401)),
+            # Judge analytics (issue 18): the event's chief, the organizer and arbitration.
+            ("GET", C + "/events/E02/analytics", None,
+             dict(rest=403, admin=200, chief=200, arbitration=200, anon=401)),
+            ("GET", C + "/events/E01/analytics", None,
+             dict(rest=403, admin=200, arbitration=200, anon=401)),
+            ("GET", C + "/events/E09/analytics", None,
+             dict(rest=403, admin=404, chief=404, arbitration=404, anon=401)),
+            ("GET", C + "/events/E02/reports/analytics.pdf", None,
+             dict(rest=403, admin=200, chief=200, arbitration=200, anon=401)),
+            ("GET", C + "/events/E03/reports/analytics.pdf", None,
+             dict(rest=403, admin=200, arbitration=200, anon=401)),
             # The standby and backups (issue 12).
             ("GET", "/api/replication", None, dict(rest=403, admin=400, anon=401)),
             ("GET", "/api/standby", None, dict(rest=200)),

@@ -8,8 +8,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (Server, demo_doc, demo_pin, new_id, post_marks_as_judges,  # noqa: E402
-                     sheet_numbers, summary, test)
+from harness import (Server, delegations_doc, delegations_server, demo_doc,  # noqa: E402
+                     demo_pin, new_id, post_marks_as_judges, sheet_numbers, summary, test)
 from wsclient import WS, Closed  # noqa: E402
 
 C = "/api/competitions/YN2026"
@@ -522,6 +522,112 @@ def test_the_award_ceremony_reveals_a_published_group_tier_by_tier_on_every_scre
     acts = [a for (a,) in db.execute("SELECT action FROM audit WHERE action = 'ceremony'")]
     db.close()
     assert len(acts) == len(tiers) + 2, acts
+
+
+def new_snapshot(srv):
+    """A new anonymous screen's snapshot, as text."""
+    ws = WS(srv.port)
+    ws.send({"subscribe": "YN2026"})
+    return json.dumps(ws.recv(5))
+
+
+def medal_table_by_hand(results, delegation_of):
+    """The medal table worked from the published results' awards, independently of the server:
+    4/3/2/1 points, then golds, silvers, bronzes, 优胜奖; equal rows share a rank, by name."""
+    cols = ["金牌", "银牌", "铜牌", "优胜奖"]
+    table = {}
+    for g in results["rankings"]:
+        for e in g["entries"]:
+            counts = table.setdefault(delegation_of[e["entry"]], [0] * 4)
+            if e["award"]:
+                counts[cols.index(e["award"])] += 1
+    rows = sorted(([sum(n * p for n, p in zip(c, (4, 3, 2, 1))), c, d] for d, c in table.items()),
+                  key=lambda r: ([-r[0]] + [-n for n in r[1]], r[2].encode()))
+    out = []
+    for i, (points, counts, d) in enumerate(rows):
+        rank = out[-1]["rank"] if out and (out[-1]["points"], out[-1]["counts"]) == \
+            (points, counts) else i + 1
+        out.append({"rank": rank, "delegation": d, "counts": counts, "points": points})
+    return out
+
+
+@test
+def test_the_medal_table_reaches_screens_after_publication_over_published_events_only():
+    """Issue 17: the delegations' medal table on the projector and in the ceremony. Before a
+    publication no screen receives anything of it (not even a delegation's name); after E01's
+    it counts E01 only (E03 is complete and ranked with awards for the organizer, not public),
+    as worked by hand from the public results; the ceremony shows it after a title card; an
+    unlock takes it away again."""
+    srv, admin, pins = delegations_server()
+    try:
+        delegation_of = {e["id"]: e["delegation"] for e in delegations_doc()["entries"]}
+        names = set(delegation_of.values())
+        anon, staff = Screen(srv), Screen(srv, admin)
+        st, err = srv.json("POST", C + "/ceremony", {"medal_table": True}, admin)
+        assert st == 409 and err["field"] == "medal_table", (st, err)
+        st, body = srv.json("GET", C + "/ceremony", token=admin)
+        assert st == 200 and body["medal_table"] is None, body
+        # E02 is marked meanwhile: updates, and still nothing of the table.
+        last = post_marks_as_judges(srv, [m for m in demo_doc()["marks"]
+                                          if m["entry"].startswith("E02-")][:40],
+                                    sheet_numbers(srv, admin, "E02"), pins=pins)
+        for s in (anon, staff):
+            s.until(last)
+        raw = bytes(anon.ws.raw)
+        assert b"medal_table" not in raw and b"medal_table" not in bytes(staff.ws.raw)
+        assert not [n for n in names if n.encode() in raw], "a delegation before publication"
+
+        assert srv.json("POST", C + "/events/E01/publish", {}, admin)[0] == 200
+        public = srv.json("GET", C + "/results")[1]
+        assert {g["event"] for g in public["rankings"]} == {"E01"}, "the public sees E01 only"
+        want = medal_table_by_hand(public, delegation_of)
+        e01 = {delegation_of[e["id"]] for e in delegations_doc()["entries"] if e["event"] == "E01"}
+        assert {r["delegation"] for r in want} == e01 and len(e01) >= 4, want
+        for s in (anon, staff):
+            msg = s.ws.recv(5)
+            s.apply(msg)
+            mt = msg["medal_table"]
+            assert mt["columns"] == ["金牌", "银牌", "铜牌", "优胜奖"] and mt["points"] == [4, 3, 2, 1]
+            assert (mt["events"], mt["published"]) == (3, 1), mt
+            assert mt["rows"] == want, (mt["rows"], want)
+        # The results document's table (the engine's) agrees, and a new screen gets it at once.
+        doc_rows = [{"rank": r["rank"], "delegation": r["delegation"],
+                     "counts": [r[c] for c in mt["columns"]], "points": r["points"]}
+                    for r in public["medal_table"]["rows"]]
+        assert doc_rows == want, doc_rows
+        assert json.loads(new_snapshot(srv))["medal_table"]["rows"] == want
+
+        # The ceremony: the title card holds no row; the next step, the whole table.
+        st, body = srv.json("GET", C + "/ceremony", token=admin)
+        assert body["medal_table"] == {
+            "steps": 1, "events": 3, "published": 1, "delegations": len(want),
+            "pages": [{"first": 1, "last": want[-1]["rank"], "count": len(want)}]}, body
+        for b in ({"medal_table": True, "step": 2}, {"medal_table": True, "step": "1"},
+                  {"medal_table": "yes"}):
+            st, err = srv.json("POST", C + "/ceremony", b, admin)
+            assert st == 400 and err["field"] in ("step", "medal_table"), (b, st, err)
+        st, body = srv.json("POST", C + "/ceremony", {"medal_table": True}, admin)
+        assert st == 200 and body["ceremony"]["table"] is None, body
+        msg = anon.ws.recv(5)
+        anon.apply(msg)
+        assert msg["ceremony"]["medal_table"] and msg["ceremony"]["table"] is None, msg
+        assert not [n for n in names if n in json.dumps(msg["ceremony"], ensure_ascii=False)]
+        st, body = srv.json("POST", C + "/ceremony", {"medal_table": True, "step": 1}, admin)
+        assert st == 200 and body["ceremony"]["step"] == 1, body
+        msg = anon.ws.recv(5)
+        anon.apply(msg)
+        assert msg["ceremony"]["table"]["rows"] == want, msg["ceremony"]
+
+        # Arbitration unlocks E01: the table and its ceremony leave every screen.
+        assert srv.json("POST", "/api/users", {"user": "zhongcai", "role": "arbitration",
+                                               "password": "arb-password-1"}, admin)[0] == 201
+        arb = srv.login("zhongcai", "arb-password-1")
+        assert srv.json("POST", C + "/events/E01/unlock", {"reason": "复核"}, arb)[0] == 200
+        msg = anon.ws.recv(5)
+        assert msg["medal_table"] is None and msg["ceremony"] == {"on": False}, msg
+        assert "medal_table" not in json.loads(new_snapshot(srv))
+    finally:
+        srv.stop()
 
 
 if __name__ == "__main__":

@@ -389,6 +389,43 @@ int rp_sheet_cash(const cf_competition *c, const cf_results *r, const bool *incl
     return 0;
 }
 
+/* When r covers only some of the events that have entries (the server prints the locked ones
+ * while others are still marked), the paper says which: a table that reads as final must not
+ * be taken for the whole competition's. Nothing when it covers them all. */
+static int medals_scope(const cf_competition *c, const cf_results *r, rp_section *sec)
+{
+    bool *in = calloc(c->n_events + 1, sizeof *in), *has = calloc(c->n_events + 1, sizeof *has);
+    size_t n_in = 0, n_has = 0, len = 0;
+    char line[2048];
+    int rc = -1;
+
+    if (!in || !has)
+        goto out;
+    for (size_t g = 0; g < r->n_groups; g++)
+        in[r->groups[g].event] = true;
+    for (size_t i = 0; i < c->n_entries; i++)
+        has[c->entries[i].event] = true;
+    for (size_t e = 0; e < c->n_events; e++) {
+        n_has += has[e];
+        n_in += has[e] && in[e];
+    }
+    rc = 0;
+    if (n_in == n_has)
+        goto out;
+    len = (size_t)snprintf(line, sizeof line, "统计范围：%zu 个赛项中已锁定的 %zu 个（", n_has, n_in);
+    for (size_t e = 0, k = 0; e < c->n_events && len < sizeof line; e++)
+        if (has[e] && in[e])
+            len += (size_t)snprintf(line + len, sizeof line - len, "%s%s %s", k++ ? "、" : "",
+                                    c->events[e].id, c->events[e].name);
+    if (len < sizeof line)
+        snprintf(line + len, sizeof line - len, "），其余赛项锁定后再计入");
+    rc = add_note(sec, line);
+out:
+    free(in);
+    free(has);
+    return rc;
+}
+
 int rp_sheet_medals(const cf_competition *c, const cf_results *r, rp_sheet *out, char *err,
                     size_t errcap)
 {
@@ -423,6 +460,8 @@ int rp_sheet_medals(const cf_competition *c, const cf_results *r, rp_sheet *out,
         goto fail;
     sec->signatures = who;
     sec->n_signatures = 3;
+    if (medals_scope(c, r, sec))
+        goto fail;
     for (size_t i = 0; i < n; i++) {
         rowbuf q;
         put(&q, 0, "%lld", (long long)rows[i].rank);

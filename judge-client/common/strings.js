@@ -273,6 +273,7 @@ window.T = {
       ['成绩公示表（Excel，报送人社部门）', 'results.xlsx'],
       ['职业技能等级晋升名册（PDF）', 'promotions.pdf'], ['职业技能等级晋升名册（Excel，报送人社部门）', 'promotions.xlsx'],
       ['奖金发放表（PDF）', 'cash.pdf'], ['奖金发放表（Excel）', 'cash.xlsx']],
+    medalReports: [['代表队奖牌榜（PDF，已锁定赛项）', 'medal-table.pdf'], ['代表队奖牌榜（Excel）', 'medal-table.xlsx']],
     reportsNote: 'PDF 与 Excel 只包含已锁定赛项的最终成绩，两者行列与数值相同；证书上的二维码指向本服务器的验证页面。',
     dayPapers: '竞赛日用表',
     slipsAll: '全部准考证 · 检录单（PDF，每页 8 张，二维码用于检录）',

@@ -149,6 +149,32 @@ H.run(async (test) => {
       assert(page.errors.length === 0 && remote.errors.length === 0, page.errors.concat(remote.errors).join('; '));
     });
 
+    await test('the organizer page offers the medal table as PDF and Excel and downloads them', async () => {
+      const org = await H.newPage(browser, 1366, 768);
+      await org.goto(srv.base + '/admin/');
+      await org.fill('#user', 'admin');
+      await org.fill('#password', 'demo-admin');
+      await org.click('#staffForm button[type=submit]');
+      await org.waitForSelector('#nav button');
+      await org.selectOption('#compSel', 'DL2026');
+      await org.click('#nav [data-section="downloads"]');
+      await org.waitForSelector('[data-download="DL2026-medal-table.xlsx"]');
+      const labels = await org.$$eval('[data-download^="DL2026-medal-table"]', (bs) => bs.map((b) => b.closest('tr').cells[0].textContent));
+      assert(JSON.stringify(labels) === JSON.stringify(['代表队奖牌榜（PDF，已锁定赛项）', '代表队奖牌榜（Excel）']), 'labels ' + labels);
+      for (const [name, magic] of [['DL2026-medal-table.pdf', '%PDF-'], ['DL2026-medal-table.xlsx', 'PK\u0003\u0004']]) {
+        const [dl] = await Promise.all([org.waitForEvent('download'), org.click('[data-download="' + name + '"]')]);
+        const file = require('path').join(require('os').tmpdir(), 'skillscore-' + process.pid + '-' + name);
+        await dl.saveAs(file);
+        const bytes = require('fs').readFileSync(file);
+        require('fs').unlinkSync(file);
+        const served = await fetch(srv.base + D + '/reports/' + name.slice(7), { headers: { Authorization: 'Bearer ' + admin } }).then((x) => x.arrayBuffer());
+        assert(bytes.subarray(0, magic.length).toString('latin1') === magic && Math.abs(bytes.length - served.byteLength) < 64, name + ': ' + bytes.length + ' vs ' + served.byteLength);
+      }
+      await H.shot(org, 'admin-downloads-medal-table-1366x768');
+      assert(org.errors.length === 0, org.errors.join('; '));
+      await org.close();
+    });
+
     await test('a province of 24 delegations: the display pages them 12 at a time, the ceremony reveals them 12 at a time from the bottom', async () => {
       // Yunnan's 16 州市 and eight industry systems, one to each E01 entry.
       const many = ['昆明市', '曲靖市', '玉溪市', '保山市', '昭通市', '丽江市', '普洱市', '临沧市', '楚雄彝族自治州',

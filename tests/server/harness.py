@@ -179,6 +179,26 @@ def delegations_server(lock=("E01",)):
     return srv, admin, pins
 
 
+def medal_table_by_hand(results, delegation_of):
+    """The medal table worked from the published results' awards, independently of the server:
+    4/3/2/1 points, then golds, silvers, bronzes, 优胜奖; equal rows share a rank, by name."""
+    cols = ["金牌", "银牌", "铜牌", "优胜奖"]
+    table = {}
+    for g in results["rankings"]:
+        for e in g["entries"]:
+            counts = table.setdefault(delegation_of[e["entry"]], [0] * 4)
+            if e["award"]:
+                counts[cols.index(e["award"])] += 1
+    rows = sorted(([sum(n * p for n, p in zip(c, (4, 3, 2, 1))), c, d] for d, c in table.items()),
+                  key=lambda r: ([-r[0]] + [-n for n in r[1]], r[2].encode()))
+    out = []
+    for i, (points, counts, d) in enumerate(rows):
+        rank = out[-1]["rank"] if out and (out[-1]["points"], out[-1]["counts"]) == \
+            (points, counts) else i + 1
+        out.append({"rank": rank, "delegation": d, "counts": counts, "points": points})
+    return out
+
+
 def demo_pin(judge):
     return "2026%02d" % int(judge[1:])
 

@@ -306,5 +306,26 @@ def test_the_servers_medal_table_workbook_has_the_pdfs_rows_over_the_locked_even
         srv.stop()
 
 
+@test
+def test_a_band_naming_a_group_no_entry_has_is_refused_by_the_server_and_nothing_is_stored():
+    """Issue 17's audit: a misspelt band group silently promoted no one. The server reads files
+    with the same reader: refused with the field named, no competition stored."""
+    srv = Server()
+    try:
+        admin = srv.admin()
+        doc = demo_doc()
+        doc["events"][0]["promotion"] = {"bands": [
+            {"group": "职工组", "from": 1, "to": 5, "level": "技师"},
+            {"group": "高级组", "from": 6, "to": 15, "level": "高级工"}]}
+        st, err = srv.json("POST", "/api/competitions", doc, admin)
+        assert st == 400 and err["error"].startswith(
+            'events[0].promotion.bands[1]: group "高级组" is not a group of event E01'), err
+        assert srv.json("GET", "/api/competitions")[1]["competitions"] == []
+        doc["events"][0]["promotion"]["bands"][1]["group"] = "学生组"
+        assert srv.json("POST", "/api/competitions", doc, admin)[0] == 201
+    finally:
+        srv.stop()
+
+
 if __name__ == "__main__":
     sys.exit(summary())

@@ -83,6 +83,56 @@ def test_an_excel_registration_form_with_a_title_merged_team_rows_and_ids_import
 
 
 @test
+def test_a_registration_form_with_a_delegation_column_fills_the_entries_delegation():
+    """Issue 17's audit: a form with 代表队 was refused as an unknown column. It fills
+    entries[].delegation; merged over a team's rows it is the team's; a team whose rows name two
+    delegations is refused with the row and nothing is stored; the medal table then counts it."""
+    srv, admin = entries_server()
+    try:
+        head = HEAD + ["代表队"]
+        rows = [
+            [TITLE] + [None] * 12,
+            head,
+            ["D01", "E03", "职工组", "Q201", "李四", "男", None, "昆明公交集团", "否", None, "否", None,
+             "昆明市代表队"],
+            [None, None, None, "Q202", "赵六", "女", None, "昆明公交集团", "否", None, "否", None, None],
+            ["D02", "E03", "学生组", "Q203", "钱七", "男", None, "曲靖技师学院", "是", None, "否", None,
+             "曲靖市代表队"],
+            ["D02", "E03", "学生组", "Q204", "孙八", "女", None, "曲靖技师学院", "是", None, "否", None,
+             "曲靖市代表队"],
+            ["D03", "E03", "学生组", "Q205", "周九", "男", None, None, "是", None, "否", None, None],
+            ["D03", "E03", "学生组", "Q206", "吴十", "女", None, None, "是", None, "否", None, None],
+        ]
+        before = export(srv, admin)
+        bad = [r[:] for r in rows]
+        bad[5][12] = "玉溪市代表队"
+        status, body = post(srv, admin, ENTRIES, make_xlsx(bad, merges=["A1:M1", "A3:A4", "B3:B4",
+                                                                      "C3:C4", "M3:M4"]))
+        assert status == 400 and body["field"] == "delegation" and body["error"] == \
+            'line 6: entry D02 is in 代表队 "曲靖市代表队" on line 5, not "玉溪市代表队" (a team ' \
+            'belongs to one delegation)', body
+        assert export(srv, admin) == before, "a refused form changes nothing"
+        status, body = post(srv, admin, ENTRIES, make_xlsx(rows, merges=["A1:M1", "A3:A4", "B3:B4",
+                                                                       "C3:C4", "M3:M4"],
+                                                           blank_rows=5))
+        assert status == 200 and body["added"] == 3, body
+        doc = export(srv, admin)
+        got = {e["id"]: e.get("delegation") for e in doc["entries"] if e["id"].startswith("D")}
+        assert got == {"D01": "昆明市代表队", "D02": "曲靖市代表队", "D03": None}, got
+        # The English head is accepted as well.
+        status, body = post(srv, admin, ENTRIES, make_xlsx([
+            HEAD[:5] + ["delegation"],
+            ["D04", "E02", "职工组", "Q207", "郑一", "红河州代表队"]]))
+        assert status == 200, body
+        assert next(e for e in export(srv, admin)["entries"] if e["id"] == "D04")["delegation"] \
+            == "红河州代表队"
+        st, res = srv.json("GET", "/api/competitions/YN2026/results", token=admin)
+        assert "medal_table" in res and {r["delegation"] for r in res["medal_table"]["rows"]} == \
+            {"昆明市代表队", "曲靖市代表队", "红河州代表队"}, res.get("medal_table")
+    finally:
+        srv.stop()
+
+@test
 def test_a_wps_workbook_with_prefixes_inline_rich_text_and_a_hidden_first_sheet_imports():
     srv, admin = entries_server()
     try:

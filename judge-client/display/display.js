@@ -115,11 +115,12 @@
       name.textContent = r.name || '';
       const unit = document.createElement('div');
       unit.className = 'unit';
-      unit.textContent = r.unit || '';
+      unit.textContent = (r.unit || '') + (r.delegation && r.delegation !== r.unit ? (r.unit ? ' · ' : '') + r.delegation : '');
       const meta = document.createElement('div');
       meta.className = 'meta';
       meta.textContent = '第 ' + r.rank + ' 名' + (r.total ? ' · 总分 ' + r.total : '');
       card.append(name, unit, meta);
+      if (r.title) { const t = document.createElement('div'); t.className = 'title'; t.textContent = r.title; card.insertBefore(t, unit); }
       rows.appendChild(card);
     });
     $('cerStep').textContent = '第 ' + c.step + ' / ' + c.steps + ' 步';
@@ -207,6 +208,13 @@
     }
   }
 
+  function badge(cls, text) {
+    const b = document.createElement('span');
+    b.className = 'tag ' + cls;
+    b.textContent = text;
+    return b;
+  }
+
   function cell(tr, cls, text) {
     const td = document.createElement('td');
     td.className = cls;
@@ -276,14 +284,26 @@
       if (now - (flash.get(r.key) || 0) < 3000) tr.classList.add('changed');
       tr.dataset.key = r.key;
       cell(tr, 'rank', r.rank == null ? (r.status === 'absent' ? '缺考' : r.status === 'disqualified' ? '取消' : '—') : r.rank);
-      cell(tr, 'who', r.name ? r.name : '工位 ' + (r.number || ''));
+      const who = cell(tr, 'who', '');
+      // The name shrinks (…) before a badge does: the title and a missed pass mark stay whole.
+      const line = document.createElement('div');
+      line.className = 'who-line';
+      const nm = document.createElement('span');
+      nm.className = 'nm';
+      nm.textContent = r.name ? r.name : '工位 ' + (r.number || '');
+      line.appendChild(nm);
+      if (r.title) line.appendChild(badge('title', r.title));
+      if (r.below_pass && r.award) line.appendChild(badge('fail', '未达合格线'));
+      who.appendChild(line);
       cell(tr, 'unit', r.unit || '');
       cell(tr, 'num', r.theory);
       cell(tr, 'num', r.practical);
       // Before publication the server sends a total only for a complete entry, ranked among the
       // complete ones and marked provisional; others show how far the judges are (docs/live.md).
       cell(tr, 'num total', r.pending ? '评分中' + (r.progress ? ' ' + r.progress.done + '/' + r.progress.of : '') : r.total);
-      cell(tr, 'award' + (!r.award && r.provisional ? ' provisional' : ''), r.award || (r.provisional ? '暂定' : ''));
+      // A pass mark that withholds the award leaves the cell saying why it is empty.
+      cell(tr, 'award' + (!r.award && r.below_pass ? ' fail' : !r.award && r.provisional ? ' provisional' : ''),
+        r.award || (r.below_pass ? '未达合格线' : r.provisional ? '暂定' : ''));
       body.appendChild(tr);
     }
     $('page').textContent = page.n > 1 ? '第 ' + (page.p + 1) + ' / ' + page.n + ' 页' : '';

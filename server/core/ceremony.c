@@ -66,6 +66,11 @@ json_t *cer_build(const json_t *group, long step, long *steps)
                  k++)
                 json_object_set(o, *k, json_object_get(r, *k) ? json_object_get(r, *k)
                                                               : json_null());
+            /* Only where the file has them: older ceremonies stay the same bytes. */
+            for (const char *const *k = (const char *const[]){"title", "delegation", NULL}; *k;
+                 k++)
+                if (json_object_get(r, *k))
+                    json_object_set(o, *k, json_object_get(r, *k));
             json_array_append_new(list, o);
         }
         tier = json_pack("{s:s,s:o}", "award", award_of(awarded[tier_first[t]].row),

@@ -9,7 +9,7 @@
  * The object (in live messages as "ceremony", docs/live.md):
  *   {"on":true,"event","event_name","group","step","steps",
  *    "tiers":[{"award","count"}… lowest first],
- *    "tier":null | {"award","rows":[{"rank","name","unit","total"}…]}}
+ *    "tier":null | {"award","rows":[{"rank","name","unit","total"[,"title"][,"delegation"]}…]}}
  *
  * After the groups, the delegations' medal table (奖牌榜) has a ceremony of its own over the
  * published events (live.h's "medal_table"): step 0 its title card, then the table a page of

@@ -200,6 +200,18 @@ static char *render_row(const lv_comp *lc, const cf_entry *en, size_t entry, con
         json_object_set_new(r, "unit", en->n_members && en->members[0].unit
                                            ? json_string(en->members[0].unit)
                                            : json_null());
+        /* Issue 17's facts tell who stands behind a row (a delegation names a 州市, a title or
+         * a missed pass mark a place), so only where names are shown; a row without them is
+         * the same bytes as before. */
+        if (en->delegation)
+            json_object_set_new(r, "delegation", json_string(en->delegation));
+        if (o && !fair) {
+            const char *title = cf_title_of(lc->def, o);
+            if (title)
+                json_object_set_new(r, "title", json_string(title));
+            if (o->outcome == SC_OUT_RANKED && o->below_pass)
+                json_object_set_new(r, "below_pass", json_true());
+        }
     }
     json_object_set_new(r, "status", json_string(sc_status_key(en->status)));
     json_object_set_new(r, "rank", ranked ? json_integer(o->rank) : json_null());

@@ -48,6 +48,11 @@ H.run(async (test) => {
     doc.competition.name = '2026年云南省职业技能大赛（代表队）';
     for (const e of doc.entries) e.delegation = DELEGATIONS[e.members[0].unit.slice(0, 2)];
     doc.marks = doc.marks.filter((m) => !m.entry.startsWith('E02-'));
+    // E01 with issue 17's other rules: a pass mark of 78 in practical withholds the award (four
+    // bronzes go), titles for places 1 to 3.
+    const e01 = doc.events.find((e) => e.id === 'E01');
+    e01.pass = { practical: 78, withholds: ['award'] };
+    e01.titles = [{ from: 1, title: '技术状元' }, { from: 2, to: 3, title: '优秀技术标兵' }];
     const delegationOf = Object.fromEntries(doc.entries.map((e) => [e.id, e.delegation]));
     const names = [...new Set(Object.values(delegationOf))];
     let r = await api(srv, 'POST', '/api/competitions', doc, admin);
@@ -70,7 +75,7 @@ H.run(async (test) => {
       await H.sleep(500);
       assert((await page.textContent('#title')) === '暂无成绩', 'title ' + await page.textContent('#title'));
       assert(await page.isHidden('#medals'), 'no medal table before publication');
-      const leaked = names.filter((n) => seen.some((f) => f.includes(n)));
+      const leaked = names.concat(['技术状元', '优秀技术标兵', 'below_pass', 'delegation']).filter((n) => seen.some((f) => f.includes(n)));
       assert(leaked.length === 0 && !seen.some((f) => f.includes('medal_table')), 'sent before publication: ' + leaked);
       await H.shot(page, 'display-medals-before-publication-1920x1080');
     });
@@ -97,6 +102,46 @@ H.run(async (test) => {
       assert(size >= 36, 'font ' + size);
       await H.shot(page, 'display-medal-table-1920x1080');
       assert(page.errors.length === 0, page.errors.join('; '));
+    });
+
+    await test('after publication a group page shows the titles and 未达合格线 (1920×1080)', async () => {
+      const results = (await api(srv, 'GET', D + '/results')).doc;
+      const group = results.rankings.find((g) => g.event === 'E01' && g.group === '职工组');
+      const nameOf = (id) => doc.entries.find((e) => e.id === id).members[0].name;
+      const titled = group.entries.filter((e) => e.title).map((e) => [nameOf(e.entry), e.title]);
+      const below = group.entries.filter((e) => e.passed === false).map((e) => nameOf(e.entry));
+      assert(titled.length === 3 && below.length >= 2 && group.entries.filter((e) => e.passed === false).every((e) => !e.award), JSON.stringify(group.entries.slice(0, 9)));
+      const p4 = await H.newPage(browser, 1920, 1080);
+      await p4.goto(srv.base + '/display/?c=DL2026&event=E01&group=' + encodeURIComponent('职工组') + '&rotate=60&rows=14');
+      await p4.waitForFunction(() => document.getElementById('state').textContent === '成绩已公示', null, { timeout: 10000 });
+      const rows = await p4.$$eval('#board tbody tr', (trs) => trs.map((tr) => ({
+        name: tr.querySelector('.nm').textContent, tags: [...tr.querySelectorAll('.tag')].map((t) => t.textContent),
+        award: tr.cells[6].textContent,
+        // a badge is whole on screen: inside its cell
+        whole: [...tr.querySelectorAll('.tag')].every((t) => t.getBoundingClientRect().right <= tr.cells[1].getBoundingClientRect().right) })));
+      for (const [name, title] of titled) {
+        const r = rows.find((x) => x.name === name);
+        assert(r && r.tags.includes(title) && r.whole, name + ' ' + title + ': ' + JSON.stringify(r));
+      }
+      for (const name of below) {
+        const r = rows.find((x) => x.name === name);
+        assert(r && r.award === '未达合格线', name + ': ' + JSON.stringify(r));
+      }
+      assert(rows.filter((r) => r.award === '未达合格线').length === below.length, 'only those below the mark');
+      await H.shot(p4, 'display-titles-pass-1920x1080');
+      // The ceremony's gold card names the title and the delegation too.
+      const top = (await api(srv, 'GET', D + '/ceremony', null, admin)).doc.groups.find((g) => g.event === 'E01' && g.group === '职工组');
+      const r2 = await api(srv, 'POST', D + '/ceremony', { event: 'E01', group: '职工组', step: top.steps }, admin);
+      assert(r2.status === 200 && r2.doc.ceremony.tier.rows[0].title === '技术状元', JSON.stringify(r2.doc.ceremony));
+      await p4.waitForSelector('.cer-card .title', { timeout: 2000 });
+      await H.sleep(1500);
+      const card = await p4.$eval('.cer-card', (c) => ({ title: c.querySelector('.title').textContent, unit: c.querySelector('.unit').textContent }));
+      const winner = doc.entries.find((e) => e.members[0].name === titled[0][0]);
+      assert(card.title === '技术状元' && card.unit === winner.members[0].unit + ' · ' + winner.delegation, JSON.stringify(card));
+      await H.shot(p4, 'ceremony-title-delegation-1920x1080');
+      assert((await api(srv, 'POST', D + '/ceremony', { event: null }, admin)).status === 200, 'end');
+      assert(p4.errors.length === 0, p4.errors.join('; '));
+      await p4.close();
     });
 
     await test('the rotation reaches the medal table after the groups', async () => {

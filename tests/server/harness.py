@@ -151,13 +151,13 @@ def delegations_doc():
     return doc
 
 
-def delegations_server(lock=("E01",)):
-    """A server with delegations_doc() as YN2026 (no --demo), E02's marks left for the judges as
-    in the demo, its numbers drawn, PINs issued and the events in lock locked by their chief
-    judges. Returns (srv, admin token, pins)."""
+def delegations_server(lock=("E01",), doc=None):
+    """A server with doc (default delegations_doc()) as YN2026 (no --demo), E02's marks left for
+    the judges as in the demo, its numbers drawn, PINs issued and the events in lock locked by
+    their chief judges. Returns (srv, admin token, pins)."""
     srv = Server()
     admin = srv.admin()
-    doc = delegations_doc()
+    doc = doc or delegations_doc()
     doc["marks"] = [m for m in doc["marks"] if not m["entry"].startswith("E02-")]
     st, body = srv.json("POST", "/api/competitions", doc, admin)
     assert st == 201, body

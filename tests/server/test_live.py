@@ -611,5 +611,66 @@ def test_the_medal_table_reaches_screens_after_publication_over_published_events
         srv.stop()
 
 
+def staff_key(staff, public_row):
+    """The entry behind a blind public row, by its number in the organizer's rows."""
+    return next(r["entry"] for g in staff.groups.values() for r in g["rows"].values()
+                if r["number"] == public_row["number"])
+
+
+@test
+def test_rows_carry_title_below_pass_and_delegation_only_where_names_are_shown():
+    """Issue 17 on the live rows: 称号, 未达合格线 and 代表队 reach the organizer always and the
+    hall only after publication; before it, nothing of them is in any byte a display receives
+    (a delegation names a 州市, a title a place). E01 (pass mark 78 in practical withholding the
+    award, titles) is published; E03 (the same rules) is complete but not."""
+    doc = delegations_doc()
+    for ev in doc["events"]:
+        if ev["id"] in ("E01", "E03"):
+            ev["pass"] = {"practical": 78, "withholds": ["award"]}
+            ev["titles"] = [{"from": 1, "title": "技术状元"}, {"from": 2, "to": 3, "title": "优秀技术标兵"}]
+    srv, admin, _ = delegations_server(doc=doc)
+    try:
+        delegation_of = {e["id"]: e["delegation"] for e in doc["entries"]}
+        secret = set(delegation_of.values()) | {"技术状元", "优秀技术标兵", "below_pass"}
+        anon, staff = Screen(srv), Screen(srv, admin)
+        raw = bytes(anon.ws.raw)
+        assert not [x for x in secret if x.encode() in raw], "before publication"
+        want = {}
+        for g in srv.json("GET", C + "/results", token=admin)[1]["rankings"]:
+            for e in g["entries"]:
+                want[e["entry"]] = (e.get("title"), e.get("passed") is False, e["award"])
+        assert sum(1 for t, below, _ in want.values() if below) >= 4, want
+        assert any(below and award is None for t, below, award in want.values())
+
+        def check(rows, events):
+            n = 0
+            for r in rows:
+                if r["entry"][:3] not in events:
+                    continue
+                title, below, award = want[r["entry"]]
+                assert r.get("title") == title and r.get("below_pass", False) == below, (r, title)
+                assert r["delegation"] == delegation_of[r["entry"]] and r["award"] == award, r
+                n += 1
+            return n
+
+        # The organizer sees them everywhere, before any publication.
+        assert check([r for g in staff.groups.values() for r in g["rows"].values()],
+                     ("E01", "E03")) >= 30
+        assert srv.json("POST", C + "/events/E01/publish", {}, admin)[0] == 200
+        anon.apply(anon.ws.recv(5))
+        staff.apply(staff.ws.recv(5))
+        public = [r for g in anon.groups.values() for r in g["rows"].values()]
+        assert check([r for r in public if "entry" in r], ("E01",)) == 24
+        # E03 is complete and ranked for the organizer, and still blind for the hall.
+        e03 = [r for (ev, _), g in anon.groups.items() if ev == "E03" for r in g["rows"].values()]
+        assert e03 and not [r for r in e03 if set(r) & {"entry", "title", "below_pass",
+                                                        "delegation"}], e03[:2]
+        # No byte names the title of an E03 entry not titled in E01, nor its below-pass rows.
+        assert b"below_pass" in bytes(anon.ws.raw)
+        e03_below = [r for r in e03 if want[staff_key(staff, r)][1]]
+        assert e03_below and not [r for r in e03_below if "below_pass" in r]
+    finally:
+        srv.stop()
+
 if __name__ == "__main__":
     sys.exit(summary())

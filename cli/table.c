@@ -2,7 +2,8 @@
  * table.c — `skillscore compute --table`: the results as people read them at a terminal.
  *
  * One block per (event, group): a title line, then 名次 / 编号 / 姓名 / 理论 / 实操 / 总分 / 奖项 /
- * 晋升, and 称号 when the competition gives honour titles. An entry below a pass mark shows
+ * 晋升, with 代表队 after 姓名 when entries carry delegations and 称号 last when the competition
+ * gives honour titles. An entry below a pass mark shows
  * 未达合格线 where the award it was denied would be. When entries carry delegations, the medal
  * table (奖牌榜) follows the groups. Alignment pads by display width, not bytes, so Chinese names
  * line up with Latin ids.
@@ -36,13 +37,13 @@ size_t tbl_width(const char *s)
     return w;
 }
 
-enum { COL_RANK, COL_ENTRY, COL_NAME, COL_THEORY, COL_PRACTICAL, COL_TOTAL, COL_AWARD,
-       COL_PROMO, COL_TITLE, NCOL };
+enum { COL_RANK, COL_ENTRY, COL_NAME, COL_DELEG, COL_THEORY, COL_PRACTICAL, COL_TOTAL,
+       COL_AWARD, COL_PROMO, COL_TITLE, NCOL };
 
-static const char *const headers[NCOL] = {"名次", "编号", "姓名", "理论", "实操",
+static const char *const headers[NCOL] = {"名次", "编号", "姓名", "代表队", "理论", "实操",
                                           "总分", "奖项", "晋升", "称号"};
-static const bool right_aligned[NCOL] = {true, false, false, true, true, true, false, false,
-                                         false};
+static const bool right_aligned[NCOL] = {true, false, false, false, true, true, true, false,
+                                         false, false};
 
 typedef struct row {
     char *cell[NCOL];
@@ -73,6 +74,7 @@ static void fill_row(const cf_competition *c, const sc_entry_out *o, row *rw)
     rw->cell[COL_RANK] = fmt_dup(buf);
     rw->cell[COL_ENTRY] = fmt_dup(en->id);
     rw->cell[COL_NAME] = fmt_dup(cf_member_names(en, buf, sizeof buf));
+    rw->cell[COL_DELEG] = fmt_dup(en->delegation);
     rw->cell[COL_THEORY] = fmt_dup(ranked && o->has_theory ? sc_centi_format(o->theory, num) : "-");
     rw->cell[COL_PRACTICAL] = fmt_dup(ranked ? sc_centi_format(o->practical, num) : "-");
     rw->cell[COL_TOTAL] = fmt_dup(ranked ? sc_centi_format(o->total, num) : "-");
@@ -123,9 +125,20 @@ static void print_cells(FILE *f, char *const *cells, const size_t *width, const 
     fputc('\n', f);
 }
 
-static void print_row(FILE *f, char *const *cells, const size_t *width, int ncol)
+/* The columns shown (show[k]) of a results row, in order. */
+static void print_row(FILE *f, char *const *cells, const size_t *width, const bool *show)
 {
-    print_cells(f, cells, width, right_aligned, ncol);
+    char *vis[NCOL];
+    size_t w[NCOL];
+    bool right[NCOL];
+    int n = 0;
+    for (int k = 0; k < NCOL; k++)
+        if (show[k]) {
+            vis[n] = cells[k];
+            w[n] = width[k];
+            right[n++] = right_aligned[k];
+        }
+    print_cells(f, vis, w, right, n);
 }
 
 static bool has_titles(const cf_competition *c)
@@ -190,7 +203,11 @@ out:
 
 void tbl_print_results(FILE *f, const cf_competition *c, const cf_results *r)
 {
-    int ncol = has_titles(c) ? NCOL : NCOL - 1;
+    bool show[NCOL];
+    for (int k = 0; k < NCOL; k++)
+        show[k] = true;
+    show[COL_DELEG] = c->has_delegations;
+    show[COL_TITLE] = has_titles(c);
     fprintf(f, "%s (%s)\n", c->name, c->id);
     for (size_t g = 0; g < r->n_groups; g++) {
         const cf_group_result *gr = &r->groups[g];
@@ -212,9 +229,9 @@ void tbl_print_results(FILE *f, const cf_competition *c, const cf_results *r)
         }
         fprintf(f, "\n%s %s · %s · N=%lld\n", ev->id, ev->name, gr->group,
                 (long long)gr->summary.n);
-        print_row(f, (char *const *)headers, width, ncol);
+        print_row(f, (char *const *)headers, width, show);
         for (size_t i = 0; i < gr->n; i++) {
-            print_row(f, rows[i].cell, width, ncol);
+            print_row(f, rows[i].cell, width, show);
             for (int k = 0; k < NCOL; k++)
                 free(rows[i].cell[k]);
         }

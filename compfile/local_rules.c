@@ -289,3 +289,67 @@ int rd_read_medal_points(reader *r, json_t *points)
     }
     return 0;
 }
+
+/* ---- the groups the rules name ----------------------------------------------------------------- */
+
+/* Whether an entry of event e is in group. */
+static bool event_has_group(const cf_competition *c, size_t e, const char *group)
+{
+    for (size_t i = 0; i < c->n_entries; i++)
+        if (c->entries[i].event == e && strcmp(c->entries[i].group, group) == 0)
+            return true;
+    return false;
+}
+
+/* Refuses p's group when no entry of event e is in it, naming the groups there are. */
+static int check_group(reader *r, size_t e, const char *group, const char *p)
+{
+    const cf_competition *c = r->c;
+    char have[512] = "";
+    size_t len = 0;
+
+    if (!group || event_has_group(c, e, group))
+        return 0;
+    /* The groups of the event's entries, each once, in file order: what was probably meant. */
+    for (size_t i = 0; i < c->n_entries && len < sizeof have; i++) {
+        const cf_entry *en = &c->entries[i];
+        bool seen = false;
+        if (en->event != e)
+            continue;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = c->entries[j].event == e && strcmp(c->entries[j].group, en->group) == 0;
+        if (!seen)
+            len += (size_t)snprintf(have + len, sizeof have - len, "%s\"%s\"", len ? ", " : "",
+                                    en->group);
+    }
+    return rd_fail(r, "%s: group \"%s\" is not a group of event %s (its entries' groups: %s)", p,
+                   group, c->events[e].id, have);
+}
+
+int rd_check_rule_groups(reader *r)
+{
+    const cf_competition *c = r->c;
+    char p[128];
+
+    for (size_t e = 0; e < c->n_events; e++) {
+        const cf_event *ev = &c->events[e];
+        bool any = false;
+        for (size_t i = 0; i < c->n_entries && !any; i++)
+            any = c->entries[i].event == e;
+        /* An event whose entries come later (an entries import re-reads the file) is checked
+         * then: with none yet, no group can be told from a misspelt one. */
+        if (!any)
+            continue;
+        for (size_t i = 0; i < ev->n_bands; i++) {
+            snprintf(p, sizeof p, "events[%zu].promotion.bands[%zu]", e, i);
+            if (check_group(r, e, ev->bands[i].group, p))
+                return -1;
+        }
+        for (size_t i = 0; i < ev->n_titles; i++) {
+            snprintf(p, sizeof p, "events[%zu].titles[%zu]", e, i);
+            if (check_group(r, e, ev->titles[i].group, p))
+                return -1;
+        }
+    }
+    return 0;
+}

@@ -420,8 +420,8 @@ int cf_read(const char *buf, size_t len, cf_competition **out, cf_diag *diag)
         rd_fail(&r, "format: expected \"%s\"", CF_FORMAT);
         goto out;
     }
-    if (rd_read_competition(&r) || rd_read_events(&r) || rd_read_entries(&r) || rd_read_roster(&r) ||
-        rd_resolve(&r))
+    if (rd_read_competition(&r) || rd_read_events(&r) || rd_read_entries(&r) ||
+        rd_check_rule_groups(&r) || rd_read_roster(&r) || rd_resolve(&r))
         goto out;
     *out = r.c;
     r.c = NULL;

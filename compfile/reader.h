@@ -74,6 +74,10 @@ int rd_read_entries(reader *r);
 /* local_rules.c: pass marks, promotion bands, titles (an event's), medal points (competition's) */
 int rd_read_local_rules(reader *r, cf_event *ev, json_t *event, const char *path);
 int rd_read_medal_points(reader *r, json_t *points);
+/* Once entries are read: a band or title naming a group that no entry of its event is in would
+ * never apply (a misspelt group silently takes promotions or titles away), so it is refused,
+ * naming the field and the groups there are. Events without entries yet are left alone. */
+int rd_check_rule_groups(reader *r);
 
 /* marking.c: a WorldSkills marking scheme, the scale and the conflict rule (an event's); sets
  * the event's items */

@@ -176,6 +176,25 @@ static const rp_column results_titled_cols[] = {
     {"晋升等级", 113, RP_LEFT, RP_CELL_TEXT},   {"称号", 90, RP_CENTER, RP_CELL_TEXT},
 };
 
+/* With delegations, a 代表队 column after 工作单位 takes its room from the units and the
+ * promotions too; the sheets of files without delegations keep their columns. */
+static const rp_column results_deleg_cols[] = {
+    {"名次", 38, RP_CENTER, RP_CELL_INT},       {"编号", 66, RP_CENTER, RP_CELL_TEXT},
+    {"姓名", 104, RP_LEFT, RP_CELL_TEXT},       {"工作单位", 140, RP_LEFT, RP_CELL_TEXT},
+    {"代表队", 80, RP_LEFT, RP_CELL_TEXT},      {"理论", 52, RP_RIGHT, RP_CELL_SCORE},
+    {"实操", 52, RP_RIGHT, RP_CELL_SCORE},      {"总分", 52, RP_RIGHT, RP_CELL_SCORE},
+    {"奖项", 62, RP_CENTER, RP_CELL_TEXT},      {"晋升等级", 123, RP_LEFT, RP_CELL_TEXT},
+};
+
+static const rp_column results_deleg_titled_cols[] = {
+    {"名次", 38, RP_CENTER, RP_CELL_INT},       {"编号", 66, RP_CENTER, RP_CELL_TEXT},
+    {"姓名", 104, RP_LEFT, RP_CELL_TEXT},       {"工作单位", 112, RP_LEFT, RP_CELL_TEXT},
+    {"代表队", 70, RP_LEFT, RP_CELL_TEXT},      {"理论", 52, RP_RIGHT, RP_CELL_SCORE},
+    {"实操", 52, RP_RIGHT, RP_CELL_SCORE},      {"总分", 52, RP_RIGHT, RP_CELL_SCORE},
+    {"奖项", 62, RP_CENTER, RP_CELL_TEXT},      {"晋升等级", 71, RP_LEFT, RP_CELL_TEXT},
+    {"称号", 90, RP_CENTER, RP_CELL_TEXT},
+};
+
 static bool any_titles(const cf_competition *c)
 {
     for (size_t e = 0; e < c->n_events; e++)
@@ -202,11 +221,15 @@ int rp_sheet_results(const cf_competition *c, const cf_results *r, const bool *i
                      rp_sheet *out, char *err, size_t errcap)
 {
     static const char *const who[] = {"裁判长（签字）：", "监督仲裁（签字）：", "日期："};
-    bool titled = any_titles(c);
-    if (titled ? sheet_begin(out, "成绩公示表", results_titled_cols,
-                             sizeof results_titled_cols / sizeof *results_titled_cols, c)
-               : sheet_begin(out, "成绩公示表", results_cols,
-                             sizeof results_cols / sizeof *results_cols, c))
+    bool titled = any_titles(c), deleg = c->has_delegations;
+    const rp_column *cols = deleg ? (titled ? results_deleg_titled_cols : results_deleg_cols)
+                                  : (titled ? results_titled_cols : results_cols);
+    size_t ncols = deleg ? (titled ? sizeof results_deleg_titled_cols / sizeof *cols
+                                   : sizeof results_deleg_cols / sizeof *cols)
+                         : (titled ? sizeof results_titled_cols / sizeof *cols
+                                   : sizeof results_cols / sizeof *cols);
+    size_t d = deleg; /* the columns after 工作单位 move one to the right */
+    if (sheet_begin(out, "成绩公示表", cols, ncols, c))
         return oom(out, err, errcap);
     for (size_t g = 0; g < r->n_groups; g++) {
         const cf_group_result *gr = &r->groups[g];
@@ -247,12 +270,13 @@ int rp_sheet_results(const cf_competition *c, const cf_results *r, const bool *i
             put(&k, 1, "%s", en->id);
             put(&k, 2, "%s", names);
             put(&k, 3, "%s", units);
-            put(&k, 4, "%s", score(b1, ranked && o->has_theory, o->theory));
-            put(&k, 5, "%s", score(b2, ranked, o->practical));
-            put(&k, 6, "%s", score(b3, ranked, o->total));
-            put(&k, 7, "%s", award_text(o, award, sizeof award));
-            put(&k, 8, "%s", promo);
-            put(&k, 9, "%s", title ? title : ""); /* read only when the sheet is titled */
+            put(&k, 4, "%s", en->delegation ? en->delegation : ""); /* overwritten without */
+            put(&k, 4 + d, "%s", score(b1, ranked && o->has_theory, o->theory));
+            put(&k, 5 + d, "%s", score(b2, ranked, o->practical));
+            put(&k, 6 + d, "%s", score(b3, ranked, o->total));
+            put(&k, 7 + d, "%s", award_text(o, award, sizeof award));
+            put(&k, 8 + d, "%s", promo);
+            put(&k, 9 + d, "%s", title ? title : ""); /* read only when the sheet is titled */
             if (rp_sheet_row(out, sec, k.ptr))
                 return oom(out, err, errcap);
         }
@@ -389,6 +413,43 @@ int rp_sheet_cash(const cf_competition *c, const cf_results *r, const bool *incl
     return 0;
 }
 
+/* When r covers only some of the events that have entries (the server prints the locked ones
+ * while others are still marked), the paper says which: a table that reads as final must not
+ * be taken for the whole competition's. Nothing when it covers them all. */
+static int medals_scope(const cf_competition *c, const cf_results *r, rp_section *sec)
+{
+    bool *in = calloc(c->n_events + 1, sizeof *in), *has = calloc(c->n_events + 1, sizeof *has);
+    size_t n_in = 0, n_has = 0, len = 0;
+    char line[2048];
+    int rc = -1;
+
+    if (!in || !has)
+        goto out;
+    for (size_t g = 0; g < r->n_groups; g++)
+        in[r->groups[g].event] = true;
+    for (size_t i = 0; i < c->n_entries; i++)
+        has[c->entries[i].event] = true;
+    for (size_t e = 0; e < c->n_events; e++) {
+        n_has += has[e];
+        n_in += has[e] && in[e];
+    }
+    rc = 0;
+    if (n_in == n_has)
+        goto out;
+    len = (size_t)snprintf(line, sizeof line, "统计范围：%zu 个赛项中已锁定的 %zu 个（", n_has, n_in);
+    for (size_t e = 0, k = 0; e < c->n_events && len < sizeof line; e++)
+        if (has[e] && in[e])
+            len += (size_t)snprintf(line + len, sizeof line - len, "%s%s %s", k++ ? "、" : "",
+                                    c->events[e].id, c->events[e].name);
+    if (len < sizeof line)
+        snprintf(line + len, sizeof line - len, "），其余赛项锁定后再计入");
+    rc = add_note(sec, line);
+out:
+    free(in);
+    free(has);
+    return rc;
+}
+
 int rp_sheet_medals(const cf_competition *c, const cf_results *r, rp_sheet *out, char *err,
                     size_t errcap)
 {
@@ -423,6 +484,8 @@ int rp_sheet_medals(const cf_competition *c, const cf_results *r, rp_sheet *out,
         goto fail;
     sec->signatures = who;
     sec->n_signatures = 3;
+    if (medals_scope(c, r, sec))
+        goto fail;
     for (size_t i = 0; i < n; i++) {
         rowbuf q;
         put(&q, 0, "%lld", (long long)rows[i].rank);

@@ -73,8 +73,8 @@ typedef struct rp_sheet {
 #define RP_CELL(sheet, sec, i, j) ((sec)->cells[(i) * (sheet)->n_cols + (j)])
 
 /* 成绩公示表: a section per (event, group) whose include flag is true (include NULL: all). When
- * an event gives honour titles a 称号 column follows 晋升等级; an award a pass mark withheld reads
- * 未达合格线 (issue 17). */
+ * an event gives honour titles a 称号 column follows 晋升等级; when entries carry delegations a
+ * 代表队 column follows 工作单位; an award a pass mark withheld reads 未达合格线 (issue 17). */
 int rp_sheet_results(const cf_competition *c, const cf_results *r, const bool *include,
                      rp_sheet *out, char *err, size_t errcap);
 /* 晋升名册: every promotion of certs, with its certificate number. */
@@ -84,7 +84,8 @@ int rp_sheet_promotions(const cf_competition *c, const cf_results *r, const rp_c
 int rp_sheet_cash(const cf_competition *c, const cf_results *r, const bool *include,
                   rp_sheet *out, char *err, size_t errcap);
 /* 代表队奖牌榜: cf_medal_table's rows, one section: 名次, 代表队, a column per award that
- * cf_medal_columns shows, 总分; the points in force and the tie-break in the subtitle. */
+ * cf_medal_columns shows, 总分; the points in force and the tie-break in the subtitle. When r
+ * holds the groups of only some of the events with entries, a note names those counted. */
 int rp_sheet_medals(const cf_competition *c, const cf_results *r, rp_sheet *out, char *err,
                     size_t errcap);
 void rp_sheet_free(rp_sheet *s);

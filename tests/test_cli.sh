@@ -48,6 +48,19 @@ ends = {width(l[: l.index(t) + len(t)]) for l in rows for t in ["88.40", "76.50"
 print(len(ends))' "$tmp/table")" = 1 ]; then ok
 else no "--table alignment"; cat "$tmp/table" >&2; fi
 
+# --table with delegations: a 代表队 column after 姓名 (empty for an entry without one, H07),
+# totals still aligned; without delegations (basic above) there is no such column
+"$BIN" compute --table tests/golden/delegation_medals.in.json >"$tmp/deleg" 2>&1
+if grep -q "^名次  编号  姓名     代表队  理论" "$tmp/deleg" && ! grep -q "代表队  理论" "$tmp/table" &&
+   [ "$(python3 -c '
+import sys, unicodedata
+rows = [l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8") if " Q0" in l or " H0" in l]
+def width(s): return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+cells = {l.split()[1]: l.split()[3] for l in rows}
+ends = {width(l[: l.index(".00") + 3]) for l in rows}
+print(cells["Q01"], cells["H02"], cells["H07"], len(ends))' "$tmp/deleg")" = "昆明 昆明 - 1" ]; then ok
+else no "--table 代表队 column"; cat "$tmp/deleg" >&2; fi
+
 # usage errors: exit 2, nothing on stdout
 for args in "" "compute" "compute --bogus x.json" "frobnicate" "compute a.json b.json"; do
   # shellcheck disable=SC2086

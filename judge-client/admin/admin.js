@@ -774,7 +774,8 @@
     const rows = [[TA.results, C() + '/results', comp.id + '-results.json']];
     if (session.role === 'admin') rows.push([TA.exportFile, C() + '/export', comp.id + '-export.json']);
     if (session.role === 'admin') rows.push([TA.backup, '/api/backup', 'skillscore-' + new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '') + '.db']);
-    for (const [label, file] of TA.reports) rows.push([label, C() + '/reports/' + file, comp.id + '-' + file.replace(/\.pdf\?kind=(\w+)$/, '-$1.pdf')]);
+    // The medal table only where entries carry delegations (the server has none otherwise).
+    for (const [label, file] of TA.reports.concat(comp.delegations ? TA.medalReports : [])) rows.push([label, C() + '/reports/' + file, comp.id + '-' + file.replace(/\.pdf\?kind=(\w+)$/, '-$1.pdf')]);
     // The day's papers: forms and slips are the organizer's; the sealed list is printed once by
     // the organizer, then only by arbitration (the server counts and refuses).
     const day = [];

@@ -2,6 +2,8 @@
 // event and group on every display from its lowest award up to its highest — one press per
 // step. The server keeps the step (a display that reconnects shows the same) and sends it to
 // the displays over /ws; this page only asks for the next step and shows what the hall sees.
+// After the groups comes the delegations' medal table (代表队奖牌榜) over the published events:
+// its title card, then the table.
 'use strict';
 (function () {
   const { api, signInAs, Offline, load, save, el, errorText, applyStrings } = SS;
@@ -9,7 +11,7 @@
   const $ = (id) => document.getElementById(id);
   let session = load('ss.admin.session', null);
   let comp = new URLSearchParams(location.search).get('c');
-  let groups = [], now = { on: false }, busy = false;
+  let groups = [], medals = null, now = { on: false }, busy = false;
 
   function say(text, ok) {
     $('msg').textContent = text || '';
@@ -28,7 +30,8 @@
     }
   }
   const C = () => '/api/competitions/' + encodeURIComponent(comp);
-  const key = (g) => g.event + '\u0000' + g.group;
+  const MEDALS = '\u0001medals';
+  const key = (g) => g.medal_table ? MEDALS : g.event + '\u0000' + g.group;
 
   function signOut(why) {
     session = null;
@@ -75,30 +78,40 @@
 
   function take(doc) {
     groups = doc.groups || [];
+    medals = doc.medal_table ? Object.assign({ medal_table: true }, doc.medal_table) : null;
     now = doc.ceremony || { on: false };
     const sel = $('group');
     const was = sel.value;
     sel.textContent = '';
     for (const g of groups) sel.append(el('option', { value: key(g) }, TC.groupLabel(g)));
+    if (medals) sel.append(el('option', { value: MEDALS }, TC.medalLabel(medals)));
     if (now.on) sel.value = key(now);
-    else if (was && groups.some((g) => key(g) === was)) sel.value = was;
+    else if (was && choices().some((g) => key(g) === was)) sel.value = was;
     render();
   }
 
-  const picked = () => groups.find((g) => key(g) === $('group').value);
+  const choices = () => medals ? groups.concat([medals]) : groups;
+  const picked = () => choices().find((g) => key(g) === $('group').value);
+  // What the step after `step` shows, and every step's label, for a group or the medal table.
+  const stepLabel = (g, i) => i === 0 ? TC.titleCard : g.medal_table ? TC.medalPage(g.pages[i - 1], g.steps) : g.tiers[i - 1].award + TC.people(g.tiers[i - 1].count);
   const onPicked = () => now.on && picked() && key(now) === key(picked());
 
   function render() {
     const g = picked();
     const here = onPicked();
     if (!groups.length) say(TC.nothingPublished);
-    $('now').textContent = !now.on ? TC.off : !now.tier ? TC.titleCard : now.tier.award + TC.people(now.tier.rows.length);
-    $('nowWho').textContent = now.on && now.tier ? now.tier.rows.map((r) => r.name).join('、') : now.on ? now.event_name + ' · ' + now.group : '';
+    if (now.on && now.medal_table) {
+      $('now').textContent = now.table ? TC.medalPage(now.pages[now.step - 1], now.steps) : TC.medalTitle;
+      $('nowWho').textContent = now.table ? TC.medalWho(now.table.rows) : TC.medalScope(now);
+    } else {
+      $('now').textContent = !now.on ? TC.off : !now.tier ? TC.titleCard : now.tier.award + TC.people(now.tier.rows.length);
+      $('nowWho').textContent = now.on && now.tier ? now.tier.rows.map((r) => r.name).join('、') : now.on ? now.event_name + ' · ' + now.group : '';
+    }
     let next = '';
     if (g) {
-      if (!here) next = TC.startWith(g);
-      else if (now.step < g.steps) { const t = g.tiers[now.step]; next = t.award + TC.people(t.count); }
-      else next = TC.atTop;
+      if (!here) next = g.medal_table ? TC.startMedals : TC.startWith(g);
+      else if (now.step < g.steps) next = stepLabel(g, now.step + 1);
+      else next = g.medal_table ? TC.medalsShown : TC.atTop;
     }
     $('next').textContent = next;
     $('forward').disabled = busy || !g || (here && now.step >= g.steps);
@@ -108,7 +121,8 @@
     const steps = $('steps');
     steps.textContent = '';
     if (g) {
-      const items = [TC.titleCard].concat(g.tiers.map((t) => t.award + TC.people(t.count)));
+      const items = [];
+      for (let i = 0; i <= g.steps; i++) items.push(stepLabel(g, i));
       items.forEach((text, i) => steps.append(el('li', { class: here ? (i === now.step ? 'at' : i < now.step ? 'done' : '') : '' }, text)));
     }
   }
@@ -125,11 +139,12 @@
     const g = picked();
     if (!g) return;
     const step = onPicked() ? now.step + 1 : 0;
-    go({ event: g.event, group: g.group, step }, TC.shown);
+    go(g.medal_table ? { medal_table: true, step } : { event: g.event, group: g.group, step }, TC.shown);
   }
   function back() {
     if (!onPicked() || now.step === 0) return;
-    go({ event: now.event, group: now.group, step: now.step - 1 }, TC.shown);
+    const step = now.step - 1;
+    go(now.medal_table ? { medal_table: true, step } : { event: now.event, group: now.group, step }, TC.shown);
   }
   function end() {
     if (!now.on || !confirm(TC.endConfirm)) return;

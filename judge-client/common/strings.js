@@ -121,6 +121,13 @@ window.T = {
     start: '开始颁奖 ▶', forward: '下一步 ▶', back: '◀ 上一步', end: '结束颁奖',
     shown: '大屏已更新', ended: '颁奖结束，大屏回到实时成绩',
     endConfirm: '结束颁奖？大屏将回到实时成绩。', nothingPublished: '还没有已公示的赛项：公示后才能颁奖',
+    medalLabel: (m) => '代表队奖牌榜（已公示 ' + m.published + ' / ' + m.events + ' 个赛项，' + m.delegations + ' 个代表队）',
+    medalTitle: '代表队奖牌榜标题',
+    // One page of the table (12 delegations), shown from the bottom of the table up.
+    medalPage: (p, pages) => (pages > 1 ? '奖牌榜第 ' + p.first + '–' + p.last + ' 名' : '代表队奖牌榜') + '（' + p.count + ' 个代表队）',
+    medalScope: (m) => '按已公示的 ' + m.published + ' 个赛项统计',
+    medalWho: (rows) => rows.slice(0, 3).map((r) => '第 ' + r.rank + ' 名 ' + r.delegation).join('、') + (rows.length > 3 ? '……' : ''),
+    startMedals: '显示“代表队奖牌榜”标题', medalsShown: '奖牌榜已显示，可结束颁奖',
   },
   score: {
     empty: '请输入分数',
@@ -292,6 +299,7 @@ window.T = {
       ['成绩公示表（Excel，报送人社部门）', 'results.xlsx'],
       ['职业技能等级晋升名册（PDF）', 'promotions.pdf'], ['职业技能等级晋升名册（Excel，报送人社部门）', 'promotions.xlsx'],
       ['奖金发放表（PDF）', 'cash.pdf'], ['奖金发放表（Excel）', 'cash.xlsx']],
+    medalReports: [['代表队奖牌榜（PDF，已锁定赛项）', 'medal-table.pdf'], ['代表队奖牌榜（Excel）', 'medal-table.xlsx']],
     reportsNote: 'PDF 与 Excel 只包含已锁定赛项的最终成绩，两者行列与数值相同；证书上的二维码指向本服务器的验证页面。',
     dayPapers: '竞赛日用表',
     slipsAll: '全部准考证 · 检录单（PDF，每页 8 张，二维码用于检录）',

@@ -1,19 +1,27 @@
 // The projector display (/display/): live rankings from /ws, one (event, group) at a time.
 // URL: ?c=YN2026 (default: the first competition), &event=E02&group=职工组 to stay on one group,
 // &rotate=15 (seconds per page when rotating), &rows=9 (rows per page), &relay=ws://… (read the
-// public relay instead of /ws: docs/live.md). Served by the relay itself (deploy/relay), it reads
-// that relay: /display/?c=YN2026 there reads /sub/YN2026 on the same host.
+// public relay instead of /ws: docs/live.md), &view=medals to stay on the delegations' medal
+// table (代表队奖牌榜), which otherwise is a page of the rotation once an event is published.
+// Served by the relay itself (deploy/relay), it reads that relay: /display/?c=YN2026 there reads
+// /sub/YN2026 on the same host.
 'use strict';
 (function () {
   const q = new URLSearchParams(location.search);
   const rotateMs = Math.max(3, Number(q.get('rotate')) || 15) * 1000;
   const perPage = Math.max(3, Number(q.get('rows')) || 9);
   const fixedEvent = q.get('event'), fixedGroup = q.get('group');
+  const onlyMedals = q.get('view') === 'medals';
+  // The medal table's rows are short (a name and a few counts): more fit on a page.
+  const medalsPerPage = q.get('rows') ? perPage : 12;
   const $ = (id) => document.getElementById(id);
   let comp = q.get('c'), compName = '';
   let ws = null, seq = 0, backoff = 500, pages = [], at = 0, rotateTimer = null, waitSnapshot = false;
   const groups = new Map();      // "event\u0000group" -> {meta, rows: Map(key -> row)}
   const flash = new Map();       // row key -> time it changed
+  // The delegations' medal table over the published events, as the server sends it; null
+  // before the first publication (the server sends nothing of it then).
+  let medals = null;
 
   function setConn(text, bad) {
     const el = $('conn');
@@ -56,6 +64,7 @@
     if (m.type === 'results') {
       waitSnapshot = false;
       groups.clear();
+      medals = m.medal_table || null;
       seq = m.seq;
       for (const g of m.results.rankings) applyGroup(g, true);
       flash.clear();
@@ -69,6 +78,7 @@
       } else if (m.from !== seq + 1) { subscribe(); return; }   // missed something: start again
       seq = m.seq;
       for (const g of m.rankings) applyGroup(g, g.full);
+      if ('medal_table' in m) medals = m.medal_table;
       buildPages(true);
     } else if (m.type === 'resync') {
       subscribe();
@@ -87,10 +97,11 @@
     if (!c || !c.on) { box.hidden = true; return; }
     box.hidden = false;
     $('cerComp').textContent = (compName || comp || '') + ' · 颁奖典礼';
-    $('cerTitle').textContent = c.event_name + ' · ' + c.group;
     const award = $('cerAward');
     const rows = $('cerRows');
     rows.textContent = '';
+    if (c.medal_table) { ceremonyMedals(c, award, rows); return; }
+    $('cerTitle').textContent = c.event_name + ' · ' + c.group;
     if (!c.tier) {
       award.textContent = '颁 奖';
       award.className = 'cer-award title';
@@ -109,14 +120,62 @@
       name.textContent = r.name || '';
       const unit = document.createElement('div');
       unit.className = 'unit';
-      unit.textContent = r.unit || '';
+      unit.textContent = (r.unit || '') + (r.delegation && r.delegation !== r.unit ? (r.unit ? ' · ' : '') + r.delegation : '');
       const meta = document.createElement('div');
       meta.className = 'meta';
       meta.textContent = '第 ' + r.rank + ' 名' + (r.total ? ' · 总分 ' + r.total : '');
       card.append(name, unit, meta);
+      if (r.title) { const t = document.createElement('div'); t.className = 'title'; t.textContent = r.title; card.insertBefore(t, unit); }
       rows.appendChild(card);
     });
     $('cerStep').textContent = '第 ' + c.step + ' / ' + c.steps + ' 步';
+  }
+
+  // The medal table after the groups: its title card, then the table (the server sends no row
+  // before that step).
+  function ceremonyMedals(c, award, rows) {
+    $('cerTitle').textContent = '代表队奖牌榜';
+    const scope = '按已公示的 ' + c.published + ' 个赛项统计' + (c.published < c.events ? '（共 ' + c.events + ' 个赛项）' : '');
+    if (!c.table) {
+      award.textContent = '颁 奖';
+      award.className = 'cer-award title';
+      rows.className = 'cer-rows';
+      $('cerStep').textContent = scope;
+      return;
+    }
+    award.textContent = '';
+    award.className = 'cer-award none';
+    rows.className = 'cer-rows medals';
+    const t = document.createElement('table');
+    t.className = 'cer-medals';
+    const head = document.createElement('tr');
+    for (const text of ['名次', '代表队'].concat(c.table.columns, ['总分'])) {
+      const th = document.createElement('th');
+      th.textContent = text;
+      head.appendChild(th);
+    }
+    t.appendChild(head);
+    c.table.rows.forEach((r, i) => {
+      const tr = document.createElement('tr');
+      tr.className = 'cer-mrow' + (r.rank <= 3 ? ' top' + r.rank : '');
+      tr.style.animationDelay = (Math.min(i, 20) * 0.08) + 's';
+      for (const v of [r.rank, r.delegation].concat(r.counts, [r.points])) {
+        const td = document.createElement('td');
+        td.textContent = v;
+        tr.appendChild(td);
+      }
+      t.appendChild(tr);
+    });
+    rows.appendChild(t);
+    // A long table comes a page at a time from its bottom up; the hall is told where it is.
+    $('cerStep').textContent = scope + (c.steps > 1 ? '　第 ' + c.step + ' / ' + c.steps + ' 屏' : '');
+    // A province has 16 州市 and some industry systems: the whole table stays on the screen,
+    // smaller when it must (the hall sees every delegation at once, the top three larger).
+    const room = rows.getBoundingClientRect().bottom;
+    for (let size = 40; size > 18 && t.getBoundingClientRect().bottom > room; size -= 2) {
+      t.style.fontSize = size + 'px';
+      t.classList.add('tight');
+    }
   }
 
   function connect() {
@@ -131,21 +190,34 @@
     };
   }
 
-  // The pages to show: every (event, group) split into pages of perPage rows.
+  // The pages to show: every (event, group) split into pages of perPage rows, then the medal
+  // table (when there is one and the display is not held on one event or group).
   function buildPages(keep) {
     const cur = pages[at];
     pages = [];
     for (const [k, g] of groups) {
+      if (onlyMedals) break;
       if (fixedEvent && g.meta.event !== fixedEvent) continue;
       if (fixedGroup && g.meta.group !== fixedGroup) continue;
       const n = Math.max(1, Math.ceil(g.rows.size / perPage));
       for (let p = 0; p < n; p++) pages.push({ k, p, n });
+    }
+    if (medals && medals.rows.length && (onlyMedals || (!fixedEvent && !fixedGroup))) {
+      const n = Math.ceil(medals.rows.length / medalsPerPage);
+      for (let p = 0; p < n; p++) pages.push({ k: 'medals', medals: true, p, n });
     }
     at = 0;
     if (keep && cur) {
       const i = pages.findIndex((x) => x.k === cur.k && x.p === cur.p);
       if (i >= 0) at = i;
     }
+  }
+
+  function badge(cls, text) {
+    const b = document.createElement('span');
+    b.className = 'tag ' + cls;
+    b.textContent = text;
+    return b;
   }
 
   function cell(tr, cls, text) {
@@ -156,12 +228,49 @@
     return td;
   }
 
+  // 代表队奖牌榜: rank, delegation, a count per award column, points; the top three stand out.
+  function renderMedals(page) {
+    $('board').hidden = true;
+    $('empty').hidden = true;
+    const table = $('medals');
+    table.hidden = false;
+    $('title').textContent = '代表队奖牌榜';
+    const state = $('state');
+    state.textContent = '已公示 ' + medals.published + ' / ' + medals.events + ' 个赛项';
+    state.className = 'badge published';
+    const head = table.querySelector('thead tr');
+    head.textContent = '';
+    const th = (cls, text) => { const x = document.createElement('th'); x.className = cls; x.textContent = text; head.appendChild(x); };
+    th('rank', '名次');
+    th('deleg', '代表队');
+    medals.columns.forEach((c) => th('count a-' + c, c));
+    th('count points', '总分');
+    const body = table.querySelector('tbody');
+    body.textContent = '';
+    for (const r of medals.rows.slice(page.p * medalsPerPage, (page.p + 1) * medalsPerPage)) {
+      const tr = document.createElement('tr');
+      if (r.rank <= 3) tr.classList.add('top' + r.rank);
+      cell(tr, 'rank', r.rank);
+      cell(tr, 'deleg', r.delegation);
+      r.counts.forEach((n, i) => cell(tr, 'count a-' + medals.columns[i] + (n ? '' : ' zero'), n));
+      cell(tr, 'count points', r.points);
+      body.appendChild(tr);
+    }
+    // How the table is ordered, in the hall's words (the points in force come from the file).
+    $('page').textContent = '计分：' + medals.columns.map((c, i) => c + ' ' + medals.points[i] + ' 分').join('、') +
+      '；总分相同比较金牌（一等奖）数，依次类推' + (page.n > 1 ? '　第 ' + (page.p + 1) + ' / ' + page.n + ' 页' : '');
+    $('seq').textContent = q.get('debug') ? '更新序号 ' + seq : '';
+  }
+
   function render() {
     const page = pages[at];
     const body = document.querySelector('#board tbody');
     body.textContent = '';
     $('comp').textContent = compName || comp || '';
-    if (!page) { $('title').textContent = '暂无成绩'; return; }
+    $('board').hidden = false;
+    $('medals').hidden = true;
+    if (!page) { $('title').textContent = '暂无成绩'; $('state').textContent = ''; $('state').className = 'badge'; return; }
+    if (page.medals) { renderMedals(page); return; }
     const g = groups.get(page.k);
     const m = g.meta;
     $('title').textContent = m.event_name + ' · ' + m.group;
@@ -180,14 +289,26 @@
       if (now - (flash.get(r.key) || 0) < 3000) tr.classList.add('changed');
       tr.dataset.key = r.key;
       cell(tr, 'rank', r.rank == null ? (r.status === 'absent' ? '缺考' : r.status === 'disqualified' ? '取消' : '—') : r.rank);
-      cell(tr, 'who', r.name ? r.name : '工位 ' + (r.number || ''));
+      const who = cell(tr, 'who', '');
+      // The name shrinks (…) before a badge does: the title and a missed pass mark stay whole.
+      const line = document.createElement('div');
+      line.className = 'who-line';
+      const nm = document.createElement('span');
+      nm.className = 'nm';
+      nm.textContent = r.name ? r.name : '工位 ' + (r.number || '');
+      line.appendChild(nm);
+      if (r.title) line.appendChild(badge('title', r.title));
+      if (r.below_pass && r.award) line.appendChild(badge('fail', '未达合格线'));
+      who.appendChild(line);
       cell(tr, 'unit', r.unit || '');
       cell(tr, 'num', r.theory);
       cell(tr, 'num', r.practical);
       // Before publication the server sends a total only for a complete entry, ranked among the
       // complete ones and marked provisional; others show how far the judges are (docs/live.md).
       cell(tr, 'num total', r.pending ? '评分中' + (r.progress ? ' ' + r.progress.done + '/' + r.progress.of : '') : r.total);
-      cell(tr, 'award' + (!r.award && r.provisional ? ' provisional' : ''), r.award || (r.provisional ? '暂定' : ''));
+      // A pass mark that withholds the award leaves the cell saying why it is empty.
+      cell(tr, 'award' + (!r.award && r.below_pass ? ' fail' : !r.award && r.provisional ? ' provisional' : ''),
+        r.award || (r.below_pass ? '未达合格线' : r.provisional ? '暂定' : ''));
       body.appendChild(tr);
     }
     $('page').textContent = page.n > 1 ? '第 ' + (page.p + 1) + ' / ' + page.n + ' 页' : '';

@@ -3,8 +3,11 @@
  * from its lowest award up to its highest, and every display of the competition follows over
  * /ws (ceremony.h, docs/live.md).
  *
- *   GET  …/ceremony   the ceremony now, and every published group with its award tiers
- *   POST …/ceremony   {"event","group","step"} to show a step; {"event": null} to end
+ *   GET  …/ceremony   the ceremony now, every published group with its award tiers, and the
+ *                     delegations' medal table when there is one ("medal_table": {"steps",
+ *                     "events","published","delegations","pages"} or null)
+ *   POST …/ceremony   {"event","group","step"} to show a step; {"medal_table": true,"step"}
+ *                     for the medal table after the groups; {"event": null} to end
  *
  * Both are the organizer's. The state is stored (a restart or the standby shows the same step)
  * and each change is audited.
@@ -58,10 +61,40 @@ static json_t *choices(sv_server *s, sv_comp *c)
     return list;
 }
 
+/* The medal table as the remote offers it, or null: over the published events only. */
+static json_t *medal_choice(sv_comp *c)
+{
+    json_t *m = lv_medal_json(c->live), *cer, *o = NULL;
+    long steps;
+    if (!m)
+        return json_null();
+    if ((cer = cer_build_medals(m, 0, &steps)))
+        o = json_pack("{s:I,s:O,s:O,s:I,s:O}", "steps", (json_int_t)steps, "events",
+                      json_object_get(m, "events"), "published", json_object_get(m, "published"),
+                      "delegations", (json_int_t)json_array_size(json_object_get(m, "rows")),
+                      "pages", json_object_get(cer, "pages"));
+    json_decref(cer);
+    json_decref(m);
+    return o ? o : json_null();
+}
+
 static void reply(sv_server *s, sv_comp *c, json_t *cer, sv_response *rs)
 {
-    sv_json(rs, 200, json_pack("{s:o,s:o}", "ceremony", cer ? cer : json_pack("{s:b}", "on", 0),
-                               "groups", choices(s, c)));
+    sv_json(rs, 200, json_pack("{s:o,s:o,s:o}", "ceremony",
+                               cer ? cer : json_pack("{s:b}", "on", 0), "groups", choices(s, c),
+                               "medal_table", medal_choice(c)));
+}
+
+/* "step" of body, absent being 0; false (the error sent) when it is not a whole number. */
+static bool step_of(json_t *body, long *step, sv_response *rs)
+{
+    json_t *jstep = json_object_get(body, "step");
+    if (jstep && !json_is_integer(jstep)) {
+        sv_error(rs, 400, "step", "step must be a whole number");
+        return false;
+    }
+    *step = jstep ? (long)json_integer_value(jstep) : 0;
+    return true;
 }
 
 void api_ceremony_get(sv_server *s, sv_request *rq, sv_response *rs)
@@ -80,7 +113,7 @@ void api_ceremony_get(sv_server *s, sv_request *rq, sv_response *rs)
 void api_ceremony_post(sv_server *s, sv_request *rq, sv_response *rs)
 {
     sv_comp *c = sv_path_comp(s, rq, rs);
-    json_t *body, *jev, *jstep, *g = NULL, *cer = NULL, *detail;
+    json_t *body, *jev, *jmt, *g = NULL, *cer = NULL, *detail;
     const char *event = NULL, *group = NULL;
     long ev = -1, step = 0, steps = 0;
     st_event_state st;
@@ -88,11 +121,39 @@ void api_ceremony_post(sv_server *s, sv_request *rq, sv_response *rs)
     if (!c || !(body = sv_body_object(rq, rs)))
         return;
     jev = json_object_get(body, "event");
-    if (!jev) {
-        sv_error(rs, 400, "event", "missing field \"event\" (an event id, or null to end)");
+    jmt = json_object_get(body, "medal_table");
+    if (jmt && !json_is_boolean(jmt)) {
+        sv_error(rs, 400, "medal_table", "medal_table must be true or false");
         goto out;
     }
-    if (!json_is_null(jev)) {
+    if (json_is_true(jmt)) {
+        if (!step_of(body, &step, rs))
+            goto out;
+        /* Over published events only; nothing to show before the first publication. */
+        if (!(g = lv_medal_json(c->live))) {
+            sv_error(rs, 409, "medal_table", "%s has no medal table to show: its entries carry no "
+                     "delegation, or no event is published yet", c->id);
+            goto out;
+        }
+        if (!(cer = cer_build_medals(g, 0, &steps))) {
+            sv_error(rs, 500, NULL, "out of memory");
+            goto out;
+        }
+        json_decref(cer);
+        cer = NULL;
+        if (step < 0 || step > steps) {
+            sv_error(rs, 400, "step", "step must be from 0 (the title) to %ld (the top of the "
+                     "medal table)", steps);
+            goto out;
+        }
+        event = CER_MEDALS;
+        group = "";
+    } else if (!jev) {
+        sv_error(rs, 400, "event", "missing field \"event\" (an event id, or null to end; or "
+                                    "\"medal_table\": true)");
+        goto out;
+    }
+    if (!json_is_true(jmt) && !json_is_null(jev)) {
         if (!(event = json_string_value(jev))) {
             sv_error(rs, 400, "event", "event must be an event id or null");
             goto out;
@@ -119,12 +180,8 @@ void api_ceremony_post(sv_server *s, sv_request *rq, sv_response *rs)
             sv_error(rs, 400, "group", "%s is not a group of event %s", group, event);
             goto out;
         }
-        jstep = json_object_get(body, "step");
-        if (jstep && !json_is_integer(jstep)) {
-            sv_error(rs, 400, "step", "step must be a whole number");
+        if (!step_of(body, &step, rs))
             goto out;
-        }
-        step = jstep ? (long)json_integer_value(jstep) : 0;
         if (!(g = lv_group_json(c->live, (size_t)ev, group, LV_PUBLIC)) ||
             !(cer = cer_build(g, 0, &steps))) {
             sv_error(rs, 500, NULL, "cannot take the results of %s %s", event, group);
@@ -138,9 +195,11 @@ void api_ceremony_post(sv_server *s, sv_request *rq, sv_response *rs)
         json_decref(cer);
         cer = NULL;
     }
-    detail = event ? json_pack("{s:s,s:s,s:I}", "event", event, "group", group, "step",
-                               (json_int_t)step)
-                   : json_pack("{s:b}", "end", 1);
+    detail = json_is_true(jmt) ? json_pack("{s:b,s:I}", "medal_table", 1, "step",
+                                           (json_int_t)step)
+             : event ? json_pack("{s:s,s:s,s:I}", "event", event, "group", group, "step",
+                                 (json_int_t)step)
+                     : json_pack("{s:b}", "end", 1);
     if (st_begin(s->store) || st_ceremony_put(s->store, c->id, event, group, step, rq->who.name) ||
         sv_audit(s, rq->who.name, "ceremony", c->id, detail) || st_commit(s->store)) {
         st_rollback(s->store);

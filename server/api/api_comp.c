@@ -229,8 +229,9 @@ void api_comp_get(sv_server *s, sv_request *rq, sv_response *rs)
                             json_boolean(frozen && !st.published));
         free(frozen);
     }
-    sv_json(rs, 200, json_pack("{s:s,s:s,s:o}", "id", c->id, "name", c->def->name, "events",
-                               events));
+    /* "delegations": whether entries carry 代表队, so the organizer page offers the medal table. */
+    sv_json(rs, 200, json_pack("{s:s,s:s,s:o,s:b}", "id", c->id, "name", c->def->name, "events",
+                               events, "delegations", c->def->has_delegations));
 }
 
 void api_comp_export(sv_server *s, sv_request *rq, sv_response *rs)

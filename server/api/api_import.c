@@ -3,7 +3,10 @@
  * person, team members on consecutive or scattered rows sharing the entry number. Column names
  * are Chinese or English; the order is free.
  *
- *   参赛号,项目,组别,选手编号,姓名,性别,身份证号,工作单位,学生,现等级,曾晋升,教练
+ *   参赛号,项目,组别,选手编号,姓名,性别,身份证号,工作单位,学生,现等级,曾晋升,教练,代表队
+ *
+ * 代表队 (delegation: a 州市 or an industry system, for the medal table) is the entry's: a team's
+ * later rows may leave it empty, but may not name another.
  *
  * The same table may come as an Excel workbook (.xlsx, told by its content; table.h): the heads
  * are found by their names below any title rows, and lines are Excel's row numbers.
@@ -24,7 +27,7 @@
 #include <string.h>
 
 enum col { C_ENTRY, C_EVENT, C_GROUP, C_MEMBER, C_NAME, C_GENDER, C_ID_NUMBER, C_UNIT, C_STUDENT,
-           C_LEVEL, C_PROMOTED, C_COACH, C_N };
+           C_LEVEL, C_PROMOTED, C_COACH, C_DELEGATION, C_N };
 
 static const struct {
     const char *zh, *alt, *en;
@@ -42,6 +45,7 @@ static const struct {
     [C_LEVEL] = {"现等级", "等级", "level", false},
     [C_PROMOTED] = {"曾晋升", "已晋升", "promoted_before", false},
     [C_COACH] = {"教练", NULL, "coach", false},
+    [C_DELEGATION] = {"代表队", "代表团", "delegation", false},
 };
 
 static void trim(char *s)
@@ -217,6 +221,19 @@ static int add_row(import *im, csv_row *row, const int col[C_N], sv_response *rs
                      f[C_ENTRY], was, e->line);
             return -1;
         }
+        /* A team belongs to one delegation: a member row may repeat it or leave it empty. */
+        if (f[C_DELEGATION][0]) {
+            const char *d = json_string_value(json_object_get(e->obj, "delegation"));
+            if (d && strcmp(d, f[C_DELEGATION]) != 0) {
+                json_decref(member);
+                sv_error(rs, 400, "delegation", "line %zu: entry %s is in 代表队 \"%s\" on line %zu, "
+                         "not \"%s\" (a team belongs to one delegation)", row->line, f[C_ENTRY], d,
+                         e->line, f[C_DELEGATION]);
+                return -1;
+            }
+            if (!d)
+                json_object_set_new(e->obj, "delegation", json_string(f[C_DELEGATION]));
+        }
         if (m <= SC_MAX_MEMBERS)
             e->member_lines[m] = row->line;
         json_array_append_new(json_object_get(e->obj, "members"), member);
@@ -232,6 +249,8 @@ static int add_row(import *im, csv_row *row, const int col[C_N], sv_response *rs
                       "group", f[C_GROUP][0] ? f[C_GROUP] : "默认组", "members", member);
     if (f[C_COACH][0])
         json_object_set_new(entry, "coach", json_string(f[C_COACH]));
+    if (f[C_DELEGATION][0])
+        json_object_set_new(entry, "delegation", json_string(f[C_DELEGATION]));
     if (!(seen = sm_put(im->by_id, f[C_ENTRY], NULL))) {
         json_decref(entry);
         sv_error(rs, 500, NULL, "out of memory");

@@ -5,6 +5,8 @@
  *   GET /api/competitions/{id}/reports/{certificates|results|promotions|cash}.pdf
  *   GET /api/competitions/{id}/reports/{results|promotions|cash}.xlsx  (the same rows, as the
  *                                 Excel workbooks organizers send on to the 人社 department)
+ *   GET /api/competitions/{id}/reports/medal-table.{pdf|xlsx}  (代表队奖牌榜, when entries carry
+ *                                 delegations; 404 otherwise)
  *   GET /verify/{number}?sig=…   (an HTML page for a phone that scanned the QR code; add
  *                                 &format=json for the facts as JSON)
  *
@@ -253,14 +255,29 @@ void api_verify(sv_server *s, sv_request *rq, sv_response *rs)
 
 /* ---- GET /api/competitions/{id}/reports/{name}.pdf|.xlsx ------------------------------------ */
 
-/* A sheet as a workbook: the rows the PDF prints (rows.h). */
-static int sheet_xlsx(const rg_final *f, char which, unsigned char **out, size_t *len, char *err,
-                      size_t errcap)
+/* The groups of f's included (locked) events only, as results of their own for the medal
+ * table, which counts every group it is given: an event still being marked must not count.
+ * The groups are f's (view->groups alone is malloc'd). 0, or -1 when out of memory. */
+static int included(const rg_final *f, cf_results *view)
+{
+    memset(view, 0, sizeof *view);
+    if (!(view->groups = malloc((f->r->n_groups + 1) * sizeof *view->groups)))
+        return -1;
+    for (size_t g = 0; g < f->r->n_groups; g++)
+        if (f->include[f->r->groups[g].event])
+            view->groups[view->n_groups++] = f->r->groups[g];
+    return 0;
+}
+
+/* A sheet as a workbook: the rows the PDF prints (rows.h). medals: the medal table's view. */
+static int sheet_xlsx(const rg_final *f, const cf_results *medals, char which,
+                      unsigned char **out, size_t *len, char *err, size_t errcap)
 {
     rp_sheet s;
     int rc;
     if (which == 'r' ? rp_sheet_results(f->c, f->r, f->include, &s, err, errcap)
         : which == 'p' ? rp_sheet_promotions(f->c, f->r, &f->certs, &s, err, errcap)
+        : which == 'm' ? rp_sheet_medals(f->c, medals, &s, err, errcap)
                        : rp_sheet_cash(f->c, f->r, f->include, &s, err, errcap))
         return -1;
     rc = rp_sheet_xlsx(&s, out, len, err, errcap);
@@ -276,16 +293,25 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
     size_t len = 0;
     char err[400], base[160];
     rg_final f;
+    cf_results medals = {0};
     int rc;
 
     if (!c)
         return;
     bool xlsx = strcmp(name, "results.xlsx") == 0 || strcmp(name, "promotions.xlsx") == 0 ||
-                strcmp(name, "cash.xlsx") == 0;
+                strcmp(name, "cash.xlsx") == 0 || strcmp(name, "medal-table.xlsx") == 0;
+    bool medal = strncmp(name, "medal-table.", 12) == 0;
     if (!xlsx && strcmp(name, "certificates.pdf") && strcmp(name, "results.pdf") &&
-        strcmp(name, "promotions.pdf") && strcmp(name, "cash.pdf")) {
+        strcmp(name, "promotions.pdf") && strcmp(name, "cash.pdf") &&
+        strcmp(name, "medal-table.pdf")) {
         sv_error(rs, 404, NULL, "no report %s (certificates.pdf, results.pdf, promotions.pdf, "
-                                "cash.pdf, results.xlsx, promotions.xlsx, cash.xlsx)", name);
+                                "cash.pdf, medal-table.pdf, results.xlsx, promotions.xlsx, "
+                                "cash.xlsx, medal-table.xlsx)", name);
+        return;
+    }
+    if (medal && !c->def->has_delegations) {
+        sv_error(rs, 404, NULL, "no report %s: no entry of %s has a delegation (代表队), so there "
+                                "is no medal table", name, c->id);
         return;
     }
     /* Certificates (and the promotions roster, which lists their numbers) are issued into the
@@ -331,8 +357,15 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
     snprintf(base, sizeof base, "%s", vb ? vb : "");
     free(vb);
     rp_opts o = {.font_path = getenv("SKILLSCORE_FONT"), .verify_base = base};
+    if (medal && included(&f, &medals)) {
+        rg_final_free(&f);
+        sv_error(rs, 500, NULL, "out of memory");
+        return;
+    }
     if (xlsx) {
-        rc = sheet_xlsx(&f, name[0], &pdf, &len, err, sizeof err);
+        rc = sheet_xlsx(&f, &medals, name[0], &pdf, &len, err, sizeof err);
+    } else if (medal) {
+        rc = rp_medal_table_pdf(f.c, &medals, &o, &pdf, &len, err, sizeof err);
     } else if (name[0] == 'c' && name[1] == 'e') {
         const rp_cert **list = malloc((f.certs.n + 1) * sizeof *list);
         if (!list) {
@@ -371,6 +404,7 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
         rc = rp_promotions_pdf(f.c, f.r, &f.certs, &o, &pdf, &len, err, sizeof err);
     else
         rc = rp_cash_pdf(f.c, f.r, f.include, &o, &pdf, &len, err, sizeof err);
+    free(medals.groups);
     rg_final_free(&f);
     if (rc) {
         sv_error(rs, 500, NULL, "cannot write the %s: %s", xlsx ? "workbook" : "PDF", err);

@@ -66,6 +66,11 @@ json_t *cer_build(const json_t *group, long step, long *steps)
                  k++)
                 json_object_set(o, *k, json_object_get(r, *k) ? json_object_get(r, *k)
                                                               : json_null());
+            /* Only where the file has them: older ceremonies stay the same bytes. */
+            for (const char *const *k = (const char *const[]){"title", "delegation", NULL}; *k;
+                 k++)
+                if (json_object_get(r, *k))
+                    json_object_set(o, *k, json_object_get(r, *k));
             json_array_append_new(list, o);
         }
         tier = json_pack("{s:s,s:o}", "award", award_of(awarded[tier_first[t]].row),
@@ -78,4 +83,36 @@ json_t *cer_build(const json_t *group, long step, long *steps)
                     tier);
     free(awarded);
     return out;
+}
+
+json_t *cer_build_medals(const json_t *table, long step, long *steps)
+{
+    const json_t *rows = json_object_get(table, "rows");
+    size_t n = json_array_size(rows), per = CER_MEDAL_ROWS;
+    long n_pages = n ? (long)((n + per - 1) / per) : 1;
+    json_t *pages = json_array(), *shown = json_null();
+
+    *steps = n_pages;
+    step = step < 0 ? 0 : step > n_pages ? n_pages : step;
+    /* Step k shows page n_pages - k: the bottom of the table first, its top last. */
+    for (long k = 1; k <= n_pages; k++) {
+        size_t first = (size_t)(n_pages - k) * per, end = first + per < n ? first + per : n;
+        json_array_append_new(
+            pages, json_pack("{s:O?,s:O?,s:I}", "first",
+                             json_object_get(json_array_get(rows, first), "rank"), "last",
+                             json_object_get(json_array_get(rows, end ? end - 1 : 0), "rank"),
+                             "count", (json_int_t)(end - first)));
+        if (k != step)
+            continue;
+        /* The title card carries no row, a page only its own: nothing is revealed early. */
+        json_t *page = json_array();
+        for (size_t i = first; i < end; i++)
+            json_array_append(page, json_array_get(rows, i));
+        shown = json_pack("{s:O,s:O,s:o}", "columns", json_object_get(table, "columns"), "points",
+                          json_object_get(table, "points"), "rows", page);
+    }
+    return json_pack("{s:b,s:b,s:I,s:I,s:O,s:O,s:o,s:o}", "on", 1, "medal_table", 1, "step",
+                     (json_int_t)step, "steps", (json_int_t)n_pages, "events",
+                     json_object_get(table, "events"), "published",
+                     json_object_get(table, "published"), "pages", pages, "table", shown);
 }

@@ -206,7 +206,11 @@ int sv_ceremony_refresh(sv_server *s, sv_comp *c, json_t **out)
         return 0;
     if (st_ceremony_get(s->store, c->id, &event, &group, &step))
         return -1;
-    if (event) {
+    if (event && strcmp(event, CER_MEDALS) == 0) {
+        /* No table any more (the events were unpublished): the ceremony ends on every screen. */
+        if ((g = lv_medal_json(c->live)))
+            cer = cer_build_medals(g, step, &steps);
+    } else if (event) {
         long ev = -1;
         for (size_t e = 0; e < c->def->n_events; e++)
             if (strcmp(c->def->events[e].id, event) == 0)

@@ -40,6 +40,8 @@ typedef struct lv_group {
     bool complete;
     char *error;            /* the engine's message when the last compute failed */
     char *frozen;           /* frozen (封榜): the public group as it was, sent instead */
+    sc_entry_out *outs;     /* published: the last compute's outcomes, for the medal table */
+    size_t n_outs;          /* 0 while unpublished (or when the compute failed) */
 } lv_group;
 
 struct lv_comp {
@@ -58,6 +60,9 @@ struct lv_comp {
     uint64_t seq, sent_seq;
     char *ceremony;         /* the award ceremony's message part (lv_set_ceremony), or NULL */
     bool ceremony_pending;  /* goes into the next update */
+    char *medals;           /* the medal table's message part over published events, or NULL */
+    bool medals_dirty;      /* a published group was recomputed or an event changed state */
+    bool medals_pending;    /* its text changed: goes into the next update */
 };
 
 /* ---- text ------------------------------------------------------------------------------------ */
@@ -188,6 +193,18 @@ static char *render_row(const lv_comp *lc, const cf_entry *en, size_t entry, con
         json_object_set_new(r, "unit", en->n_members && en->members[0].unit
                                            ? json_string(en->members[0].unit)
                                            : json_null());
+        /* Issue 17's facts tell who stands behind a row (a delegation names a 州市, a title or
+         * a missed pass mark a place), so only where names are shown; a row without them is
+         * the same bytes as before. */
+        if (en->delegation)
+            json_object_set_new(r, "delegation", json_string(en->delegation));
+        if (o && !fair) {
+            const char *title = cf_title_of(lc->def, o);
+            if (title)
+                json_object_set_new(r, "title", json_string(title));
+            if (o->outcome == SC_OUT_RANKED && o->below_pass)
+                json_object_set_new(r, "below_pass", json_true());
+        }
     }
     json_object_set_new(r, "status", json_string(sc_status_key(en->status)));
     json_object_set_new(r, "rank", ranked ? json_integer(o->rank) : json_null());
@@ -296,9 +313,18 @@ static int recompute(lv_comp *lc, lv_group *g)
     g->dirty = false;
     free(g->error);
     g->error = NULL;
+    /* The medal table counts published groups only: whatever this compute gives, a group that
+     * counted or now counts makes it be built again. */
+    if (published || g->n_outs)
+        lc->medals_dirty = true;
+    g->n_outs = 0;
     if (cf_compute_entries(lc->def, &src, g->entries, g->n, SC_ALLOW_INCOMPLETE, &r, &diag)) {
         g->error = strdup(diag.message);
         return g->error ? 0 : -1;
+    }
+    if (published && r->n_groups && r->groups[0].n <= g->n) {
+        memcpy(g->outs, r->groups[0].entries, r->groups[0].n * sizeof *g->outs);
+        g->n_outs = r->groups[0].n;
     }
     g->complete = true;
     for (size_t k = 0; k < g->n; k++)
@@ -373,6 +399,83 @@ static void group_text_as(const lv_comp *lc, const lv_group *g, lv_view view, bo
 static void group_text(const lv_comp *lc, const lv_group *g, lv_view view, bool all, vec_text *b)
 {
     group_text_as(lc, g, view, all, false, b);
+}
+
+/* ---- the medal table ------------------------------------------------------------------------ */
+
+/* The delegations' medal table (cf_medal_table) over the published groups only, as the message
+ * part every screen gets:
+ *   {"events":E,"published":P,"columns":[award…],"points":[…],
+ *    "rows":[{"rank","delegation","counts":[…per column],"points"}…]}
+ * NULL when no published entry has a delegation, and so before any publication: an unpublished
+ * event's entries must not show through a delegation's count (the blind rule, docs/live.md),
+ * so until a publication nothing of the table is sent at all. The text is the same for every view: the
+ * table is an official result, not a working view. A change sets medals_pending. */
+static int medals_build(lv_comp *lc)
+{
+    const cf_competition *c = lc->def;
+    cf_group_result *view = NULL;
+    cf_results r = {0};
+    sc_medal_row *rows = NULL;
+    sc_award cols[SC_AWARD_COUNT];
+    size_t n = 0, ncols, published = 0;
+    json_t *o = NULL, *jcols, *jpts, *jrows;
+    char *text = NULL;
+    int rc = -1;
+
+    if (c->has_delegations) {
+        if (!(view = calloc(lc->n_groups + 1, sizeof *view)))
+            goto out;
+        for (size_t g = 0; g < lc->n_groups; g++) {
+            const lv_group *gr = &lc->groups[g];
+            if (lc->published[gr->event] && gr->n_outs)
+                view[r.n_groups++] = (cf_group_result){.event = gr->event, .group = gr->group,
+                                                       .entries = gr->outs, .n = gr->n_outs};
+        }
+        r.groups = view;
+    }
+    if (r.n_groups && cf_medal_table(c, &r, &rows, &n))
+        goto out;
+    /* Published events whose entries carry no delegation make no table either. */
+    if (n) {
+        for (size_t e = 0; e < c->n_events; e++)
+            published += lc->published[e];
+        ncols = cf_medal_columns(c, cols);
+        jcols = json_array();
+        jpts = json_array();
+        jrows = json_array();
+        for (size_t k = 0; k < ncols; k++) {
+            json_array_append_new(jcols, json_string(sc_award_name(cols[k])));
+            json_array_append_new(jpts, json_integer(c->medal_points.points[cols[k]]));
+        }
+        for (size_t i = 0; i < n; i++) {
+            json_t *counts = json_array();
+            for (size_t k = 0; k < ncols; k++)
+                json_array_append_new(counts, json_integer(rows[i].count[cols[k]]));
+            json_array_append_new(jrows, json_pack("{s:I,s:s,s:o,s:I}", "rank",
+                                                   (json_int_t)rows[i].rank, "delegation",
+                                                   rows[i].delegation, "counts", counts,
+                                                   "points", (json_int_t)rows[i].points));
+        }
+        o = json_pack("{s:I,s:I,s:o,s:o,s:o}", "events", (json_int_t)c->n_events, "published",
+                      (json_int_t)published, "columns", jcols, "points", jpts, "rows", jrows);
+        if (!o || !(text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)))
+            goto out;
+    }
+    if ((text || lc->medals) && (!text || !lc->medals || strcmp(text, lc->medals) != 0)) {
+        free(lc->medals);
+        lc->medals = text;
+        text = NULL;
+        lc->medals_pending = true;
+    }
+    lc->medals_dirty = false;
+    rc = 0;
+out:
+    free(text);
+    free(rows);
+    free(view);
+    json_decref(o);
+    return rc;
 }
 
 /* ---- building ------------------------------------------------------------------------------- */
@@ -518,13 +621,14 @@ static int make_groups(lv_comp *lc)
         g->entries = malloc(g->n * sizeof *g->entries);
         g->order[LV_ALL] = calloc(g->n, sizeof *g->order[LV_ALL]);
         g->order[LV_PUBLIC] = calloc(g->n, sizeof *g->order[LV_PUBLIC]);
+        g->outs = calloc(g->n, sizeof *g->outs);
         for (int v = 0; v < LV_VIEWS; v++) {
             g->rows[v] = calloc(g->n, sizeof *g->rows[v]);
             g->changed[v] = calloc(g->n, sizeof *g->changed[v]);
             if (!g->rows[v] || !g->changed[v])
                 goto out;
         }
-        if (!g->entries || !g->order[LV_ALL] || !g->order[LV_PUBLIC])
+        if (!g->entries || !g->order[LV_ALL] || !g->order[LV_PUBLIC] || !g->outs)
             goto out;
         for (size_t k = 0; k < g->n; k++) {
             size_t e = idx[start + k];
@@ -575,6 +679,9 @@ lv_comp *lv_build(st_store *st, const char *id, const cf_competition *def, char 
         for (int v = 0; v < LV_VIEWS; v++)
             memset(lc->groups[g].changed[v], 0, lc->groups[g].n * sizeof(bool));
     }
+    if (medals_build(lc))
+        goto oom;
+    lc->medals_pending = false;
     return lc;
 store:
     snprintf(err, errlen, "live results of %s: %s", id, st_errmsg(st));
@@ -591,6 +698,7 @@ void lv_free(lv_comp *lc)
     if (!lc)
         return;
     free(lc->ceremony);
+    free(lc->medals);
     for (size_t s = 0; lc->slots && s < lc->def->n_slots; s++)
         free(lc->slots[s].m);
     free(lc->slots);
@@ -610,6 +718,7 @@ void lv_free(lv_comp *lc)
         free(gr->order[LV_PUBLIC]);
         free(gr->error);
         free(gr->frozen);
+        free(gr->outs);
     }
     free(lc->groups);
     for (size_t e = 0; lc->numbers && e < lc->def->n_entries; e++)
@@ -640,6 +749,7 @@ uint64_t lv_event_changed(lv_comp *lc, st_store *st, size_t event)
 {
     if (load_event(lc, st, event))
         return 0;
+    lc->medals_dirty = true; /* a publication adds the event to the table, an unlock takes it out */
     for (size_t g = 0; g < lc->n_groups; g++)
         if (lc->groups[g].event == event)
             lc->groups[g].dirty = lc->groups[g].pending = lc->groups[g].full = true;
@@ -657,6 +767,8 @@ bool lv_take_update(lv_comp *lc, char *msg[LV_VIEWS], size_t len[LV_VIEWS])
     for (size_t g = 0; g < lc->n_groups; g++)
         if (lc->groups[g].dirty && recompute(lc, &lc->groups[g]))
             lc->groups[g].full = true; /* out of memory mid-way: send what there is, whole */
+    if (lc->medals_dirty)
+        medals_build(lc); /* out of memory: still dirty, built again with the next change */
     for (int v = 0; v < LV_VIEWS; v++) {
         vec_text b = {0};
         json_t *h = json_pack("{s:s,s:s,s:I,s:I}", "type", "update", "competition", lc->id,
@@ -679,10 +791,14 @@ bool lv_take_update(lv_comp *lc, char *msg[LV_VIEWS], size_t len[LV_VIEWS])
             vec_text_puts(&b, ",\"ceremony\":");
             vec_text_puts(&b, lc->ceremony ? lc->ceremony : "{\"on\":false}");
         }
+        if (lc->medals_pending) {
+            vec_text_puts(&b, ",\"medal_table\":");
+            vec_text_puts(&b, lc->medals ? lc->medals : "null");
+        }
         vec_text_puts(&b, "}");
         msg[v] = text_take(&b, &len[v]);
     }
-    lc->ceremony_pending = false;
+    lc->ceremony_pending = lc->medals_pending = false;
     for (size_t g = 0; g < lc->n_groups; g++) {
         lv_group *gr = &lc->groups[g];
         if (!gr->pending)
@@ -711,6 +827,10 @@ char *lv_snapshot(const lv_comp *lc, lv_view view, size_t *len)
     if (lc->ceremony) {
         vec_text_puts(&b, ",\"ceremony\":");
         vec_text_puts(&b, lc->ceremony);
+    }
+    if (lc->medals) {
+        vec_text_puts(&b, ",\"medal_table\":");
+        vec_text_puts(&b, lc->medals);
     }
     vec_text_puts(&b, "}");
     return text_take(&b, len);
@@ -773,4 +893,17 @@ char *lv_freeze_text(lv_comp *lc, size_t event, size_t *len)
     if (out && len)
         *len = strlen(out);
     return out;
+}
+
+json_t *lv_medal_json(lv_comp *lc)
+{
+    /* A publication marks its groups dirty; the table must count them as they now are. */
+    for (size_t g = 0; g < lc->n_groups; g++) {
+        lv_group *gr = &lc->groups[g];
+        if (gr->dirty && lc->published[gr->event] && recompute(lc, gr))
+            gr->full = true;
+    }
+    if (lc->medals_dirty && medals_build(lc))
+        return NULL;
+    return lc->medals ? json_loads(lc->medals, 0, NULL) : NULL;
 }

@@ -17,6 +17,8 @@
  *   snapshot {"type":"results","competition":ID,"seq":N,"results":{"format":"skillscore-live/1",
  *             "rankings":[group…]}}
  *   update   {"type":"update","competition":ID,"from":M,"seq":N,"rankings":[group…]}
+ * and, when entries carry delegations and an event is published, "medal_table" (lv_medal_json)
+ * in snapshots and in the update that changed it (null when it went away).
  * where a group is {"event","event_name","group","state","complete","n","full","rows":[row…]};
  * an update's group has "full": false and only the rows that changed, unless its event changed
  * state. seq counts the competition's changes; an update covers changes from..seq.
@@ -67,6 +69,10 @@ json_t *lv_group_json(lv_comp *lc, size_t event, const char *group, lv_view view
  * takes, or NULL for none. A change goes out in the next update as "ceremony" (with
  * {"on":false} when it ended) and is in every snapshot while on. Returns the seq. */
 uint64_t lv_set_ceremony(lv_comp *lc, char *text);
+/* The delegations' medal table over the published events, as screens receive it ("medal_table",
+ * docs/live.md), parsed; NULL when there is none (no delegations, nothing published) or memory
+ * ran out. The caller owns the result. */
+json_t *lv_medal_json(lv_comp *lc);
 uint64_t lv_seq(const lv_comp *lc);
 /* Whether changes wait to be sent. */
 bool lv_dirty(const lv_comp *lc);

@@ -9,6 +9,7 @@
 
 struct mg_merge {
     json_t *from, *seq, *ceremony; /* owned references */
+    json_t *medals;                /* the newest "medal_table" (json null when it went away) */
     json_t *groups;                /* "event\x1fgroup" -> {"head": group without rows, "rows"} */
     json_t *order;                 /* keys in first-seen order */
     size_t count;
@@ -36,6 +37,7 @@ void mg_free(mg_merge *m)
     json_decref(m->from);
     json_decref(m->seq);
     json_decref(m->ceremony);
+    json_decref(m->medals);
     json_decref(m->groups);
     json_decref(m->order);
     free(m);
@@ -94,6 +96,8 @@ bool mg_add(mg_merge *m, const json_t *u)
     keep(&m->seq, json_object_get(u, "seq"));
     if (json_object_get(u, "ceremony"))
         keep(&m->ceremony, json_object_get(u, "ceremony"));
+    if (json_object_get(u, "medal_table"))
+        keep(&m->medals, json_object_get(u, "medal_table"));
     json_array_foreach(json_object_get(u, "rankings"), i, g)
         if (!add_group(m, g)) {
             m->broken = true;
@@ -141,6 +145,8 @@ char *mg_text(const mg_merge *m, const char *comp, size_t *len)
                     m->from, "seq", m->seq, "rankings", list);
     if (out && m->ceremony)
         json_object_set(out, "ceremony", m->ceremony);
+    if (out && m->medals)
+        json_object_set(out, "medal_table", m->medals);
     if (out && (text = json_dumps(out, JSON_COMPACT)))
         *len = strlen(text);
 out:

@@ -4,8 +4,9 @@
  *
  * Per (event, group): the newest head and the newest version of each row, by its key (a group
  * sent whole starts over from its rows, and stays whole); `from` stays the first update's,
- * `seq` becomes the last's; the newest ceremony state wins. The result is an update of the same
- * form (live.h, docs/live.md) as those it covers, so a screen cannot tell it from one sent late.
+ * `seq` becomes the last's; the newest ceremony state and medal table win. The result is an
+ * update of the same form (live.h, docs/live.md) as those it covers, so a screen cannot tell it
+ * from one sent late.
  * Used for the public relay (one offer per interval) and for a screen that fell behind.
  *
  * Ownership: an mg_merge is the caller's (mg_free); texts returned are malloc'd and the

@@ -220,6 +220,9 @@ H.run(async (test) => {
       const pub = (await api(srv, 'GET', C + '/results')).doc;
       assert(pub.rankings.some((g) => g.event === 'E03'), 'E03 is public now');
       await go(page, 'downloads');
+      await page.waitForSelector('[data-download="YN2026-results.json"]');
+      // The demo's entries carry no delegation: no medal table to offer (medals.test.js has one).
+      assert(!(await page.$('[data-download="YN2026-medal-table.pdf"]')), 'a medal table without delegations');
       const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="YN2026-results.json"]')]);
       const file = path.join(tmp, 'results.json');
       await dl.saveAs(file);

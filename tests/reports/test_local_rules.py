@@ -161,6 +161,32 @@ def test_results_xlsx_carries_titles_and_withheld_awards_as_the_pdf_does():
 
 
 @test
+def test_the_results_sheet_has_a_delegation_column_when_entries_carry_delegations():
+    """成绩公示表 with a 代表队 column after 工作单位, in the PDF and the workbook alike; H07 has
+    none (an empty cell); titles_kunming, without delegations, keeps its ten columns."""
+    rows = book(os.path.join(sheets("delegation_medals", "xlsx"), "results.xlsx"))
+    heads = next(iter(rows.values()))[3]
+    assert heads[3:5] == ["工作单位", "代表队"] and heads[-1] == "晋升等级", heads
+    by_id = {r[1]: r for tab in rows.values() for r in tab[4:]
+             if len(r) > 4 and re.fullmatch(r"[QH]\d\d", r[1])}
+    assert len(by_id) == 18 and by_id["Q01"][4] == "昆明" and by_id["H02"][4] == "昆明" and by_id["H07"][4] == "", by_id
+    pdf = layout(os.path.join(sheets("delegation_medals"), "results.pdf"))
+    assert re.search(r"(?m)^\s*名次\s+编号\s+姓名\s+工作单位\s+代表队\s+理论", pdf), pdf[:800]
+
+
+    def same(x):  # "95" from the workbook's number is the PDF's "95.00"
+        try:
+            return "%.2f" % float(x)
+        except ValueError:
+            return x
+    for entry, row in by_id.items():
+        cells = [same(c) for c in row[:len(heads)] if c != ""]
+        line = next(ln for ln in pdf.splitlines() if re.search(r"\s%s\s" % entry, ln))
+        assert [same(c) for c in line.split()] == cells, (line, cells)
+    titled = book(os.path.join(sheets("titles_kunming", "xlsx"), "results.xlsx"))
+    assert "代表队" not in next(iter(titled.values()))[3]
+
+@test
 def test_a_file_without_delegations_writes_no_medal_table():
     out = sheets("basic")
     assert sorted(os.listdir(out)) == ["cash.pdf", "promotions.pdf", "results.pdf"], os.listdir(out)

@@ -137,6 +137,68 @@ def demo_doc():
     return json.load(open(DEMO, encoding="utf-8"))
 
 
+# The demo's units by 州市 or industry system: the 代表队 (delegation) each entry belongs to.
+DELEGATIONS = {"大理": "大理州代表队", "昆明": "昆明市代表队", "玉溪": "玉溪市代表队",
+               "曲靖": "曲靖市代表队", "西双": "西双版纳州代表队", "红河": "红河州代表队",
+               "云南": "省属企业代表队"}
+
+
+def delegations_doc():
+    """The demo with every entry in a delegation (by its first member's unit): the medal table."""
+    doc = demo_doc()
+    for e in doc["entries"]:
+        e["delegation"] = DELEGATIONS[e["members"][0]["unit"][:2]]
+    return doc
+
+
+def delegations_server(lock=("E01",), doc=None):
+    """A server with doc (default delegations_doc()) as YN2026 (no --demo), E02's marks left for
+    the judges as in the demo, its numbers drawn, PINs issued and the events in lock locked by
+    their chief judges. Returns (srv, admin token, pins)."""
+    srv = Server()
+    admin = srv.admin()
+    doc = doc or delegations_doc()
+    doc["marks"] = [m for m in doc["marks"] if not m["entry"].startswith("E02-")]
+    st, body = srv.json("POST", "/api/competitions", doc, admin)
+    assert st == 201, body
+    pins = {}
+    for j in doc["judges"]:
+        st, body = srv.json("POST", "/api/competitions/YN2026/judges/%s/pin" % j["id"], {}, admin)
+        assert st == 201, body
+        pins[j["id"]] = body["pin"]
+    for ev in doc["events"]:
+        st, body = srv.json("POST", "/api/competitions/YN2026/events/%s/draw" % ev["id"], {}, admin)
+        assert st == 200, body
+        if ev["id"] in lock:
+            chief = next(j["id"] for j in doc["judges"] if ev["id"] in j.get("events", [])
+                         and j.get("chief"))
+            token = srv.login(judge=chief, pin=pins[chief])
+            st, body = srv.json("POST", "/api/competitions/YN2026/events/%s/lock" % ev["id"], {},
+                                token)
+            assert st == 200, body
+    return srv, admin, pins
+
+
+def medal_table_by_hand(results, delegation_of):
+    """The medal table worked from the published results' awards, independently of the server:
+    4/3/2/1 points, then golds, silvers, bronzes, 优胜奖; equal rows share a rank, by name."""
+    cols = ["金牌", "银牌", "铜牌", "优胜奖"]
+    table = {}
+    for g in results["rankings"]:
+        for e in g["entries"]:
+            counts = table.setdefault(delegation_of[e["entry"]], [0] * 4)
+            if e["award"]:
+                counts[cols.index(e["award"])] += 1
+    rows = sorted(([sum(n * p for n, p in zip(c, (4, 3, 2, 1))), c, d] for d, c in table.items()),
+                  key=lambda r: ([-r[0]] + [-n for n in r[1]], r[2].encode()))
+    out = []
+    for i, (points, counts, d) in enumerate(rows):
+        rank = out[-1]["rank"] if out and (out[-1]["points"], out[-1]["counts"]) == \
+            (points, counts) else i + 1
+        out.append({"rank": rank, "delegation": d, "counts": counts, "points": points})
+    return out
+
+
 def demo_pin(judge):
     return "2026%02d" % int(judge[1:])
 

@@ -8,8 +8,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (Server, demo_doc, demo_pin, new_id, post_marks_as_judges,  # noqa: E402
-                     sheet_numbers, summary, test)
+from harness import (Server, delegations_doc, delegations_server, demo_doc,  # noqa: E402
+                     demo_pin, medal_table_by_hand, new_id, post_marks_as_judges, sheet_numbers,
+                     summary, test)
 from wsclient import WS, Closed  # noqa: E402
 
 C = "/api/competitions/YN2026"
@@ -527,6 +528,153 @@ def test_the_award_ceremony_reveals_a_published_group_tier_by_tier_on_every_scre
     db.close()
     assert len(acts) == len(tiers) + 2, acts
 
+
+def new_snapshot(srv):
+    """A new anonymous screen's snapshot, as text."""
+    ws = WS(srv.port)
+    ws.send({"subscribe": "YN2026"})
+    return json.dumps(ws.recv(5))
+
+
+@test
+def test_the_medal_table_reaches_screens_after_publication_over_published_events_only():
+    """Issue 17: the delegations' medal table on the projector and in the ceremony. Before a
+    publication no screen receives anything of it (not even a delegation's name); after E01's
+    it counts E01 only (E03 is complete and ranked with awards for the organizer, not public),
+    as worked by hand from the public results; the ceremony shows it after a title card; an
+    unlock takes it away again."""
+    srv, admin, pins = delegations_server()
+    try:
+        delegation_of = {e["id"]: e["delegation"] for e in delegations_doc()["entries"]}
+        names = set(delegation_of.values())
+        anon, staff = Screen(srv), Screen(srv, admin)
+        st, err = srv.json("POST", C + "/ceremony", {"medal_table": True}, admin)
+        assert st == 409 and err["field"] == "medal_table", (st, err)
+        st, body = srv.json("GET", C + "/ceremony", token=admin)
+        assert st == 200 and body["medal_table"] is None, body
+        # E02 is marked meanwhile: updates, and still nothing of the table.
+        last = post_marks_as_judges(srv, [m for m in demo_doc()["marks"]
+                                          if m["entry"].startswith("E02-")][:40],
+                                    sheet_numbers(srv, admin, "E02"), pins=pins)
+        for s in (anon, staff):
+            s.until(last)
+        raw = bytes(anon.ws.raw)
+        assert b"medal_table" not in raw and b"medal_table" not in bytes(staff.ws.raw)
+        assert not [n for n in names if n.encode() in raw], "a delegation before publication"
+
+        assert srv.json("POST", C + "/events/E01/publish", {}, admin)[0] == 200
+        public = srv.json("GET", C + "/results")[1]
+        assert {g["event"] for g in public["rankings"]} == {"E01"}, "the public sees E01 only"
+        want = medal_table_by_hand(public, delegation_of)
+        e01 = {delegation_of[e["id"]] for e in delegations_doc()["entries"] if e["event"] == "E01"}
+        assert {r["delegation"] for r in want} == e01 and len(e01) >= 4, want
+        for s in (anon, staff):
+            msg = s.ws.recv(5)
+            s.apply(msg)
+            mt = msg["medal_table"]
+            assert mt["columns"] == ["金牌", "银牌", "铜牌", "优胜奖"] and mt["points"] == [4, 3, 2, 1]
+            assert (mt["events"], mt["published"]) == (3, 1), mt
+            assert mt["rows"] == want, (mt["rows"], want)
+        # The results document's table (the engine's) agrees, and a new screen gets it at once.
+        doc_rows = [{"rank": r["rank"], "delegation": r["delegation"],
+                     "counts": [r[c] for c in mt["columns"]], "points": r["points"]}
+                    for r in public["medal_table"]["rows"]]
+        assert doc_rows == want, doc_rows
+        assert json.loads(new_snapshot(srv))["medal_table"]["rows"] == want
+
+        # The ceremony: the title card holds no row; the next step, the whole table.
+        st, body = srv.json("GET", C + "/ceremony", token=admin)
+        assert body["medal_table"] == {
+            "steps": 1, "events": 3, "published": 1, "delegations": len(want),
+            "pages": [{"first": 1, "last": want[-1]["rank"], "count": len(want)}]}, body
+        for b in ({"medal_table": True, "step": 2}, {"medal_table": True, "step": "1"},
+                  {"medal_table": "yes"}):
+            st, err = srv.json("POST", C + "/ceremony", b, admin)
+            assert st == 400 and err["field"] in ("step", "medal_table"), (b, st, err)
+        st, body = srv.json("POST", C + "/ceremony", {"medal_table": True}, admin)
+        assert st == 200 and body["ceremony"]["table"] is None, body
+        msg = anon.ws.recv(5)
+        anon.apply(msg)
+        assert msg["ceremony"]["medal_table"] and msg["ceremony"]["table"] is None, msg
+        assert not [n for n in names if n in json.dumps(msg["ceremony"], ensure_ascii=False)]
+        st, body = srv.json("POST", C + "/ceremony", {"medal_table": True, "step": 1}, admin)
+        assert st == 200 and body["ceremony"]["step"] == 1, body
+        msg = anon.ws.recv(5)
+        anon.apply(msg)
+        assert msg["ceremony"]["table"]["rows"] == want, msg["ceremony"]
+
+        # Arbitration unlocks E01: the table and its ceremony leave every screen.
+        assert srv.json("POST", "/api/users", {"user": "zhongcai", "role": "arbitration",
+                                               "password": "arb-password-1"}, admin)[0] == 201
+        arb = srv.login("zhongcai", "arb-password-1")
+        assert srv.json("POST", C + "/events/E01/unlock", {"reason": "复核"}, arb)[0] == 200
+        msg = anon.ws.recv(5)
+        assert msg["medal_table"] is None and msg["ceremony"] == {"on": False}, msg
+        assert "medal_table" not in json.loads(new_snapshot(srv))
+    finally:
+        srv.stop()
+
+
+def staff_key(staff, public_row):
+    """The entry behind a blind public row, by its number in the organizer's rows."""
+    return next(r["entry"] for g in staff.groups.values() for r in g["rows"].values()
+                if r["number"] == public_row["number"])
+
+
+@test
+def test_rows_carry_title_below_pass_and_delegation_only_where_names_are_shown():
+    """Issue 17 on the live rows: 称号, 未达合格线 and 代表队 reach the organizer always and the
+    hall only after publication; before it, nothing of them is in any byte a display receives
+    (a delegation names a 州市, a title a place). E01 (pass mark 78 in practical withholding the
+    award, titles) is published; E03 (the same rules) is complete but not."""
+    doc = delegations_doc()
+    for ev in doc["events"]:
+        if ev["id"] in ("E01", "E03"):
+            ev["pass"] = {"practical": 78, "withholds": ["award"]}
+            ev["titles"] = [{"from": 1, "title": "技术状元"}, {"from": 2, "to": 3, "title": "优秀技术标兵"}]
+    srv, admin, _ = delegations_server(doc=doc)
+    try:
+        delegation_of = {e["id"]: e["delegation"] for e in doc["entries"]}
+        secret = set(delegation_of.values()) | {"技术状元", "优秀技术标兵", "below_pass"}
+        anon, staff = Screen(srv), Screen(srv, admin)
+        raw = bytes(anon.ws.raw)
+        assert not [x for x in secret if x.encode() in raw], "before publication"
+        want = {}
+        for g in srv.json("GET", C + "/results", token=admin)[1]["rankings"]:
+            for e in g["entries"]:
+                want[e["entry"]] = (e.get("title"), e.get("passed") is False, e["award"])
+        assert sum(1 for t, below, _ in want.values() if below) >= 4, want
+        assert any(below and award is None for t, below, award in want.values())
+
+        def check(rows, events):
+            n = 0
+            for r in rows:
+                if r["entry"][:3] not in events:
+                    continue
+                title, below, award = want[r["entry"]]
+                assert r.get("title") == title and r.get("below_pass", False) == below, (r, title)
+                assert r["delegation"] == delegation_of[r["entry"]] and r["award"] == award, r
+                n += 1
+            return n
+
+        # The organizer sees them everywhere, before any publication.
+        assert check([r for g in staff.groups.values() for r in g["rows"].values()],
+                     ("E01", "E03")) >= 30
+        assert srv.json("POST", C + "/events/E01/publish", {}, admin)[0] == 200
+        anon.apply(anon.ws.recv(5))
+        staff.apply(staff.ws.recv(5))
+        public = [r for g in anon.groups.values() for r in g["rows"].values()]
+        assert check([r for r in public if "entry" in r], ("E01",)) == 24
+        # E03 is complete and ranked for the organizer, and still blind for the hall.
+        e03 = [r for (ev, _), g in anon.groups.items() if ev == "E03" for r in g["rows"].values()]
+        assert e03 and not [r for r in e03 if set(r) & {"entry", "title", "below_pass",
+                                                        "delegation"}], e03[:2]
+        # No byte names the title of an E03 entry not titled in E01, nor its below-pass rows.
+        assert b"below_pass" in bytes(anon.ws.raw)
+        e03_below = [r for r in e03 if want[staff_key(staff, r)][1]]
+        assert e03_below and not [r for r in e03_below if "below_pass" in r]
+    finally:
+        srv.stop()
 
 if __name__ == "__main__":
     sys.exit(summary())

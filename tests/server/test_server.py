@@ -657,6 +657,48 @@ def test_entries_import_from_csv_in_utf8_with_bom_and_in_gb18030():
         srv.stop()
 
 
+@test
+def test_entries_import_from_csv_fills_delegations_from_a_daibiaodui_column():
+    """Issue 17: 代表队 (or delegation) in a CSV as Excel saves it (GB18030): the entry's
+    delegation; a team's second row may leave it empty, not name another (refused with its line,
+    nothing stored)."""
+    srv = Server()
+    try:
+        admin = srv.admin()
+        doc = demo_doc()
+        doc.pop("marks")
+        doc.pop("theory")
+        doc["entries"] = [e for e in doc["entries"] if e["event"] != "E03"]
+        assert srv.json("POST", "/api/competitions", doc, admin)[0] == 201
+        path = "/api/competitions/YN2026/entries/import"
+        head = CSV_HEAD.replace("教练\r\n", "教练,代表队\r\n")
+        rows = [CSV_ROWS[0] + ",昆明市代表队", CSV_ROWS[1] + ",", CSV_ROWS[2] + ",省属企业代表队",
+                CSV_ROWS[3] + ",省属企业代表队"]
+        before = srv.request("GET", "/api/competitions/YN2026/export", token=admin)[2]
+        clash = rows[:3] + [CSV_ROWS[3] + ",昆明市代表队"]
+        status, _, data = srv.request("POST", path, raw=(head + "\r\n".join(clash) + "\r\n")
+                                      .encode("gb18030"), token=admin)
+        err = json.loads(data)
+        assert status == 400 and err["field"] == "delegation" and err["error"].startswith(
+            'line 5: entry N02 is in 代表队 "省属企业代表队" on line 4'), err
+        assert srv.request("GET", "/api/competitions/YN2026/export", token=admin)[2] == before
+        status, _, data = srv.request("POST", path, raw=(head + "\r\n".join(rows) + "\r\n")
+                                      .encode("gb18030"), token=admin)
+        assert status == 200 and json.loads(data)["encoding"] == "GB18030", data
+        export = json.loads(srv.request("GET", "/api/competitions/YN2026/export", token=admin)[2])
+        got = {e["id"]: e.get("delegation") for e in export["entries"] if e["event"] == "E03"}
+        assert got == {"N01": "昆明市代表队", "N02": "省属企业代表队"}, got
+        # The English head, and an empty cell: no delegation.
+        csv = "entry,event,member,name,delegation\nN03,E02,Q3,王二,\nN04,E02,Q4,王三,红河州代表队\n"
+        status, _, data = srv.request("POST", path, raw=csv.encode(), token=admin)
+        assert status == 200, data
+        export = json.loads(srv.request("GET", "/api/competitions/YN2026/export", token=admin)[2])
+        got = {e["id"]: e.get("delegation") for e in export["entries"] if e["id"] in ("N03", "N04")}
+        assert got == {"N03": None, "N04": "红河州代表队"}, got
+    finally:
+        srv.stop()
+
+
 
 @test
 def test_a_database_failure_is_a_500_with_its_cause_never_a_404():

@@ -11,7 +11,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Server, demo_doc, summary, test  # noqa: E402
+from harness import (Server, delegations_doc, delegations_server, demo_doc,  # noqa: E402
+                     medal_table_by_hand, summary, test)
 from xlsxgen import make_xlsx, read_xlsx  # noqa: E402
 
 HEAD = ["参赛号", "项目", "组别", "选手编号", "姓名", "性别", "身份证号", "工作单位", "学生", "现等级",
@@ -80,6 +81,56 @@ def test_an_excel_registration_form_with_a_title_merged_team_rows_and_ids_import
     finally:
         srv.stop()
 
+
+@test
+def test_a_registration_form_with_a_delegation_column_fills_the_entries_delegation():
+    """Issue 17's audit: a form with 代表队 was refused as an unknown column. It fills
+    entries[].delegation; merged over a team's rows it is the team's; a team whose rows name two
+    delegations is refused with the row and nothing is stored; the medal table then counts it."""
+    srv, admin = entries_server()
+    try:
+        head = HEAD + ["代表队"]
+        rows = [
+            [TITLE] + [None] * 12,
+            head,
+            ["D01", "E03", "职工组", "Q201", "李四", "男", None, "昆明公交集团", "否", None, "否", None,
+             "昆明市代表队"],
+            [None, None, None, "Q202", "赵六", "女", None, "昆明公交集团", "否", None, "否", None, None],
+            ["D02", "E03", "学生组", "Q203", "钱七", "男", None, "曲靖技师学院", "是", None, "否", None,
+             "曲靖市代表队"],
+            ["D02", "E03", "学生组", "Q204", "孙八", "女", None, "曲靖技师学院", "是", None, "否", None,
+             "曲靖市代表队"],
+            ["D03", "E03", "学生组", "Q205", "周九", "男", None, None, "是", None, "否", None, None],
+            ["D03", "E03", "学生组", "Q206", "吴十", "女", None, None, "是", None, "否", None, None],
+        ]
+        before = export(srv, admin)
+        bad = [r[:] for r in rows]
+        bad[5][12] = "玉溪市代表队"
+        status, body = post(srv, admin, ENTRIES, make_xlsx(bad, merges=["A1:M1", "A3:A4", "B3:B4",
+                                                                      "C3:C4", "M3:M4"]))
+        assert status == 400 and body["field"] == "delegation" and body["error"] == \
+            'line 6: entry D02 is in 代表队 "曲靖市代表队" on line 5, not "玉溪市代表队" (a team ' \
+            'belongs to one delegation)', body
+        assert export(srv, admin) == before, "a refused form changes nothing"
+        status, body = post(srv, admin, ENTRIES, make_xlsx(rows, merges=["A1:M1", "A3:A4", "B3:B4",
+                                                                       "C3:C4", "M3:M4"],
+                                                           blank_rows=5))
+        assert status == 200 and body["added"] == 3, body
+        doc = export(srv, admin)
+        got = {e["id"]: e.get("delegation") for e in doc["entries"] if e["id"].startswith("D")}
+        assert got == {"D01": "昆明市代表队", "D02": "曲靖市代表队", "D03": None}, got
+        # The English head is accepted as well.
+        status, body = post(srv, admin, ENTRIES, make_xlsx([
+            HEAD[:5] + ["delegation"],
+            ["D04", "E02", "职工组", "Q207", "郑一", "红河州代表队"]]))
+        assert status == 200, body
+        assert next(e for e in export(srv, admin)["entries"] if e["id"] == "D04")["delegation"] \
+            == "红河州代表队"
+        st, res = srv.json("GET", "/api/competitions/YN2026/results", token=admin)
+        assert "medal_table" in res and {r["delegation"] for r in res["medal_table"]["rows"]} == \
+            {"昆明市代表队", "曲靖市代表队", "红河州代表队"}, res.get("medal_table")
+    finally:
+        srv.stop()
 
 @test
 def test_a_wps_workbook_with_prefixes_inline_rich_text_and_a_hidden_first_sheet_imports():
@@ -230,6 +281,98 @@ def test_the_workbooks_have_the_pdfs_rows_title_merged_numbers_as_numbers_ids_as
                     r += 1
                     n_rows += 1
             assert n_rows >= 5, (name, n_rows)
+        # The demo's entries carry no delegation: no medal table, and the reason why.
+        for ext in ("pdf", "xlsx"):
+            st, _, body = srv.request("GET", C + "/reports/medal-table." + ext, token=admin)
+            assert st == 404 and "代表队".encode() in body, (st, body)
+    finally:
+        srv.stop()
+
+
+def pdf_layout(data):
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(data)
+        f.flush()
+        return subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True,
+                              timeout=60, check=True).stdout.decode()
+
+
+@test
+def test_the_servers_medal_table_workbook_has_the_pdfs_rows_over_the_locked_events_only():
+    """Issue 17: medal-table.pdf and .xlsx from the server, for the organizer and arbitration as
+    the other sheets. Only E01 is locked (E03 is complete and ranked, E02 unmarked): the table
+    counts E01 alone, as worked by hand from E01's results, and says so in a note. The
+    workbook's rows, read with zipfile + ElementTree, are the PDF's (pdftotext -layout)."""
+    srv, admin, pins = delegations_server()
+    try:
+        C = "/api/competitions/YN2026"
+        delegation_of = {e["id"]: e["delegation"] for e in delegations_doc()["entries"]}
+        st, full = srv.json("GET", C + "/results", token=admin)
+        e01 = dict(full, rankings=[g for g in full["rankings"] if g["event"] == "E01"])
+        want = [[str(r["rank"]), r["delegation"]] + [str(n) for n in r["counts"]] +
+                [str(r["points"])] for r in medal_table_by_hand(e01, delegation_of)]
+        assert len(want) >= 4 and any(g["event"] == "E03" and any(e["award"] for e in
+                                                                   g["entries"])
+                                      for g in full["rankings"]), "E03 has awards not counted"
+        st, h, pdf = srv.request("GET", C + "/reports/medal-table.pdf", token=admin)
+        assert st == 200 and h["content-type"] == "application/pdf", (st, pdf[:200])
+        st, h, book = srv.request("GET", C + "/reports/medal-table.xlsx", token=admin)
+        assert st == 200 and h["content-type"].startswith("application/vnd.openxmlformats"), st
+        assert 'filename="YN2026-medal-table.xlsx"' in h.get("content-disposition", ""), h
+
+        lines = [line.split() for line in pdf_layout(pdf).splitlines()]
+        heads = next(r for r in lines if r[:2] == ["名次", "代表队"])
+        assert heads == ["名次", "代表队", "金牌", "银牌", "铜牌", "优胜奖", "总分"], heads
+        body = [r for r in lines if len(r) == len(heads) and r[0].isdigit()]
+        assert body == want, (body, want)
+        text = pdf_layout(pdf).replace(" ", "")
+        assert "统计范围：3个赛项中已锁定的1个（E01数控车工），其余赛项锁定后再计入" in text, text
+
+        sheets, merged = read_xlsx(book)
+        assert list(sheets) == ["奖牌榜"], list(sheets)
+        cells = sheets["奖牌榜"]
+        assert cells[(1, 0)] == "代表队奖牌榜" and "A1:G1" in merged["奖牌榜"], merged
+        assert [cells[(4, j)] for j in range(len(heads))] == heads
+        rows, r = [], 5
+        while isinstance(cells.get((r, 0)), float):
+            row = [cells[(r, 1)] if j == 1 else cells[(r, j)] for j in range(len(heads))]
+            assert all(isinstance(v, float) for k, v in enumerate(row) if k != 1), row
+            rows.append(["%d" % v if isinstance(v, float) else v for v in row])
+            r += 1
+        assert rows == body, (rows, body)
+        notes = [v for (row, _), v in cells.items() if row > r and isinstance(v, str)]
+        assert any(v.startswith("统计范围：3 个赛项中已锁定的 1 个") for v in notes), notes
+
+        # Who may: as the other sheets (organizer, arbitration); a judge may not, nor anyone.
+        assert srv.json("POST", "/api/users", {"user": "zhongcai", "role": "arbitration",
+                                               "password": "arb-password-1"}, admin)[0] == 201
+        arb = srv.login("zhongcai", "arb-password-1")
+        st, _, again = srv.request("GET", C + "/reports/medal-table.xlsx", token=arb)
+        assert st == 200 and read_xlsx(again)[0] == sheets
+        judge = srv.login(judge="J02", pin=pins["J02"])
+        assert srv.request("GET", C + "/reports/medal-table.pdf", token=judge)[0] == 403
+        assert srv.request("GET", C + "/reports/medal-table.pdf")[0] == 401
+    finally:
+        srv.stop()
+
+
+@test
+def test_a_band_naming_a_group_no_entry_has_is_refused_by_the_server_and_nothing_is_stored():
+    """Issue 17's audit: a misspelt band group silently promoted no one. The server reads files
+    with the same reader: refused with the field named, no competition stored."""
+    srv = Server()
+    try:
+        admin = srv.admin()
+        doc = demo_doc()
+        doc["events"][0]["promotion"] = {"bands": [
+            {"group": "职工组", "from": 1, "to": 5, "level": "技师"},
+            {"group": "高级组", "from": 6, "to": 15, "level": "高级工"}]}
+        st, err = srv.json("POST", "/api/competitions", doc, admin)
+        assert st == 400 and err["error"].startswith(
+            'events[0].promotion.bands[1]: group "高级组" is not a group of event E01'), err
+        assert srv.json("GET", "/api/competitions")[1]["competitions"] == []
+        doc["events"][0]["promotion"]["bands"][1]["group"] = "学生组"
+        assert srv.json("POST", "/api/competitions", doc, admin)[0] == 201
     finally:
         srv.stop()
 

@@ -334,8 +334,9 @@ def test_the_hall_sees_no_partial_total_no_early_award_and_numbers_in_order():
     try:
         admin = srv.admin()
         chief = srv.login(judge="J06", pin=demo_pin("J06"))
+        judge = srv.login(judge="J07", pin=demo_pin("J07"))
         screens = [Screen(srv), Screen(srv, srv.login("display", "demo-display")),
-                   Screen(srv, chief)]
+                   Screen(srv, chief), Screen(srv, judge)]
         numbers = sheet_numbers(srv, admin, "E02")
         doc = demo_doc()
         ok = {e["id"] for e in doc["entries"] if e["event"] == "E02" and e["status"] == "ok"}
@@ -377,6 +378,23 @@ def test_the_hall_sees_no_partial_total_no_early_award_and_numbers_in_order():
                 assert e["id"] not in text, e["id"]
         for award in ("金牌", "银牌", "铜牌", "一等奖", "二等奖", "三等奖", "优胜奖"):
             assert award not in text, award
+        # Every byte each of the four received, the snapshot included: no id, name, ID number
+        # or unit of an unpublished entry (E02, E03; a unit E01 shows is no secret), no judge.
+        shown = {m.get("unit") for e in doc["entries"] if e["event"] == "E01" for m in e["members"]}
+        secret = {j["name"] for j in doc["judges"]}
+        for e in doc["entries"]:
+            for m in e["members"]:
+                secret.add(m["id_number"])
+                if e["event"] != "E01":
+                    secret |= {e["id"], m["name"]}
+                    if m.get("unit") and m["unit"] not in shown:
+                        secret.add(m["unit"])
+        assert len(secret) > 60 and any(x.endswith("公司") for x in secret), len(secret)
+        for sc in screens:
+            got = bytes(sc.ws.raw)
+            assert "职工组".encode() in got and len(got) > 2000, len(got)   # the search can hit
+            leaked = [x for x in secret if x.encode() in got]
+            assert not leaked, (sc.token and sc.token[:6], leaked[:5])
     finally:
         srv.stop()
 

@@ -531,7 +531,8 @@
         el('label', {}, TA.criterion, critSel),
         el('label', {}, TA.score, el('input', { name: 'score', required: true, inputmode: 'decimal', autocomplete: 'off', size: 7 })),
         el('button', { type: 'submit', class: 'primary', 'data-act': 'keyPaper' }, TA.keyBtn)));
-    out.append(tf, events.length ? pf : null);
+    out.append(tf);
+    if (events.length) out.append(pf);   // append(null) would show the text "null"
     const r = await call('GET', C() + '/keyings');
     const pending = r && r.status === 200 ? r.doc.keyings : [];
     const table = el('table', { class: 'grid', id: 'pendingKeys' },
@@ -705,7 +706,8 @@
       for (const j of judges) await issue(j);
       say(TA.ok, true);
       render();
-    } }, TA.issueAll)), el('div', { class: 'noprint' }, table), add, issued.length ? cards : null);
+    } }, TA.issueAll)), el('div', { class: 'noprint' }, table), add);
+    if (issued.length) out.append(cards);   // append(null) would show the text "null"
     return out;
   }
 

@@ -133,6 +133,11 @@ H.run(async (test) => {
       await page.click('[data-act="addJudge"]');
       await page.waitForSelector('#judgesTable tr[data-judge="K3"]');
       assert((await msg(page)) === '已添加裁判 K3，请为其发放 PIN', await msg(page));
+      // No PIN issued yet in this session: no cards, and no literal "null" where they would be
+      // (DOM append(null) writes the text "null").
+      assert(!(await page.$('#cards')), 'no cards before any PIN is issued');
+      const before = await page.textContent('#judges');
+      assert(!/null|undefined|object Object/.test(before), 'no literal null under the judges table before a PIN: ' + before.slice(-200));
       await page.fill('#jid', 'K3');
       await page.check('#addJudge input[name=ev][value="T1"]');
       await page.click('[data-act="addJudge"]');

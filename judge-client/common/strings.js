@@ -105,6 +105,17 @@ window.T = {
     [/database/, () => '数据库出错，请重试'],
     [/out of memory/, () => '服务器内存不足'],
   ],
+  // The projector display (/display/): what it says when /ws refuses its subscription. The
+  // server's error is English for operators (it stays in the console).
+  display: {
+    wsErrors: [
+      [/no such competition/, '找不到该赛事，请检查大屏地址中的赛事编号'],
+      [/sign in again|token/, '登录已失效，请重新打开大屏页面'],
+      [/cannot load|try again|database|out of memory/, '服务器暂时无法提供成绩，请稍候'],
+      [/subscribe/, '大屏页面与服务器版本不符，请刷新页面'],
+    ],
+    wsError: '服务器拒绝了大屏的订阅，请刷新页面',
+  },
   ceremony: {
     title: '颁奖遥控', signOut: '退出', user: '账号（组委会）', password: '密码', signIn: '登录',
     loginHint: '组委会账号登录后，用手机控制大屏逐级揭晓获奖名单。', working: '请稍候…',

@@ -20,6 +20,14 @@
     el.className = 'conn' + (bad ? ' bad' : '');
   }
 
+  // The hall reads Chinese: the server's English error is matched against T.display.wsErrors.
+  function wsErrorText(e) {
+    const D = window.T && window.T.display;
+    if (!D) return '服务器拒绝了大屏的订阅，请刷新页面';
+    const hit = D.wsErrors.find(([re]) => re.test(String(e || '')));
+    return hit ? hit[1] : D.wsError;
+  }
+
   function gkey(g) { return g.event + '\u0000' + g.group; }
 
   function applyGroup(g, full) {
@@ -70,7 +78,8 @@
       subscribe();
       return;
     } else if (m.type === 'error') {
-      setConn('服务器：' + m.error, true);
+      console.warn('/ws:', m.error);
+      setConn(wsErrorText(m.error), true);
       return;
     }
     render();

@@ -76,9 +76,16 @@ H.run(async (test) => {
       await chief.click(`#discTable tr[data-number="${no}"][data-criterion="A"] [data-act="view"]`);
       await chief.waitForSelector('#slotCard');
       assert(await chief.$('#slotTable tr[data-criterion="A"] td.cell.outlier[data-judge="J08"]'), 'outlier cell marked');
-      await H.shot(chief, 'review-chief-1280x800');
       await chief.click('#slotTable tr[data-criterion="A"] td[data-judge="J08"] [data-act="askSendBack"]');
       await chief.fill('#slotForm [name=note]', '请复核 A 项扣分');
+      // The photograph shows the slot card whole: the outlier cell and the send-back form.
+      await chief.$eval('#slotCard', (c) => c.scrollIntoView({ block: 'end' }));
+      const seen = await chief.evaluate(() => ['#slotTable td.cell.outlier', '#slotForm [data-act="sendBack"]'].map((q) => {
+        const r = document.querySelector(q).getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= innerHeight;
+      }));
+      assert(seen.every(Boolean), 'outlier and form in view: ' + seen);
+      await H.shot(chief, 'review-chief-1280x800');
       await chief.click('#slotForm [data-act="sendBack"]');
       await says(chief, '#msg', '已退回');
       // Lock waits for the answer (and for the other numbers' marks).
@@ -131,6 +138,40 @@ H.run(async (test) => {
       assert(row.marks.B.J07 === '27.00' && !(row.sendbacks || []).length, JSON.stringify(row));
       assert(tablet.errors.length === 0, tablet.errors.join('; '));
       await tablet.context().close();
+    });
+
+    await test('the chief corrects a mark with a reason on the review page', async () => {
+      const no = rows[0].number;
+      const chief = await H.newPage(browser, 1280, 800);
+      await signInChief(chief, srv.base, 'J06');
+      await chief.click('#nav [data-section="review"]');
+      await chief.click(`#standings tr[data-number="${no}"] button`);
+      await chief.waitForSelector('#slotTable');
+      const cell = '#slotTable tr[data-criterion="C"] td[data-judge="J10"]';
+      assert((await chief.textContent(cell + ' .v')) === '12', 'J10 gave 12 on C: ' + await chief.textContent(cell + ' .v'));
+      await chief.click(cell + ' [data-act="askCorrect"]');
+      await chief.waitForSelector('#slotForm:not([hidden]) [name=score]');
+      assert((await chief.textContent('#slotForm strong')) === '工位 ' + no + ' · C ' + H.demo.events[1].criteria[2].name + ' · 裁判 J10', await chief.textContent('#slotForm strong'));
+      // Above the maximum (15): refused on the page, in Chinese.
+      await chief.fill('#slotForm [name=score]', '16');
+      await chief.fill('#slotForm [name=reason]', '裁判长复核：C 项少计 1.5 分');
+      await chief.click('#slotForm [data-act="correct"]');
+      await says(chief, '#msg', '分数格式不对');
+      await chief.fill('#slotForm [name=score]', '13.5');
+      await chief.$eval('#slotCard', (c) => c.scrollIntoView({ block: 'end' }));
+      await H.shot(chief, 'review-chief-correct-1280x800');
+      await chief.click('#slotForm [data-act="correct"]');
+      await says(chief, '#msg', '已更正：工位 ' + no + ' 裁判 J10');
+      const sheet = (await api(srv, 'GET', C + '/events/E02/sheet', null, admin)).doc.rows.find((r) => r.number === no);
+      assert(sheet.marks.C.J10 === '13.50', JSON.stringify(sheet.marks.C));
+      const audit = (await api(srv, 'GET', C + '/audit', null, admin)).doc.audit;
+      const a = audit.find((x) => x.action === 'correction' && x.actor === 'J06');
+      assert(a && a.detail.judge === 'J10' && a.detail.criterion === 'C' && a.detail.score === '13.50' &&
+        a.detail.was === '12.00' && a.detail.reason === '裁判长复核：C 项少计 1.5 分', JSON.stringify(a));
+      await chief.click(`#standings tr[data-number="${no}"] button`);
+      await chief.waitForFunction((q) => (document.querySelector(q) || {}).textContent === '13.5', cell + ' .v', { timeout: 5000 });
+      assert(chief.errors.length === 0, chief.errors.join('; '));
+      await chief.context().close();
     });
 
     await test('the tablet: unsubmitted values show, the review lists every criterion with 合计, ".5" is 0.5, the next 工位 is offered', async () => {

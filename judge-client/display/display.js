@@ -80,6 +80,12 @@
     } else if (m.type === 'error') {
       console.warn('/ws:', m.error);
       setConn(wsErrorText(m.error), true);
+      // Nothing to show: the screen says why, in the middle, not "正在连接…".
+      if (!groups.size) {
+        $('comp').textContent = compName || comp || '';
+        $('empty').textContent = wsErrorText(m.error);
+        $('empty').hidden = false;
+      }
       return;
     }
     render();

@@ -353,6 +353,13 @@
     const nb = $('nextEntry');
     nb.hidden = !next;
     if (next) { nb.textContent = TJ.nextEntry(next); nb.onclick = () => openSheet(next); }
+    // Everything of this 工位 sent: going on is the main action, not submitting again.
+    const finished = !!next && !def.criteria.some((c) => markState(event, entryNo, c.id).st === 'draft' ||
+      sentBackOf(event, entryNo, c.id));
+    nb.classList.toggle('primary', finished);
+    nb.classList.toggle('ghost', !finished);
+    $('review').classList.toggle('primary', !finished);
+    $('review').classList.toggle('ghost', finished);
   }
 
   function nextToMark() {

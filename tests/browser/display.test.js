@@ -132,6 +132,9 @@ H.run(async (test) => {
       for (const award of ['金牌', '银牌', '铜牌', '优胜奖', '一等奖', '二等奖', '三等奖']) assert(!text.includes(award), award + ' on the hall screen');
       // The change counter is for staff: not on the hall's screen, only with ?debug=1.
       assert(!text.includes('更新序号') && (await hall.textContent('#seq')) === '', 'no 更新序号 for the hall');
+      // Photographed as a hall shows it: the default 9 rows per page (20 do not fit 1080 px).
+      await hall.goto(srv.base + '/display/?event=E02&group=' + encodeURIComponent(group) + '&rotate=60');
+      await hall.waitForFunction(() => [...document.querySelectorAll('#board tbody tr')].some((tr) => tr.cells[6].textContent === '暂定'), null, { timeout: 5000 });
       await H.shot(hall, 'display-provisional-1920x1080');
       await hall.goto(srv.base + '/display/?event=E02&group=' + encodeURIComponent(group) + '&rotate=60&debug=1');
       await hall.waitForFunction(() => document.getElementById('seq').textContent.startsWith('更新序号 '), null, { timeout: 5000 });

@@ -85,6 +85,8 @@ H.run(async (test) => {
         return r.top >= 0 && r.bottom <= innerHeight;
       }));
       assert(seen.every(Boolean), 'outlier and form in view: ' + seen);
+      const fit = await chief.$eval('#slotCard', (c) => [c.scrollWidth, c.clientWidth, document.documentElement.scrollWidth]);
+      assert(fit[0] <= fit[1] && fit[2] <= 1280, 'the slot card fits 1280 px: ' + fit);
       await H.shot(chief, 'review-chief-1280x800');
       await chief.click('#slotForm [data-act="sendBack"]');
       await says(chief, '#msg', '已退回');
@@ -100,6 +102,9 @@ H.run(async (test) => {
       await tablet.click(tile);
       await tablet.waitForSelector('#criteria li[data-criterion="A"][data-state="sentback"]');
       assert((await tablet.textContent('#criteria li[data-criterion="A"]')).includes('请复核 A 项扣分'), 'the note shows');
+      const bottom = await tablet.$eval('#review', (b) => b.getBoundingClientRect().bottom);
+      assert(bottom <= 768, 'the submit button stays on screen with the note: bottom at ' + bottom);
+      assert(!(await tablet.getAttribute('#nextEntry', 'class')).includes('primary'), 'answering the send-back comes before the next 工位');
       await H.shot(tablet, 'review-tablet-sentback-1024x768');
       await tablet.click('#criteria li[data-criterion="A"] button.fix:not(.keep)');
       await tablet.waitForSelector('#dialog:not([hidden]) .minipad');
@@ -115,8 +120,10 @@ H.run(async (test) => {
       // The chief's page shows it answered.
       await chief.click('#nav [data-section="review"]');
       await chief.click(`#standings tr[data-number="${no}"] button`);
-      await chief.waitForSelector('#slotTable');
-      assert(!(await chief.$('#slotTable td[data-judge="J08"] .badge.sentback')), 'no longer waiting');
+      // The page renders again after the click: wait for the new card, not the one still shown.
+      await chief.waitForFunction(() => document.querySelector('#slotTable td[data-judge="J08"]') &&
+        !document.querySelector('#slotTable td[data-judge="J08"] .badge.sentback'), null, { timeout: 5000 })
+        .catch(() => assert(false, 'still waiting for J08 after the correction'));
       for (const p of [chief, tablet]) {
         assert(p.errors.length === 0, p.errors.join('; '));
         await p.context().close();
@@ -186,6 +193,7 @@ H.run(async (test) => {
       await tablet.click('#back');
       await tablet.waitForSelector('#dialog:not([hidden])');
       assert((await tablet.textContent('#dialogBody')).includes('1 项'), await tablet.textContent('#dialogBody'));
+      await H.shot(tablet, 'tablet-leave-dialog-1024x768');
       await tablet.click('#dialogCancel');
       assert(await tablet.isVisible('#sheet'), 'still on the sheet');
       await tablet.click('#back');
@@ -210,6 +218,7 @@ H.run(async (test) => {
       await tablet.click('#signOut');
       await tablet.waitForSelector('#dialog:not([hidden])');
       assert((await tablet.textContent('#dialogBody')).includes('2 条评分未发送'), await tablet.textContent('#dialogBody'));
+      await H.shot(tablet, 'tablet-signout-refused-1024x768');
       await tablet.click('#dialogOk');
       assert(await tablet.isVisible('#sheet'), 'still signed in');
       await tablet.unroute('**/api/competitions/*/marks');
@@ -225,6 +234,7 @@ H.run(async (test) => {
       await tablet.click('#dialogOk');
       await tablet.waitForSelector('#nextEntry:not([hidden])');
       assert((await tablet.textContent('#nextEntry')).includes(next), await tablet.textContent('#nextEntry'));
+      await H.shot(tablet, 'tablet-next-entry-1024x768');
       await tablet.click('#nextEntry');
       await says(tablet, '#sheetTitle', next);
       assert(tablet.errors.length === 0, tablet.errors.join('; '));

@@ -411,6 +411,7 @@ window.T = {
     keypad: '数字键盘',
     stSentBack: '待复评',
     sentBack: (n) => '待复评 ' + n,
+    sentBackArrived: (n) => '裁判长退回了本工位 ' + n + ' 项评分，请复评（更正或确认原分）',
     sentBackNote: (by, note) => '裁判长' + (by ? ' ' + by : '') + '：' + note,
     keepMark: '确认原分',
     keepTitle: (n, c) => '确认 工位 ' + n + ' · ' + c + ' 的原评分',

@@ -147,6 +147,48 @@ H.run(async (test) => {
       await tablet.context().close();
     });
 
+    await test('a tablet with the sheet open picks up a send-back; its correction keypad has 清除, 00 and .5', async () => {
+      const no = rows[0].number;
+      const tablet = await H.newPage(browser, 1024, 768);
+      await signInJudge(tablet, srv.base, 'J09');
+      await tablet.click(`#entries li[data-number="${no}"]`);
+      await tablet.waitForSelector('#criteria li[data-criterion="D"][data-state="saved"]');
+      const chief = await H.login(srv, { judge: 'J06', pin: H.demoPin('J06') });
+      const r = await api(srv, 'POST', C + '/events/E02/sendback', { number: no, criterion: 'D', judge: 'J09', note: '请复核 D 项' }, chief);
+      assert(r.status === 201, JSON.stringify(r.doc));
+      // The sheet stays open: the tablet fetches its event again every 10 s.
+      await tablet.waitForSelector('#criteria li[data-criterion="D"][data-state="sentback"]', { timeout: 15000 });
+      assert((await tablet.textContent('#criteria li[data-criterion="D"]')).includes('请复核 D 项'), 'the note shows');
+      assert((await tablet.textContent('#sheetMsg')) === '裁判长退回了本工位 1 项评分，请复评（更正或确认原分）', await tablet.textContent('#sheetMsg'));
+      const shown = await tablet.$eval('#criteria li[data-criterion="D"] .note', (n) => {
+        const r = n.getBoundingClientRect(), box = document.getElementById('criteria').getBoundingClientRect();
+        return r.top >= box.top && r.bottom <= box.bottom;
+      });
+      assert(shown, 'the note of the sent-back mark is scrolled into view');
+      await H.shot(tablet, 'tablet-sendback-arrives-1024x768');
+      await tablet.click('#criteria li[data-criterion="D"] button.fix:not(.keep)');
+      await tablet.waitForSelector('#dialog:not([hidden]) .minipad');
+      const keys = await tablet.$$eval('#dialog .minipad button', (b) => b.map((x) => x.textContent));
+      assert(JSON.stringify(keys) === JSON.stringify(['7', '8', '9', '4', '5', '6', '1', '2', '3', '.', '0', '⌫', '清除', '00', '.5']), 'keys: ' + keys);
+      const key = (k) => tablet.click(`#dialog .minipad [data-key="${k}"]`);
+      await key('1'); await key('00');
+      assert(await tablet.inputValue('#corrValue') === '100', await tablet.inputValue('#corrValue'));
+      await tablet.fill('#corrReason', '复核后更正');
+      await tablet.click('#dialogOk');
+      assert((await tablet.textContent('#dialogMsg')) === '不能超过满分 10', await tablet.textContent('#dialogMsg'));
+      await key('C');
+      assert(await tablet.inputValue('#corrValue') === '', 'cleared');
+      await key('8'); await key('.5'); await key('.5');   // one decimal point only
+      assert(await tablet.inputValue('#corrValue') === '8.5', await tablet.inputValue('#corrValue'));
+      await H.shot(tablet, 'tablet-correct-keypad-1024x768');
+      await tablet.click('#dialogOk');
+      await tablet.waitForSelector('#criteria li[data-criterion="D"][data-state="saved"]');
+      const row = (await api(srv, 'GET', C + '/events/E02/sheet', null, admin)).doc.rows.find((x) => x.number === no);
+      assert(row.marks.D.J09 === '8.50' && !(row.sendbacks || []).some((b) => b.judge === 'J09'), JSON.stringify(row));
+      assert(tablet.errors.length === 0, tablet.errors.join('; '));
+      await tablet.context().close();
+    });
+
     await test('the chief corrects a mark with a reason on the review page', async () => {
       const no = rows[0].number;
       const chief = await H.newPage(browser, 1280, 800);

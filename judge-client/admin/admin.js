@@ -566,7 +566,8 @@
         el('label', {}, TA.criterion, critSel),
         el('label', {}, TA.score, el('input', { name: 'score', required: true, inputmode: 'decimal', autocomplete: 'off', size: 7 })),
         el('button', { type: 'submit', class: 'primary', 'data-act': 'keyPaper' }, TA.keyBtn)));
-    out.append(tf, events.length ? pf : null);
+    out.append(tf);
+    if (events.length) out.append(pf);   // append(null) would show the text "null"
     const r = await call('GET', C() + '/keyings');
     const pending = r && r.status === 200 ? r.doc.keyings : [];
     const table = el('table', { class: 'grid', id: 'pendingKeys' },
@@ -740,7 +741,8 @@
       for (const j of judges) await issue(j);
       say(TA.ok, true);
       render();
-    } }, TA.issueAll)), el('div', { class: 'noprint' }, table), add, issued.length ? cards : null);
+    } }, TA.issueAll)), el('div', { class: 'noprint' }, table), add);
+    if (issued.length) out.append(cards);   // append(null) would show the text "null"
     return out;
   }
 
@@ -830,7 +832,7 @@
     out.append(el('p', { class: 'hint' }, TA.auditHint));
     out.append(el('table', { class: 'grid', id: 'auditTable' },
       el('tr', {}, [TA.at, TA.actor, TA.action, TA.detail].map((h) => el('th', {}, h))),
-      r.doc.audit.slice(0, 200).map((a) => el('tr', { 'data-action': a.action },
+      r.doc.audit.slice(0, 200).map((a) => el('tr', { 'data-action': a.action, 'data-seq': a.seq },
         el('td', { class: 'when' }, beijing(a.at)), el('td', {}, a.actor),
         el('td', { title: a.action }, TA.actionNames[a.action] || a.action),
         el('td', { class: 'detail' }, detailText(a.detail))))));
@@ -950,12 +952,25 @@
     return p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute + ':' + p.second;
   }
 
-  // An audit detail as "字段：值" pairs, in Chinese where the field is known.
+  // An audit detail as "字段：值" pairs, in Chinese: the field's name, and a value that is a word
+  // (a status, a state, a role) by its Chinese name; ids, numbers and free text as they are. The
+  // file's SHA-256 is cut to 16 digits (the whole one is in the export the chain verifies).
+  function detailValue(k, v) {
+    if (v == null) return '—';
+    if (v === true) return '是';
+    if (v === false) return '否';
+    if (Array.isArray(v)) return v.map((x) => detailValue(k, x)).join('、');
+    if (typeof v === 'object') return detailText(v);
+    if (k === 'role' && TA.roles[v]) return TA.roles[v];
+    if (k === 'sha256' && typeof v === 'string' && v.length > 16) return v.slice(0, 16) + '…';
+    const names = TA.values[k];
+    return names && Object.prototype.hasOwnProperty.call(names, v) ? names[v] : String(v);
+  }
+
   function detailText(d) {
     if (d == null) return '';
     if (typeof d !== 'object') return String(d);
-    return Object.entries(d).map(([k, v]) => (TA.fields[k] || k) + '：' +
-      (v == null ? '—' : v === true ? '是' : v === false ? '否' : k === 'role' && TA.roles[v] ? TA.roles[v] : typeof v === 'object' ? (Array.isArray(v) ? v.join('、') : JSON.stringify(v)) : String(v))).join('；').slice(0, 300);
+    return Object.entries(d).map(([k, v]) => (TA.fields[k] || k) + '：' + detailValue(k, v)).join('；').slice(0, 300);
   }
 
   // ---- start ---------------------------------------------------------------------------------

@@ -110,6 +110,17 @@ window.T = {
     [/database/, () => '数据库出错，请重试'],
     [/out of memory/, () => '服务器内存不足'],
   ],
+  // The projector display (/display/): what it says when /ws refuses its subscription. The
+  // server's error is English for operators (it stays in the console).
+  display: {
+    wsErrors: [
+      [/no such competition/, '找不到该赛事，请检查大屏地址中的赛事编号'],
+      [/sign in again|token/, '登录已失效，请重新打开大屏页面'],
+      [/cannot load|try again|database|out of memory/, '服务器暂时无法提供成绩，请稍候'],
+      [/subscribe/, '大屏页面与服务器版本不符，请刷新页面'],
+    ],
+    wsError: '服务器拒绝了大屏的订阅，请刷新页面',
+  },
   ceremony: {
     title: '颁奖遥控', signOut: '退出', user: '账号（组委会）', password: '密码', signIn: '登录',
     loginHint: '组委会账号登录后，用手机控制大屏逐级揭晓获奖名单。', working: '请稍候…',
@@ -331,6 +342,19 @@ window.T = {
       mark: '评分', step: '步骤', time_seconds: '用时（秒）', competition: '赛事', print: '第几次打印',
       on_behalf: '代录', upto_seq: '截至序号', was_published: '原已公示', appeal: '申诉',
       verify_base: '验证地址', allow_private: '允许内网', minutes: '分钟', decision: '决定', changed: '变更条数',
+      sha256: '文件校验值', bytes: '字节数', marks: '评分条数', late: '逾期', state: '状态', end: '结束颁奖',
+      chief: '裁判长', demo: '演示数据', encoding: '文件编码', events: '赛项', rows: '行数', scores: '成绩条数',
+      medal_table: '奖牌榜', window_minutes: '申诉时限（分钟）', locked: '已锁定', published: '已公示',
+    },
+    // Values of audit details shown as words, by field (ids, numbers and free text stay as they are).
+    values: {
+      status: { ok: '正常', absent: '缺考', disqualified: '取消资格' },
+      from: { ok: '正常', absent: '缺考', disqualified: '取消资格' },
+      to: { ok: '正常', absent: '缺考', disqualified: '取消资格' },
+      state: { received: '已收到', under_review: '复核中', upheld: '申诉成立', rejected: '已驳回' },
+      decision: { upheld: '申诉成立', rejected: '驳回' },
+      sendback: { answered: '已答复' },
+      encoding: { xlsx: 'Excel 工作簿', 'UTF-8': 'UTF-8', GB18030: 'GB18030' },
     },
     working: '处理中…',
     ok: '完成',
@@ -421,6 +445,7 @@ window.T = {
     keypad: '数字键盘',
     stSentBack: '待复评',
     sentBack: (n) => '待复评 ' + n,
+    sentBackArrived: (n) => '裁判长退回了本工位 ' + n + ' 项评分，请复评（更正或确认原分）',
     sentBackNote: (by, note) => '裁判长' + (by ? ' ' + by : '') + '：' + note,
     keepMark: '确认原分',
     keepTitle: (n, c) => '确认 工位 ' + n + ' · ' + c + ' 的原评分',

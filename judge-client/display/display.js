@@ -29,6 +29,14 @@
     el.className = 'conn' + (bad ? ' bad' : '');
   }
 
+  // The hall reads Chinese: the server's English error is matched against T.display.wsErrors.
+  function wsErrorText(e) {
+    const D = window.T && window.T.display;
+    if (!D) return '服务器拒绝了大屏的订阅，请刷新页面';
+    const hit = D.wsErrors.find(([re]) => re.test(String(e || '')));
+    return hit ? hit[1] : D.wsError;
+  }
+
   function gkey(g) { return g.event + '\u0000' + g.group; }
 
   function applyGroup(g, full) {
@@ -84,7 +92,14 @@
       subscribe();
       return;
     } else if (m.type === 'error') {
-      setConn('服务器：' + m.error, true);
+      console.warn('/ws:', m.error);
+      setConn(wsErrorText(m.error), true);
+      // Nothing to show: the screen says why, in the middle, not "正在连接…".
+      if (!groups.size) {
+        $('comp').textContent = compName || comp || '';
+        $('empty').textContent = wsErrorText(m.error);
+        $('empty').hidden = false;
+      }
       return;
     }
     render();

@@ -165,7 +165,31 @@
   function tick() {
     if (!session || !session.token) return;
     if (queue.length) flush();
-    else if (++ticks % REFRESH_TICKS === 0 && view !== 'sheet') refresh();
+    else if (++ticks % REFRESH_TICKS === 0) {
+      if (view !== 'sheet') refresh();
+      else refreshSheet();
+    }
+  }
+
+  // On a sheet only its event is fetched again, so that a mark the chief judge sends back shows
+  // while the judge is still on it (待复评, with the note); the sheet is drawn again only when this
+  // 工位's row changed, and drafts, the selection and an open dialog are kept.
+  async function refreshSheet() {
+    const ev = event, no = entryNo;
+    const backs = (row) => ((row && row.sendbacks) || []).map((b) => b.criterion + '\u0000' + b.note).sort();
+    const was = rowOf(ev, no), before = JSON.stringify(was), backsBefore = backs(was);
+    await loadSheet(ev);
+    if (view !== 'sheet' || ev !== event || no !== entryNo) return;
+    const now = rowOf(ev, no);
+    if (JSON.stringify(now) === before) return;
+    persist();
+    render();
+    const added = backs(now).filter((b) => !backsBefore.includes(b)).length;
+    if (added) {
+      $('sheetMsg').textContent = TJ.sentBackArrived(added);
+      const li = $('criteria').querySelector('li.sentback');
+      if (li) li.scrollIntoView({ block: 'nearest' });
+    }
   }
 
   // ---- sign-in -------------------------------------------------------------------------------
@@ -363,6 +387,13 @@
     const nb = $('nextEntry');
     nb.hidden = !next;
     if (next) { nb.textContent = TJ.nextEntry(next); nb.onclick = () => openSheet(next); }
+    // Everything of this 工位 sent: going on is the main action, not submitting again.
+    const finished = !!next && !def.criteria.some((c) => markState(event, entryNo, c.id).st === 'draft' ||
+      sentBackOf(event, entryNo, c.id));
+    nb.classList.toggle('primary', finished);
+    nb.classList.toggle('ghost', !finished);
+    $('review').classList.toggle('primary', !finished);
+    $('review').classList.toggle('ghost', finished);
   }
 
   // What the judge sees as an item's value: a J score as "2 分", a yes/no as 是/否.
@@ -431,6 +462,14 @@
     pad.append(el('button', { type: 'button', class: 'next', 'data-key': 'next', onclick: () => press('next') }, TJ.next + ' ›'));
   }
 
+  // One key on a keypad (the sheet's or a dialog's): the value it leaves.
+  function typeKey(v, k) {
+    if (k === 'C') return '';
+    if (k === '⌫') return v.slice(0, -1);
+    if (v.length + k.length <= MAX_CHARS && !(k.includes('.') && v.includes('.'))) return v + k;
+    return v;
+  }
+
   function press(k) {
     const def = eventDef(event);
     if (view !== 'sheet' || !def || def.locked) return;
@@ -442,9 +481,7 @@
     if (k === 'next') {
       const i = items(def).findIndex((x, j) => j > sel && editable(markState(event, entryNo, x.id).st));
       if (i >= 0) sel = i;
-    } else if (k === 'C') v = '';
-    else if (k === '⌫') v = v.slice(0, -1);
-    else if (v.length + k.length <= MAX_CHARS && !(k.includes('.') && v.includes('.'))) v = v + k;
+    } else v = typeKey(v, k);
     if (v === '') delete d[c.id]; else d[c.id] = v;
     if (refused[slot(event, entryNo)]) delete refused[slot(event, entryNo)][c.id];
     $('sheetMsg').textContent = '';
@@ -505,17 +542,15 @@
     });
   }
 
-  // The same keys as the sheet's keypad, for a value in a dialog.
+  // The same keys as the sheet's keypad (清除, 00 and .5 included), for a value in a dialog.
   function miniPad(input) {
     const pad = el('div', { class: 'minipad', 'aria-label': TJ.keypad });
-    for (const k of ['7', '8', '9', '4', '5', '6', '1', '2', '3', '.', '0', '⌫']) {
-      pad.append(el('button', { type: 'button', 'data-key': k, 'aria-label': k === '⌫' ? TJ.del : k, onclick: () => {
-        let v = input.value;
-        if (k === '⌫') v = v.slice(0, -1);
-        else if (v.length < MAX_CHARS && !(k === '.' && v.includes('.'))) v += k;
-        input.value = v;
-        $('dialogMsg').textContent = '';
-      } }, k));
+    for (const k of ['7', '8', '9', '4', '5', '6', '1', '2', '3', '.', '0', '⌫', 'C', '00', '.5']) {
+      pad.append(el('button', { type: 'button', 'data-key': k, class: k.length > 1 || k === '⌫' || k === 'C' ? 'fn' : '',
+        'aria-label': k === '⌫' ? TJ.del : k === 'C' ? TJ.clear : k, onclick: () => {
+          input.value = typeKey(input.value, k);
+          $('dialogMsg').textContent = '';
+        } }, k === 'C' ? TJ.clear : k));
     }
     return pad;
   }

@@ -404,109 +404,173 @@ fail:
     sv_store_error(s, rs);
 }
 
-/* Why the event cannot be locked yet ("" when it can). */
+/* The marks of a competition read from its file (the export), for the engine's per-entry check. */
+static size_t file_count(const void *ctx, size_t slot)
+{
+    const cf_competition *c = ctx;
+    return c->slot_start[slot + 1] - c->slot_start[slot];
+}
+
+static void file_copy(const void *ctx, size_t slot, sc_centi *dst)
+{
+    const cf_competition *c = ctx;
+    for (size_t m = c->slot_start[slot]; m < c->slot_start[slot + 1]; m++)
+        *dst++ = c->marks[m].score;
+}
+
+/* The engine's message without its "entry E02-W01 (event E02): " head: only the chief judge locks,
+ * and a chief judges blind, so the entry is named by its number in front of it instead. */
+static const char *engine_reason(const char *msg)
+{
+    const char *at = strncmp(msg, "entry ", 6) == 0 ? strstr(msg, "): ") : NULL;
+    return at ? at + 3 : msg;
+}
+
+typedef struct by_num {
+    const char *number; /* NULL before the draw */
+    size_t entry;
+    bool failed;        /* the engine refuses the entry's group */
+} by_num;
+
+static int by_num_cmp(const void *pa, const void *pb)
+{
+    const by_num *x = pa, *y = pb;
+    /* Numbers share one width, so text order is numeric order; undrawn entries go last, and they
+     * are named "?" (no number, nothing to learn from their order). */
+    if (!x->number || !y->number)
+        return !x->number - !y->number;
+    return strcmp(x->number, y->number);
+}
+
+/* Why entry o.entry blocks the lock, into why ("" when it does not). full is the export (marks
+ * included), NULL when the engine is not asked. */
+static int entry_blocker(sv_server *s, sv_comp *c, const scan *x, json_t *sent,
+                         const cf_competition *full, by_num o, char *why, size_t cap)
+{
+    const cf_entry *en = &c->def->entries[o.entry];
+    const cf_event *ev = &c->def->events[en->event];
+    const char *num = o.number ? o.number : "?";
+
+    why[0] = '\0';
+    if (en->status == SC_STATUS_OK)
+        for (size_t k = 0; k < ev->n_items && !why[0]; k++) {
+            const slot_marks *sl = &x->slots[en->first_slot + k];
+            size_t n_required = cf_marks_required(c->def, o.entry, k);
+            int open;
+            if (sl->n < n_required) {
+                snprintf(why, cap, "number %s has %zu of %zu marks on criterion %s", num, sl->n,
+                         n_required, cf_item_id(ev, k));
+            } else if ((open = slot_open(s, c, sl)) < 0) {
+                return ST_ERROR;
+            } else if (open) {
+                snprintf(why, cap, "the discrepancy on number %s criterion %s is open", num,
+                         cf_item_id(ev, k));
+            }
+        }
+    for (size_t k = 0; k < ev->n_items && !why[0]; k++) {
+        char key[200];
+        json_t *first;
+        snprintf(key, sizeof key, "%s/%s", en->id, cf_item_id(ev, k));
+        if ((first = json_array_get(json_object_get(sent, key), 0)))
+            snprintf(why, cap, "the mark of judge %s on number %s criterion %s was sent back for "
+                     "review and is not answered yet",
+                     json_string_value(json_object_get(first, "judge")), num, cf_item_id(ev, k));
+    }
+    if (!why[0] && en->status == SC_STATUS_OK && ev->rules.w_theory && !en->has_theory)
+        snprintf(why, cap, "number %s has no theory score, and the theory weight is %d", num,
+                 ev->rules.w_theory);
+    if (!why[0] && full) {
+        /* The engine has the last word: what each aggregation needs of this entry alone. */
+        long fi = cf_entry_index(full, en->id);
+        cf_marks_source src = {file_count, file_copy, full};
+        cf_results *r = NULL;
+        cf_diag diag = {0};
+        if (fi >= 0) {
+            size_t one = (size_t)fi;
+            if (cf_compute_entries(full, &src, &one, 1, 0, &r, &diag))
+                snprintf(why, cap, "number %s: %s", num, engine_reason(diag.message));
+            cf_results_free(r);
+        }
+    }
+    return ST_OK;
+}
+
+/* Why the event cannot be locked yet ("" when it can). The message goes to the chief judge only,
+ * who judges blind: it names the blocked entry with the lowest number (工位号), never an entry id,
+ * a name or a unit, so that refusals taken one after another do not walk the registration list. */
 static int lock_blocker(sv_server *s, sv_comp *c, size_t event, char *why, size_t cap)
 {
     const cf_event *ev = &c->def->events[event];
-    scan x;
-    int rc = ST_OK;
+    json_t *numbers = NULL, *sent = NULL;
+    by_num *order = malloc((c->def->n_entries + 1) * sizeof *order);
+    size_t n = 0, len = 0;
+    char *text = NULL;
+    cf_competition *full = NULL;
+    cf_diag diag = {0};
+    scan x = {0};
+    int rc = ST_ERROR;
 
     why[0] = '\0';
-    if (scan_event(s, c, event, &x)) {
-        scan_free(&x);
-        return ST_ERROR;
-    }
-    for (size_t i = 0; i < c->def->n_entries && !why[0]; i++) {
-        const cf_entry *en = &c->def->entries[i];
-        if (en->event != event || en->status != SC_STATUS_OK)
-            continue;
-        for (size_t k = 0; k < ev->n_items && !why[0]; k++) {
-            const slot_marks *sl = &x.slots[en->first_slot + k];
-            size_t n_required = cf_marks_required(c->def, i, k);
-            if (sl->n < n_required)
-                snprintf(why, cap, "entry %s has %zu of %zu marks on criterion %s", en->id, sl->n,
-                         n_required, cf_item_id(ev, k));
-            else {
-                int open = slot_open(s, c, sl);
-                if (open < 0)
-                    rc = ST_ERROR;
-                else if (open)
-                    snprintf(why, cap, "the discrepancy on entry %s criterion %s is open", en->id,
-                             cf_item_id(ev, k));
-            }
-        }
-    }
-    scan_free(&x);
-    if (rc == ST_OK && !why[0]) {
-        json_t *sent = json_object();
-        if (!sent || st_sendbacks_open(s->store, c->id, ev->id, add_sendback, sent))
-            rc = ST_ERROR;
-        else if (json_object_size(sent)) {
-            const char *key = json_object_iter_key(json_object_iter(sent));
-            const char *slash = strchr(key, '/');
-            json_t *first = json_array_get(json_object_iter_value(json_object_iter(sent)), 0);
-            snprintf(why, cap, "the mark of judge %s on entry %.*s criterion %s was sent back "
-                     "for review and is not answered yet",
-                     json_string_value(json_object_get(first, "judge")), (int)(slash - key), key,
-                     slash + 1);
-        }
-        json_decref(sent);
-    }
-    if (rc == ST_OK && !why[0]) {
-        /* The engine has the last word: theory scores, and the marks each aggregation needs. */
-        size_t len = 0;
-        char *text = sv_export(s, c, &len);
-        cf_competition *full = NULL;
-        cf_results *r = NULL;
-        cf_diag diag = {0};
-        if (!text)
-            return ST_ERROR;
-        if (cf_read(text, len, &full, &diag) == 0)
-            for (size_t i = 0; i < full->n_entries && !why[0]; i++) {
-                const cf_entry *en = &full->entries[i];
-                bool seen = false;
-                for (size_t j = 0; j < i && !seen; j++)
-                    seen = full->entries[j].event == event && strcmp(full->entries[j].group, en->group) == 0;
-                if (en->event != event || seen)
-                    continue;
-                if (cf_compute_group(full, event, en->group, 0, &r, &diag))
-                    snprintf(why, cap, "%s", diag.message);
-                cf_results_free(r);
-                r = NULL;
-            }
-        else
+    if (!order || !(numbers = sv_numbers(s, c->id, ev->id)) || !(sent = json_object()) ||
+        scan_event(s, c, event, &x) ||
+        st_sendbacks_open(s->store, c->id, ev->id, add_sendback, sent))
+        goto cleanup;
+    for (size_t i = 0; i < c->def->n_entries; i++)
+        if (c->def->entries[i].event == event)
+            order[n++] = (by_num){json_string_value(json_object_get(numbers, c->def->entries[i].id)), i,
+                                  false};
+    qsort(order, n, sizeof *order, by_num_cmp);
+    /* Marks, discrepancies, send-backs and theory first, then the engine over the export. */
+    for (size_t i = 0; i < n && !why[0]; i++)
+        if (entry_blocker(s, c, &x, sent, NULL, order[i], why, cap))
+            goto cleanup;
+    if (!why[0]) {
+        if (!(text = sv_export(s, c, &len)))
+            goto cleanup;
+        if (cf_read(text, len, &full, &diag)) {
             snprintf(why, cap, "%s", diag.message);
-        cf_free(full);
-        free(text);
+            rc = ST_OK;
+            goto cleanup;
+        }
+        /* The engine has the last word (the marks each aggregation needs, the rules). A group it
+         * refuses is searched entry by entry in number order for the one to name. */
+        const char *bad_group = NULL;
+        char bad_why[sizeof diag.message] = "";
+        for (size_t i = 0; i < n; i++) {
+            const cf_entry *en = &c->def->entries[order[i].entry];
+            cf_results *r = NULL;
+            bool seen = false, failed;
+            for (size_t j = 0; j < i && !seen; j++)
+                seen = strcmp(c->def->entries[order[j].entry].group, en->group) == 0;
+            if (seen)
+                continue;
+            failed = cf_compute_group(full, event, en->group, 0, &r, &diag) != 0;
+            cf_results_free(r);
+            if (!failed)
+                continue;
+            if (!bad_group) {
+                bad_group = en->group;
+                snprintf(bad_why, sizeof bad_why, "%s", engine_reason(diag.message));
+            }
+            for (size_t j = 0; j < n; j++)
+                if (strcmp(c->def->entries[order[j].entry].group, en->group) == 0)
+                    order[j].failed = true;
+        }
+        for (size_t i = 0; i < n && !why[0]; i++)
+            if (order[i].failed && entry_blocker(s, c, &x, sent, full, order[i], why, cap))
+                goto cleanup;
+        if (!why[0] && bad_group)
+            snprintf(why, cap, "group %s: %s", bad_group, bad_why);
     }
-    return rc;
-}
-
-/* Only the chief judge locks, and a chief judges blind: every entry id of the event in a message
- * to them becomes its number (工位号). */
-static void blind_ids(sv_server *s, sv_comp *c, size_t event, char *text, size_t cap)
-{
-    json_t *numbers = sv_numbers(s, c->id, c->def->events[event].id);
-    unsigned replaced = 0;
-    for (size_t i = 0; numbers && i < c->def->n_entries && replaced < 8; i++) {
-        const cf_entry *en = &c->def->entries[i];
-        const char *num = json_string_value(json_object_get(numbers, en->id)), *at;
-        char out[600], with[64];
-        if (en->event != event || !(at = strstr(text, en->id)))
-            continue;
-        snprintf(with, sizeof with, "number %s", num ? num : "?");
-        /* "entry E02-W01" reads "number 07"; a bare id is replaced by the number alone. */
-        size_t pre = (size_t)(at - text);
-        if (pre >= 6 && strncmp(at - 6, "entry ", 6) == 0)
-            pre -= 6;
-        else
-            snprintf(with, sizeof with, "%s", num ? num : "?");
-        snprintf(out, sizeof out, "%.*s%s%s", (int)pre, text, with, at + strlen(en->id));
-        snprintf(text, cap, "%s", out);
-        replaced++;
-        i = (size_t)-1; /* start again: the text may name another entry */
-    }
+    rc = ST_OK;
+cleanup:
+    cf_free(full);
+    free(text);
+    scan_free(&x);
+    json_decref(sent);
     json_decref(numbers);
+    free(order);
+    return rc;
 }
 
 void api_lock(sv_server *s, sv_request *rq, sv_response *rs)
@@ -531,7 +595,6 @@ void api_lock(sv_server *s, sv_request *rq, sv_response *rs)
         return;
     }
     if (why[0]) {
-        blind_ids(s, c, (size_t)ev, why, sizeof why);
         sv_error(rs, 409, NULL, "event %s cannot be locked: %s", rq->seg[3], why);
         return;
     }

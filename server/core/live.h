@@ -8,9 +8,9 @@
  * lv_mark as each mark is accepted); the rankings come from cf_compute_entries, the same engine
  * path as `skillscore compute`.
  *
- * Views: LV_ALL (organizer, arbitration, chief judges of the competition) sees entry ids, names
- * and units everywhere. LV_PUBLIC (displays, judges, anyone) sees an unpublished event by blind
- * number only (and nothing while its numbers are not drawn); names and units once published.
+ * Views: LV_ALL (organizer, arbitration) sees entry ids, names and units everywhere. LV_PUBLIC
+ * (displays, judges, chief judges, anyone) sees an unpublished event by blind number only (and
+ * nothing while its numbers are not drawn); names and units once published.
  * No view carries ID numbers or judges.
  *
  * Messages (UTF-8 JSON, documented in docs/live.md):

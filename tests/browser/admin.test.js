@@ -133,6 +133,11 @@ H.run(async (test) => {
       await page.click('[data-act="addJudge"]');
       await page.waitForSelector('#judgesTable tr[data-judge="K3"]');
       assert((await msg(page)) === '已添加裁判 K3，请为其发放 PIN', await msg(page));
+      // No PIN issued yet in this session: no cards, and no literal "null" where they would be
+      // (DOM append(null) writes the text "null").
+      assert(!(await page.$('#cards')), 'no cards before any PIN is issued');
+      const before = await page.textContent('#judges');
+      assert(!/null|undefined|object Object/.test(before), 'no literal null under the judges table before a PIN: ' + before.slice(-200));
       await page.fill('#jid', 'K3');
       await page.check('#addJudge input[name=ev][value="T1"]');
       await page.click('[data-act="addJudge"]');
@@ -263,13 +268,52 @@ H.run(async (test) => {
       await phone.goto(srv.base + '/verify/' + number + '?sig=' + sig.replace(/^./, (c) => (c === '0' ? '1' : '0')));
       assert((await phone.textContent('#verdict')).includes('不是有效证书'), 'forged');
       await phone.context().close();
+      // Rows of every kind whose details carried English words: a status change, an appeal
+      // (late, state), a ceremony started and ended (end).
+      const adm = await H.adminToken(srv);
+      const e02 = (await H.numbers(srv, adm, 'E02'))[0].entry;
+      for (const st of ['absent', 'ok']) {
+        const r = await api(srv, 'POST', C + '/entries/' + e02 + '/status', { status: st, reason: '检录核实' }, adm);
+        assert(r.status === 200, JSON.stringify(r));
+      }
+      const e03 = H.demo.entries.find((e) => e.event === 'E03');
+      let r = await api(srv, 'POST', C + '/appeals', { event: 'E03', entry: e03.id, appellant: '领队', subject: '复核 B 项' }, adm);
+      assert(r.status === 201, JSON.stringify(r));
+      r = await api(srv, 'POST', C + '/appeals/' + r.doc.id + '/review', { reason: '受理，调取评分记录' }, await H.login(srv, { user: 'zhongcai', password: 'demo-zhongcai' }));
+      assert(r.status === 200, JSON.stringify(r));
+      for (const body of [{ event: 'E03', group: e03.group, step: 0 }, { event: null }]) {
+        r = await api(srv, 'POST', C + '/ceremony', body, adm);
+        assert(r.status === 200, JSON.stringify(r));
+      }
       await go(page, 'audit');
       await page.waitForSelector('#auditTable tr td');
       const audit = await page.textContent('#auditTable');
       assert(audit.includes('公示成绩') && audit.includes('赛项：E03'), 'publication in the audit log, in Chinese');
       assert(!/\b(publish|login|mark|null)\b/.test(audit), 'no raw action names: ' + audit.slice(0, 300));
-      const when = await page.textContent('#auditTable tr:nth-child(2) td.when');
-      assert(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(when), 'Beijing time: ' + when);
+      // Every row: the time is the server's UTC time plus 8 hours, and the detail has no ASCII
+      // word once the ids, numbers and free text the server stored are taken out.
+      const rows = await page.$$eval('#auditTable tr[data-seq]', (trs) => trs.map((tr) => ({
+        seq: Number(tr.dataset.seq), action: tr.dataset.action, when: tr.querySelector('td.when').textContent,
+        detail: tr.querySelector('td.detail').textContent })));
+      const stored = new Map((await api(srv, 'GET', C + '/audit', null, adm)).doc.audit.map((a) => [a.seq, a]));
+      const kinds = new Set(rows.map((x) => x.action));
+      for (const k of ['import', 'entry_status', 'appeal', 'appeal_review', 'ceremony', 'publish', 'lock', 'correction']) assert(kinds.has(k), 'the log shows a ' + k + ' row');
+      const pad = (n) => String(n).padStart(2, '0');
+      const asIs = ['entry', 'judge', 'event', 'criterion', 'id', 'user', 'group', 'name', 'reason', 'note', 'verify_base',
+        'number', 'events', 'keyed_by', 'score', 'was'];
+      for (const row of rows) {
+        const a = stored.get(row.seq);
+        assert(a, 'row ' + row.seq + ' is in the server\'s log');
+        const t = new Date(Date.parse(a.at) + 8 * 3600 * 1000);
+        const want = t.getUTCFullYear() + '-' + pad(t.getUTCMonth() + 1) + '-' + pad(t.getUTCDate()) + ' ' +
+          pad(t.getUTCHours()) + ':' + pad(t.getUTCMinutes()) + ':' + pad(t.getUTCSeconds());
+        assert(row.when === want, 'row ' + row.seq + ' shows ' + row.when + ', UTC+8 of ' + a.at + ' is ' + want);
+        let rest = row.detail;
+        for (const k of asIs) for (const v of [].concat(a.detail && a.detail[k] != null ? a.detail[k] : [])) rest = rest.split(String(v)).join('');
+        if (a.detail && a.detail.sha256) rest = rest.split(a.detail.sha256.slice(0, 16) + '…').join('');
+        rest = rest.replace(/UTF-8|GB18030/g, '');
+        assert(!/[A-Za-z]/.test(rest), 'English in the detail of ' + row.action + ': ' + row.detail + ' (left: ' + rest + ')');
+      }
       await page.setViewportSize({ width: 1280, height: 800 });
       const wide = await page.evaluate(() => document.documentElement.scrollWidth);
       assert(wide <= 1280, 'the audit log fits 1280 px: ' + wide);

@@ -94,6 +94,69 @@ H.run(async (test) => {
       assert(org.errors.length === 0 && page.errors.length === 0, org.errors.concat(page.errors).join('; '));
       await org.close();
     });
+
+    await test('before publication: rows in 工位号 order, a complete entry ranked 暂定 with no award, no 更新序号 for the hall', async () => {
+      const admin = await H.adminToken(srv);
+      const { number, entry } = (await H.numbers(srv, admin, 'E02'))[0];
+      const group = H.demo.entries.find((e) => e.id === entry).group;
+      // J06 and J07 marked this number above; the other three complete it (its theory is in).
+      for (const judge of ['J08', 'J09', 'J10']) {
+        const token = await H.login(srv, { judge, pin: H.demoPin(judge) });
+        for (const [crit, score] of [['A', 34], ['B', 30], ['C', 14], ['D', 9]]) {
+          const r = await api(srv, 'POST', C + '/marks', { id: H.uuid(), judge, number, criterion: crit, score }, token);
+          assert(r.status === 201, JSON.stringify(r));
+        }
+      }
+      const hall = await H.newPage(browser, 1920, 1080);
+      await hall.goto(srv.base + '/display/?event=E02&group=' + encodeURIComponent(group) + '&rotate=60&rows=20');
+      await hall.waitForFunction((n) => [...document.querySelectorAll('#board tbody tr')]
+        .some((tr) => tr.cells[1].textContent === '工位 ' + n && tr.cells[6].textContent === '暂定'), number, { timeout: 5000 });
+      const cells = await hall.$$eval('#board tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+      // Every number of the group, ascending: the order of the draw, not of the entry list.
+      const sheet = (await api(srv, 'GET', C + '/events/E02/sheet', null, admin)).doc.rows;
+      const want = sheet.filter((r) => H.demo.entries.find((e) => e.id === r.entry).group === group).map((r) => r.number).sort();
+      const regOrder = H.demo.entries.filter((e) => e.event === 'E02' && e.group === group).map((e) => sheet.find((r) => r.entry === e.id).number);
+      const shown = cells.map((c) => c[1].replace('工位 ', ''));
+      assert(JSON.stringify(shown) === JSON.stringify(want), 'rows by number: ' + shown + ' want ' + want);
+      assert(JSON.stringify(regOrder) !== JSON.stringify(want), 'the draw happens to follow the entry list; the order check would prove nothing');
+      // The complete entry: rank 1 among the complete ones, a total, 暂定 in the award column and
+      // no award; the others show their progress only.
+      const row = cells.find((c) => c[1] === '工位 ' + number);
+      assert(row[0] === '1' && /^\d+\.\d\d$/.test(row[5]) && row[6] === '暂定', 'the complete entry: ' + JSON.stringify(row));
+      assert(await hall.$eval('#board tbody tr.pending', () => true).catch(() => false), 'others pending');
+      for (const c of cells) {
+        if (c !== row) assert(c[0] === '—' || c[0] === '取消' || c[0] === '缺考', 'only the complete entry is ranked: ' + JSON.stringify(c));
+        assert(c[6] === '' || c[6] === '暂定', 'no award before publication: ' + JSON.stringify(c));
+      }
+      const text = await hall.evaluate(() => document.body.innerText);
+      for (const award of ['金牌', '银牌', '铜牌', '优胜奖', '一等奖', '二等奖', '三等奖']) assert(!text.includes(award), award + ' on the hall screen');
+      // The change counter is for staff: not on the hall's screen, only with ?debug=1.
+      assert(!text.includes('更新序号') && (await hall.textContent('#seq')) === '', 'no 更新序号 for the hall');
+      // Photographed as a hall shows it: the default 9 rows per page (20 do not fit 1080 px).
+      await hall.goto(srv.base + '/display/?event=E02&group=' + encodeURIComponent(group) + '&rotate=60');
+      await hall.waitForFunction(() => [...document.querySelectorAll('#board tbody tr')].some((tr) => tr.cells[6].textContent === '暂定'), null, { timeout: 5000 });
+      await H.shot(hall, 'display-provisional-1920x1080');
+      await hall.goto(srv.base + '/display/?event=E02&group=' + encodeURIComponent(group) + '&rotate=60&debug=1');
+      await hall.waitForFunction(() => document.getElementById('seq').textContent.startsWith('更新序号 '), null, { timeout: 5000 });
+      assert(hall.errors.length === 0, hall.errors.join('; '));
+      await hall.context().close();
+    });
+
+    await test('a subscription the server refuses is reported in Chinese', async () => {
+      const p = await H.newPage(browser, 1920, 1080);
+      // The display asks for a competition the server does not have.
+      await p.routeWebSocket(/\/ws$/, (ws) => {
+        const server = ws.connectToServer();
+        ws.onMessage((m) => server.send(String(m).replace(/"subscribe":"[^"]*"/, '"subscribe":"NOPE"')));
+      });
+      await p.goto(srv.base + '/display/?rotate=60');
+      await p.waitForFunction(() => document.getElementById('conn').classList.contains('bad'), null, { timeout: 5000 });
+      const conn = await p.textContent('#conn');
+      assert(conn === '找不到该赛事，请检查大屏地址中的赛事编号', 'the display says: ' + conn);
+      assert(!/[A-Za-z]/.test(await p.evaluate(() => document.body.innerText)), 'no English on the display');
+      await H.shot(p, 'display-ws-error-1920x1080');
+      await p.context().close();
+    });
   } finally {
     await browser.close();
     await H.stopServer(srv);

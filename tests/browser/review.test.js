@@ -76,9 +76,18 @@ H.run(async (test) => {
       await chief.click(`#discTable tr[data-number="${no}"][data-criterion="A"] [data-act="view"]`);
       await chief.waitForSelector('#slotCard');
       assert(await chief.$('#slotTable tr[data-criterion="A"] td.cell.outlier[data-judge="J08"]'), 'outlier cell marked');
-      await H.shot(chief, 'review-chief-1280x800');
       await chief.click('#slotTable tr[data-criterion="A"] td[data-judge="J08"] [data-act="askSendBack"]');
       await chief.fill('#slotForm [name=note]', '请复核 A 项扣分');
+      // The photograph shows the slot card whole: the outlier cell and the send-back form.
+      await chief.$eval('#slotCard', (c) => c.scrollIntoView({ block: 'end' }));
+      const seen = await chief.evaluate(() => ['#slotTable td.cell.outlier', '#slotForm [data-act="sendBack"]'].map((q) => {
+        const r = document.querySelector(q).getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= innerHeight;
+      }));
+      assert(seen.every(Boolean), 'outlier and form in view: ' + seen);
+      const fit = await chief.$eval('#slotCard', (c) => [c.scrollWidth, c.clientWidth, document.documentElement.scrollWidth]);
+      assert(fit[0] <= fit[1] && fit[2] <= 1280, 'the slot card fits 1280 px: ' + fit);
+      await H.shot(chief, 'review-chief-1280x800');
       await chief.click('#slotForm [data-act="sendBack"]');
       await says(chief, '#msg', '已退回');
       // Lock waits for the answer (and for the other numbers' marks).
@@ -93,6 +102,9 @@ H.run(async (test) => {
       await tablet.click(tile);
       await tablet.waitForSelector('#criteria li[data-criterion="A"][data-state="sentback"]');
       assert((await tablet.textContent('#criteria li[data-criterion="A"]')).includes('请复核 A 项扣分'), 'the note shows');
+      const bottom = await tablet.$eval('#review', (b) => b.getBoundingClientRect().bottom);
+      assert(bottom <= 768, 'the submit button stays on screen with the note: bottom at ' + bottom);
+      assert(!(await tablet.getAttribute('#nextEntry', 'class')).includes('primary'), 'answering the send-back comes before the next 工位');
       await H.shot(tablet, 'review-tablet-sentback-1024x768');
       await tablet.click('#criteria li[data-criterion="A"] button.fix:not(.keep)');
       await tablet.waitForSelector('#dialog:not([hidden]) .minipad');
@@ -135,6 +147,82 @@ H.run(async (test) => {
       await tablet.context().close();
     });
 
+    await test('a tablet with the sheet open picks up a send-back; its correction keypad has 清除, 00 and .5', async () => {
+      const no = rows[0].number;
+      const tablet = await H.newPage(browser, 1024, 768);
+      await signInJudge(tablet, srv.base, 'J09');
+      await tablet.click(`#entries li[data-number="${no}"]`);
+      await tablet.waitForSelector('#criteria li[data-criterion="D"][data-state="saved"]');
+      const chief = await H.login(srv, { judge: 'J06', pin: H.demoPin('J06') });
+      const r = await api(srv, 'POST', C + '/events/E02/sendback', { number: no, criterion: 'D', judge: 'J09', note: '请复核 D 项' }, chief);
+      assert(r.status === 201, JSON.stringify(r.doc));
+      // The sheet stays open: the tablet fetches its event again every 10 s.
+      await tablet.waitForSelector('#criteria li[data-criterion="D"][data-state="sentback"]', { timeout: 15000 });
+      assert((await tablet.textContent('#criteria li[data-criterion="D"]')).includes('请复核 D 项'), 'the note shows');
+      assert((await tablet.textContent('#sheetMsg')) === '裁判长退回了本工位 1 项评分，请复评（更正或确认原分）', await tablet.textContent('#sheetMsg'));
+      const shown = await tablet.$eval('#criteria li[data-criterion="D"] .note', (n) => {
+        const r = n.getBoundingClientRect(), box = document.getElementById('criteria').getBoundingClientRect();
+        return r.top >= box.top && r.bottom <= box.bottom;
+      });
+      assert(shown, 'the note of the sent-back mark is scrolled into view');
+      await H.shot(tablet, 'tablet-sendback-arrives-1024x768');
+      await tablet.click('#criteria li[data-criterion="D"] button.fix:not(.keep)');
+      await tablet.waitForSelector('#dialog:not([hidden]) .minipad');
+      const keys = await tablet.$$eval('#dialog .minipad button', (b) => b.map((x) => x.textContent));
+      assert(JSON.stringify(keys) === JSON.stringify(['7', '8', '9', '4', '5', '6', '1', '2', '3', '.', '0', '⌫', '清除', '00', '.5']), 'keys: ' + keys);
+      const key = (k) => tablet.click(`#dialog .minipad [data-key="${k}"]`);
+      await key('1'); await key('00');
+      assert(await tablet.inputValue('#corrValue') === '100', await tablet.inputValue('#corrValue'));
+      await tablet.fill('#corrReason', '复核后更正');
+      await tablet.click('#dialogOk');
+      assert((await tablet.textContent('#dialogMsg')) === '不能超过满分 10', await tablet.textContent('#dialogMsg'));
+      await key('C');
+      assert(await tablet.inputValue('#corrValue') === '', 'cleared');
+      await key('8'); await key('.5'); await key('.5');   // one decimal point only
+      assert(await tablet.inputValue('#corrValue') === '8.5', await tablet.inputValue('#corrValue'));
+      await H.shot(tablet, 'tablet-correct-keypad-1024x768');
+      await tablet.click('#dialogOk');
+      await tablet.waitForSelector('#criteria li[data-criterion="D"][data-state="saved"]');
+      const row = (await api(srv, 'GET', C + '/events/E02/sheet', null, admin)).doc.rows.find((x) => x.number === no);
+      assert(row.marks.D.J09 === '8.50' && !(row.sendbacks || []).some((b) => b.judge === 'J09'), JSON.stringify(row));
+      assert(tablet.errors.length === 0, tablet.errors.join('; '));
+      await tablet.context().close();
+    });
+
+    await test('the chief corrects a mark with a reason on the review page', async () => {
+      const no = rows[0].number;
+      const chief = await H.newPage(browser, 1280, 800);
+      await signInChief(chief, srv.base, 'J06');
+      await chief.click('#nav [data-section="review"]');
+      await chief.click(`#standings tr[data-number="${no}"] button`);
+      await chief.waitForSelector('#slotTable');
+      const cell = '#slotTable tr[data-criterion="C"] td[data-judge="J10"]';
+      assert((await chief.textContent(cell + ' .v')) === '12', 'J10 gave 12 on C: ' + await chief.textContent(cell + ' .v'));
+      await chief.click(cell + ' [data-act="askCorrect"]');
+      await chief.waitForSelector('#slotForm:not([hidden]) [name=score]');
+      assert((await chief.textContent('#slotForm strong')) === '工位 ' + no + ' · C ' + H.demo.events[1].criteria[2].name + ' · 裁判 J10', await chief.textContent('#slotForm strong'));
+      // Above the maximum (15): refused on the page, in Chinese.
+      await chief.fill('#slotForm [name=score]', '16');
+      await chief.fill('#slotForm [name=reason]', '裁判长复核：C 项少计 1.5 分');
+      await chief.click('#slotForm [data-act="correct"]');
+      await says(chief, '#msg', '分数格式不对');
+      await chief.fill('#slotForm [name=score]', '13.5');
+      await chief.$eval('#slotCard', (c) => c.scrollIntoView({ block: 'end' }));
+      await H.shot(chief, 'review-chief-correct-1280x800');
+      await chief.click('#slotForm [data-act="correct"]');
+      await says(chief, '#msg', '已更正：工位 ' + no + ' 裁判 J10');
+      const sheet = (await api(srv, 'GET', C + '/events/E02/sheet', null, admin)).doc.rows.find((r) => r.number === no);
+      assert(sheet.marks.C.J10 === '13.50', JSON.stringify(sheet.marks.C));
+      const audit = (await api(srv, 'GET', C + '/audit', null, admin)).doc.audit;
+      const a = audit.find((x) => x.action === 'correction' && x.actor === 'J06');
+      assert(a && a.detail.judge === 'J10' && a.detail.criterion === 'C' && a.detail.score === '13.50' &&
+        a.detail.was === '12.00' && a.detail.reason === '裁判长复核：C 项少计 1.5 分', JSON.stringify(a));
+      await chief.click(`#standings tr[data-number="${no}"] button`);
+      await chief.waitForFunction((q) => (document.querySelector(q) || {}).textContent === '13.5', cell + ' .v', { timeout: 5000 });
+      assert(chief.errors.length === 0, chief.errors.join('; '));
+      await chief.context().close();
+    });
+
     await test('the tablet: unsubmitted values show, the review lists every criterion with 合计, ".5" is 0.5, the next 工位 is offered', async () => {
       const no = rows[1].number, next = rows[2].number;
       const tablet = await H.newPage(browser, 1024, 768);
@@ -147,6 +235,7 @@ H.run(async (test) => {
       await tablet.click('#back');
       await tablet.waitForSelector('#dialog:not([hidden])');
       assert((await tablet.textContent('#dialogBody')).includes('1 项'), await tablet.textContent('#dialogBody'));
+      await H.shot(tablet, 'tablet-leave-dialog-1024x768');
       await tablet.click('#dialogCancel');
       assert(await tablet.isVisible('#sheet'), 'still on the sheet');
       await tablet.click('#back');
@@ -171,6 +260,7 @@ H.run(async (test) => {
       await tablet.click('#signOut');
       await tablet.waitForSelector('#dialog:not([hidden])');
       assert((await tablet.textContent('#dialogBody')).includes('2 条评分未发送'), await tablet.textContent('#dialogBody'));
+      await H.shot(tablet, 'tablet-signout-refused-1024x768');
       await tablet.click('#dialogOk');
       assert(await tablet.isVisible('#sheet'), 'still signed in');
       await tablet.unroute('**/api/competitions/*/marks');
@@ -186,6 +276,7 @@ H.run(async (test) => {
       await tablet.click('#dialogOk');
       await tablet.waitForSelector('#nextEntry:not([hidden])');
       assert((await tablet.textContent('#nextEntry')).includes(next), await tablet.textContent('#nextEntry'));
+      await H.shot(tablet, 'tablet-next-entry-1024x768');
       await tablet.click('#nextEntry');
       await says(tablet, '#sheetTitle', next);
       assert(tablet.errors.length === 0, tablet.errors.join('; '));

@@ -339,8 +339,9 @@ def test_the_hall_sees_no_partial_total_no_early_award_and_numbers_in_order():
     try:
         admin = srv.admin()
         chief = srv.login(judge="J06", pin=demo_pin("J06"))
+        judge = srv.login(judge="J07", pin=demo_pin("J07"))
         screens = [Screen(srv), Screen(srv, srv.login("display", "demo-display")),
-                   Screen(srv, chief)]
+                   Screen(srv, chief), Screen(srv, judge)]
         numbers = sheet_numbers(srv, admin, "E02")
         doc = demo_doc()
         ok = {e["id"] for e in doc["entries"] if e["event"] == "E02" and e["status"] == "ok"}
@@ -382,6 +383,74 @@ def test_the_hall_sees_no_partial_total_no_early_award_and_numbers_in_order():
                 assert e["id"] not in text, e["id"]
         for award in ("金牌", "银牌", "铜牌", "一等奖", "二等奖", "三等奖", "优胜奖"):
             assert award not in text, award
+        # Every byte each of the four received, the snapshot included: no id, name, ID number
+        # or unit of an unpublished entry (E02, E03; a unit E01 shows is no secret), no judge.
+        shown = {m.get("unit") for e in doc["entries"] if e["event"] == "E01" for m in e["members"]}
+        secret = {j["name"] for j in doc["judges"]}
+        for e in doc["entries"]:
+            for m in e["members"]:
+                secret.add(m["id_number"])
+                if e["event"] != "E01":
+                    secret |= {e["id"], m["name"]}
+                    if m.get("unit") and m["unit"] not in shown:
+                        secret.add(m["unit"])
+        assert len(secret) > 60 and any(x.endswith("公司") for x in secret), len(secret)
+        for sc in screens:
+            got = bytes(sc.ws.raw)
+            assert "职工组".encode() in got and len(got) > 2000, len(got)   # the search can hit
+            leaked = [x for x in secret if x.encode() in got]
+            assert not leaked, (sc.token and sc.token[:6], leaked[:5])
+    finally:
+        srv.stop()
+
+
+@test
+def test_an_entry_without_its_theory_score_shows_progress_never_a_total():
+    """Issue 14, completeness: where theory counts (E02: 30%), an entry is complete only with its
+    theory score. Every judge has marked E02-W03 but its theory score is missing: the hall sees
+    it pending, with its progress, never a total or a rank, while the entries around it are
+    ranked; the chief's lock refusal names it by number."""
+    srv = Server()
+    try:
+        admin = srv.admin()
+        doc = demo_doc()
+        missing = "E02-W03"
+        assert any(t["entry"] == missing for t in doc["theory"])
+        doc["theory"] = [t for t in doc["theory"] if t["entry"] != missing]
+        marks = [m for m in doc["marks"] if m["entry"].startswith("E02-")]
+        doc["marks"] = [m for m in doc["marks"] if not m["entry"].startswith("E02-")]
+        st, body = srv.json("POST", "/api/competitions", doc, admin)
+        assert st == 201, body
+        assert srv.json("POST", C + "/events/E02/draw", {}, admin)[0] == 200
+        numbers = sheet_numbers(srv, admin, "E02")
+        public, staff = Screen(srv), Screen(srv, admin)
+        conn = None
+        last = 0
+        for m in marks:
+            st, _, data = srv.request("POST", C + "/marks", dict(m, id=new_id()), admin, conn=conn)
+            assert st == 201, data
+            last = json.loads(data)["live_seq"]
+        public.until(last)
+        staff.until(last)
+        rows = {r["number"]: r for r in public.rows("E02", "职工组")}
+        row = rows[numbers[missing]]
+        assert row["total"] is None and row["rank"] is None and row["practical"] is None, row
+        assert row["pending"] is True and row["progress"] == {"done": 5, "of": 5}, row
+        ranked = [r for r in rows.values() if r["status"] == "ok" and r is not row]
+        assert ranked and all(r["total"] is not None and r["provisional"] for r in ranked), ranked
+        # The organizer still sees the engine's figures (no theory: not ranked).
+        full = {r["entry"]: r for r in staff.rows("E02", "职工组")}
+        assert full[missing]["rank"] is None, full[missing]
+        # Locking: the discrepancies accepted, only the theory score is missing.
+        pin = srv.json("POST", C + "/judges/J06/pin", {}, admin)[1]["pin"]
+        chief = srv.login(judge="J06", pin=pin, competition="YN2026")
+        for d in srv.json("GET", C + "/events/E02/discrepancies", token=chief)[1]["discrepancies"]:
+            assert srv.json("POST", C + "/events/E02/discrepancies/accept",
+                            {"number": d["number"], "criterion": d["criterion"],
+                             "reason": "复核无误"}, chief)[0] == 200
+        st, _, raw = srv.request("POST", C + "/events/E02/lock", {}, chief)
+        assert st == 409 and ("number %s has no theory score" % numbers[missing]).encode() in raw, raw
+        assert missing.encode() not in raw, raw
     finally:
         srv.stop()
 

@@ -167,5 +167,103 @@ def test_standings_for_the_chief_are_by_number_and_name_nobody():
         srv.stop()
 
 
+def e02_secrets(doc):
+    """What a chief judge of E02 must never receive before publication, as bytes: E02's entry ids,
+    the names and ID numbers of its people, and every unit no published entry (E01) shows."""
+    shown = {m.get("unit") for e in doc["entries"] if e["event"] == "E01" for m in e["members"]}
+    out = set()
+    for e in doc["entries"]:
+        if e["event"] != "E02":
+            continue
+        out.add(e["id"])
+        for m in e["members"]:
+            out |= {m["name"], m["id_number"]}
+            if m.get("unit") and m["unit"] not in shown:
+                out.add(m["unit"])
+    return {x.encode() for x in out}
+
+
+@test
+def test_the_lock_refusal_names_the_lowest_blocked_number_and_no_entry():
+    """Issue 14 audit: refusals taken one after another must not walk the registration list. The
+    refusal names the blocked entry with the lowest 工位号, before any mark and after some, and
+    its bytes (like every other reply the chief gets) carry no entry id, name or unit."""
+    srv = Server(demo=True)
+    try:
+        admin = srv.admin()
+        doc = demo_doc()
+        secrets = e02_secrets(doc)
+        assert any(b"\xe5\x85\xac\xe5\x8f\xb8" in x for x in secrets)   # units are searched too
+        numbers = sheet_numbers(srv, admin, "E02")
+        ok = [e["id"] for e in doc["entries"] if e["event"] == "E02" and e["status"] == "ok"]
+        by_num = sorted(ok, key=lambda e: numbers[e])
+        # The draw is random; the test needs a file order that differs from the number order.
+        assert by_num != ok
+        chief = srv.login(judge="J06", pin=demo_pin("J06"))
+        judges = ["J06", "J07", "J08", "J09", "J10"]
+        seen = []
+
+        def lock():
+            st, _, raw = srv.request("POST", E + "/lock", {}, chief)
+            seen.append(raw)
+            assert st == 409, raw
+            return json.loads(raw)["error"]
+
+        def full_marks(entries, who=judges):
+            return [{"entry": e, "judge": j, "criterion": c, "score": s}
+                    for e in entries for j in who
+                    for c, s in (("A", 30), ("B", 20), ("C", 10), ("D", 5))]
+
+        # Before any mark: the lowest number of a markable entry, whatever the file order.
+        err = lock()
+        assert "number %s has 0 of 5 marks on criterion A" % numbers[by_num[0]] in err, err
+        # The three lowest numbers and the file's first entry complete, the fourth lowest marked
+        # by four judges: the refusal names the fourth lowest, with its count.
+        done = set(by_num[:3]) | ({ok[0]} - {by_num[3], by_num[-2]})
+        post_marks_as_judges(srv, full_marks(done) + full_marks([by_num[3]], judges[:4]),
+                             numbers)
+        err = lock()
+        assert "number %s has 4 of 5 marks on criterion A" % numbers[by_num[3]] in err, err
+        # Every entry marked but for the second highest: that one.
+        rest = [e for e in by_num[4:] if e != by_num[-2] and e not in done]
+        post_marks_as_judges(srv, full_marks(rest) + [m for m in full_marks([by_num[3]])
+                                                          if m["judge"] == "J10"], numbers)
+        err = lock()
+        assert "number %s has 0 of 5 marks" % numbers[by_num[-2]] in err, err
+        post_marks_as_judges(srv, full_marks([by_num[-2]]), numbers)
+        # Two discrepancies opened, the lower number second: the lower one is named.
+        for e in (by_num[5], by_num[2]):
+            j10 = srv.login(judge="J10", pin=demo_pin("J10"))
+            st, _ = srv.json("POST", C + "/corrections",
+                             {"id": new_id(), "number": numbers[e], "criterion": "B", "judge": "J10",
+                              "score": 0, "reason": "测试分差"}, j10)
+            assert st == 201
+        err = lock()
+        assert "the discrepancy on number %s criterion B is open" % numbers[by_num[2]] in err, err
+        # Every other reply the chief reads before publication: sheet, discrepancies, standings,
+        # accepting, sending back.
+        for path in ("/sheet", "/discrepancies", "/standings"):
+            st, _, raw = srv.request("GET", E + path, token=chief)
+            assert st == 200, raw
+            seen.append(raw)
+        for e in (by_num[2], by_num[5]):
+            st, _, raw = srv.request("POST", E + "/discrepancies/accept",
+                                     {"number": numbers[e], "criterion": "B",
+                                      "reason": "复核无误"}, chief)
+            assert st == 200, raw
+            seen.append(raw)
+        st, _, raw = srv.request("POST", E + "/sendback",
+                                 {"number": numbers[by_num[1]], "criterion": "C", "judge": "J09",
+                                  "note": "请复核"}, chief)
+        assert st == 201, raw
+        seen.append(raw)
+        err = lock()
+        assert "judge J09 on number %s criterion C was sent back" % numbers[by_num[1]] in err, err
+        leaked = [x.decode() for x in secrets for raw in seen if x in raw]
+        assert not leaked, leaked[:5]
+    finally:
+        srv.stop()
+
+
 if __name__ == "__main__":
     sys.exit(summary())

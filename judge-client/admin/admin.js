@@ -348,9 +348,12 @@
     const table = el('table', { class: 'grid', id: 'discTable' },
       el('tr', {}, [TA.number, TA.criterion, TA.marks, TA.spread, TA.threshold, TA.status, TA.actions].map((h) => el('th', {}, h))));
     for (const d of list) {
-      const crit = ev.criteria.find((c) => c.id === d.criterion);
+      // Under a marking scheme the discrepancies are aspects', and a J aspect's spread is settled by
+      // marking again (docs/worldskills.md W5): send back or correct, never accept.
+      const crit = ev.aspects ? (ev.aspects.find((a) => a.id === d.criterion) || null) : ev.criteria.find((c) => c.id === d.criterion);
       const acts = el('div', { class: 'acts' });
-      if (chief && d.status === 'open') {
+      if (chief && d.status === 'open' && ev.aspects) acts.append(el('span', { class: 'muted' }, TA.remarkOnly));
+      else if (chief && d.status === 'open') {
         const reason = el('input', { 'aria-label': TA.acceptReason, placeholder: TA.reasonShort, size: 16 });
         acts.append(reason, el('button', { type: 'button', 'data-act': 'accept', onclick: async () => {
           if (reason.value.trim().length < 2) { say(TA.reasonNeeded); reason.focus(); return; }
@@ -360,7 +363,7 @@
       if (d.number) acts.append(el('button', { type: 'button', 'data-act': 'view', onclick: () => open(d.number) }, TA.viewMarks));
       table.append(el('tr', { 'data-number': d.number, 'data-criterion': d.criterion },
         el('td', {}, d.number || d.entry),
-        el('td', {}, d.criterion + ' ' + (crit ? crit.name : '')),
+        el('td', {}, d.criterion + ' ' + (crit ? crit.name || crit.description : '')),
         el('td', { class: 'marks' }, d.marks.map((m, i) => el('span', { class: 'mk' + (m.outlier ? ' outlier' : ''), title: m.outlier ? TA.outlierHint : null },
           (i ? '　' : '') + m.judge + '：' + shortScore(m.score)))),
         el('td', { class: 'num' }, shortScore(d.spread)),
@@ -370,6 +373,15 @@
         el('td', {}, acts)));
     }
     out.append(el('div', { class: 'card' }, el('strong', {}, TA.discTitle), list.length ? table : el('p', { class: 'muted' }, TA.noDiscrepancies)));
+    // 回避 marks accepted under "conflict": "flag" — the server sends them to the organizer and
+    // arbitration only (the chief judge would learn a contestant's unit).
+    const conflicts = dr.doc.conflicts || [];
+    if (conflicts.length) {
+      out.append(el('div', { class: 'card', id: 'conflicts' }, el('strong', {}, TA.conflictTitle),
+        el('p', { class: 'muted' }, TA.conflictNote),
+        el('table', { class: 'grid' }, el('tr', {}, [TA.number, TA.entry, TA.criterion, TA.judge].map((h) => el('th', {}, h))),
+          conflicts.map((x) => el('tr', {}, el('td', {}, x.number || '—'), el('td', {}, x.entry), el('td', {}, x.criterion), el('td', {}, x.judge))))));
+    }
     const card = el('div', { class: 'card', id: 'analytics' }, el('div', { class: 'row' }, el('strong', {}, TA.an.title),
       el('button', { type: 'button', 'data-download': 'analytics', onclick: () => download(E + '/reports/analytics.pdf', comp.id + '-' + ev.id + '-analytics.pdf') }, TA.an.pdf)));
     out.append(card);

@@ -88,6 +88,37 @@ H.run(async (test) => {
       assert(m.B2 === '1.00', 'corrected: ' + JSON.stringify(m));
       assert(tablet.errors.length === 0, 'page errors: ' + tablet.errors);
     });
+
+    await test('the chief sees a J aspect more than 1 point apart as a discrepancy to re-mark, not to accept', async () => {
+      // J2 gave B1 a 3 on the tablet; J1 and J3 give 1 and 2: spread 2 > 1 (W5)
+      const pins = {};
+      for (const j of ['J1', 'J3']) pins[j] = (await api(srv, 'POST', C + '/judges/' + j + '/pin', {}, admin)).doc.pin;
+      for (const [j, score] of [['J1', 1], ['J3', 2]]) {
+        const tok = (await api(srv, 'POST', '/api/login', { judge: j, pin: pins[j], competition: 'WS2026' })).doc.token;
+        const r = await api(srv, 'POST', C + '/marks', { id: H.uuid(), judge: j, number: first, criterion: 'B1', score }, tok);
+        assert(r.status === 201, 'mark ' + j + ': ' + JSON.stringify(r.doc));
+      }
+      const chief = await H.newPage(browser, 1280, 800);
+      await chief.goto(srv.base + '/admin/');
+      await chief.click('#tabChief');
+      await chief.waitForSelector('#chiefComp option', { state: 'attached' });
+      await chief.selectOption('#chiefComp', 'WS2026');
+      await chief.fill('#chiefCode', 'J1');
+      await chief.fill('#chiefPin', pins.J1);
+      await chief.click('#chiefForm button[type=submit]');
+      await chief.waitForSelector('#nav button');
+      await chief.click('#nav [data-section="review"]');
+      const row = `#discTable tr[data-number="${first}"][data-criterion="B1"]`;
+      await chief.waitForSelector(row);
+      const text = await chief.textContent(row);
+      assert(text.includes('运行稳定性') && text.includes('不能直接确认'), 'row: ' + text);
+      assert(!(await chief.$(row + ' [data-act="accept"]')), 'no accept button for an aspect');
+      assert(!(await chief.$('#conflicts')), 'a chief never sees 回避 marks');
+      await chief.$eval(row, (r) => r.scrollIntoView());
+      await H.shot(chief, 'worldskills-chief-discrepancy-1280x800');
+      assert(chief.errors.length === 0, 'page errors: ' + chief.errors);
+      await chief.context().close();
+    });
   } finally {
     await browser.close();
     await H.stopServer(srv);

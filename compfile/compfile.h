@@ -274,6 +274,9 @@ typedef struct cf_marks_source {
     const void *ctx;
 } cf_marks_source;
 
+/* The competition's own marks as a source (what cf_compute uses). */
+cf_marks_source cf_file_marks(const cf_competition *c);
+
 /* Computes one (event, group) given as its entries (indices in ascending order, all of one event
  * and group) with marks from src: the cost grows with the group, not the competition. *out has
  * one group, or none when n is 0. Same results as cf_compute_group with the same marks. */

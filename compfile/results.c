@@ -112,6 +112,11 @@ static void file_copy(const void *ctx, size_t slot, sc_centi *dst)
         *dst++ = c->marks[m].score;
 }
 
+cf_marks_source cf_file_marks(const cf_competition *c)
+{
+    return (cf_marks_source){file_count, file_copy, c};
+}
+
 static bool applies(const char *item_group, const char *group)
 {
     return !item_group || strcmp(item_group, group) == 0;
@@ -255,7 +260,7 @@ static int compute_where(const cf_competition *c, unsigned flags,
     cf_results *r = calloc(1, sizeof *r);
     size_t *idx = NULL, *starts = NULL, n = 0, n_groups = 0;
     int rc = -1;
-    const cf_marks_source file_marks = {file_count, file_copy, c};
+    const cf_marks_source file_marks = cf_file_marks(c);
 
     *out = NULL;
     diag->message[0] = '\0';

@@ -9,7 +9,7 @@
  * (no allocation, n log n) and correlated. Everything stays integer: doubled medians, doubled
  * mid-ranks, exact fractions, one rounding per printed figure.
  */
-#include "scoring.h"
+#include "exact.h"
 
 int64_t sc_div_round(int64_t num, int64_t den)
 {
@@ -19,29 +19,6 @@ int64_t sc_div_round(int64_t num, int64_t den)
     return -((-2 * num + den) / (2 * den));
 }
 
-static int64_t gcd64(int64_t a, int64_t b)
-{
-    if (a < 0)
-        a = -a;
-    while (b) {
-        int64_t t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
-
-static void sort_centi(sc_centi *a, size_t n)
-{
-    /* A panel is a handful of judges: insertion sort. */
-    for (size_t i = 1; i < n; i++) {
-        sc_centi v = a[i];
-        size_t j = i;
-        for (; j > 0 && a[j - 1] > v; j--)
-            a[j] = a[j - 1];
-        a[j] = v;
-    }
-}
 
 /* ---- ranks ----------------------------------------------------------------------------------- */
 
@@ -109,7 +86,7 @@ static void spearman(const int64_t *rj, const int64_t *rp, size_t n, sc_judge_st
     for (size_t i = 0; i < n; i++)
         d2 += (rj[i] - rp[i]) * (rj[i] - rp[i]);
     num = den - 3 * d2;
-    g = gcd64(num, den);
+    g = sci_gcd(num, den);
     st->has_rho = true;
     st->rho_num = num / g;
     st->rho_den = den / g;
@@ -171,7 +148,7 @@ static void walk_slots(const sc_analytics_in *in, size_t n_slots, int64_t *med2,
             continue;
         for (size_t i = 0; i < n; i++)
             scores[i] = sorted[i] = in->marks[a + i].score;
-        sort_centi(sorted, n);
+        sci_sort_centi(sorted, n);
         med2[s] = n % 2 ? 2 * sorted[n / 2] : sorted[n / 2 - 1] + sorted[n / 2];
         wide = n >= 2 && (sorted[n - 1] - sorted[0]) * 10000 > in->item_max[k] * in->discrepancy[k];
         if (wide)

@@ -6,19 +6,8 @@
  * an even count is (a + b) / 2, which is either exact or ends in .5 of a hundredth, so
  * (a + b + 1) / 2 rounds it half up.
  */
-#include "scoring.h"
+#include "exact.h"
 
-static void sort_centi(sc_centi *a, size_t n)
-{
-    /* Judges per criterion are few (usually 3–7): insertion sort beats anything clever. */
-    for (size_t i = 1; i < n; i++) {
-        sc_centi v = a[i];
-        size_t j = i;
-        for (; j > 0 && a[j - 1] > v; j--)
-            a[j] = a[j - 1];
-        a[j] = v;
-    }
-}
 
 static sc_centi mean_half_up(sc_centi sum, int64_t n)
 {
@@ -35,7 +24,7 @@ int sc_aggregate(sc_aggregation agg, sc_centi *marks, size_t n, sc_centi *out)
         if (marks[i] < 0 || marks[i] > SC_CENTI_MAX)
             return SC_ERANGE;
     }
-    sort_centi(marks, n);
+    sci_sort_centi(marks, n);
     for (size_t i = 0; i < n; i++)
         sum += marks[i];
 
@@ -98,7 +87,7 @@ size_t sc_outliers(const sc_centi *marks, size_t n, bool *flag)
         return 0;
     for (size_t i = 0; i < n; i++)
         sorted[i] = marks[i];
-    sort_centi(sorted, n);
+    sci_sort_centi(sorted, n);
     /* Twice the median, so that an even panel's median stays an integer. */
     med2 = n % 2 ? 2 * sorted[n / 2] : sorted[n / 2 - 1] + sorted[n / 2];
     for (size_t i = 0; i < n; i++) {

@@ -12,7 +12,7 @@
  * The same rows carry WorldSkills' member comparison (docs/worldskills.md W9): medal points per
  * entry and the scale scores' sum and average, each average an exact fraction rounded once.
  */
-#include "scoring.h"
+#include "exact.h"
 
 #include <string.h>
 
@@ -54,15 +54,10 @@ static int compare_rows(const sc_medal_row *a, const sc_medal_row *b)
     return c ? c : strcmp(a->delegation, b->delegation);
 }
 
-/* floor(a / b) for b > 0, whatever the sign of a. */
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
 
 sc_centi sc_average_centi(int64_t sum, int64_t n)
 {
-    return n > 0 ? floor_div(200 * sum + n, 2 * n) : 0;
+    return n > 0 ? sci_floor_div(200 * sum + n, 2 * n) : 0;
 }
 
 int sc_medal_table(const sc_medal_points *points, const sc_medal_item *items, size_t n,

@@ -8,7 +8,7 @@
  * the median (an even group's median ends in half a hundredth) and the sum of |2x − 2m|, and is
  * rounded to whole points only when printed; the medallion threshold reads the exact value.
  */
-#include "scoring.h"
+#include "exact.h"
 
 int sc_aspects_check(const sc_aspect *aspects, size_t n, const sc_centi *criterion_max,
                      size_t n_criteria, size_t *fault)
@@ -82,20 +82,11 @@ int sc_aspect_mark(const sc_aspect *a, const sc_centi *scores, size_t n, sc_frac
     return SC_OK;
 }
 
-static int64_t gcd(int64_t a, int64_t b)
-{
-    while (b) {
-        int64_t t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
 
 /* *acc += f, exactly, with the fraction kept in lowest terms; -1 when it would overflow. */
 static int frac_add(sc_frac *acc, sc_frac f)
 {
-    int64_t g = gcd(acc->den, f.den), l, x, y;
+    int64_t g = sci_gcd(acc->den, f.den), l, x, y;
     if (acc->den / g > INT64_MAX / f.den)
         return -1;
     l = acc->den / g * f.den;
@@ -107,7 +98,7 @@ static int frac_add(sc_frac *acc, sc_frac f)
         return -1;
     acc->num = x + y;
     acc->den = l;
-    g = gcd(acc->num, acc->den);
+    g = sci_gcd(acc->num, acc->den);
     if (g > 1) {
         acc->num /= g;
         acc->den /= g;
@@ -142,11 +133,6 @@ int sc_criterion_from_aspects(const sc_aspect *aspects, size_t n_aspects, size_t
     return SC_OK;
 }
 
-/* floor(a / b) for b > 0, whatever the sign of a. */
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
 
 bool sc_ws_scale(sc_centi x, sc_centi med2, int64_t dev2, int64_t n, int64_t *printed)
 {
@@ -157,6 +143,6 @@ bool sc_ws_scale(sc_centi x, sc_centi med2, int64_t dev2, int64_t n, int64_t *pr
         *printed = 700;
         return true;
     }
-    *printed = 700 + floor_div(50 * n * d + dev2, 2 * dev2);
+    *printed = 700 + sci_floor_div(50 * n * d + dev2, 2 * dev2);
     return d >= 0;
 }

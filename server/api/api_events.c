@@ -404,19 +404,6 @@ fail:
     sv_store_error(s, rs);
 }
 
-/* The marks of a competition read from its file (the export), for the engine's per-entry check. */
-static size_t file_count(const void *ctx, size_t slot)
-{
-    const cf_competition *c = ctx;
-    return c->slot_start[slot + 1] - c->slot_start[slot];
-}
-
-static void file_copy(const void *ctx, size_t slot, sc_centi *dst)
-{
-    const cf_competition *c = ctx;
-    for (size_t m = c->slot_start[slot]; m < c->slot_start[slot + 1]; m++)
-        *dst++ = c->marks[m].score;
-}
 
 /* The engine's message without its "entry E02-W01 (event E02): " head: only the chief judge locks,
  * and a chief judges blind, so the entry is named by its number in front of it instead. */
@@ -482,7 +469,7 @@ static int entry_blocker(sv_server *s, sv_comp *c, const scan *x, json_t *sent,
     if (!why[0] && full) {
         /* The engine has the last word: what each aggregation needs of this entry alone. */
         long fi = cf_entry_index(full, en->id);
-        cf_marks_source src = {file_count, file_copy, full};
+        cf_marks_source src = cf_file_marks(full);
         cf_results *r = NULL;
         cf_diag diag = {0};
         if (fi >= 0) {

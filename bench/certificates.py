@@ -9,6 +9,7 @@ three times; the median wall time and the sizes are printed.
 import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -53,9 +54,36 @@ def run(mode):
     return took, len(files), sum(os.path.getsize(f) for f in files)
 
 
+def new_db(db):
+    """The database the certificates are issued into: `skillscore certificates` issues only into
+    one that exists (the venue server's), so a server is started on it once to make it."""
+    for ext in ("", "-wal", "-shm"):
+        if os.path.exists(db + ext):
+            os.remove(db + ext)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = subprocess.Popen([BIN, "serve", "--db", db, "--port", str(port)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env=dict(os.environ, SKILLSCORE_ADMIN_PASSWORD="bench-admin-pw"))
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise SystemExit("skillscore serve did not start on %s" % db)
+    finally:
+        srv.terminate()
+        srv.wait(timeout=15)
+
+
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 path = os.path.join(ROOT, "build", "bench", "certs.json")
 db = os.path.join(ROOT, "build", "bench", "certs-key.db")
+new_db(db)
 json.dump(competition(), open(path, "w", encoding="utf-8"), ensure_ascii=False)
 print("machine: %d cores; %s" % (os.cpu_count(), BIN))
 for mode, label in (("--no-split", "one combined PDF"), ("--no-combined", "one PDF per person")):

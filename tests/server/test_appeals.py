@@ -5,6 +5,7 @@ corrections → lock, the delta arbitration must confirm before publishing again
 decision (仲裁决定书) as a PDF. Real server, real SQLite, real HTTP."""
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,31 @@ def computed(srv, token):
             for g in res["rankings"] if g["event"] == "E01" for e in g["entries"]}
 
 
+def cli(*args, cwd=None, ok=True):
+    """The skillscore command (ASan build): (exit status, stdout, stderr)."""
+    p = subprocess.run([BIN] + list(args), capture_output=True, timeout=300, cwd=cwd,
+                       env=dict(os.environ, ASAN_OPTIONS="detect_leaks=1"))
+    out, err = p.stdout.decode(), p.stderr.decode()
+    assert "AddressSanitizer" not in err and "runtime error" not in err, err[-3000:]
+    if ok:
+        assert p.returncode == 0, (args, p.returncode, err)
+    return p.returncode, out, err
+
+
+def export(srv, token, path):
+    """The competition as the server exports it now, written to path."""
+    st, _, body = srv.request("GET", C + "/export", token=token)
+    assert st == 200, body[:300]
+    open(path, "wb").write(body)
+    return path
+
+
+def roster_numbers(pdf):
+    text = subprocess.run(["pdftotext", "-raw", pdf, "-"], capture_output=True,
+                          check=True).stdout.decode()
+    return set(re.findall(r"YNJS-2026-E0\d-L\d{4}", re.sub(r"\s+", "", text)))
+
+
 def register(srv):
     """{number: (entry, sig, revoked_at, revoked_why, replaced_by)} of the certificate register."""
     import sqlite3
@@ -60,6 +86,12 @@ def test_an_appeal_upheld_changes_results_only_through_unlock_correct_lock_and_a
                         admin)[0] == 200
         assert srv.request("GET", C + "/reports/certificates.pdf", token=admin)[0] == 200
         issued = register(srv)
+        # The same certificates from the command line, one file per person: the address is the
+        # competition's verify_base, the numbers the register's.
+        work = tempfile.mkdtemp(prefix="skillscore-appeal-")
+        stale = export(srv, admin, os.path.join(work, "before.json"))
+        cli("certificates", stale, "--db", srv.db, "--out", os.path.join(work, "before"))
+        assert register(srv) == issued, "printing again changed the register"
         low = max((k for k, v in before.items() if v["award"]), key=lambda k: before[k]["rank"])
         body = {"event": "E01", "entry": low, "appellant": "杨某（领队）",
                 "subject": "零件加工 B 项：量具读数有误，请求复核"}
@@ -168,6 +200,34 @@ def test_an_appeal_upheld_changes_results_only_through_unlock_correct_lock_and_a
             if revoked is None:        # a certificate whose facts (name, award) did not change
                 continue
             assert why and (by is None or (now[by][0] == entry and now[by][2] is None)), now[number]
+        # The command line after the appeal. A copy exported before it is refused (it would
+        # undo the correction), for certificates and for the sheets, and changes nothing.
+        fresh = export(srv, admin, os.path.join(work, "after.json"))
+        for cmd in ("certificates", "sheets"):
+            code, _, err = cli(cmd, stale, "--db", srv.db, "--out", os.path.join(work, "x"),
+                               ok=False)
+            assert code == 2 and "与数据库" in err and "不同" in err and "导出" in err, err
+            assert "分数 %s" % low in err, err          # names the record that differs
+        assert register(srv) == now and not os.path.exists(os.path.join(work, "x"))
+        cli("certificates", fresh, "--db", srv.db, "--out", os.path.join(work, "after"))
+        assert register(srv) == now, "the command line issued differently from the server"
+        # 晋升名册 lists the numbers the register holds now, the new ones included.
+        cli("sheets", fresh, "--db", srv.db, "--out", os.path.join(work, "sheets"))
+        active_levels = {n for n, r in now.items()
+                         if n.startswith("YNJS-2026-E01-L") and r[2] is None}
+        assert roster_numbers(os.path.join(work, "sheets", "promotions.pdf")) == active_levels
+        # Every certificate issued since the appeal verifies from the command line, also
+        # against the current export.
+        for number in set(now) - set(issued):
+            url = "https://jieguo.example.cn/verify/%s?sig=%s" % (number, now[number][1])
+            code, out, _ = cli("verify", url, "--db", srv.db, "--file", fresh)
+            assert "genuine" in out and "与文件一致" in out, out
+        # Without --db nothing is issued, and no stray database with a new key appears.
+        code, _, err = cli("certificates", fresh, "--out", os.path.join(work, "nodb"),
+                           cwd=work, ok=False)
+        assert code == 2 and "--db" in err and not os.path.exists(
+            os.path.join(work, "skillscore.db")), err
+
         moved = [n for n, r in now.items() if r[2] is not None and r[4]]
         assert moved, "some certificate was reissued"
         st, doc = srv.json("GET", "/verify/%s?sig=%s&format=json" % (moved[0], issued[moved[0]][1]))

@@ -622,6 +622,24 @@ int cmd_certificates(int argc, char **argv)
     }
     if (tty)
         fputc('\n', stderr);
+    /* One more printing of each certificate written, as the server counts its PDFs: the
+     * register knows how many copies may be out there. */
+    if (st_begin(st)) {
+        fprintf(stderr, "skillscore: %s: cannot count the printing: %s\n", o.db, st_errmsg(st));
+        goto out;
+    }
+    for (size_t i = 0; i < certs->n; i++)
+        if (st_cert_printed(st, certs->items[i].number)) {
+            fprintf(stderr, "skillscore: %s: cannot count the printing: %s\n", o.db,
+                    st_errmsg(st));
+            st_rollback(st);
+            goto out;
+        }
+    if (st_commit(st)) {
+        fprintf(stderr, "skillscore: %s: cannot count the printing: %s\n", o.db, st_errmsg(st));
+        st_rollback(st);
+        goto out;
+    }
     for (size_t i = 0; i < certs->n; i++)
         people += first_of_person(certs, i);
     printf("%zu certificates for %zu people in %s%s\n", certs->n, people, o.out,

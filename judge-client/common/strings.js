@@ -287,7 +287,8 @@ window.T = {
       entry_time: '记录用时', theory: '录入理论成绩', theory_import: '导入理论成绩', paper_keyed: '录入纸质评分',
       sealed_print: '打印密封抽签表', ceremony: '颁奖展示', standby: '备机接管',
       appeal: '登记申诉', appeal_review: '受理申诉', appeal_decide: '仲裁决定', appeal_confirm: '确认成绩变更',
-      appeal_window: '设置申诉时限', certificates_issue: '签发证书', settings: '修改赛事设置',
+      appeal_window: '设置申诉时限', certificates_issue: '签发证书', certificate_revoke: '作废证书',
+      settings: '修改赛事设置',
     },
     fields: {
       event: '赛项', entry: '参赛', number: '工位号', criterion: '评分项', judge: '裁判', score: '分数',
@@ -297,6 +298,7 @@ window.T = {
       mark: '评分', step: '步骤', time_seconds: '用时（秒）', competition: '赛事', print: '第几次打印',
       on_behalf: '代录', upto_seq: '截至序号', was_published: '原已公示', appeal: '申诉',
       verify_base: '验证地址', allow_private: '允许内网', minutes: '分钟', decision: '决定', changed: '变更条数',
+      numbers: '证书编号', kept: '保留', revoked: '作废', replaced_by: '替代证书', holder: '持有人',
     },
     working: '处理中…',
     ok: '完成',

@@ -644,23 +644,31 @@ static int settle_row(void *ctx, long long id, const char *event, const char *te
     return 0;
 }
 
-void sv_appeals_published(sv_server *s, sv_comp *c, const char *event, const char *by)
+void sv_appeals_published(sv_server *s, sv_comp *c, const char *event, const char *by, char *why,
+                          size_t cap)
 {
     settle t = {.event = event, .found = json_array()};
-    size_t i;
+    size_t i, used = 0;
     json_t *pair;
-    char at[32];
+    char at[32], ids[200] = "";
     if (!t.found || st_appeals_each(s->store, c->id, settle_row, &t))
         goto out;
     iso_time(time(NULL), at);
     json_array_foreach(t.found, i, pair) {
         json_t *doc = json_array_get(pair, 1);
+        long long id = json_integer_value(json_array_get(pair, 0));
         json_object_set_new(doc, "republished_at", json_string(at));
         history_add(doc, "republished", by, NULL);
-        if (save(s, c, json_integer_value(json_array_get(pair, 0)), doc))
+        if (save(s, c, id, doc))
             fprintf(stderr, "skillscore: appeal of %s/%s: publication not recorded: %s\n", c->id,
                     event, st_errmsg(s->store));
+        if (used + 24 < sizeof ids)
+            used += (size_t)snprintf(ids + used, sizeof ids - used, "%s%lld", i ? "、" : "", id);
     }
+    /* The verify page of a revoked certificate says which decision changed it: the appeal's
+     * number, under which the 仲裁决定书 was printed. */
+    if (ids[0])
+        snprintf(why, cap, "依监督仲裁决定（申诉编号 %s，见仲裁决定书）成绩变更，证书重新签发", ids);
 out:
     json_decref(t.found);
 }

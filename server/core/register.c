@@ -9,6 +9,7 @@
 
 #include "compfile/vec.h"
 #include "server/core/export.h"
+#include "server/store/store.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -181,6 +182,17 @@ static void fact_text(json_t *v, char *out, size_t cap)
     }
 }
 
+/* One audit row, detail given as JSON (taken). Inside the caller's transaction. */
+static int audit(st_store *st, const char *by, const char *action, const char *comp,
+                 json_t *detail)
+{
+    char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    int rc = text ? st_audit(st, by, action, comp, text) : ST_ERROR;
+    free(text);
+    json_decref(detail);
+    return rc;
+}
+
 int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bool *include,
             const char *pattern, const unsigned char key[RP_KEY_BYTES], rp_certs *certs,
             bool may_revoke, const char *by, const char *why, rg_counts *n, char *err,
@@ -188,13 +200,19 @@ int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bo
 {
     stale sx = {.c = c, .include = include, .certs = certs};
     rg_counts none = {0};
+    json_t *fresh = json_array();
     int rc = -1;
 
     if (!n)
         n = &none;
     memset(n, 0, sizeof *n);
+    if (!fresh) {
+        snprintf(err, errcap, "out of memory");
+        return -1;
+    }
     if (st_begin(st)) {
         snprintf(err, errcap, "%s", st_errmsg(st));
+        json_decref(fresh);
         return -1;
     }
     for (size_t i = 0; i < certs->n; i++) {
@@ -236,11 +254,19 @@ int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bo
             json_object_set_new(facts, "number", json_string(k->number));
             if (!(text = json_dumps(facts, JSON_COMPACT | JSON_PRESERVE_ORDER)))
                 goto oom_one;
-            /* The old one goes first: a holder has one active certificate of a kind. */
-            if ((got == ST_OK && st_cert_revoke(st, x.number, why, k->number)) ||
+            /* The old one goes first: a holder has one active certificate of a kind. A
+             * revocation is an act of its own in the audit chain (what, why, the replacement);
+             * the issues of one sync are one row, listed after the loop. */
+            if ((got == ST_OK &&
+                 (st_cert_revoke(st, x.number, why, k->number) ||
+                  audit(st, by, "certificate_revoke", c->id,
+                        json_pack("{s:s,s:s,s:s,s:s}", "number", x.number, "holder", holder,
+                                  "reason", why, "replaced_by", k->number)))) ||
                 st_cert_put(st, c->id, c->events[c->entries[k->entry].event].id, holder,
                             k->number, text, k->sig, by))
                 goto store_one;
+            if (json_array_append_new(fresh, json_string(k->number)))
+                goto oom_one;
             n->issued++;
             n->revoked += got == ST_OK;
         }
@@ -278,11 +304,21 @@ int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bo
         goto out;
     }
     for (size_t i = 0; i < sx.n; i++) {
-        if (st_cert_revoke(st, sx.number[i], why, NULL)) {
+        if (st_cert_revoke(st, sx.number[i], why, NULL) ||
+            audit(st, by, "certificate_revoke", c->id,
+                  json_pack("{s:s,s:s,s:n}", "number", sx.number[i], "reason", why,
+                            "replaced_by"))) {
             snprintf(err, errcap, "%s", st_errmsg(st));
             goto out;
         }
         n->revoked++;
+    }
+    if (n->issued && audit(st, by, "certificates_issue", c->id,
+                           json_pack("{s:I,s:I,s:I,s:O}", "count", (json_int_t)n->issued,
+                                     "kept", (json_int_t)n->kept, "revoked",
+                                     (json_int_t)n->revoked, "numbers", fresh))) {
+        snprintf(err, errcap, "%s", st_errmsg(st));
+        goto out;
     }
     if (st_commit(st)) {
         snprintf(err, errcap, "%s", st_errmsg(st));
@@ -293,6 +329,7 @@ out:
     if (rc)
         st_rollback(st);
     free(sx.number);
+    json_decref(fresh);
     return rc;
 }
 

@@ -174,6 +174,16 @@ def test_rules_8_every_award_and_promotion_gets_a_certificate_with_its_fields():
             assert "团队成员：" + "、".join(others) in flat, flat
 
 
+def register_rows(db):
+    """{number: (holder, sig, revoked_at, revoked_why, replaced_by, prints)}."""
+    con = sqlite3.connect(db)
+    rows = {r[0]: r[1:] for r in con.execute(
+        "SELECT number, holder, sig, revoked_at, revoked_why, replaced_by, prints "
+        "FROM certificates")}
+    con.close()
+    return rows
+
+
 def numbers_and_codes(pdf):
     """(number, short code) of each certificate, as printed beside its QR code."""
     out = []
@@ -187,9 +197,18 @@ def numbers_and_codes(pdf):
 @test
 def test_rules_8_numbers_are_unique_and_printing_again_gives_the_same_numbers():
     first = numbers_and_codes(os.path.join(OUT, "certificates.pdf"))
+    printed = {n: r[5] for n, r in register_rows(DB).items()}
     again = os.path.join(TMP, "again")
     run("certificates", DEMO, *BASE, "--out", again, "--db", DB)
     assert numbers_and_codes(os.path.join(again, "certificates.pdf")) == first
+    # Each printing is counted in the register, from the command line as from the server.
+    assert {n: r[5] for n, r in register_rows(DB).items()} == \
+        {n: k + 1 for n, k in printed.items()}, "the printing was not counted"
+    con = sqlite3.connect(DB)
+    issues = [json.loads(d) for (d,) in con.execute(
+        "SELECT detail FROM audit WHERE action = 'certificates_issue'")]
+    con.close()
+    assert sorted(issues[0]["numbers"]) == sorted(n for n, _ in first), issues
     assert len({n for n, _ in first}) == len(first)
     # A custom pattern is followed, and a pattern that would repeat numbers is refused.
     # (A fresh database: in DB these certificates are issued already, and an issued
@@ -591,16 +610,6 @@ def cli(args, cwd=None):
     err = p.stderr.decode()
     assert "AddressSanitizer" not in err and "runtime error" not in err, err[-3000:]
     return p.returncode, p.stdout.decode(), err
-
-
-def register_rows(db):
-    """{number: (holder, sig, revoked_at, revoked_why, replaced_by, prints)}."""
-    con = sqlite3.connect(db)
-    rows = {r[0]: r[1:] for r in con.execute(
-        "SELECT number, holder, sig, revoked_at, revoked_why, replaced_by, prints "
-        "FROM certificates")}
-    con.close()
-    return rows
 
 
 @test

@@ -263,7 +263,8 @@ def test_an_appeal_upheld_changes_results_only_through_unlock_correct_lock_and_a
             assert r["sig"] == was["sig"] and r["facts"] == was["facts"], number
             if r["revoked"] is None:
                 continue
-            assert r["why"], r
+            # The reason names the appeal whose decision changed it.
+            assert "申诉编号 %d" % a["id"] in r["why"] and "仲裁决定" in r["why"], r
             if was["holder"] in want_after:
                 new = now[r["by"]]
                 assert new["holder"] == was["holder"] and new["revoked"] is None and \
@@ -327,6 +328,13 @@ def test_an_appeal_upheld_changes_results_only_through_unlock_correct_lock_and_a
                 assert files0.get(pid) is not None and files0[pid] == files1.get(pid), pid
                 kept += 1
         assert kept >= 5 and touched >= 2, (kept, touched)
+        # Every printing is counted, the command line's as the server's: the kept ones were
+        # printed by the server and the CLI before the appeal and again after it; the new ones
+        # after it only; the revoked ones never again.
+        prints = {n: r["prints"] for n, r in register(srv).items()}
+        for n, was in issued.items():
+            assert prints[n] == (2 if now[n]["revoked"] else 4), (n, prints[n])
+        assert all(prints[n] == 2 for n in fresh_numbers), prints
         print("delta %d entries; certificates: %d revoked, %d new; person files: %d the same "
               "bytes, %d changed" % (len(changed), sum(1 for n in issued if now[n]["revoked"]),
                                      len(fresh_numbers), kept, touched))
@@ -388,10 +396,22 @@ def test_an_appeal_upheld_changes_results_only_through_unlock_correct_lock_and_a
     # Every step is in the audit chain, and the chain is intact: the verifier's own words,
     # counting every row.
     p = subprocess.run([BIN, "audit", "verify", "--db", srv.db], capture_output=True, timeout=60)
+    final = register(srv)
     db = sqlite3.connect(srv.db)
     rows = db.execute("SELECT count(*) FROM audit").fetchone()[0]
     acts = [a for (a,) in db.execute("SELECT action FROM audit WHERE action LIKE 'appeal%'")]
+    issues = [(actor, json.loads(d)) for actor, d in db.execute(
+        "SELECT actor, detail FROM audit WHERE action = 'certificates_issue' ORDER BY seq")]
+    revokes = [json.loads(d) for (d,) in db.execute(
+        "SELECT detail FROM audit WHERE action = 'certificate_revoke' ORDER BY seq")]
     db.close()
+    # Issuing and revoking are in the chain: every number issued once, every revocation with
+    # its reason and replacement, as the register has them.
+    assert sorted(n for _, d in issues for n in d["numbers"]) == sorted(final), issues
+    assert [actor for actor, _ in issues][0] == "admin", issues
+    assert {d["number"]: (d["reason"], d["replaced_by"]) for d in revokes} == \
+        {n: (r["why"], r["by"]) for n, r in final.items() if r["revoked"]}, revokes
+    assert any("申诉编号 %d" % b["id"] in d["reason"] for d in revokes), revokes
     assert p.returncode == 0 and p.stdout.decode().strip() == "audit chain intact: %d rows" % rows, \
         (p.stdout, p.stderr)
     assert acts.count("appeal") == 3 and acts.count("appeal_review") == 3 and \

@@ -95,6 +95,10 @@ WORKBOOK_OBJ := $(patsubst %.c,$(B)/asan/%.o,reports/rows.c reports/workbook.c r
 $(B)/asan/test_workbook: $(B)/asan/tests/test_workbook.o $(WORKBOOK_OBJ) $(ASAN_LIB)
 	$(CC) $(SAN) $^ $(SERVER_LIBS) $(JANSSON_LIBS) -o $@
 
+# The verification address check alone (libc only).
+$(B)/asan/test_base: $(B)/asan/tests/test_base.o $(B)/asan/reports/base.o
+	$(CC) $(SAN) $^ -o $@
+
 TEST_BINS := $(patsubst tests/%.c,$(B)/asan/%,$(wildcard tests/test_*.c))
 
 test:

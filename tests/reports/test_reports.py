@@ -285,7 +285,9 @@ def test_certificates_need_a_verification_address_and_a_private_one_only_on_purp
         assert code == 2 and "--base" in err, (bad, err)
     for private in ("http://127.0.0.1:8080", "http://192.168.1.10:8080", "http://10.0.0.5",
                     "http://172.20.1.1", "http://localhost:8080", "http://venue.local",
-                    "http://[::1]:8080"):
+                    "http://[::1]:8080", "http://127.1", "http://[::ffff:127.0.0.1]",
+                    "http://[0:0:0:0:0:0:0:1]", "http://[::]", "http://0.0.0.0",
+                    "http://localhost.", "http://[fe80::1]"):
         code, _, err = run("certificates", DEMO, "--out", out, "--db", DB, "--base", private,
                            ok=False)
         assert code == 2 and "--allow-private" in err and "private" in err, (private, err)

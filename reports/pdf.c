@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <qrencode.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,25 @@ size_t pdf_wrap(const pdf_doc *d, const char *text, float size, float maxw, char
             if (pdf_width(d, buf, size) > maxw && ok)
                 break;
             ok = take = k;
+        }
+        /* A list of facts joined by " · " breaks after a separator, not inside a fact. */
+        if (start[ok]) {
+            static const char sep[] = " \xC2\xB7 ";
+            for (size_t p = ok; p-- > 1;)
+                if (p + sizeof sep - 1 <= ok && memcmp(start + p, sep, sizeof sep - 1) == 0) {
+                    ok = p + sizeof sep - 1;
+                    break;
+                }
+        }
+        /* A number or a Latin word is not cut in two ("20 / 000元"): the line ends before it,
+         * unless it fills the whole line. */
+        if (start[ok] && ok > 0) {
+            size_t back = ok;
+            while (back > 0 && (isalnum((unsigned char)start[back - 1]) || start[back - 1] == '.'))
+                back--;
+            if (back > 0 && back < ok &&
+                (isalnum((unsigned char)start[ok]) || start[ok] == '.'))
+                ok = back;
         }
         /* Chinese line breaking (避头): closing punctuation never starts a line. */
         while (start[ok] && strchr_u8("，。、；：！？）》」』”’,.;:!?)", start + ok))

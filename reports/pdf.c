@@ -515,48 +515,37 @@ int pdf_render(const rp_opts *o, const char *title, void (*draw)(pdf_doc *d, voi
         pdf_discard(&d);
         return -1;
     }
-    /* d keeps the characters (d.cps) until the document is written: a second try cuts the
-     * font again from them. */
     if (pdf_subset_font(path, d.cps, d.ncps, &fd, err, errcap)) {
         pdf_discard(&d);
         return -1;
     }
-    /* libharu 2.3.0 fails to save a few subset documents (HPDF_INVALID_OBJECT while it cuts
-     * the glyphs it embeds), rarely, and not again when the same document is written again: a
-     * second try with a fresh subset keeps the file small. Only when that fails too is the
-     * document written with the whole font (larger, never wrong), and said so. */
-    for (int attempt = 0; attempt < 2; attempt++) {
-        pdf_doc w;
-        if (attempt && pdf_subset_font(path, d.cps, d.ncps, &fd, err, errcap)) {
-            pdf_discard(&d);
-            return -1;
-        }
-        memset(&w, 0, sizeof w);
-        w.font_fd = fd;
-        snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
-        if (open_with(&w, fdpath, false, title, err, errcap)) {
-            /* w holds fd until discarded: closing it here as well could close a descriptor
-             * another thread has just been given the same number. */
-            pdf_discard(&w);
-            pdf_discard(&d);
-            return -1;
-        }
-        draw(&w, ctx);
-        if (errcap && err[0]) {
-            pdf_discard(&w);
-            pdf_discard(&d);
-            return -1;
-        }
-        if (pdf_finish(&w, out, len, err, errcap) == 0) {
-            pdf_discard(&d);
-            return 0;
-        }
-        fprintf(stderr, "skillscore: 注意：%s：嵌入字体子集的第 %d 次保存失败（%s）%s\n",
-                title ? title : "PDF", attempt + 1, err,
-                attempt ? "，改为嵌入整个字体" : "，再试一次");
-        if (errcap)
-            err[0] = '\0';
+    pdf_doc w;
+    memset(&w, 0, sizeof w);
+    w.font_fd = fd;
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+    if (open_with(&w, fdpath, false, title, err, errcap)) {
+        /* w holds fd until discarded: closing it here as well could close a descriptor another
+         * thread has just been given the same number. */
+        pdf_discard(&w);
+        pdf_discard(&d);
+        return -1;
     }
+    draw(&w, ctx);
+    if (errcap && err[0]) {
+        pdf_discard(&w);
+        pdf_discard(&d);
+        return -1;
+    }
+    if (pdf_finish(&w, out, len, err, errcap) == 0) {
+        pdf_discard(&d);
+        return 0;
+    }
+    /* Should libharu still fail to save the subset (subset.c says why it did), the document is
+     * written with the whole font: larger, never wrong, and said so. */
+    fprintf(stderr, "skillscore: 注意：%s：嵌入字体子集的文档保存失败（%s），改为嵌入整个字体\n",
+            title ? title : "PDF", err);
+    if (errcap)
+        err[0] = '\0';
     pdf_discard(&d);
     if (pdf_open(&d, o, title, err, errcap))
         return -1;

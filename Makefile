@@ -99,6 +99,15 @@ $(B)/asan/test_workbook: $(B)/asan/tests/test_workbook.o $(WORKBOOK_OBJ) $(ASAN_
 $(B)/asan/test_merge: $(B)/asan/tests/test_merge.o $(B)/asan/server/core/merge.o $(ASAN_LIB)
 	$(CC) $(SAN) $^ $(JANSSON_LIBS) -o $@
 
+# The verification address check alone (libc only).
+$(B)/asan/test_base: $(B)/asan/tests/test_base.o $(B)/asan/reports/base.o
+	$(CC) $(SAN) $^ -o $@
+
+# libharu's functions done faster (reports/hpdf_speed.c) against the library's own.
+$(B)/asan/test_hpdf_speed: $(B)/asan/tests/test_hpdf_speed.o $(B)/asan/reports/hpdf_speed.o \
+                           $(B)/asan/reports/subset.o
+	$(CC) $(SAN) $^ $(SERVER_LIBS) -ldl -o $@
+
 TEST_BINS := $(patsubst tests/%.c,$(B)/asan/%,$(wildcard tests/test_*.c))
 
 test:

@@ -4,8 +4,8 @@
  *   skillscore compute [--table] [--provisional] FILE|-
  *   skillscore serve [--db FILE] [--host ADDR] [--port N] [--demo] [--static DIR]
  *   skillscore audit verify --db FILE
- *   skillscore certificates FILE --out DIR [--db DB] [--base URL] [--pattern P]
- *   skillscore sheets FILE --out DIR [--format pdf|xlsx]
+ *   skillscore certificates FILE --db DB --out DIR [--base URL] [--pattern P]
+ *   skillscore sheets FILE --out DIR [--db DB] [--format pdf|xlsx]
  *   skillscore verify URL [--db DB] [--file FILE]
  *   skillscore analytics FILE --event E --out FILE.pdf
  *
@@ -36,8 +36,8 @@ static const char usage[] =
     "       skillscore promote --db FILE\n"
     "       skillscore backup --db FILE --out FILE\n"
     "       skillscore audit verify --db FILE\n"
-    "       skillscore certificates FILE --out DIR [--db DB] [--base URL] [--pattern P]\n"
-    "       skillscore sheets FILE --out DIR [--format pdf|xlsx]\n"
+    "       skillscore certificates FILE --db DB --out DIR [--base URL] [--pattern P]\n"
+    "       skillscore sheets FILE --out DIR [--db DB] [--format pdf|xlsx]\n"
     "       skillscore verify URL [--db DB] [--file FILE]\n"
     "       skillscore analytics FILE --event E --out FILE.pdf\n"
     "\n"
@@ -57,9 +57,9 @@ static const char usage[] =
     "  backup       copy a database while it is served, and verify the copy\n"
     "  audit verify  check the audit log's hash chain; exit 1 naming the first broken row\n"
     "  certificates  award and skill-level certificates as PDF, one per person and one for\n"
-    "                printing; signed with the key in --db (the server's database)\n"
+    "                printing; issued into the register of --db (the server's database)\n"
     "  sheets        成绩公示表, 晋升名册 and 奖金发放表 as PDF, or as Excel (--format xlsx)\n"
-    "  verify        check a certificate's QR link against the server's database\n"
+    "  verify        check a certificate's QR link against the server's certificate register\n"
     "  analytics     裁判评分分析表 of one event as PDF: each judge's deviation from the\n"
     "                panels' medians, leniency, rank correlation, flags (docs/analytics.md)\n";
 

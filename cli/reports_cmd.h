@@ -1,8 +1,8 @@
 /*
  * reports_cmd.h — the report subcommands of skillscore (prefix cmd_):
  *
- *   skillscore certificates FILE --out DIR [--db DB] [--base URL] [--pattern P]
- *   skillscore sheets FILE --out DIR
+ *   skillscore certificates FILE --db DB --out DIR [--base URL] [--pattern P] [--reissue WHY]
+ *   skillscore sheets FILE --out DIR [--db DB]
  *   skillscore verify URL [--db DB] [--file FILE]
  *   skillscore analytics FILE --event E --out FILE.pdf
  *

@@ -222,8 +222,7 @@ static void page_for(pdf_doc *d, const cf_competition *c, const cf_results *r, c
     }
 
     /* Lower left: the QR code, the number and the short code beside it, then the team. */
-    snprintf(url, sizeof url, "%s/verify/%s?sig=%s",
-             o && o->verify_base ? o->verify_base : "http://127.0.0.1:8080", k->number, k->sig);
+    snprintf(url, sizeof url, "%s/verify/%s?sig=%s", o->verify_base, k->number, k->sig);
     if (pdf_qr(p, url, 58, 52, 96) && errcap && !err[0])
         snprintf(err, errcap, "cannot encode the QR code for %s", k->number);
     rp_short_code(k->sig, code, sizeof code);
@@ -238,10 +237,12 @@ static void page_for(pdf_doc *d, const cf_competition *c, const cf_results *r, c
         fy = paragraph(d, p, text, fx, fy, fw, 11, 7, 2, PDF_LEFT);
     }
     HPDF_Page_SetRGBFill(p, 0.35f, 0.35f, 0.35f);
-    /* Where to type the number and code when the QR code cannot be scanned. */
-    snprintf(text, sizeof text, "扫描二维码，或在 %s/verify 输入编号与验证码核验真伪",
-             o && o->verify_base ? o->verify_base : "http://127.0.0.1:8080");
-    paragraph(d, p, text, fx, fy, fw, 9, 7, 2, PDF_LEFT);
+    /* Where to type the number and code when the QR code cannot be scanned: the address on a
+     * line of its own, so that no word of the sentence is left alone on the next. */
+    fy = paragraph(d, p, "扫描二维码核验真伪，或在以下网址输入证书编号与验证码：", fx, fy, fw, 9, 7,
+                   1, PDF_LEFT);
+    snprintf(text, sizeof text, "%s/verify", o->verify_base);
+    paragraph(d, p, text, fx, fy, fw, 9, 7, 1, PDF_LEFT);
     HPDF_Page_SetRGBFill(p, 0, 0, 0);
 
     /* Lower right: the seal area with the issuer, the appraisal centre and the date over it. */
@@ -281,6 +282,12 @@ int rp_certificates_pdf(const cf_competition *c, const cf_results *r, const rp_c
                         size_t n, const rp_opts *o, unsigned char **pdf, size_t *len, char *err,
                         size_t errcap)
 {
+    /* A QR code is read for years: no default address to point it at (the old one was the
+     * loopback, which nothing outside the machine can open). */
+    if (!o || !o->verify_base || !o->verify_base[0]) {
+        snprintf(err, errcap, "certificates need a verification address (verify_base)");
+        return -1;
+    }
     /* The font is cut down to the characters these pages write (pdf_render). */
     certs_job j = {c, r, certs, n, o, err, errcap};
     return pdf_render(o, "证书", draw_certs, &j, pdf, len, err, errcap);

@@ -84,9 +84,10 @@ static void side(const json_t *f, char *out, size_t cap)
 static void write(pdf_table *t, void *ctx)
 {
     const json_t *a = ctx, *h, *d, *delta = json_object_get(a, "delta");
-    static const pdf_col cols[] = {{"序号", 36, PDF_CENTER}, {"参赛编号", 80, PDF_LEFT},
-                                   {"姓名", 90, PDF_LEFT},   {"组别", 60, PDF_LEFT},
-                                   {"变更前", 125, PDF_LEFT}, {"变更后", 125, PDF_LEFT}};
+    /* Before and after get the room: a rank, total, award, promotion and amount each. */
+    static const pdf_col cols[] = {{"序号", 30, PDF_CENTER}, {"参赛编号", 66, PDF_LEFT},
+                                   {"姓名", 72, PDF_LEFT},   {"组别", 48, PDF_LEFT},
+                                   {"变更前", 150, PDF_LEFT}, {"变更后", 150, PDF_LEFT}};
     char sub[512], lines[16][600], at[32], dl[32];
     const char *lp[16];
     size_t n = 0, i;

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <qrencode.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,25 @@ size_t pdf_wrap(const pdf_doc *d, const char *text, float size, float maxw, char
             if (pdf_width(d, buf, size) > maxw && ok)
                 break;
             ok = take = k;
+        }
+        /* A list of facts joined by " · " breaks after a separator, not inside a fact. */
+        if (start[ok]) {
+            static const char sep[] = " \xC2\xB7 ";
+            for (size_t p = ok; p-- > 1;)
+                if (p + sizeof sep - 1 <= ok && memcmp(start + p, sep, sizeof sep - 1) == 0) {
+                    ok = p + sizeof sep - 1;
+                    break;
+                }
+        }
+        /* A number or a Latin word is not cut in two ("20 / 000元"): the line ends before it,
+         * unless it fills the whole line. */
+        if (start[ok] && ok > 0) {
+            size_t back = ok;
+            while (back > 0 && (isalnum((unsigned char)start[back - 1]) || start[back - 1] == '.'))
+                back--;
+            if (back > 0 && back < ok &&
+                (isalnum((unsigned char)start[ok]) || start[ok] == '.'))
+                ok = back;
         }
         /* Chinese line breaking (避头): closing punctuation never starts a line. */
         while (start[ok] && strchr_u8("，。、；：！？）》」』”’,.;:!?)", start + ok))
@@ -499,26 +519,34 @@ int pdf_render(const rp_opts *o, const char *title, void (*draw)(pdf_doc *d, voi
         pdf_discard(&d);
         return -1;
     }
-    pdf_discard(&d);
-    memset(&d, 0, sizeof d);
-    d.font_fd = fd;
+    pdf_doc w;
+    memset(&w, 0, sizeof w);
+    w.font_fd = fd;
     snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
-    if (open_with(&d, fdpath, false, title, err, errcap)) {
-        close(fd);
-        return -1;
-    }
-    draw(&d, ctx);
-    if (errcap && err[0]) {
+    if (open_with(&w, fdpath, false, title, err, errcap)) {
+        /* w holds fd until discarded: closing it here as well could close a descriptor another
+         * thread has just been given the same number. */
+        pdf_discard(&w);
         pdf_discard(&d);
         return -1;
     }
-    if (pdf_finish(&d, out, len, err, errcap) == 0)
+    draw(&w, ctx);
+    if (errcap && err[0]) {
+        pdf_discard(&w);
+        pdf_discard(&d);
+        return -1;
+    }
+    if (pdf_finish(&w, out, len, err, errcap) == 0) {
+        pdf_discard(&d);
         return 0;
-    /* libharu 2.3.0 cannot save a few subsets (about 1 document in 500: a seek past the end of
-     * its copy of the font while it cuts the glyphs it embeds, HPDF_INVALID_OBJECT). Such a
-     * document is written as before, with the whole font: larger, never wrong. */
+    }
+    /* Should libharu still fail to save the subset (subset.c says why it did), the document is
+     * written with the whole font: larger, never wrong, and said so. */
+    fprintf(stderr, "skillscore: 注意：%s：嵌入字体子集的文档保存失败（%s），改为嵌入整个字体\n",
+            title ? title : "PDF", err);
     if (errcap)
         err[0] = '\0';
+    pdf_discard(&d);
     if (pdf_open(&d, o, title, err, errcap))
         return -1;
     draw(&d, ctx);

@@ -111,8 +111,8 @@ int rp_base_check(const char *base, char *out, size_t cap, char *err, size_t err
 
 typedef struct rp_opts {
     const char *font_path;   /* NULL: RP_DEFAULT_FONT */
-    const char *verify_base; /* e.g. "https://jieguo.example.cn" (rp_base_check); NULL:
-                              * "http://127.0.0.1:8080", for drafts only */
+    const char *verify_base; /* e.g. "https://jieguo.example.cn" (rp_base_check); required
+                              * for certificates, which are refused without it */
 } rp_opts;
 
 /* Certificates certs[0..n) (pointers into an rp_certs), one A4 landscape page each. */

@@ -883,6 +883,7 @@
         el('button', { type: 'submit', class: 'primary', 'data-act': 'addAppeal' }, TA.appealAdd)));
       out.append(f);
     }
+    out.append(windowCard(r.doc));
     const list = r.doc.appeals;
     if (!list.length) { out.append(el('div', { class: 'card' }, TA.noAppeals)); return out; }
     const tbl = el('table', { class: 'grid', id: 'appealsTable' },
@@ -921,11 +922,45 @@
         el('td', { class: 'when' }, beijing(a.received_at), a.late ? el('span', { class: 'badge late' }, TA.late) : ''),
         el('td', {}, el('span', { class: 'badge ' + a.state }, TA.appealStates[a.state] || a.state)),
         el('td', {}, acts)));
+      // Every step with who took it, when, and the written reason: what the 仲裁决定书 prints.
+      tbl.append(el('tr', { class: 'history', 'data-history': a.id },
+        el('td', {}, ''), el('td', { colspan: 7 }, el('span', { class: 'muted' }, TA.history + '：'),
+          el('ol', { class: 'steps' }, (a.history || []).map((h) => el('li', { 'data-step': h.state },
+            el('strong', {}, TA.stepNames[h.state] || h.state), ' ', el('span', { class: 'when' }, beijing(h.at)),
+            ' ', TA.historyBy(h.by), h.reason ? el('span', { class: 'reason' }, '：' + h.reason) : ''))))));
     }
     out.append(el('div', { class: 'card wide' }, tbl));
     const open = list.find((a) => a.id === openDelta);
     if (open) { const card = await deltaCard(open); if (card) out.append(card); }
     return out;
+  }
+
+  // Each event's appeal window: when it was published, how long appeals are on time, and when
+  // that ends. The organizer changes the minutes (audited by the server); arbitration reads.
+  function windowCard(doc) {
+    const now = Date.now();
+    const rows = (doc.events || []).map((e) => {
+      const closed = e.deadline && Date.parse(e.deadline) < now;
+      const cells = [el('td', {}, e.event + ' ' + e.name),
+        el('td', { class: 'when' }, e.published_at ? beijing(e.published_at) : TA.notPublished),
+        el('td', { class: 'num' }, String(e.minutes)),
+        el('td', { class: 'when' }, e.deadline ? beijing(e.deadline) : '—',
+          e.deadline ? el('span', { class: 'badge ' + (closed ? 'late' : 'received') }, closed ? TA.windowClosed : TA.windowOpen) : '')];
+      if (session.role === 'admin') {
+        const minutes = el('input', { type: 'number', min: 0, max: 10080, step: 1, value: e.minutes, size: 6, 'aria-label': TA.windowMinutes + ' ' + e.event });
+        cells.push(el('td', {}, minutes, ' ', el('button', { type: 'button', 'data-act': 'saveWindow', onclick: async () => {
+          const m = Number(minutes.value);
+          if (!Number.isInteger(m) || m < 0 || m > 10080) { say(TA.windowBad); minutes.focus(); return; }
+          const x = await act('POST', C() + '/events/' + e.event + '/appeal-window', { minutes: m }, TA.windowSaved(e.event, m));
+          if (x && x.status === 200) await render();
+        } }, TA.windowSave)));
+      }
+      return el('tr', { 'data-window': e.event }, cells);
+    });
+    const heads = [TA.event, TA.publishedAt, TA.windowMinutes, TA.deadline].concat(session.role === 'admin' ? [TA.actions] : []);
+    return el('div', { class: 'card', id: 'windowCard' }, el('strong', {}, TA.windowTitle),
+      el('p', { class: 'muted' }, TA.windowNote(doc.default_window)),
+      el('table', { class: 'grid', id: 'windowTable' }, el('tr', {}, heads.map((h) => el('th', {}, h))), rows));
   }
 
   function withReason(input, go) {

@@ -100,8 +100,11 @@ int sv_appeal_unlock(sv_server *s, sv_comp *c, const char *event, json_t *appeal
  * changed since) or a 500. */
 int sv_appeals_block_publish(sv_server *s, sv_comp *c, const char *event, sv_response *rs);
 /* After event was published: its appeals whose confirmed change that publication carried are
- * settled (republished_at), so they no longer gate a later publication. */
-void sv_appeals_published(sv_server *s, sv_comp *c, const char *event, const char *by);
+ * settled (republished_at), so they no longer gate a later publication. When there are any, why
+ * becomes the reason a certificate revoked by this publication gives, naming them (申诉编号);
+ * else why is left as it is. */
+void sv_appeals_published(sv_server *s, sv_comp *c, const char *event, const char *by, char *why,
+                          size_t cap);
 /* Every entry of c whose status, rank, total, award, promotions or cash differ between two
  * results documents: [{entry, name, before, after}] (a new reference). */
 json_t *sv_results_delta(const sv_comp *c, json_t *before, json_t *after);

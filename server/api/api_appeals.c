@@ -1,7 +1,8 @@
 /*
  * api_appeals.c — appeals (申诉) and arbitration (监督仲裁), 管理办法 第三十一条.
  *
- *   GET  …/appeals                        admin, arbitration: every appeal and the windows
+ *   GET  …/appeals                        admin, arbitration: every appeal, and per event its
+ *                                         window, last publication and deadline
  *   POST …/appeals                        admin: record one on a contestant's behalf
  *   POST …/appeals/{id}/review            arbitration: received → under_review, with a reason
  *   POST …/appeals/{id}/decide            arbitration: → upheld | rejected, with a reason
@@ -111,6 +112,21 @@ static int window_of(sv_server *s, sv_comp *c, const char *event, long *minutes,
     return 0;
 }
 
+/* Every event's last publication, {event: "…Z"}, from one pass over the audit chain. */
+static void pub_all_row(void *ctx, int64_t seq, const char *at, const char *actor,
+                        const char *action, const char *comp, const char *detail)
+{
+    json_t *out = ctx, *d;
+    const char *ev, *was;
+    (void)seq, (void)actor, (void)comp;
+    if (strcmp(action, "publish") != 0 || !(d = json_loads(detail, 0, NULL)))
+        return;
+    if ((ev = json_string_value(json_object_get(d, "event"))) &&
+        (!(was = json_string_value(json_object_get(out, ev))) || strcmp(at, was) > 0))
+        json_object_set_new(out, ev, json_string(at));
+    json_decref(d);
+}
+
 /* ---- records ------------------------------------------------------------------------------- */
 
 static long long path_id(sv_request *rq)
@@ -195,28 +211,43 @@ void api_appeals_list(sv_server *s, sv_request *rq, sv_response *rs)
 {
     sv_comp *c = sv_path_comp(s, rq, rs);
     list_ctx x;
-    json_t *windows;
+    json_t *windows, *events, *pubs;
     if (!c)
         return;
     x.out = json_array();
     windows = json_object();
-    if (st_appeals_each(s->store, c->id, list_row, &x)) {
-        json_decref(x.out);
-        json_decref(windows);
+    events = json_array();
+    pubs = json_object();
+    if (st_appeals_each(s->store, c->id, list_row, &x) ||
+        st_audit_each(s->store, c->id, 1000000, pub_all_row, pubs)) {
         sv_store_error(s, rs);
-        return;
+        goto out;
     }
+    /* The pages show each event's window and when it closes (or closed): the deadline is what
+     * marks an appeal late, so whoever records one sees it first. */
     for (size_t e = 0; e < c->def->n_events; e++) {
+        const char *ev = c->def->events[e].id, *pub = json_string_value(json_object_get(pubs, ev));
+        time_t at = pub ? parse_iso(pub) : -1;
+        char deadline[32] = "";
         long m;
-        if (window_of(s, c, c->def->events[e].id, &m, rs)) {
-            json_decref(x.out);
-            json_decref(windows);
-            return;
-        }
-        json_object_set_new(windows, c->def->events[e].id, json_integer(m));
+        if (window_of(s, c, ev, &m, rs))
+            goto out;
+        if (at >= 0)
+            iso_time(at + m * 60, deadline);
+        json_object_set_new(windows, ev, json_integer(m));
+        json_array_append_new(events, json_pack("{s:s,s:s,s:I,s:s?,s:s?}", "event", ev, "name",
+                                                c->def->events[e].name, "minutes", (json_int_t)m,
+                                                "published_at", pub, "deadline",
+                                                deadline[0] ? deadline : NULL));
     }
-    sv_json(rs, 200, json_pack("{s:o,s:o,s:I}", "appeals", x.out, "windows", windows,
-                               "default_window", (json_int_t)APPEAL_WINDOW_DEFAULT));
+    sv_json(rs, 200, json_pack("{s:O,s:O,s:O,s:I}", "appeals", x.out, "windows", windows,
+                               "events", events, "default_window",
+                               (json_int_t)APPEAL_WINDOW_DEFAULT));
+out:
+    json_decref(x.out);
+    json_decref(windows);
+    json_decref(events);
+    json_decref(pubs);
 }
 
 static const char *text_field(json_t *body, const char *key, size_t min, size_t max,
@@ -644,23 +675,31 @@ static int settle_row(void *ctx, long long id, const char *event, const char *te
     return 0;
 }
 
-void sv_appeals_published(sv_server *s, sv_comp *c, const char *event, const char *by)
+void sv_appeals_published(sv_server *s, sv_comp *c, const char *event, const char *by, char *why,
+                          size_t cap)
 {
     settle t = {.event = event, .found = json_array()};
-    size_t i;
+    size_t i, used = 0;
     json_t *pair;
-    char at[32];
+    char at[32], ids[200] = "";
     if (!t.found || st_appeals_each(s->store, c->id, settle_row, &t))
         goto out;
     iso_time(time(NULL), at);
     json_array_foreach(t.found, i, pair) {
         json_t *doc = json_array_get(pair, 1);
+        long long id = json_integer_value(json_array_get(pair, 0));
         json_object_set_new(doc, "republished_at", json_string(at));
         history_add(doc, "republished", by, NULL);
-        if (save(s, c, json_integer_value(json_array_get(pair, 0)), doc))
+        if (save(s, c, id, doc))
             fprintf(stderr, "skillscore: appeal of %s/%s: publication not recorded: %s\n", c->id,
                     event, st_errmsg(s->store));
+        if (used + 24 < sizeof ids)
+            used += (size_t)snprintf(ids + used, sizeof ids - used, "%s%lld", i ? "、" : "", id);
     }
+    /* The verify page of a revoked certificate says which decision changed it: the appeal's
+     * number, under which the 仲裁决定书 was printed. */
+    if (ids[0])
+        snprintf(why, cap, "依监督仲裁决定（申诉编号 %s，见仲裁决定书）成绩变更，证书重新签发", ids);
 out:
     json_decref(t.found);
 }

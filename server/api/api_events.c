@@ -669,14 +669,16 @@ void api_publish(sv_server *s, sv_request *rq, sv_response *rs)
         sv_store_error(s, rs);
         return;
     }
-    sv_appeals_published(s, c, rq->seg[3], rq->who.name);
     /* Certificates already issued follow the new publication at once: one whose facts changed
-     * (an upheld appeal) reads 已作废 from now on, not from whenever someone prints again. The
-     * publication stands if this fails; the next printing syncs the register. */
+     * (an upheld appeal) reads 已作废 from now on, not from whenever someone prints again, and
+     * says which appeal's decision changed it. The publication stands if this fails; the next
+     * printing syncs the register. */
+    char why[400] = "成绩经复核变更，证书重新签发";
+    sv_appeals_published(s, c, rq->seg[3], rq->who.name, why, sizeof why);
     rg_counts n = {0};
     char err[256] = "";
-    bool synced = rg_republish(s->store, c->id, c->doc, rq->who.name,
-                               "成绩经复核变更，证书重新签发", &n, err, sizeof err) == 0;
+    bool synced = rg_republish(s->store, c->id, c->doc, rq->who.name, why, &n, err,
+                               sizeof err) == 0;
     if (!synced)
         fprintf(stderr, "skillscore: publish %s/%s: register not synced: %s\n", c->id,
                 rq->seg[3], err);

@@ -9,6 +9,7 @@
 
 #include "compfile/vec.h"
 #include "server/core/export.h"
+#include "server/store/store.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -74,9 +75,29 @@ fail:
 /* ---- the register ---------------------------------------------------------------------------- */
 
 /* Who a certificate is for: its kind, entry and member (never an ID number). */
-static void holder_key(const cf_competition *c, const rp_cert *k, char out[160])
+void rg_holder(const cf_competition *c, const rp_cert *k, char out[RG_HOLDER])
 {
-    snprintf(out, 160, "%c|%s|%zu", (char)k->kind, c->entries[k->entry].id, k->member);
+    snprintf(out, RG_HOLDER, "%c|%s|%zu", (char)k->kind, c->entries[k->entry].id, k->member);
+}
+
+const char *rg_facts_diff(json_t *issued, json_t *now)
+{
+    static const char *const skip[] = {"number", "issued_at", "revoked_at", "revoked_why",
+                                       "replaced_by"};
+    const char *key;
+    json_t *v;
+    /* Both ways: a fact one of them has and the other lacks (an award lost) is a change too. */
+    for (int pass = 0; pass < 2; pass++) {
+        json_t *a = pass ? now : issued, *b = pass ? issued : now;
+        json_object_foreach(a, key, v) {
+            bool skipped = false;
+            for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+                skipped |= strcmp(key, skip[i]) == 0;
+            if (!skipped && !json_equal(v, json_object_get(b, key)))
+                return key;
+        }
+    }
+    return NULL;
 }
 
 /* The facts without the number, as one canonical text: what decides "the same certificate". */
@@ -132,8 +153,8 @@ static int collect_stale(void *ctx, const st_cert *x)
         if (strcmp(sx->c->events[e].id, x->event) == 0)
             included = !sx->include || sx->include[e];
     for (size_t i = 0; included && !held && i < sx->certs->n; i++) {
-        char h[160];
-        holder_key(sx->c, &sx->certs->items[i], h);
+        char h[RG_HOLDER];
+        rg_holder(sx->c, &sx->certs->items[i], h);
         held = strcmp(h, x->holder) == 0;
     }
     if (!included || held)
@@ -146,30 +167,63 @@ static int collect_stale(void *ctx, const st_cert *x)
     return 0;
 }
 
+/* The text of a fact for a message: a string as it is, anything else as JSON, absent as 无. */
+static void fact_text(json_t *v, char *out, size_t cap)
+{
+    char *t = NULL;
+    if (!v)
+        snprintf(out, cap, "无");
+    else if (json_is_string(v))
+        snprintf(out, cap, "%s", json_string_value(v));
+    else {
+        t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        snprintf(out, cap, "%s", t ? t : "?");
+        free(t);
+    }
+}
+
+/* One audit row, detail given as JSON (taken). Inside the caller's transaction. */
+static int audit(st_store *st, const char *by, const char *action, const char *comp,
+                 json_t *detail)
+{
+    char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    int rc = text ? st_audit(st, by, action, comp, text) : ST_ERROR;
+    free(text);
+    json_decref(detail);
+    return rc;
+}
+
 int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bool *include,
             const char *pattern, const unsigned char key[RP_KEY_BYTES], rp_certs *certs,
-            const char *by, const char *why, rg_counts *n, char *err, size_t errcap)
+            bool may_revoke, const char *by, const char *why, rg_counts *n, char *err,
+            size_t errcap)
 {
     stale sx = {.c = c, .include = include, .certs = certs};
     rg_counts none = {0};
+    json_t *fresh = json_array();
     int rc = -1;
 
     if (!n)
         n = &none;
     memset(n, 0, sizeof *n);
+    if (!fresh) {
+        snprintf(err, errcap, "out of memory");
+        return -1;
+    }
     if (st_begin(st)) {
         snprintf(err, errcap, "%s", st_errmsg(st));
+        json_decref(fresh);
         return -1;
     }
     for (size_t i = 0; i < certs->n; i++) {
         rp_cert *k = &certs->items[i];
-        char holder[160], *now_key = NULL, *was_key = NULL, *text = NULL;
+        char holder[RG_HOLDER], *now_key = NULL, *was_key = NULL, *text = NULL;
         json_t *facts = rp_cert_facts(c, r, k), *was = NULL;
         st_cert x;
         int got = ST_NOTFOUND;
         bool same = false;
 
-        holder_key(c, k, holder);
+        rg_holder(c, k, holder);
         if (!facts || !(now_key = facts_key(facts)))
             goto oom_one;
         if ((got = st_cert_active(st, c->id, holder, &x)) != ST_OK && got != ST_NOTFOUND)
@@ -178,6 +232,17 @@ int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bo
             was = json_loads(x.facts, 0, NULL);
             was_key = was ? facts_key(was) : NULL;
             same = was_key && strcmp(was_key, now_key) == 0;
+        }
+        if (got == ST_OK && !same && !may_revoke) {
+            const char *what = rg_facts_diff(was, facts);
+            char a[160], b[160];
+            fact_text(what ? json_object_get(was, what) : NULL, a, sizeof a);
+            fact_text(what ? json_object_get(facts, what) : NULL, b, sizeof b);
+            snprintf(err, errcap, "已签发的证书 %s（%s）将被作废：%s 由 %s 变为 %s", x.number,
+                     json_string_value(json_object_get(was, "name")) ?: "?", what ? what : "?",
+                     a, b);
+            rc = RG_WOULD_REVOKE;
+            goto fail_one;
         }
         if (same) {
             snprintf(k->number, sizeof k->number, "%s", x.number);
@@ -189,11 +254,19 @@ int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bo
             json_object_set_new(facts, "number", json_string(k->number));
             if (!(text = json_dumps(facts, JSON_COMPACT | JSON_PRESERVE_ORDER)))
                 goto oom_one;
-            /* The old one goes first: a holder has one active certificate of a kind. */
-            if ((got == ST_OK && st_cert_revoke(st, x.number, why, k->number)) ||
+            /* The old one goes first: a holder has one active certificate of a kind. A
+             * revocation is an act of its own in the audit chain (what, why, the replacement);
+             * the issues of one sync are one row, listed after the loop. */
+            if ((got == ST_OK &&
+                 (st_cert_revoke(st, x.number, why, k->number) ||
+                  audit(st, by, "certificate_revoke", c->id,
+                        json_pack("{s:s,s:s,s:s,s:s}", "number", x.number, "holder", holder,
+                                  "reason", why, "replaced_by", k->number)))) ||
                 st_cert_put(st, c->id, c->events[c->entries[k->entry].event].id, holder,
                             k->number, text, k->sig, by))
                 goto store_one;
+            if (json_array_append_new(fresh, json_string(k->number)))
+                goto oom_one;
             n->issued++;
             n->revoked += got == ST_OK;
         }
@@ -224,12 +297,28 @@ int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bo
         snprintf(err, errcap, "%s", sx.oom ? "out of memory" : st_errmsg(st));
         goto out;
     }
+    if (sx.n && !may_revoke) {
+        snprintf(err, errcap, "已签发的证书 %s 的持有人按现在的成绩不再获得这张证书，它将被作废",
+                 sx.number[0]);
+        rc = RG_WOULD_REVOKE;
+        goto out;
+    }
     for (size_t i = 0; i < sx.n; i++) {
-        if (st_cert_revoke(st, sx.number[i], why, NULL)) {
+        if (st_cert_revoke(st, sx.number[i], why, NULL) ||
+            audit(st, by, "certificate_revoke", c->id,
+                  json_pack("{s:s,s:s,s:n}", "number", sx.number[i], "reason", why,
+                            "replaced_by"))) {
             snprintf(err, errcap, "%s", st_errmsg(st));
             goto out;
         }
         n->revoked++;
+    }
+    if (n->issued && audit(st, by, "certificates_issue", c->id,
+                           json_pack("{s:I,s:I,s:I,s:O}", "count", (json_int_t)n->issued,
+                                     "kept", (json_int_t)n->kept, "revoked",
+                                     (json_int_t)n->revoked, "numbers", fresh))) {
+        snprintf(err, errcap, "%s", st_errmsg(st));
+        goto out;
     }
     if (st_commit(st)) {
         snprintf(err, errcap, "%s", st_errmsg(st));
@@ -240,6 +329,7 @@ out:
     if (rc)
         st_rollback(st);
     free(sx.number);
+    json_decref(fresh);
     return rc;
 }
 
@@ -255,8 +345,8 @@ int rg_final_sync(st_store *st, const char *id, const json_t *doc, const char *b
     /* Certificates state published results only: a result locked again after an appeal is not
      * final until arbitration confirmed the changes and it is published again. */
     rc = rg_final_build(st, id, doc, key, true, f, err, errcap);
-    if (!rc && (rc = rg_sync(st, f->c, f->r, f->include, NULL, key, &f->certs, by, why, n, err,
-                             errcap)))
+    if (!rc && (rc = rg_sync(st, f->c, f->r, f->include, NULL, key, &f->certs, true, by, why, n,
+                             err, errcap)))
         rg_final_free(f);
     sodium_memzero(key, sizeof key);
     return rc;

@@ -32,6 +32,14 @@ int rg_final_build(st_store *st, const char *id, const json_t *doc,
                    size_t errcap);
 void rg_final_free(rg_final *f);
 
+/* Who a certificate is for, as the register keys it: "A|entry|member" (kind, entry id, member
+ * index; never an ID number). */
+#define RG_HOLDER 160
+void rg_holder(const cf_competition *c, const rp_cert *k, char out[RG_HOLDER]);
+/* The first fact in which a certificate as issued and one stated now differ (either way; the
+ * number and the register's own fields left out), or NULL when they state the same. */
+const char *rg_facts_diff(json_t *issued, json_t *now);
+
 /* The certificate register. What rg_sync did: */
 typedef struct rg_counts {
     size_t issued, kept, revoked;
@@ -42,10 +50,14 @@ typedef struct rg_counts {
  * is revoked with why, naming the new one; a holder of an included event who no longer earns a
  * certificate has it revoked. Events not included are left alone (an unlocked event's
  * certificates stay as issued until it is locked again). certs' numbers and signatures become
- * the register's. One transaction of its own. 0, or -1 with err (nothing changed). */
+ * the register's. One transaction of its own. 0, or -1 with err (nothing changed). When
+ * may_revoke is false, a sync that would revoke anything changes nothing and returns
+ * RG_WOULD_REVOKE, err naming the first such certificate and the fact that changed. */
+#define RG_WOULD_REVOKE (-2)
 int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bool *include,
             const char *pattern, const unsigned char key[RP_KEY_BYTES], rp_certs *certs,
-            const char *by, const char *why, rg_counts *n, char *err, size_t errcap);
+            bool may_revoke, const char *by, const char *why, rg_counts *n, char *err,
+            size_t errcap);
 /* rg_final_build of the published events, then rg_sync: the final certificates as issued. */
 int rg_final_sync(st_store *st, const char *id, const json_t *doc, const char *by,
                   const char *why, rg_final *f, rg_counts *n, char *err, size_t errcap);

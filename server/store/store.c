@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 /* Each step moves the schema from version i to i + 1. Never edit a step that has shipped; add one. */
@@ -427,6 +428,44 @@ int st_schema_version(st_store *s)
         v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     return v;
+}
+
+int st_open_existing(const char *path, st_store **out, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q1 = NULL;
+    struct stat sb;
+    int found = 0, rc = ST_EXISTS;
+
+    *out = NULL;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        snprintf(err, errlen, "%s: 文件不存在", path);
+        return ST_NOTFOUND;
+    }
+    /* Read-only and without SQLITE_OPEN_CREATE: looking must not change the file. */
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                           "('competitions', 'settings', 'audit')",
+                           -1, &q1, NULL) != SQLITE_OK ||
+        sqlite3_step(q1) != SQLITE_ROW) {
+        snprintf(err, errlen, "%s: 不是 skillscore 数据库（%s）", path,
+                 db ? sqlite3_errmsg(db) : "无法打开");
+        goto cleanup;
+    }
+    found = sqlite3_column_int(q1, 0);
+    /* The tables of the first schema versions: an older skillscore database is migrated by
+     * st_open as the server would. */
+    if (found != 3) {
+        snprintf(err, errlen, "%s: 不是 skillscore 数据库（没有 competitions、settings、audit 表）",
+                 path);
+        goto cleanup;
+    }
+    rc = ST_OK;
+cleanup:
+    sqlite3_finalize(q1);
+    sqlite3_close(db);
+    return rc == ST_OK ? st_open(path, out, err, errlen) : rc;
 }
 
 int st_open(const char *path, st_store **out, char *err, size_t errlen)

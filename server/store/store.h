@@ -28,6 +28,11 @@ enum { ST_OK = 0, ST_ERROR = -1, ST_NOTFOUND = -2, ST_EXISTS = -3 };
 typedef struct st_store st_store;
 
 int st_open(const char *path, st_store **out, char *err, size_t errlen);
+/* st_open of a database that exists already and is skillscore's: a command that reads the
+ * server's key and register must not make a new, empty one under a mistyped name (its key would
+ * sign certificates nobody can verify). ST_NOTFOUND when there is no such file, ST_EXISTS when
+ * the file is not a skillscore database (err says what it is), else as st_open. */
+int st_open_existing(const char *path, st_store **out, char *err, size_t errlen);
 void st_close(st_store *s);
 const char *st_errmsg(st_store *s);
 int st_schema_version(st_store *s);

@@ -52,6 +52,28 @@ H.run(async (test) => {
       await H.shot(admin, 'appeals-recorded-1280x800');
     });
 
+    await test('each event shows its appeal window and deadline; the organizer changes it, audited', async () => {
+      const line = await admin.textContent('#windowTable tr[data-window="E01"]');
+      assert(line.includes('120') && line.includes('受理中') && /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(line), line);
+      assert((await admin.textContent('#windowTable tr[data-window="E02"]')).includes('尚未公示'), 'E02 not published');
+      await admin.fill('#windowTable tr[data-window="E01"] input', '-5');
+      await admin.click('#windowTable tr[data-window="E01"] [data-act="saveWindow"]');
+      await says(admin, '0 到 10080');
+      await admin.fill('#windowTable tr[data-window="E01"] input', '90');
+      await admin.click('#windowTable tr[data-window="E01"] [data-act="saveWindow"]');
+      await says(admin, 'E01 的申诉时限已改为 90 分钟');
+      await admin.waitForFunction(() => /\b90\b/.test(document.querySelector('#windowTable tr[data-window="E01"] td.num').textContent));
+      const doc = (await api(srv, 'GET', C + '/appeals', null, token)).doc;
+      const e01 = doc.events.find((e) => e.event === 'E01');
+      assert(doc.windows.E01 === 90 && e01.minutes === 90 && e01.deadline &&
+             Math.abs(Date.parse(e01.deadline) - Date.parse(e01.published_at) - 90 * 60000) < 1000, JSON.stringify(e01));
+      const audit = (await api(srv, 'GET', C + '/audit', null, token)).doc.audit;
+      assert(audit.some((a) => a.action === 'appeal_window' && a.detail.minutes === 90), 'audited');
+      await admin.fill('#windowTable tr[data-window="E01"] input', '120');
+      await admin.click('#windowTable tr[data-window="E01"] [data-act="saveWindow"]');
+      await says(admin, '改为 120 分钟');
+    });
+
     await test('arbitration reviews, upholds with a reason and unlocks E01 for the appeal', async () => {
       await signIn(arb, srv.base, 'zhongcai', 'demo-zhongcai');
       await arb.click('#nav [data-section="appeals"]');
@@ -68,6 +90,14 @@ H.run(async (test) => {
       await arb.fill('#appealsTable tr[data-appeal="1"] input', '申诉成立，解锁更正 B 项');
       await arb.click('#appealsTable [data-act="unlockAppeal"]');
       await says(arb, '已解锁');
+      // The written reason of every step is on the page, under the appeal.
+      await arb.waitForSelector('#appealsTable tr[data-history="1"] li[data-step="unlocked"]');
+      const steps = await arb.$$eval('#appealsTable tr[data-history="1"] li', (ls) => ls.map((l) => l.textContent));
+      assert(steps.length === 4 && steps[0].includes('收到申诉') && steps[1].includes('受理，调取评分记录') &&
+             steps[2].includes('申诉成立') && steps[2].includes('量具读数确有误，B 项应予更正') &&
+             steps[3].includes('申诉成立，解锁更正 B 项') && steps[3].includes('zhongcai'), JSON.stringify(steps));
+      assert(!(await arb.$('#windowTable [data-act="saveWindow"]')), 'arbitration reads the windows only');
+      assert((await arb.textContent('#windowTable')).includes('120'), 'arbitration sees the window');
       const ev = (await api(srv, 'GET', C, null, token)).doc.events.find((e) => e.id === 'E01');
       assert(!ev.locked && !ev.published, 'E01 unlocked');
     });
@@ -103,6 +133,15 @@ H.run(async (test) => {
       await dl.saveAs(file);
       const pdf = require('child_process').execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/ /g, '');
       assert(pdf.includes('仲裁决定书') && pdf.includes('申诉成立') && pdf.includes(low.entry), pdf.slice(0, 400));
+      // The downloads note says where the QR codes point: the verification address, not this server.
+      await admin.click('#nav [data-section="downloads"]');
+      await admin.waitForSelector('#downloads .card');
+      const note = await admin.textContent('#downloads');
+      assert(note.includes('证书验证地址') && !note.includes('本服务器'), note.slice(0, 300));
+      await admin.click('#nav [data-section="appeals"]');
+      await admin.waitForSelector('#appealsTable tr[data-history="1"]');
+      await admin.$eval('#appealsTable', (t) => t.scrollIntoView());
+      await H.shot(admin, 'appeals-history-1280x800');
       const wide = await admin.evaluate(() => document.documentElement.scrollWidth);
       assert(wide <= 1280, 'fits 1280 px: ' + wide);
       assert(admin.errors.length === 0 && arb.errors.length === 0, admin.errors.concat(arb.errors).join('; '));

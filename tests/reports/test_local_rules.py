@@ -12,7 +12,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "server"))
-from harness import BIN, ROOT, summary, test  # noqa: E402
+from harness import BIN, ROOT, empty_db, summary, test  # noqa: E402
 from xlsxgen import read_xlsx  # noqa: E402
 
 GOLDEN = os.path.join(ROOT, "tests", "golden")
@@ -76,7 +76,7 @@ def test_pass_marks_result_sheet_shows_withheld_awards_taixing_2021():
 def test_certificates_leave_out_what_a_pass_mark_withholds_taixing_2021():
     out = os.path.join(TMP, "pass-certs")
     run("certificates", os.path.join(GOLDEN, "pass_marks.in.json"), *BASE, "--out", out,
-        "--db", os.path.join(TMP, "pass.db"), "--no-split")
+        "--db", empty_db(os.path.join(TMP, "pass.db")), "--no-split")
     award = text(os.path.join(out, "certificates-award.pdf"))
     names = [n for n in ("周一", "吴二", "王四", "郑三", "褚七", "卫八", "蒋九") if n in award]
     assert names == ["吴二", "王四", "褚七"], names
@@ -92,7 +92,7 @@ def test_titles_on_the_result_sheet_and_the_award_certificate_kunming_2023():
     assert re.search(r"(?m)^6 C06 选手C06 — 75\.00 75\.00 技术能手$", t), t
     out = os.path.join(TMP, "title-certs")
     run("certificates", os.path.join(GOLDEN, "titles_kunming.in.json"), *BASE, "--out", out,
-        "--db", os.path.join(TMP, "titles.db"), "--no-split")
+        "--db", empty_db(os.path.join(TMP, "titles.db")), "--no-split")
     pages = text(os.path.join(out, "certificates.pdf")).split("\f")
     assert "并授予“技术状元”称号" in pages[0], pages[0]
     assert "称号" not in "".join(p for p in pages if "选手C05" in p)  # 技术能手 without an award: no certificate

@@ -19,7 +19,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "server"))
-from harness import BIN, DEMO, ROOT, Server, demo_pin, summary, test  # noqa: E402
+from harness import BIN, DEMO, ROOT, Server, demo_pin, empty_db, summary, test  # noqa: E402
 
 GOLDEN = os.path.join(ROOT, "tests", "golden", "demo.out.json")
 TMP = tempfile.mkdtemp(prefix="skillscore-reports-")
@@ -117,7 +117,14 @@ def expected_certificates(results, demo):
 DEMO_DOC = json.load(open(DEMO, encoding="utf-8"))
 RESULTS = json.load(open(GOLDEN, encoding="utf-8"))
 OUT = os.path.join(TMP, "certs")
-DB = os.path.join(TMP, "key.db")
+
+
+def new_db(name):
+    """A fresh skillscore database in TMP (harness.empty_db)."""
+    return empty_db(os.path.join(TMP, name))
+
+
+DB = new_db("key.db")
 # The address the QR codes point at: a public one, given on purpose (issue 15).
 BASE = ("--base", "https://jieguo.example.cn")
 
@@ -167,6 +174,16 @@ def test_rules_8_every_award_and_promotion_gets_a_certificate_with_its_fields():
             assert "团队成员：" + "、".join(others) in flat, flat
 
 
+def register_rows(db):
+    """{number: (holder, sig, revoked_at, revoked_why, replaced_by, prints)}."""
+    con = sqlite3.connect(db)
+    rows = {r[0]: r[1:] for r in con.execute(
+        "SELECT number, holder, sig, revoked_at, revoked_why, replaced_by, prints "
+        "FROM certificates")}
+    con.close()
+    return rows
+
+
 def numbers_and_codes(pdf):
     """(number, short code) of each certificate, as printed beside its QR code."""
     out = []
@@ -180,15 +197,24 @@ def numbers_and_codes(pdf):
 @test
 def test_rules_8_numbers_are_unique_and_printing_again_gives_the_same_numbers():
     first = numbers_and_codes(os.path.join(OUT, "certificates.pdf"))
+    printed = {n: r[5] for n, r in register_rows(DB).items()}
     again = os.path.join(TMP, "again")
     run("certificates", DEMO, *BASE, "--out", again, "--db", DB)
     assert numbers_and_codes(os.path.join(again, "certificates.pdf")) == first
+    # Each printing is counted in the register, from the command line as from the server.
+    assert {n: r[5] for n, r in register_rows(DB).items()} == \
+        {n: k + 1 for n, k in printed.items()}, "the printing was not counted"
+    con = sqlite3.connect(DB)
+    issues = [json.loads(d) for (d,) in con.execute(
+        "SELECT detail FROM audit WHERE action = 'certificates_issue'")]
+    con.close()
+    assert sorted(issues[0]["numbers"]) == sorted(n for n, _ in first), issues
     assert len({n for n, _ in first}) == len(first)
     # A custom pattern is followed, and a pattern that would repeat numbers is refused.
     # (A fresh database: in DB these certificates are issued already, and an issued
     # certificate keeps its number whatever the pattern says now.)
     custom = os.path.join(TMP, "custom")
-    run("certificates", DEMO, *BASE, "--out", custom, "--db", os.path.join(TMP, "custom.db"), "--pattern",
+    run("certificates", DEMO, *BASE, "--out", custom, "--db", new_db("custom.db"), "--pattern",
         "ZS{year}{kind}{seq:5}")
     nums = [n for n, _ in numbers_and_codes(os.path.join(custom, "certificates.pdf"))]
     assert nums[0] == "ZS2026A00001" and len(set(nums)) == len(nums), nums[:3]
@@ -239,7 +265,7 @@ def test_the_qr_code_holds_the_verification_url_and_only_the_real_one_verifies()
     rc, out, _ = run("verify", forged_sig, "--db", DB, "--file", DEMO, ok=False)
     assert rc == 1 and "does not match" in out, out
     # Another server's key does not verify this certificate.
-    other = os.path.join(TMP, "other.db")
+    other = new_db("other.db")
     run("certificates", DEMO, *BASE, "--out", os.path.join(TMP, "o"), "--db", other)
     rc, out, _ = run("verify", url, "--db", other, "--file", DEMO, ok=False)
     assert rc == 1 and "does not match" in out, out
@@ -259,7 +285,9 @@ def test_certificates_need_a_verification_address_and_a_private_one_only_on_purp
         assert code == 2 and "--base" in err, (bad, err)
     for private in ("http://127.0.0.1:8080", "http://192.168.1.10:8080", "http://10.0.0.5",
                     "http://172.20.1.1", "http://localhost:8080", "http://venue.local",
-                    "http://[::1]:8080"):
+                    "http://[::1]:8080", "http://127.1", "http://[::ffff:127.0.0.1]",
+                    "http://[0:0:0:0:0:0:0:1]", "http://[::]", "http://0.0.0.0",
+                    "http://localhost.", "http://[fe80::1]"):
         code, _, err = run("certificates", DEMO, "--out", out, "--db", DB, "--base", private,
                            ok=False)
         assert code == 2 and "--allow-private" in err and "private" in err, (private, err)
@@ -331,7 +359,8 @@ def test_long_names_compound_surnames_long_units_and_teams_stay_on_the_page():
 @test
 def test_sheets_list_every_entry_with_signature_lines_and_page_numbers():
     out = os.path.join(TMP, "sheets")
-    run("sheets", DEMO, "--out", out)
+    # With the database the roster lists the numbers its register issued (the first test).
+    run("sheets", DEMO, "--out", out, "--db", DB)
     results = os.path.join(out, "results.pdf")
     texts = pages_text(results)
     n = len(texts)
@@ -354,6 +383,17 @@ def test_sheets_list_every_entry_with_signature_lines_and_page_numbers():
     roster = re.sub(r"\s+", "", "".join(pages_text(os.path.join(out, "promotions.pdf"))))
     assert "共%d人" % len(promos) in roster, roster[:200]
     assert len(re.findall(r"YNJS-2026-E0\d-L\d{4}", roster)) == len(promos)
+    con = sqlite3.connect(DB)
+    issued = {n for (n,) in con.execute("SELECT number FROM certificates WHERE competition = "
+                                        "'YN2026' AND holder LIKE 'L|%' AND revoked_at IS NULL")}
+    con.close()
+    assert set(re.findall(r"YNJS-2026-E0\d-L\d{4}", roster)) == issued, issued
+    # Without it the column stays empty: numbers are never worked out again from a file.
+    bare = os.path.join(TMP, "sheets-bare")
+    _, _, err = run("sheets", DEMO, "--out", bare)
+    assert "--db" in err, err
+    roster = re.sub(r"\s+", "", "".join(pages_text(os.path.join(bare, "promotions.pdf"))))
+    assert not re.findall(r"YNJS-2026-E0\d-L\d{4}", roster) and "共%d人" % len(promos) in roster
     for _, p in promos:
         member = next(m for e in DEMO_DOC["entries"] for m in e["members"] if m["id"] == p["member"])
         assert member["id_number"] in roster, member["name"]
@@ -565,11 +605,100 @@ def test_the_register_keeps_issued_numbers_and_revokes_only_what_arbitration_cha
         srv.stop()
 
 
+def cli(args, cwd=None):
+    """The CLI in cwd: (exit status, stdout, stderr)."""
+    p = subprocess.run([BIN] + list(args), capture_output=True, timeout=300, cwd=cwd,
+                       env=dict(os.environ, ASAN_OPTIONS="detect_leaks=1"))
+    err = p.stderr.decode()
+    assert "AddressSanitizer" not in err and "runtime error" not in err, err[-3000:]
+    return p.returncode, p.stdout.decode(), err
+
+
+@test
+def test_certificates_need_an_existing_database_and_a_changed_file_reissues_only_on_purpose():
+    """Issue 15 audit: `certificates` without --db made ./skillscore.db with a new key, whose
+    certificates the venue server could not verify; `sheets` and `verify --file` worked the
+    numbers out again from a file, so after a change they listed revoked numbers and called the
+    reissued certificates not genuine. Now --db must name an existing skillscore database; a
+    file that would revoke anything is refused unless --reissue gives the reason; sheets and
+    verify read the register."""
+    work = tempfile.mkdtemp(dir=TMP)
+    out = os.path.join(work, "out")
+    notdb = os.path.join(TMP, "not-a-db.db")
+    open(notdb, "w").write("hello")
+    for args, want in (((), "需要 --db"), (("--db", os.path.join(work, "nope.db")), "文件不存在"),
+                       (("--db", notdb), "不是 skillscore 数据库")):
+        code, _, err = cli(["certificates", DEMO, *BASE, "--out", out] + list(args), cwd=work)
+        assert code == 2 and "--db" in err and want in err, (args, err)
+    assert os.listdir(work) == [], os.listdir(work)   # no database made, nothing written
+    assert open(notdb).read() == "hello"
+
+    db = new_db("reissue.db")
+    first = os.path.join(work, "first")
+    run("certificates", DEMO, *BASE, "--out", first, "--db", db)
+    issued = register_rows(db)
+    # The results change: E01-W10 (bronze, 8th of 职工组) gets full marks on A and B.
+    doc = json.loads(json.dumps(DEMO_DOC))
+    for m in doc["marks"]:
+        if m["entry"] == "E01-W10" and m["criterion"] in ("A", "B"):
+            m["score"] = {"A": 20, "B": 60}[m["criterion"]]
+    changed = os.path.join(work, "changed.json")
+    json.dump(doc, open(changed, "w", encoding="utf-8"), ensure_ascii=False)
+    second = os.path.join(work, "second")
+    code, _, err = run("certificates", changed, *BASE, "--out", second, "--db", db, ok=False)
+    assert code == 2 and "--reissue" in err and "将被作废" in err, err
+    assert register_rows(db) == issued and not os.path.exists(second), "a refusal changed things"
+    why = "仲裁更正：E01-W10 的 A、B 项评分"
+    run("certificates", changed, *BASE, "--out", second, "--db", db, "--reissue", why)
+    now = register_rows(db)
+    revoked = {n: r for n, r in now.items() if r[2]}
+    assert revoked and all(r[3] == why for r in revoked.values()), revoked
+    assert any(r[4] for r in revoked.values()), revoked
+    # A stale file cannot undo the change now either.
+    code, _, err = run("certificates", DEMO, *BASE, "--out", os.path.join(work, "stale"),
+                       "--db", db, ok=False)
+    assert code == 2 and "--reissue" in err and register_rows(db) == now, err
+
+    # verify: the old one is revoked naming its replacement; the replacement is genuine, also
+    # with --file of the file it was issued from; the stale file disagrees, and says where.
+    for old, (_, sig, _, _, new, _) in revoked.items():
+        code, out_, _ = run("verify", "https://jieguo.example.cn/verify/%s?sig=%s" % (old, sig),
+                            "--db", db, ok=False)
+        assert code == 1 and "已作废" in out_ and why in out_, out_
+        if not new:
+            assert "无替代证书" in out_, out_
+            continue
+        assert new in out_, out_
+        url = "https://jieguo.example.cn/verify/%s?sig=%s" % (new, now[new][1])
+        code, out_, _ = run("verify", url, "--db", db)
+        assert code == 0 and "genuine" in out_ and new in out_, out_
+        code, out_, _ = run("verify", url, "--db", db, "--file", changed)
+        assert code == 0 and "与文件一致" in out_, out_
+        code, out_, _ = run("verify", url, "--db", db, "--file", DEMO, ok=False)
+        assert code == 1 and "genuine" in out_ and "与文件不符" in out_, out_
+
+    # sheets: the roster lists the register's numbers, the new ones included.
+    sheets = os.path.join(work, "sheets")
+    run("sheets", changed, "--out", sheets, "--db", db)
+    roster = set(re.findall(r"YNJS-2026-E0\d-L\d{4}", re.sub(r"\s+", "", "".join(
+        pages_text(os.path.join(sheets, "promotions.pdf"))))))
+    active_levels = {n for n, r in now.items() if r[0].startswith("L|") and not r[2]}
+    assert roster == active_levels, (roster ^ active_levels)
+    new_levels = active_levels - set(issued)   # E01-W10's 技师, issued by the change
+    assert new_levels and not (roster & set(revoked)), (new_levels, roster & set(revoked))
+    # With the stale file, E01-W09 (promoted there, not now) has no number to list: its
+    # certificate was revoked, and no revoked number is printed.
+    run("sheets", DEMO, "--out", sheets, "--db", db)
+    text = re.sub(r"\s+", "", "".join(pages_text(os.path.join(sheets, "promotions.pdf"))))
+    assert "未签发" in text and not (set(re.findall(r"YNJS-2026-E0\d-L\d{4}", text)) &
+                                    set(revoked)), text[:400]
+
+
 @test
 def test_verify_reads_the_register_across_a_hundred_competitions_in_one_database():
     """Issue 15: verification looks a number up in the register, so the 100th competition's
     certificates verify as the first's do (the old way rebuilt at most 64)."""
-    db = os.path.join(TMP, "hundred.db")
+    db = new_db("hundred.db")
     base = json.load(open(os.path.join(ROOT, "tests", "golden", "basic.in.json"), encoding="utf-8"))
     for i in range(100):
         doc = json.loads(json.dumps(base))

@@ -131,6 +131,22 @@ class Server:
 
 
 DEMO = os.path.join(ROOT, "data", "demo", "competition.json")
+_EMPTY_DB = []
+
+
+def empty_db(path):
+    """A new, empty skillscore database at path, as `skillscore serve --db` makes on its first
+    start (one server started once per process, its file copied): the certificate commands
+    issue only into a database that exists and never make one themselves."""
+    import shutil
+    if not _EMPTY_DB:
+        srv = Server()
+        srv.stop()
+        _EMPTY_DB.append(srv.db)
+    for ext in ("", "-wal", "-shm"):
+        if os.path.exists(_EMPTY_DB[0] + ext):
+            shutil.copyfile(_EMPTY_DB[0] + ext, path + ext)
+    return path
 
 
 def demo_doc():

@@ -8,10 +8,11 @@ total_pass=0
 total_fail=0
 
 suite() { # name command...
-  local name=$1 out rc line p f
+  local name=$1 out rc line p f t0=$SECONDS
   shift
   out=$("$@" 2>&1)
   rc=$?
+  local took=$((SECONDS - t0))
   line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -1)
   if [ -z "$line" ]; then
     p=0 f=1
@@ -25,9 +26,9 @@ suite() { # name command...
   total_fail=$((total_fail + f))
   if [ "$f" -ne 0 ]; then
     printf '%s\n' "$out" | tail -40
-    echo "suite $name: $p passed, $f failed (exit $rc)"
+    echo "suite $name: $p passed, $f failed (exit $rc, ${took} s)"
   else
-    echo "suite $name: $p passed"
+    echo "suite $name: $p passed (${took} s)"
   fi
 }
 

@@ -300,7 +300,7 @@ H.run(async (test) => {
       for (const k of ['import', 'entry_status', 'appeal', 'appeal_review', 'ceremony', 'publish', 'lock', 'correction']) assert(kinds.has(k), 'the log shows a ' + k + ' row');
       const pad = (n) => String(n).padStart(2, '0');
       const asIs = ['entry', 'judge', 'event', 'criterion', 'id', 'user', 'group', 'name', 'reason', 'note', 'verify_base',
-        'number', 'events', 'keyed_by', 'score', 'was'];
+        'number', 'events', 'keyed_by', 'score', 'was', 'numbers', 'replaced_by', 'holder'];
       for (const row of rows) {
         const a = stored.get(row.seq);
         assert(a, 'row ' + row.seq + ' is in the server\'s log');

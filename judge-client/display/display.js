@@ -320,7 +320,9 @@
       cell(tr, 'num', r.practical);
       // Before publication the server sends a total only for a complete entry, ranked among the
       // complete ones and marked provisional; others show how far the judges are (docs/live.md).
-      cell(tr, 'num total', r.pending ? '评分中' + (r.progress ? ' ' + r.progress.done + '/' + r.progress.of : '') : r.total);
+      const tot = cell(tr, 'num total', r.pending ? '评分中' + (r.progress ? ' ' + r.progress.done + '/' + r.progress.of : '') : r.total);
+      // A WorldSkills event's scale score (世赛分, 700 at the median) under its total.
+      if (r.scale != null) { const sc = document.createElement('span'); sc.className = 'scale'; sc.textContent = '世赛分 ' + r.scale; tot.appendChild(sc); }
       // A pass mark that withholds the award leaves the cell saying why it is empty.
       cell(tr, 'award' + (!r.award && r.below_pass ? ' fail' : !r.award && r.provisional ? ' provisional' : ''),
         r.award || (r.below_pass ? '未达合格线' : r.provisional ? '暂定' : ''));

@@ -212,6 +212,10 @@ static char *render_row(const lv_comp *lc, const cf_entry *en, size_t entry, con
     json_object_set_new(r, "practical", score_json(ranked, o ? o->practical : 0));
     json_object_set_new(r, "total", score_json(ranked, o ? o->total : 0));
     json_object_set_new(r, "award", award ? json_string(award) : json_null());
+    /* The WorldSkills scale (issue 18) goes with the award: it depends on every complete entry's
+     * total and decides the medallion, so a fair row before publication does not carry it. */
+    if (ranked && !fair && o->has_scale)
+        json_object_set_new(r, "scale", json_integer(o->scale));
     if (fair && ranked)
         json_object_set_new(r, "provisional", json_true());
     if (!o || o->outcome == SC_OUT_INCOMPLETE) {

@@ -119,6 +119,31 @@ H.run(async (test) => {
       assert(chief.errors.length === 0, 'page errors: ' + chief.errors);
       await chief.context().close();
     });
+
+    await test('after publication the projector shows every entry\'s 世赛分 and the medallion at 700', async () => {
+      // A second server: the golden event with all its marks, locked by its chief, published.
+      const s2 = await H.startServer();
+      try {
+        const adm = await H.adminToken(s2);
+        assert([200, 201].includes((await api(s2, 'POST', '/api/competitions', WS, adm)).status), 'import');
+        assert((await api(s2, 'POST', C + '/events/W01/draw', {}, adm)).status === 200, 'draw');
+        const pinJ1 = (await api(s2, 'POST', C + '/judges/J1/pin', {}, adm)).doc.pin;
+        const chiefTok = (await api(s2, 'POST', '/api/login', { judge: 'J1', pin: pinJ1, competition: 'WS2026' })).doc.token;
+        const lock = await api(s2, 'POST', C + '/events/W01/lock', {}, chiefTok);
+        assert(lock.status === 200, 'lock: ' + JSON.stringify(lock.doc));
+        assert((await api(s2, 'POST', C + '/events/W01/publish', {}, adm)).status === 200, 'publish');
+        const display = await H.newPage(browser, 1920, 1080);
+        await display.goto(s2.base + '/display/?c=WS2026&event=W01&group=' + encodeURIComponent('职工组'));
+        await display.waitForFunction(() => [...document.querySelectorAll('td.total .scale')].length === 5, null, { timeout: 10000 });
+        const rows = await display.$$eval('tbody tr', (trs) => trs.map((tr) => [tr.querySelector('td.total .scale').textContent, tr.querySelector('td.award').textContent]));
+        assert(JSON.stringify(rows) === JSON.stringify([['世赛分 731', '金牌'], ['世赛分 703', '银牌'], ['世赛分 700', '优胜奖'], ['世赛分 668', ''], ['世赛分 641', '']]), 'rows: ' + JSON.stringify(rows));
+        await H.shot(display, 'worldskills-display-1920x1080');
+        assert(display.errors.length === 0, 'page errors: ' + display.errors);
+        await display.context().close();
+      } finally {
+        await H.stopServer(s2);
+      }
+    });
   } finally {
     await browser.close();
     await H.stopServer(srv);

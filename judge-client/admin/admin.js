@@ -127,7 +127,7 @@
     await loadComp();
   }
 
-  async function loadComp() {
+  async function loadComp(live) {
     const id = session.role === 'chief' ? session.comp : $('compSel').value;
     if (!id) { comp = null; await render(); return; }
     const r = await call('GET', '/api/competitions/' + encodeURIComponent(id));
@@ -135,7 +135,7 @@
     if (r && r.status === 200) comp = r.doc;
     if (comp && (comp.id !== was || !ws)) liveConnect();
     $('barTitle').textContent = TA.title + (comp ? ' · ' + comp.name : '');
-    await render();
+    await render(live);
   }
 
   // Progress and the review follow /ws: every accepted mark, correction or state change reaches
@@ -170,10 +170,15 @@
     if (refreshTimer || !session || !['events', 'review', 'appeals'].includes(section)) return;
     refreshTimer = setTimeout(() => {
       refreshTimer = null;
-      const typing = [...$(section).querySelectorAll('input, textarea')].some((i) => i.value && i.type !== 'hidden') ||
-        $(section).contains(document.activeElement) && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
-      if (!typing) loadComp();
+      if (!typing(section)) loadComp(true);
     }, 300);
+  }
+  // Someone is typing into a section: a field holds text or has the focus. A live refresh leaves
+  // such a section alone, both before it fetches and when the fetch returns, so that a reason
+  // typed meanwhile is never wiped.
+  function typing(s) {
+    return [...$(s).querySelectorAll('input, textarea')].some((i) => i.value && i.type !== 'hidden') ||
+      $(s).contains(document.activeElement) && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
   }
 
   // ---- sections ------------------------------------------------------------------------------
@@ -186,7 +191,7 @@
     }
   }
 
-  async function render() {
+  async function render(live) {
     for (const s of ['events', 'review', 'setup', 'keying', 'times', 'judges', 'downloads', 'appeals', 'audit']) $(s).hidden = s !== section;
     const box = $(section);
     if (!comp && section !== 'setup') {
@@ -196,6 +201,7 @@
     }
     const fresh = await { events: renderEvents, review: renderReview, setup: renderSetup, keying: renderKeying, times: renderTimes,
       judges: renderJudges, downloads: renderDownloads, appeals: renderAppeals, audit: renderAudit }[section]();
+    if (live && (typing(section) || $(section) !== box)) return;
     box.textContent = '';
     box.append(fresh);
   }

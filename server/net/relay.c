@@ -29,6 +29,8 @@ struct rl_relay {
     pthread_cond_t wake_cond;
     bool stopping;
     slot slots[RL_MAX_COMPS];
+    int next;                /* where the next search for work starts: competitions take turns */
+    bool full_said;          /* the "more than RL_MAX_COMPS" line was written */
     uint64_t sent, failed, replaced;
 };
 
@@ -130,9 +132,14 @@ static void *run(void *arg)
     pthread_mutex_lock(&r->lock);
     while (!r->stopping) {
         slot *s = NULL;
-        for (int i = 0; i < RL_MAX_COMPS && !s; i++)
-            if (r->slots[i].n)
+        /* Round robin: a busy competition must not keep a quieter one's updates waiting. */
+        for (int k = 0; k < RL_MAX_COMPS && !s; k++) {
+            int i = (r->next + k) % RL_MAX_COMPS;
+            if (r->slots[i].n) {
                 s = &r->slots[i];
+                r->next = (i + 1) % RL_MAX_COMPS;
+            }
+        }
         if (!s || backoff_ms) {
             struct timespec until;
             clock_gettime(CLOCK_REALTIME, &until);
@@ -261,6 +268,12 @@ void rl_offer(rl_relay *r, const char *comp, const char *text, size_t len, bool 
     if (!s || !copy) {
         if (s)
             s->need_snapshot = true;
+        else if (!r->full_said) {
+            /* Said once: the public sees the first RL_MAX_COMPS competitions, not the rest. */
+            r->full_said = true;
+            fprintf(stderr, "skillscore: relay: more than %d competitions; %s is not published\n",
+                    RL_MAX_COMPS, comp);
+        }
         goto out;
     }
     memcpy(copy, text, len);

@@ -195,6 +195,33 @@ static const rp_column results_deleg_titled_cols[] = {
     {"称号", 90, RP_CENTER, RP_CELL_TEXT},
 };
 
+static bool any_scale(const cf_competition *c)
+{
+    for (size_t e = 0; e < c->n_events; e++)
+        if (c->events[e].rules.ws_scale)
+            return true;
+    return false;
+}
+
+/* A competition with a WorldSkills-scaled event (issue 18): the chosen columns again with a
+ * 世赛分 column after 总分, its width taken from 工作单位 and 晋升等级 alike. NULL when memory runs
+ * out. */
+#define SCALE_WIDTH 48
+static rp_column *with_scale(const rp_column *cols, size_t n, size_t total_at)
+{
+    rp_column *out = calloc(n + 1, sizeof *out);
+    if (!out)
+        return NULL;
+    for (size_t i = 0, j = 0; i < n; i++) {
+        out[j] = cols[i];
+        if (strcmp(cols[i].name, "工作单位") == 0 || strcmp(cols[i].name, "晋升等级") == 0)
+            out[j].width -= SCALE_WIDTH / 2;
+        if (j++ == total_at)
+            out[j++] = (rp_column){"世赛分", SCALE_WIDTH, RP_CENTER, RP_CELL_INT};
+    }
+    return out;
+}
+
 static bool any_titles(const cf_competition *c)
 {
     for (size_t e = 0; e < c->n_events; e++)
@@ -229,8 +256,13 @@ int rp_sheet_results(const cf_competition *c, const cf_results *r, const bool *i
                          : (titled ? sizeof results_titled_cols / sizeof *cols
                                    : sizeof results_cols / sizeof *cols);
     size_t d = deleg; /* the columns after 工作单位 move one to the right */
-    if (sheet_begin(out, "成绩公示表", cols, ncols, c))
+    bool scaled = any_scale(c);
+    rp_column *own = scaled ? with_scale(cols, ncols, 6 + d) : NULL;
+    if ((scaled && !own) || sheet_begin(out, "成绩公示表", own ? own : cols, ncols + scaled, c)) {
+        free(own);
         return oom(out, err, errcap);
+    }
+    out->own_cols = own;
     for (size_t g = 0; g < r->n_groups; g++) {
         const cf_group_result *gr = &r->groups[g];
         const cf_event *ev = &c->events[gr->event];
@@ -274,9 +306,14 @@ int rp_sheet_results(const cf_competition *c, const cf_results *r, const bool *i
             put(&k, 4 + d, "%s", score(b1, ranked && o->has_theory, o->theory));
             put(&k, 5 + d, "%s", score(b2, ranked, o->practical));
             put(&k, 6 + d, "%s", score(b3, ranked, o->total));
-            put(&k, 7 + d, "%s", award_text(o, award, sizeof award));
-            put(&k, 8 + d, "%s", promo);
-            put(&k, 9 + d, "%s", title ? title : ""); /* read only when the sheet is titled */
+            if (scaled) { /* 世赛分 after 总分; the columns after it move one to the right */
+                put(&k, 7 + d, "%s", "");
+                if (o->has_scale)
+                    put(&k, 7 + d, "%lld", (long long)o->scale);
+            }
+            put(&k, 7 + d + scaled, "%s", award_text(o, award, sizeof award));
+            put(&k, 8 + d + scaled, "%s", promo);
+            put(&k, 9 + d + scaled, "%s", title ? title : ""); /* read only when titled */
             if (rp_sheet_row(out, sec, k.ptr))
                 return oom(out, err, errcap);
         }

@@ -209,5 +209,24 @@ def test_with_conflict_flag_the_mark_is_kept_and_shown_to_the_organizer_not_the_
         srv.stop()
 
 
+@test
+def test_the_result_sheet_has_a_scale_column_for_a_scaled_event_w6():
+    import subprocess
+    import tempfile
+    from harness import CLI
+    out = tempfile.mkdtemp(prefix="ws-sheets-")
+    p = subprocess.run([CLI, "sheets", GOLDEN, "--out", out], capture_output=True, timeout=120)
+    assert p.returncode == 0, p.stderr.decode()
+    text = subprocess.run(["pdftotext", "-layout", os.path.join(out, "results.pdf"), "-"],
+                          capture_output=True, timeout=60).stdout.decode()
+    assert "世赛分" in text, text[:800]
+    rows = {line.split()[1]: line.split() for line in text.splitlines()
+            if len(line.split()) > 2 and line.split()[1].startswith("W-")}
+    # rank, number, name, unit, delegation, theory, practical, total, scale, award
+    assert rows["W-1"][8] == "731" and rows["W-1"][9] == "金牌", rows["W-1"]
+    assert rows["W-5"][8] == "700" and rows["W-5"][9] == "优胜奖", rows["W-5"]
+    assert rows["W-4"][8] == "641" and len(rows["W-4"]) == 9, rows["W-4"]
+
+
 if __name__ == "__main__":
     sys.exit(summary())

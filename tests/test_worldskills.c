@@ -230,16 +230,20 @@ static const sc_entry_out *ws_row(const ws_fixture *fx, size_t entry)
     return NULL;
 }
 
+/* W6's five-competitor skill with the fourth total given, computed: SC_OK or the engine's code. */
+static int ws_skill(ws_fixture *fx, int bronze, sc_centi fourth)
+{
+    const sc_centi totals[5] = {8240, 7510, 7000, fourth, 5200};
+    ws_init(fx, bronze);
+    for (int i = 0; i < 5; i++)
+        ws_add(fx, totals[i]);
+    return sc_compute_group(&fx->comp, &fx->ev, fx->in, fx->n, 0, fx->out, &fx->sum, &fx->err);
+}
+
 TEST(test_scaled_event_gives_scale_scores_and_medals_by_rank_w6_w7)
 {
     ws_fixture fx;
-    ws_init(&fx, 1);
-    ws_add(&fx, 8240);
-    ws_add(&fx, 7510);
-    ws_add(&fx, 7000);
-    ws_add(&fx, 6650);
-    ws_add(&fx, 5200);
-    CHECK_INT(sc_compute_group(&fx.comp, &fx.ev, fx.in, fx.n, 0, fx.out, &fx.sum, &fx.err), SC_OK);
+    CHECK_INT(ws_skill(&fx, 1, 6650), SC_OK);
     CHECK_INT(ws_row(&fx, 0)->scale, 740);
     CHECK_INT(ws_row(&fx, 0)->award, SC_AWARD_GOLD);
     CHECK_INT(ws_row(&fx, 1)->award, SC_AWARD_SILVER);
@@ -255,13 +259,7 @@ TEST(test_scaled_event_gives_scale_scores_and_medals_by_rank_w6_w7)
 TEST(test_medallion_for_excellence_at_exactly_700_without_a_medal_w7)
 {
     ws_fixture fx;
-    ws_init(&fx, 0); /* gold and silver only */
-    ws_add(&fx, 8240);
-    ws_add(&fx, 7510);
-    ws_add(&fx, 7000);
-    ws_add(&fx, 6650);
-    ws_add(&fx, 5200);
-    CHECK_INT(sc_compute_group(&fx.comp, &fx.ev, fx.in, fx.n, 0, fx.out, &fx.sum, &fx.err), SC_OK);
+    CHECK_INT(ws_skill(&fx, 0, 6650), SC_OK); /* gold and silver only */
     CHECK_INT(ws_row(&fx, 2)->award, SC_AWARD_HONOURABLE); /* exactly 700 */
     CHECK_INT(ws_row(&fx, 3)->award, SC_AWARD_NONE);
 }
@@ -270,13 +268,7 @@ TEST(test_medallion_reads_the_exact_scale_not_the_printed_one_w7)
 {
     /* 82.40, 75.10, 70.00, 69.99, 52.00: m = 70.00; the fourth prints 700 but is 699.96… */
     ws_fixture fx;
-    ws_init(&fx, 0);
-    ws_add(&fx, 8240);
-    ws_add(&fx, 7510);
-    ws_add(&fx, 7000);
-    ws_add(&fx, 6999);
-    ws_add(&fx, 5200);
-    CHECK_INT(sc_compute_group(&fx.comp, &fx.ev, fx.in, fx.n, 0, fx.out, &fx.sum, &fx.err), SC_OK);
+    CHECK_INT(ws_skill(&fx, 0, 6999), SC_OK);
     CHECK_INT(ws_row(&fx, 3)->scale, 700);
     CHECK_INT(ws_row(&fx, 3)->award, SC_AWARD_NONE);
     CHECK_INT(ws_row(&fx, 2)->award, SC_AWARD_HONOURABLE);

@@ -12,6 +12,7 @@
  */
 #include "reader.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,18 +142,15 @@ void cf_entry_progress(const cf_competition *c, size_t entry,
 {
     const cf_entry *en = &c->entries[entry];
     const cf_event *ev = &c->events[en->event];
-    size_t most = 1, least;
+    size_t most = 1, least = SIZE_MAX;
+    /* One pass: an item short of what it needs has fewer marks than the most any item needs. */
     for (size_t k = 0; k < ev->n_items; k++) {
-        size_t need = cf_marks_required(c, entry, k);
+        size_t need = cf_marks_required(c, entry, k), have = count(ctx, en->first_slot + k);
         if (need > most)
             most = need;
-    }
-    least = most;
-    for (size_t k = 0; k < ev->n_items; k++) {
-        size_t have = count(ctx, en->first_slot + k), need = cf_marks_required(c, entry, k);
         if (have < need && have < least)
             least = have;
     }
-    *done = least;
+    *done = least == SIZE_MAX ? most : least;
     *of = most;
 }

@@ -109,32 +109,13 @@ static int fail(sc_error *err, int code, size_t entry, size_t criterion, size_t 
     return code;
 }
 
-/* Scores one ok entry into *o: SC_OK, or an sc_err with the criterion at fault in *crit. */
-static int score_entry(const sc_event_rules *event, sc_entry_in *e, sc_entry_out *o,
-                       size_t *crit, size_t *count)
+/* The practical score from judges' marks, criterion by criterion (rules.md §2): SC_OK, or an
+ * sc_err with the criterion at fault in *crit and its number of marks in *count. */
+static int practical_from_criteria(const sc_event_rules *event, sc_entry_in *e, sc_centi *out,
+                                   size_t *crit, size_t *count)
 {
-    sc_centi practical = 0;
     size_t offset = 0;
-
-    *crit = 0;
-    *count = 0;
-    if (event->w_theory == 0 && e->has_theory)
-        return SC_EUNEXPECTEDTHEORY;
-    if (e->has_theory && (e->theory < 0 || e->theory > 10000))
-        return SC_ERANGE;
-    if (event->n_aspects > 0) {
-        for (size_t k = 0; k < event->n_criteria; k++) {
-            sc_centi score;
-            int rc = sc_criterion_from_aspects(event->aspects, event->n_aspects, k, e->marks,
-                                               e->n_marks, &score, crit);
-            if (rc != SC_OK) {
-                *count = e->n_marks[*crit];
-                return rc;
-            }
-            practical += score;
-        }
-        goto scored;
-    }
+    *out = 0;
     for (size_t k = 0; k < event->n_criteria; k++) {
         sc_centi score;
         size_t n = e->n_marks[k];
@@ -145,10 +126,48 @@ static int score_entry(const sc_event_rules *event, sc_entry_in *e, sc_entry_out
             return rc;
         if (e->marks[offset + n - 1] > event->criterion_max[k]) /* sorted: last is highest */
             return SC_ERANGE;
-        practical += score;
+        *out += score;
         offset += n;
     }
-scored:
+    return SC_OK;
+}
+
+/* The practical score of an event with a marking scheme: each criterion from its aspects
+ * (worldskills.c). On failure *crit is the aspect at fault and *count its records. */
+static int practical_from_aspects(const sc_event_rules *event, const sc_entry_in *e,
+                                  sc_centi *out, size_t *crit, size_t *count)
+{
+    *out = 0;
+    for (size_t k = 0; k < event->n_criteria; k++) {
+        sc_centi score;
+        int rc = sc_criterion_from_aspects(event->aspects, event->n_aspects, k, e->marks,
+                                           e->n_marks, &score, crit);
+        if (rc != SC_OK) {
+            *count = e->n_marks[*crit];
+            return rc;
+        }
+        *out += score;
+    }
+    return SC_OK;
+}
+
+/* Scores one ok entry into *o: SC_OK, or an sc_err with the item at fault in *crit. */
+static int score_entry(const sc_event_rules *event, sc_entry_in *e, sc_entry_out *o,
+                       size_t *crit, size_t *count)
+{
+    sc_centi practical;
+    int rc;
+
+    *crit = 0;
+    *count = 0;
+    if (event->w_theory == 0 && e->has_theory)
+        return SC_EUNEXPECTEDTHEORY;
+    if (e->has_theory && (e->theory < 0 || e->theory > 10000))
+        return SC_ERANGE;
+    rc = event->n_aspects > 0 ? practical_from_aspects(event, e, &practical, crit, count)
+                              : practical_from_criteria(event, e, &practical, crit, count);
+    if (rc != SC_OK)
+        return rc;
     if (event->w_theory > 0 && !e->has_theory)
         return SC_ENOTHEORY;
     o->has_theory = event->w_theory > 0;

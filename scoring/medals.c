@@ -54,7 +54,6 @@ static int compare_rows(const sc_medal_row *a, const sc_medal_row *b)
     return c ? c : strcmp(a->delegation, b->delegation);
 }
 
-
 sc_centi sc_average_centi(int64_t sum, int64_t n)
 {
     return n > 0 ? sci_floor_div(200 * sum + n, 2 * n) : 0;

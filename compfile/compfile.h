@@ -231,6 +231,9 @@ void cf_entry_progress(const cf_competition *c, size_t entry,
 /* 回避: whether a judge's unit (judges list) is the unit of a member of the entry. Units compare
  * as bytes; a judge or member without a unit conflicts with nobody. */
 bool cf_judge_conflict(const cf_competition *c, const char *judge, size_t entry);
+/* 回避 as the entry's event applies it: the judge's marks of the entry are refused (a conflict,
+ * and the event does not accept-and-flag it). The one place the refusal rule is written. */
+bool cf_judge_recused(const cf_competition *c, const char *judge, size_t entry);
 
 /* The item k of an event (cf_event.n_items): its id, its largest possible record (a criterion's
  * maximum; 3.00 for a judgement aspect, whose records are its judges' 0–3), and index by id

@@ -151,7 +151,7 @@ static int resolve_one(reader *r, resolving *rv, size_t i)
         return rd_fail(r, "marks[%zu]: judge %s is not a judge of event %s (entry %s)", i,
                        si_str(&r->pool, m->judge), ev->id, c->entries[e].id);
     }
-    if (!ev->conflict_flag && cf_judge_conflict(c, si_str(&r->pool, m->judge), e))
+    if (cf_judge_recused(c, si_str(&r->pool, m->judge), e))
         return rd_fail(r, "marks[%zu]: judge %s shares a unit with entry %s and must not mark it "
                        "(回避; event %s refuses such marks, \"conflict\": \"flag\" accepts them)",
                        i, si_str(&r->pool, m->judge), c->entries[e].id, ev->id);

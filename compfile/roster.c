@@ -119,6 +119,11 @@ bool cf_judge_conflict(const cf_competition *c, const char *judge, size_t entry)
     return false;
 }
 
+bool cf_judge_recused(const cf_competition *c, const char *judge, size_t entry)
+{
+    return !c->events[c->entries[entry].event].conflict_flag && cf_judge_conflict(c, judge, entry);
+}
+
 size_t cf_marks_required(const cf_competition *c, size_t entry, size_t item)
 {
     size_t ev = c->entries[entry].event, n = 0;
@@ -128,8 +133,7 @@ size_t cf_marks_required(const cf_competition *c, size_t entry, size_t item)
     if (e->n_aspects ? !judgement : e->rules.aggregation == SC_AGG_SINGLE)
         return 1;
     for (size_t j = 0; c->has_roster && j < c->n_roster; j++)
-        if (cf_roster_judges_event(&c->roster[j], ev) &&
-            (e->conflict_flag || !cf_judge_conflict(c, c->roster[j].id, entry)))
+        if (cf_roster_judges_event(&c->roster[j], ev) && !cf_judge_recused(c, c->roster[j].id, entry))
             n++;
     if (judgement && n < SC_J_MIN_JUDGES)
         n = SC_J_MIN_JUDGES;

@@ -47,6 +47,9 @@ long sv_body_entry(sv_server *s, sv_comp *c, const sv_principal *who, json_t *bo
 int api_mark_store(sv_server *s, sv_comp *c, const sv_request *rq, const char *uuid, long entry,
                    long criterion, const char *judge, sc_centi score, bool by_number,
                    sv_response *rs);
+/* 回避: 0 when judge may mark entry, else -1 after a 403 that names neither the unit nor the
+ * contestant (cf_judge_recused), for every path a mark comes in by. */
+int sv_refuse_recused(const sv_comp *c, const char *judge, size_t entry, sv_response *rs);
 /* Flags the marks of [{"judge", "score"}] farthest from the panel's median with "outlier": true
  * (sc_outliers), for the chief judge's review. */
 void sv_mark_outliers(json_t *marks);

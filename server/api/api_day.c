@@ -802,11 +802,8 @@ void api_paper_key(sv_server *s, sv_request *rq, sv_response *rs)
         sv_error(rs, 400, "judge", "judge %s is not a judge of event %s", judge, evid);
         goto out;
     }
-    if (ei >= 0 && !c->def->events[ev].conflict_flag && cf_judge_conflict(c->def, judge, (size_t)ei)) {
-        sv_error(rs, 403, "judge", "judge %s shares a unit with this contestant and must not "
-                 "mark them (回避)", judge);
+    if (ei >= 0 && sv_refuse_recused(c, judge, (size_t)ei, rs))
         goto out;
-    }
     if (score_field(body, cf_item_max(&c->def->events[ev], (size_t)k), &score, rs))
         goto out;
     if (cf_item_check(&c->def->events[ev], (size_t)k, score, why, sizeof why)) {

@@ -154,6 +154,15 @@ static int read_score(json_t *v, sc_centi max, sc_centi *out, sv_response *rs)
     return 0;
 }
 
+int sv_refuse_recused(const sv_comp *c, const char *judge, size_t entry, sv_response *rs)
+{
+    if (!cf_judge_recused(c->def, judge, entry))
+        return 0;
+    sv_error(rs, 403, "judge", "judge %s shares a unit with this contestant and must not mark "
+             "them (回避)", judge);
+    return -1;
+}
+
 /* Reads and checks everything but the stored state. 0, or -1 with rs filled. */
 static int read_mark_req(sv_server *s, sv_comp *c, sv_request *rq, json_t *body, mark_req *m,
                          bool is_correction, sv_response *rs)
@@ -222,12 +231,8 @@ static int read_mark_req(sv_server *s, sv_comp *c, sv_request *rq, json_t *body,
                  ev->id);
         return -1;
     }
-    /* 回避: the reply names neither the unit nor the entry, only that this judge must not mark. */
-    if (!ev->conflict_flag && cf_judge_conflict(c->def, m->judge, (size_t)m->entry)) {
-        sv_error(rs, 403, "judge", "judge %s shares a unit with this contestant and must not "
-                 "mark them (回避)", m->judge);
+    if (sv_refuse_recused(c, m->judge, (size_t)m->entry, rs))
         return -1;
-    }
     /* An aspect's record is checked by its own rule below, which says what it may be. */
     if (read_score(json_object_get(body, "score"),
                    ev->n_aspects ? SC_CENTI_MAX : cf_item_max(ev, (size_t)m->criterion), &m->score,

@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,9 +31,20 @@ struct rl_relay {
     bool stopping;
     slot slots[RL_MAX_COMPS];
     int next;                /* where the next search for work starts: competitions take turns */
+    /* Slots whose need_snapshot is set, kept by need(): the loop asks rl_need_snapshot for every
+     * competition at the end of every turn, and this lets it answer "no" without the lock. */
+    atomic_int needing;
     bool full_said;          /* the "more than RL_MAX_COMPS" line was written */
     uint64_t sent, failed, replaced;
 };
+
+/* Sets a slot's need_snapshot, keeping the count of slots that have it. Under the lock. */
+static void need(rl_relay *r, slot *s, bool on)
+{
+    if (s->need_snapshot != on)
+        atomic_fetch_add(&r->needing, on ? 1 : -1);
+    s->need_snapshot = on;
+}
 
 /* The start of nchan's JSON reply to a publish ({"messages": N, ...}); more is not needed. */
 typedef struct reply {
@@ -105,7 +117,7 @@ static bool relay_lost(rl_relay *r)
             r->replaced += k;
         }
         if (!s->n && !s->need_snapshot) {
-            s->need_snapshot = true;
+            need(r, s, true);
             ask = true;
         }
     }
@@ -232,6 +244,7 @@ rl_relay *rl_start(const char *url, void (*wake)(void *arg), void *wake_arg, cha
     snprintf(r->url, sizeof r->url, "%.*s", (int)(url[n - 1] == '/' ? n - 1 : n), url);
     r->wake = wake;
     r->wake_arg = wake_arg;
+    atomic_init(&r->needing, 0);
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->wake_cond, NULL);
     if (pthread_create(&r->thread, NULL, run, r)) {
@@ -267,7 +280,7 @@ void rl_offer(rl_relay *r, const char *comp, const char *text, size_t len, bool 
         snprintf(s->comp, sizeof s->comp, "%s", comp);
     if (!s || !copy) {
         if (s)
-            s->need_snapshot = true;
+            need(r, s, true);
         else if (!r->full_said) {
             /* Said once: the public sees the first RL_MAX_COMPS competitions, not the rest. */
             r->full_said = true;
@@ -284,12 +297,12 @@ void rl_offer(rl_relay *r, const char *comp, const char *text, size_t len, bool 
         if (s->n)
             r->replaced += s->n;
         clear(s);
-        s->need_snapshot = false;
+        need(r, s, false);
     } else if (s->need_snapshot || s->n == RL_QUEUE) {
         /* Too far behind (a dead or slow relay): drop the updates and ask for a snapshot. */
         r->replaced += s->n;
         clear(s);
-        s->need_snapshot = true;
+        need(r, s, true);
         goto out;
     }
     s->text[s->n] = copy;
@@ -305,6 +318,8 @@ out:
 bool rl_need_snapshot(rl_relay *r, const char *comp)
 {
     bool need = false;
+    if (atomic_load(&r->needing) == 0)
+        return false;
     pthread_mutex_lock(&r->lock);
     for (int i = 0; i < RL_MAX_COMPS; i++)
         if (strcmp(r->slots[i].comp, comp) == 0)

@@ -7,14 +7,14 @@
  *
  * For the event's chief judge while marking, the organizer and 监督仲裁 (routes.c keeps judges,
  * displays and everyone else out before a handler runs; here a chief of another event is refused
- * before any mark is read). The figures rest on the marks the server holds now — the store's
- * current marks, corrections applied, as the discrepancy list reads them — and are computed by
+ * before any mark is read). The figures rest on the marks the server holds now — the live
+ * results' current marks, corrections applied — and are computed by
  * compfile's cf_event_analytics over the engine. The answer names judges only: a chief judge
  * marks blind, so no entry id, number, name or unit appears in it.
  */
 #include "server/api/api.h"
+#include "server/core/live.h"
 #include "server/core/server.h"
-#include "server/lib/strmap.h"
 
 #include "reports/reports.h"
 
@@ -22,120 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the marks held now, as a judged source ------------------------------------------------ */
-
-typedef struct held_mark {
-    size_t slot; /* the competition's slot: entry's first_slot + criterion */
-    size_t seq;  /* order of arrival, to keep the sort stable */
-    char judge[64];
-    sc_centi score;
-} held_mark;
-
-typedef struct held {
-    const cf_competition *def;
-    size_t event;
-    sm_map *entry_of; /* entry id -> index into def->entries (entries of the event only) */
-    held_mark *m;
-    size_t n, cap;
-    size_t *start; /* per slot of the competition: marks m[start[s] .. start[s + 1]) */
-    bool oom;
-} held;
-
-static int take_mark(void *ctx, const st_mark *sm)
-{
-    held *h = ctx;
-    const size_t *e = sm_get(h->entry_of, sm->entry);
-    long k;
-    if (!e)
-        return 0; /* another event's entry */
-    k = cf_item_index(&h->def->events[h->event], sm->criterion);
-    if (k < 0)
-        return 0;
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? 2 * h->cap : 256;
-        held_mark *grown = realloc(h->m, cap * sizeof *grown);
-        if (!grown) {
-            h->oom = true;
-            return 1;
-        }
-        h->m = grown;
-        h->cap = cap;
-    }
-    held_mark *m = &h->m[h->n];
-    m->slot = h->def->entries[*e].first_slot + (size_t)k;
-    m->seq = h->n++;
-    snprintf(m->judge, sizeof m->judge, "%s", sm->judge);
-    m->score = sm->score;
-    return 0;
-}
-
-static int by_slot(const void *pa, const void *pb)
-{
-    const held_mark *a = pa, *b = pb;
-    return a->slot != b->slot ? (a->slot > b->slot) - (a->slot < b->slot)
-                              : (a->seq > b->seq) - (a->seq < b->seq);
-}
-
-static size_t held_count(const void *ctx, size_t slot)
-{
-    const held *h = ctx;
-    return h->start[slot + 1] - h->start[slot];
-}
-
-static void held_copy(const void *ctx, size_t slot, sc_centi *scores, const char **judges)
-{
-    const held *h = ctx;
-    for (size_t i = h->start[slot], n = 0; i < h->start[slot + 1]; i++, n++) {
-        scores[n] = h->m[i].score;
-        judges[n] = h->m[i].judge;
-    }
-}
-
-static void held_free(held *h)
-{
-    sm_free(h->entry_of);
-    free(h->m);
-    free(h->start);
-}
-
-/* Reads the event's current marks into h: ST_OK, or ST_ERROR (store or memory). */
-static int held_read(sv_server *s, const sv_comp *c, size_t event, held *h)
-{
-    const cf_competition *def = c->def;
-    memset(h, 0, sizeof *h);
-    h->def = def;
-    h->event = event;
-    if (!(h->entry_of = sm_new(sizeof(size_t))) ||
-        !(h->start = calloc(def->n_slots + 1, sizeof *h->start)))
-        return ST_ERROR;
-    for (size_t i = 0; i < def->n_entries; i++) {
-        size_t *v;
-        if (def->entries[i].event != event)
-            continue;
-        if (!(v = sm_put(h->entry_of, def->entries[i].id, NULL)))
-            return ST_ERROR;
-        *v = i;
-    }
-    if (st_marks_current(s->store, c->id, take_mark, h) || h->oom)
-        return ST_ERROR;
-    if (h->n)
-        qsort(h->m, h->n, sizeof *h->m, by_slot);
-    /* Counting sort's offsets: start[s] is the first mark of slot s. */
-    for (size_t i = 0; i < h->n; i++)
-        h->start[h->m[i].slot + 1]++;
-    for (size_t slot = 0; slot < def->n_slots; slot++)
-        h->start[slot + 1] += h->start[slot];
-    return ST_OK;
-}
-
 /* The path's competition and event, the caller allowed on it, and the analytics of its current
  * marks: 0 with *c, *ev and *a (the caller frees *a), or -1 after a reply. */
 static int analyse(sv_server *s, sv_request *rq, sv_response *rs, sv_comp **c, long *ev,
                    cf_analytics **a)
 {
-    held h;
     cf_diag diag = {0};
-    int rc;
 
     *a = NULL;
     if (!(*c = sv_path_comp(s, rq, rs)) || (*ev = sv_path_event(*c, rq, rs)) < 0)
@@ -145,15 +37,15 @@ static int analyse(sv_server *s, sv_request *rq, sv_response *rs, sv_comp **c, l
         sv_error(rs, 403, NULL, "%s is not the chief judge of event %s", rq->who.name, rq->seg[3]);
         return -1;
     }
-    if (held_read(s, *c, (size_t)*ev, &h)) {
-        held_free(&h);
-        sv_store_error(s, rs);
+    /* The marks the live results hold: corrections applied, the same as the store's current
+     * marks, and already in memory per slot with their judge. */
+    if (!(*c)->live) {
+        sv_error(rs, 500, NULL, "the live marks of competition %s could not be loaded",
+                 (*c)->id);
         return -1;
     }
-    cf_judged_source src = {held_count, held_copy, &h};
-    rc = cf_event_analytics((*c)->def, (size_t)*ev, &src, a, &diag);
-    held_free(&h);
-    if (rc) {
+    cf_judged_source src = lv_judged_marks((*c)->live);
+    if (cf_event_analytics((*c)->def, (size_t)*ev, &src, a, &diag)) {
         sv_error(rs, 500, NULL, "cannot analyse the marks of event %s: %s", rq->seg[3],
                  diag.message);
         return -1;

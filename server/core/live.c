@@ -103,6 +103,20 @@ static void slot_copy(const void *ctx, size_t slot, sc_centi *dst)
         dst[i] = lc->slots[slot].m[i].score;
 }
 
+static void slot_copy_judged(const void *ctx, size_t slot, sc_centi *dst, const char **judges)
+{
+    const lv_comp *lc = ctx;
+    for (uint32_t i = 0; i < lc->slots[slot].n; i++) {
+        dst[i] = lc->slots[slot].m[i].score;
+        judges[i] = lc->judges[lc->slots[slot].m[i].judge];
+    }
+}
+
+cf_judged_source lv_judged_marks(const lv_comp *lc)
+{
+    return (cf_judged_source){slot_count, slot_copy_judged, lc};
+}
+
 static long judge_intern(lv_comp *lc, const char *judge)
 {
     for (size_t j = 0; j < lc->n_judges; j++)

@@ -74,6 +74,9 @@ uint64_t lv_set_ceremony(lv_comp *lc, char *text);
  * ran out. The caller owns the result. */
 json_t *lv_medal_json(lv_comp *lc);
 uint64_t lv_seq(const lv_comp *lc);
+/* The current marks held here, each with its judge, per slot of the competition (what the judge
+ * analytics read, cf_event_analytics). Valid while lc is. */
+cf_judged_source lv_judged_marks(const lv_comp *lc);
 /* Whether changes wait to be sent. */
 bool lv_dirty(const lv_comp *lc);
 /* Recomputes the changed groups and writes one update message per view (malloc'd, set to NULL

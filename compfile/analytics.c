@@ -4,9 +4,8 @@
  * marks out as the engine wants them (slot = entry of the event × items + item, judges numbered
  * in the order the result lists them) and hands the figures back with the judges' ids and names.
  *
- * An item is what a judge marks in a slot. Today that is a criterion; an event with a WorldSkills
- * marking scheme is marked aspect by aspect, and items_of() / item_max() / item_text() are the
- * one place that decides which, so that the rest of this file does not change when it does.
+ * An item is what a judge marks in a slot: a criterion, or an aspect of a WorldSkills marking
+ * scheme (compfile.h: cf_event.n_items, cf_item_max, cf_item_discrepancy).
  */
 #include "reader.h"
 
@@ -14,27 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t items_of(const cf_event *ev)
-{
-    return ev->n_items;
-}
-static sc_centi item_max(const cf_event *ev, size_t k)
-{
-    return cf_item_max(ev, k);
-}
 static void item_text(const cf_event *ev, size_t k, const char **id, const char **name)
 {
     *id = cf_item_id(ev, k);
     *name = ev->n_aspects ? ev->aspects[k].description : ev->criteria[k].name;
-}
-/* The spread an item tolerates before it is a discrepancy, as the server's list decides: the
- * event's percent of a criterion's maximum; for a judgement aspect more than 1 of its 3 points
- * (above 50% of 3: two points or more, W5), for a measurement aspect any difference (W3). */
-static sc_centi item_discrepancy(const cf_event *ev, size_t k)
-{
-    if (!ev->n_aspects)
-        return ev->discrepancy;
-    return ev->aspect_rules[k].kind == SC_ASPECT_JUDGEMENT ? 5000 : 0;
 }
 
 /* ---- the competition file's "analytics" ----------------------------------------------------- */
@@ -123,12 +105,6 @@ const char *cf_judge_reason_key(unsigned bit)
 }
 
 /* The competition's own marks as a source. */
-static size_t file_count(const void *ctx, size_t slot)
-{
-    const cf_competition *c = ctx;
-    return c->slot_start[slot + 1] - c->slot_start[slot];
-}
-
 static void file_copy(const void *ctx, size_t slot, sc_centi *scores, const char **judges)
 {
     const cf_competition *c = ctx;
@@ -192,8 +168,8 @@ int cf_event_analytics(const cf_competition *c, size_t event, const cf_judged_so
                        cf_analytics **out, cf_diag *diag)
 {
     const cf_event *ev = &c->events[event];
-    cf_judged_source own = {file_count, file_copy, c};
-    size_t ni = items_of(ev), ne = 0, n_slots, n_marks = 0, widest = 0, *start = NULL;
+    cf_judged_source own = {cf_file_marks(c).count, file_copy, c};
+    size_t ni = ev->n_items, ne = 0, n_slots, n_marks = 0, widest = 0, *start = NULL;
     size_t *entries = NULL, *perm = NULL;
     sc_judged_mark *marks = NULL;
     sc_centi *scores = NULL;
@@ -277,8 +253,8 @@ int cf_event_analytics(const cf_competition *c, size_t event, const cf_judged_so
     a->n_items = ni;
     for (size_t k = 0; k < ni; k++) {
         item_text(ev, k, &a->item_id[k], &a->item_name[k]);
-        a->item_max[k] = item_max(ev, k);
-        threshold[k] = item_discrepancy(ev, k);
+        a->item_max[k] = cf_item_max(ev, k);
+        threshold[k] = cf_item_discrepancy(ev, k);
     }
     sc_analytics_in in = {a->item_max, ni, threshold, ne, marks, start, who.n};
     rc = sc_judge_analytics(&in, scratch, sc_analytics_scratch(ne, ni) + 1, a->rows, stats);

@@ -240,6 +240,12 @@ bool cf_judge_recused(const cf_competition *c, const char *judge, size_t entry);
  * (-1 when none). */
 const char *cf_item_id(const cf_event *ev, size_t k);
 sc_centi cf_item_max(const cf_event *ev, size_t k);
+/* The discrepancy rule of item k, the one place it is written: the widest spread of its marks
+ * (highest − lowest) that is not a discrepancy, as hundredths of a percent of cf_item_max: the
+ * event's discrepancy_percent for a criterion; 50% of 3 points for a judgement aspect (1 point
+ * apart is allowed, 2 is not: W5); 0 for a measurement aspect (records must agree: W3). Marks
+ * lo..hi are a discrepancy when (hi − lo) × 10000 > cf_item_max × this. */
+sc_centi cf_item_discrepancy(const cf_event *ev, size_t k);
 long cf_item_index(const cf_event *ev, const char *id);
 /* Whether score is a possible record of item k: 0, or -1 with why (e.g. "is above criterion A's
  * maximum 30", "must be 0, 1, 2 or 3 for judgement aspect B4") written into why[0..cap). */

@@ -127,6 +127,13 @@ sc_centi cf_item_max(const cf_event *ev, size_t k)
     return ev->aspect_rules[k].kind == SC_ASPECT_JUDGEMENT ? 300 : ev->aspect_rules[k].max;
 }
 
+sc_centi cf_item_discrepancy(const cf_event *ev, size_t k)
+{
+    if (!ev->n_aspects)
+        return ev->discrepancy;
+    return ev->aspect_rules[k].kind == SC_ASPECT_JUDGEMENT ? 5000 : 0;
+}
+
 long cf_item_index(const cf_event *ev, const char *id)
 {
     if (!ev->n_aspects)

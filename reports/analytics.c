@@ -126,10 +126,15 @@ static void notes(pdf_table *t, const an_ctx *x)
 {
     const sc_judge_thresholds *th = &x->a->thresholds;
     char l1[300], l2[300], l3[300], disc[24], b[24], c[24];
-    snprintf(l1, sizeof l1,
-             "争议标记：该格评分极差超过满分的 %s%%，"
-             "且该裁判的评分离中位数最远（与争议评分列表同一规则）。",
-             sc_centi_format_short(x->c->events[x->a->event].discrepancy, disc));
+    if (x->c->events[x->a->event].n_aspects)
+        snprintf(l1, sizeof l1, "%s",
+                 "争议标记：评价分各裁判相差超过 1 分，或测量分记录不一致，"
+                 "且该裁判的评分离中位数最远（与争议评分列表同一规则）。");
+    else
+        snprintf(l1, sizeof l1,
+                 "争议标记：该格评分极差超过满分的 %s%%，"
+                 "且该裁判的评分离中位数最远（与争议评分列表同一规则）。",
+                 sc_centi_format_short(x->c->events[x->a->event].discrepancy, disc));
     snprintf(
         l2, sizeof l2,
         "关注阈值（项目默认值，组委会可在竞赛文件中调整）：宽严度超过 ±%s%%；排序相关系数低于 %s"

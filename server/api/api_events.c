@@ -87,25 +87,20 @@ static int scan_event(sv_server *s, const sv_comp *c, size_t event, scan *x)
     return st_marks_current(s->store, c->id, scan_mark, x);
 }
 
-/* The widest spread item k tolerates, for showing (spread_too_wide decides, exactly). */
+/* The widest spread item k tolerates, for showing (spread_too_wide decides, exactly): a judgement
+ * aspect's scores are whole points, so the widest it tolerates is 1 point, not the 1.5 of its
+ * rule's percent. */
 static sc_centi spread_threshold(const cf_event *ev, size_t k)
 {
-    if (ev->n_aspects)
-        return ev->aspect_rules[k].kind == SC_ASPECT_JUDGEMENT ? 100 : 0;
-    return ev->criteria[k].max * ev->discrepancy / 10000;
+    if (ev->n_aspects && ev->aspect_rules[k].kind == SC_ASPECT_JUDGEMENT)
+        return 100;
+    return cf_item_max(ev, k) * cf_item_discrepancy(ev, k) / 10000;
 }
 
 static bool spread_too_wide(const cf_event *ev, const slot_marks *sl)
 {
-    if (sl->n < 2)
-        return false;
-    /* A WorldSkills aspect: judgement scores more than 1 point apart (W5), or measurement records
-     * that differ at all (W3: decided together). */
-    if (ev->n_aspects)
-        return ev->aspect_rules[sl->criterion].kind == SC_ASPECT_JUDGEMENT ? sl->hi - sl->lo > 100
-                                                                           : sl->hi != sl->lo;
-    /* spread > max × percent, with the percent in hundredths: compare as integers. */
-    return (sl->hi - sl->lo) * 10000 > ev->criteria[sl->criterion].max * ev->discrepancy;
+    return sl->n >= 2 && (sl->hi - sl->lo) * 10000 >
+                             cf_item_max(ev, sl->criterion) * cf_item_discrepancy(ev, sl->criterion);
 }
 
 /* 1 when the slot's discrepancy is open, 0 when none or accepted, -1 on a store error. */

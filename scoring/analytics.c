@@ -149,7 +149,7 @@ static void walk_slots(const sc_analytics_in *in, size_t n_slots, int64_t *med2,
         for (size_t i = 0; i < n; i++)
             scores[i] = sorted[i] = in->marks[a + i].score;
         sci_sort_centi(sorted, n);
-        med2[s] = n % 2 ? 2 * sorted[n / 2] : sorted[n / 2 - 1] + sorted[n / 2];
+        med2[s] = sci_med2(sorted, n);
         wide = n >= 2 && (sorted[n - 1] - sorted[0]) * 10000 > in->item_max[k] * in->discrepancy[k];
         if (wide)
             sc_outliers(scores, n, outlier);

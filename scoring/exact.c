@@ -14,6 +14,11 @@ void sci_sort_centi(sc_centi *a, size_t n)
     }
 }
 
+sc_centi sci_med2(const sc_centi *sorted, size_t n)
+{
+    return n % 2 ? 2 * sorted[n / 2] : sorted[n / 2 - 1] + sorted[n / 2];
+}
+
 int64_t sci_gcd(int64_t a, int64_t b)
 {
     if (a < 0)

@@ -89,7 +89,7 @@ size_t sc_outliers(const sc_centi *marks, size_t n, bool *flag)
         sorted[i] = marks[i];
     sci_sort_centi(sorted, n);
     /* Twice the median, so that an even panel's median stays an integer. */
-    med2 = n % 2 ? 2 * sorted[n / 2] : sorted[n / 2 - 1] + sorted[n / 2];
+    med2 = sci_med2(sorted, n);
     for (size_t i = 0; i < n; i++) {
         sc_centi d = 2 * marks[i] > med2 ? 2 * marks[i] - med2 : med2 - 2 * marks[i];
         if (d > far)

@@ -206,7 +206,8 @@ int sc_judge_analytics(const sc_analytics_in *in, int64_t *scratch, size_t n_scr
     size_t n_slots, need;
     int rc;
 
-    if (!in || (in->n_items && !in->item_max) || (in->n_judges && (!items || !stats)))
+    if (!in || (in->n_items && (!in->item_max || !in->discrepancy)) ||
+        (in->n_judges && (!items || !stats)))
         return SC_EINVAL;
     need = sc_analytics_scratch(in->n_entries, in->n_items);
     if ((need == 0 && in->n_entries > 0) || n_scratch < need || (need && !scratch))

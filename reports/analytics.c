@@ -189,9 +189,8 @@ static void judge_table(pdf_table *t, const an_ctx *x, const cf_judge_analytics 
         snprintf(marks, sizeof marks, "%lld", (long long)it->marks);
         snprintf(cmp, sizeof cmp, "%lld", (long long)it->compared);
         if (it->compared) {
-            signed_centi(sc_div_round(it->dev2, 2 * it->compared), dev);
-            snprintf(share, sizeof share, "%s%%",
-                     signed_centi(sc_div_round(5000 * it->dev2, it->max_sum), v));
+            signed_centi(it->mean_deviation, dev);
+            snprintf(share, sizeof share, "%s%%", signed_centi(it->leniency, v));
         } else {
             strcpy(dev, "—");
             strcpy(share, "—");

@@ -220,7 +220,7 @@ int sc_judge_analytics(const sc_analytics_in *in, int64_t *scratch, size_t n_scr
 
     for (size_t j = 0; j < in->n_judges; j++) {
         for (size_t k = 0; k < in->n_items; k++)
-            items[j * in->n_items + k] = (sc_judge_item){0, 0, 0, 0, 0};
+            items[j * in->n_items + k] = (sc_judge_item){0};
         stats[j] = (sc_judge_stats){0};
         stats[j].rho_den = 1;
     }
@@ -230,7 +230,11 @@ int sc_judge_analytics(const sc_analytics_in *in, int64_t *scratch, size_t n_scr
     for (size_t j = 0; j < in->n_judges; j++) {
         sc_judge_stats *st = &stats[j];
         for (size_t k = 0; k < in->n_items; k++) {
-            const sc_judge_item *row = &items[j * in->n_items + k];
+            sc_judge_item *row = &items[j * in->n_items + k];
+            if (row->compared) {
+                row->mean_deviation = sc_div_round(row->dev2, 2 * row->compared);
+                row->leniency = sc_div_round(5000 * row->dev2, row->max_sum);
+            }
             st->marks += row->marks;
             st->compared += row->compared;
             st->dev2 += row->dev2;

@@ -554,7 +554,9 @@ sc_centi sc_average_centi(int64_t sum, int64_t n);
  *   flags     discrepancy flags: slots whose spread (highest − lowest mark) exceeds the event's
  *             threshold (spread × 10000 > maximum × discrepancy, the server's discrepancy list)
  *             AND whose outliers (sc_outliers) include this judge's mark
- * The mean deviation is dev2 / (2 × compared) hundredths of a point; print it with sc_div_round.
+ *   mean_deviation  dev2 / (2 × compared) hundredths of a point, rounded once (sc_div_round)
+ *   leniency  the item's share of the per-judge leniency below: 5000 × dev2 / max_sum
+ * Both are 0 and meaningless without compared marks.
  *
  * Per judge (sc_judge_stats): the same sums over every item, and
  *   leniency  Σ deviation / Σ maximum over the compared marks, in hundredths of a percent:
@@ -596,6 +598,8 @@ typedef struct sc_analytics_in {
 typedef struct sc_judge_item {
     int64_t marks, compared, dev2, flags;
     sc_centi max_sum;
+    sc_centi mean_deviation;
+    int64_t leniency;          /* hundredths of a percent of the maximum, signed */
 } sc_judge_item;
 
 typedef struct sc_judge_stats {

@@ -69,6 +69,12 @@ TEST(test_deviation_from_an_odd_panels_median_is_exact_a1)
     /* mean deviation = dev2 / (2 × compared): −100 and +200 hundredths */
     CHECK_INT(sc_div_round(r.items[0].dev2, 2 * r.items[0].compared), -100);
     CHECK_INT(sc_div_round(r.items[2].dev2, 2 * r.items[2].compared), 200);
+    /* ... which the engine fills in; the item's leniency 5000 × dev2 / max_sum: −10.00% and
+     * +20.00% of the maximum 10.00, in hundredths of a percent */
+    CHECK_INT(r.items[0].mean_deviation, -100);
+    CHECK_INT(r.items[2].mean_deviation, 200);
+    CHECK_INT(r.items[0].leniency, -1000);
+    CHECK_INT(r.items[2].leniency, 2000);
 }
 
 TEST(test_an_even_panels_median_is_the_mean_of_its_two_middle_marks_a1)

@@ -73,11 +73,8 @@ static json_t *judge_json(const cf_analytics *a, const cf_judge_analytics *j)
             items,
             json_pack("{s:s,s:I,s:I,s:o,s:o,s:I}", "item", a->item_id[k], "marks",
                       (json_int_t)it->marks, "compared", (json_int_t)it->compared, "mean_deviation",
-                      centi_or_null(it->compared > 0,
-                                    it->compared ? sc_div_round(it->dev2, 2 * it->compared) : 0),
-                      "leniency",
-                      centi_or_null(it->max_sum > 0,
-                                    it->max_sum ? sc_div_round(5000 * it->dev2, it->max_sum) : 0),
+                      centi_or_null(it->compared > 0, it->mean_deviation), "leniency",
+                      centi_or_null(it->max_sum > 0, it->leniency),
                       "flags", (json_int_t)it->flags));
     }
     for (unsigned bit = 1; bit <= SC_JUDGE_DISCREPANT; bit <<= 1)

@@ -297,7 +297,8 @@ def test_the_relay_serves_the_display_page_the_venue_serves():
         relay = Relay()
         srv = Server(demo=True)
         for path, kind in [("/display/", "text/html"), ("/display/display.js", "javascript"),
-                           ("/display/display.css", "text/css")]:
+                           ("/display/display.css", "text/css"),
+                           ("/common/strings.js", "javascript")]:
             st, ctype, body = get(relay.port, path)
             venue = srv.request("GET", path)
             assert st == 200 and venue[0] == 200, (path, st, venue[0])

@@ -100,19 +100,6 @@ const char *rg_facts_diff(json_t *issued, json_t *now)
     return NULL;
 }
 
-/* The facts without the number, as one canonical text: what decides "the same certificate". */
-static char *facts_key(json_t *facts)
-{
-    json_t *o = json_deep_copy(facts);
-    char *t;
-    if (!o)
-        return NULL;
-    json_object_del(o, "number");
-    t = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(o);
-    return t;
-}
-
 /* A number no certificate of the register has: the one rp_certs_build gave when it is free
  * (so a first issue numbers exactly as before), else the pattern's next free sequence. */
 static int free_number(st_store *st, const cf_competition *c, const char *pattern, rp_cert *k,
@@ -217,21 +204,20 @@ int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bo
     }
     for (size_t i = 0; i < certs->n; i++) {
         rp_cert *k = &certs->items[i];
-        char holder[RG_HOLDER], *now_key = NULL, *was_key = NULL, *text = NULL;
+        char holder[RG_HOLDER], *text = NULL;
         json_t *facts = rp_cert_facts(c, r, k), *was = NULL;
         st_cert x;
         int got = ST_NOTFOUND;
         bool same = false;
 
         rg_holder(c, k, holder);
-        if (!facts || !(now_key = facts_key(facts)))
+        if (!facts)
             goto oom_one;
         if ((got = st_cert_active(st, c->id, holder, &x)) != ST_OK && got != ST_NOTFOUND)
             goto store_one;
         if (got == ST_OK) {
             was = json_loads(x.facts, 0, NULL);
-            was_key = was ? facts_key(was) : NULL;
-            same = was_key && strcmp(was_key, now_key) == 0;
+            same = was && !rg_facts_diff(was, facts);
         }
         if (got == ST_OK && !same && !may_revoke) {
             const char *what = rg_facts_diff(was, facts);
@@ -273,8 +259,6 @@ int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bo
         if (got == ST_OK)
             st_cert_clear(&x);
         free(text);
-        free(now_key);
-        free(was_key);
         json_decref(facts);
         json_decref(was);
         continue;
@@ -287,8 +271,6 @@ int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bo
         if (got == ST_OK)
             st_cert_clear(&x);
         free(text);
-        free(now_key);
-        free(was_key);
         json_decref(facts);
         json_decref(was);
         goto out;

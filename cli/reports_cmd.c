@@ -32,11 +32,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
-/* Why the CLI revokes a certificate of a competition the server holds: the server revokes at
- * publication, naming the appeal; the CLI only catches up when that did not happen. */
-#define REISSUE_WHY "成绩经复核变更，证书重新签发"
-
 typedef struct opts {
     const char *file, *out, *db, *base, *pattern, *against, *format, *event, *reissue;
     bool no_split, no_combined, allow_private;
@@ -531,8 +526,10 @@ int cmd_certificates(int argc, char **argv)
         goto out;
     status = 1;
     if (held) {
-        /* Exactly what the server does when it prints: the published events, from the store. */
-        if (rg_final_sync(st, c->id, stored, "cli", REISSUE_WHY, &f, &n, err, sizeof err)) {
+        /* Exactly what the server does when it prints: the published events, from the store.
+         * The server revokes at publication, naming the appeal; the CLI only catches up when
+         * that did not happen, with the plain reason. */
+        if (rg_final_sync(st, c->id, stored, "cli", RG_REISSUE_WHY, &f, &n, err, sizeof err)) {
             fprintf(stderr, "skillscore: %s: cannot issue the certificates: %s\n", o.db, err);
             goto out;
         }

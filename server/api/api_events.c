@@ -668,7 +668,7 @@ void api_publish(sv_server *s, sv_request *rq, sv_response *rs)
      * (an upheld appeal) reads 已作废 from now on, not from whenever someone prints again, and
      * says which appeal's decision changed it. The publication stands if this fails; the next
      * printing syncs the register. */
-    char why[400] = "成绩经复核变更，证书重新签发";
+    char why[400] = RG_REISSUE_WHY;
     sv_appeals_published(s, c, rq->seg[3], rq->who.name, why, sizeof why);
     rg_counts n = {0};
     char err[256] = "";

@@ -31,7 +31,6 @@
 #include <time.h>
 
 /* Why a certificate is revoked when results changed after it was issued. */
-#define REISSUE_WHY "成绩经复核变更，证书重新签发"
 
 /* ---- GET /verify/{number}?sig=… ------------------------------------------------------------- */
 
@@ -332,7 +331,7 @@ void api_report(sv_server *s, sv_request *rq, sv_response *rs)
             return;
         }
     }
-    if (issuing ? rg_final_sync(s->store, c->id, c->doc, rq->who.name, REISSUE_WHY, &f, NULL,
+    if (issuing ? rg_final_sync(s->store, c->id, c->doc, rq->who.name, RG_REISSUE_WHY, &f, NULL,
                                 err, sizeof err)
                 : (rg_key(s->store, key) ||
                    rg_final_build(s->store, c->id, c->doc, key, false, &f, err, sizeof err))) {

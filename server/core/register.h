@@ -58,6 +58,9 @@ int rg_sync(st_store *st, const cf_competition *c, const cf_results *r, const bo
             const char *pattern, const unsigned char key[RP_KEY_BYTES], rp_certs *certs,
             bool may_revoke, const char *by, const char *why, rg_counts *n, char *err,
             size_t errcap);
+/* The reason a revocation gives when results changed and no appeal is named. */
+#define RG_REISSUE_WHY "成绩经复核变更，证书重新签发"
+
 /* rg_final_build of the published events, then rg_sync: the final certificates as issued. */
 int rg_final_sync(st_store *st, const char *id, const json_t *doc, const char *by,
                   const char *why, rg_final *f, rg_counts *n, char *err, size_t errcap);

@@ -55,11 +55,11 @@ static hb_face_t *face_of(const char *path)
 int pdf_subset_font(const char *path, const uint32_t *cps, size_t n, int *fd, char *err,
                     size_t errcap)
 {
-    hb_face_t *face = face_of(path), *sub = NULL, *parsed = NULL, *build = NULL;
+    hb_face_t *face = face_of(path), *sub = NULL;
     hb_subset_input_t *in = NULL;
     hb_blob_t *blob = NULL;
     const char *data;
-    unsigned len = 0, n_tags;
+    unsigned len = 0;
     int rc = -1;
 
     *fd = -1;
@@ -93,39 +93,17 @@ int pdf_subset_font(const char *path, const uint32_t *cps, size_t n, int *fd, ch
      * stream blocks the seek finds no block and the save fails (HPDF_INVALID_OBJECT; about one
      * document in 500, which then carried the whole 400 KiB font). A three-byte prep that does
      * nothing (PUSHB 0, POP) keeps the last table from being empty. */
-    /* The subset is a builder face, which does not list its tables: read it back first. */
-    if (!(blob = hb_face_reference_blob(sub)) || !(parsed = hb_face_create(blob, 0)) ||
-        !(build = hb_face_builder_create()))
-        goto oom;
-    hb_blob_destroy(blob);
-    blob = NULL;
-    n_tags = hb_face_get_table_tags(parsed, 0, NULL, NULL);
-    for (unsigned start = 0; start < n_tags;) {
-        hb_tag_t tags[32];
-        unsigned got = sizeof tags / sizeof *tags;
-        hb_face_get_table_tags(parsed, start, &got, tags);
-        if (!got)
-            break;
-        for (unsigned i = 0; i < got; i++) {
-            hb_blob_t *t = hb_face_reference_table(parsed, tags[i]);
-            bool added = tags[i] == HB_TAG('p', 'r', 'e', 'p') ||
-                         hb_face_builder_add_table(build, tags[i], t);
-            hb_blob_destroy(t);
-            if (!added)
-                goto oom;
-        }
-        start += got;
-    }
+    /* hb_subset_or_fail gives a builder face: the table goes straight into it. */
     static const char noop_prep[] = {(char)0xB0, 0x00, 0x21};
     hb_blob_t *prep = hb_blob_create(noop_prep, sizeof noop_prep, HB_MEMORY_MODE_READONLY, NULL,
                                      NULL);
-    bool added = hb_face_builder_add_table(build, HB_TAG('p', 'r', 'e', 'p'), prep);
+    bool added = hb_face_builder_add_table(sub, HB_TAG('p', 'r', 'e', 'p'), prep);
     hb_blob_destroy(prep);
     if (!added)
         goto oom;
-    blob = hb_face_reference_blob(build);
+    blob = hb_face_reference_blob(sub);
     data = hb_blob_get_data(blob, &len);
-    if (n_tags < 8 || !len)
+    if (!len)
         goto oom;
     /* libharu reads fonts from a path: an anonymous file in memory, named by /proc/self/fd. */
     if ((*fd = memfd_create("skillscore-font", MFD_CLOEXEC)) < 0) {
@@ -148,8 +126,6 @@ oom:
     snprintf(err, errcap, "out of memory while subsetting the font");
 out:
     hb_blob_destroy(blob);
-    hb_face_destroy(build);
-    hb_face_destroy(parsed);
     hb_face_destroy(sub);
     hb_subset_input_destroy(in);
     hb_face_destroy(face);

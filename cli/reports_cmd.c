@@ -299,21 +299,37 @@ static int make_dir(const char *dir)
 }
 
 /* Writes buf to dir/name atomically (a temporary file renamed into place). */
-static int write_file(const char *dir, const char *name, const unsigned char *buf, size_t len)
+/* Written beside the target and renamed: a reader never sees half a file. 0, or -1 after a
+ * message (the temporary file removed). */
+static int write_path(const char *path, const unsigned char *buf, size_t len)
 {
-    char path[4096], tmp[4200];
+    char tmp[4200];
     FILE *f;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    bool written;
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (!(f = fopen(tmp, "wb")) || fwrite(buf, 1, len, f) != len || fclose(f)) {
+    if (!(f = fopen(tmp, "wb"))) {
         fprintf(stderr, "skillscore: %s: %s\n", tmp, strerror(errno));
+        return -1;
+    }
+    written = fwrite(buf, 1, len, f) == len;
+    if (fclose(f) || !written) {
+        fprintf(stderr, "skillscore: %s: %s\n", tmp, strerror(errno));
+        remove(tmp);
         return -1;
     }
     if (rename(tmp, path)) {
         fprintf(stderr, "skillscore: %s: %s\n", path, strerror(errno));
+        remove(tmp);
         return -1;
     }
     return 0;
+}
+
+static int write_file(const char *dir, const char *name, const unsigned char *buf, size_t len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return write_path(path, buf, len);
 }
 
 /* ---- one file per person, on every core --------------------------------------------------
@@ -1005,11 +1021,10 @@ int cmd_analytics(int argc, char **argv)
     cf_analytics *a = NULL;
     cf_diag diag = {0};
     unsigned char *pdf = NULL;
-    char *text = NULL, err[600], tmp[4200];
+    char err[600];
     size_t len = 0;
-    FILE *f = NULL;
     long ev;
-    int status = EXIT_BAD_INPUT;
+    int status;
 
     if (parse("analytics", argc, argv, &o, analytics_usage))
         return EXIT_BAD_INPUT;
@@ -1018,13 +1033,9 @@ int cmd_analytics(int argc, char **argv)
                 analytics_usage);
         return EXIT_BAD_INPUT;
     }
-    if (!(text = cli_read(o.file, &len, &status)))
+    if ((status = load(o.file, &c, NULL, NULL, 0)))
         return status;
     status = EXIT_BAD_INPUT;
-    if (cf_read(text, len, &c, &diag)) {
-        fprintf(stderr, "skillscore: %s: %s\n", o.file, diag.message);
-        goto out;
-    }
     if ((ev = cf_event_index(c, o.event)) < 0) {
         fprintf(stderr, "skillscore analytics: %s has no event %s\n", o.file, o.event);
         goto out;
@@ -1039,27 +1050,13 @@ int cmd_analytics(int argc, char **argv)
         fprintf(stderr, "skillscore: %s\n", err);
         goto out;
     }
-    /* Written beside the target and renamed: a reader never sees half a PDF. */
-    snprintf(tmp, sizeof tmp, "%s.tmp", o.out);
-    if (!(f = fopen(tmp, "wb")) || fwrite(pdf, 1, len, f) != len || fclose(f)) {
-        fprintf(stderr, "skillscore: %s: %s\n", tmp, strerror(errno));
-        if (f)
-            remove(tmp);
-        f = NULL;
+    if (write_path(o.out, pdf, len))
         goto out;
-    }
-    f = NULL;
-    if (rename(tmp, o.out)) {
-        fprintf(stderr, "skillscore: %s: %s\n", o.out, strerror(errno));
-        remove(tmp);
-        goto out;
-    }
     printf("%s: event %s, %zu judges, %zu flagged (关注)\n", o.out, c->events[ev].id, a->n_judges,
            a->n_flagged);
     status = 0;
 out:
     free(pdf);
-    free(text);
     cf_analytics_free(a);
     cf_free(c);
     return status;

@@ -65,36 +65,34 @@ static time_t parse_iso(const char *s)
 
 /* ---- publication time and window ---------------------------------------------------------- */
 
-typedef struct pub_scan {
-    const char *event;
-    char at[48];
-} pub_scan;
-
-static void pub_row(void *ctx, int64_t seq, const char *at, const char *actor, const char *action,
-                    const char *comp, const char *detail)
+/* Every event's last publication, {event: "…Z"}, from one pass over the audit chain. */
+static void pub_all_row(void *ctx, int64_t seq, const char *at, const char *actor,
+                        const char *action, const char *comp, const char *detail)
 {
-    pub_scan *p = ctx;
-    json_t *d;
+    json_t *out = ctx, *d;
+    const char *ev, *was;
     (void)seq, (void)actor, (void)comp;
-    if (strcmp(action, "publish") != 0 || strcmp(at, p->at) <= 0)
+    if (strcmp(action, "publish") != 0 || !(d = json_loads(detail, 0, NULL)))
         return;
-    if ((d = json_loads(detail, 0, NULL)) &&
-        strcmp(json_string_value(json_object_get(d, "event")) ?: "", p->event) == 0)
-        snprintf(p->at, sizeof p->at, "%s", at);
+    if ((ev = json_string_value(json_object_get(d, "event"))) &&
+        (!(was = json_string_value(json_object_get(out, ev))) || strcmp(at, was) > 0))
+        json_object_set_new(out, ev, json_string(at));
     json_decref(d);
 }
 
 /* When event was last published (from the audit chain): 0, 1 when never, -1 after a 500. */
 static int published_at(sv_server *s, sv_comp *c, const char *event, time_t *when, sv_response *rs)
 {
-    pub_scan p = {.event = event};
-    if (st_audit_each(s->store, c->id, 1000000, pub_row, &p)) {
+    json_t *pubs = json_object();
+    const char *at;
+    if (!pubs || st_audit_each(s->store, c->id, 1000000, pub_all_row, pubs)) {
+        json_decref(pubs);
         sv_store_error(s, rs);
         return -1;
     }
-    if (!p.at[0])
-        return 1;
-    *when = parse_iso(p.at);
+    at = json_string_value(json_object_get(pubs, event));
+    *when = at ? parse_iso(at) : -1;
+    json_decref(pubs);
     return *when < 0 ? 1 : 0;
 }
 
@@ -110,21 +108,6 @@ static int window_of(sv_server *s, sv_comp *c, const char *event, long *minutes,
         return -1;
     }
     return 0;
-}
-
-/* Every event's last publication, {event: "…Z"}, from one pass over the audit chain. */
-static void pub_all_row(void *ctx, int64_t seq, const char *at, const char *actor,
-                        const char *action, const char *comp, const char *detail)
-{
-    json_t *out = ctx, *d;
-    const char *ev, *was;
-    (void)seq, (void)actor, (void)comp;
-    if (strcmp(action, "publish") != 0 || !(d = json_loads(detail, 0, NULL)))
-        return;
-    if ((ev = json_string_value(json_object_get(d, "event"))) &&
-        (!(was = json_string_value(json_object_get(out, ev))) || strcmp(at, was) > 0))
-        json_object_set_new(out, ev, json_string(at));
-    json_decref(d);
 }
 
 /* ---- records ------------------------------------------------------------------------------- */
